@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Build the maps: ``python build_maps.py`` (same as ``build``), ``check``, ``basedata``.
+
+Only wiring lives here; the work is done by ``geo.build``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from geo.errors import BuildError
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="build_maps.py",
+        description="Build sourced, offline Leaflet maps of the Soviet–Japanese border "
+                    "conflicts from the GeoJSON layers in layers/.")
+    commands = parser.add_subparsers(dest="command")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--layers", type=Path, default=Path("layers"),
+                       help="folder with maps.toml and the GeoJSON layers (default: layers)")
+        p.add_argument("--sources", type=Path, default=None,
+                       help="folder of the cited source texts (default: from maps.toml)")
+        p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+
+    build = commands.add_parser("build", help="build every map into --out (the default)")
+    common(build)
+    build.add_argument("--out", type=Path, default=Path("output"),
+                       help="folder to write the maps to (default: output)")
+    check = commands.add_parser("check", help="validate the layers without writing anything")
+    common(check)
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    basedata = commands.add_parser(
+        "basedata", help="regenerate layers/base/*.geojson from GSHHG/WDBII (rewrites them)")
+    common(basedata)
+
+    args = parser.parse_args(argv if argv is not None else (sys.argv[1:] or ["build"]))
+    if args.command is None:
+        args = parser.parse_args(["build", *(argv or sys.argv[1:])])
+    log = (lambda message: None) if args.quiet else (lambda m: print(m, file=sys.stderr))
+
+    try:
+        if args.command == "check":
+            from geo.build import load_and_check
+
+            _, layers, warnings = load_and_check(args.layers, args.sources)
+            for w in warnings:
+                print(w)
+            if args.strict and warnings:
+                return 1
+            log(f"OK: {len(layers)} layers, "
+                f"{sum(len(layer.features) for layer in layers)} features")
+            return 0
+        if args.command == "basedata":
+            from geo.basedata import write
+            from geo.config import read_project
+
+            project = read_project(args.layers, args.sources)
+            extents = [m.extent for m in project.maps.values()]
+            union = (min(e[0] for e in extents), min(e[1] for e in extents),
+                     max(e[2] for e in extents), max(e[3] for e in extents))
+            for path in write(union, args.layers / "base"):
+                log(f"Wrote {path}")
+            return 0
+        from geo.build import build as run_build
+
+        report = run_build(args.layers, args.out, args.sources, log)
+        for w in report.warnings:
+            print(w, file=sys.stderr)
+        return 0
+    except BuildError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        errors = sum(p.severity == "error" for p in exc.problems)
+        print(f"Build failed: {errors} error{'s' if errors != 1 else ''}; "
+              "nothing was written.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted; the previous output is unchanged.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Read one GeoJSON layer file, remembering where each feature and property stands in it.
+
+The file is parsed with the standard ``json`` module rather than through GDAL: errors must
+name a line and column, and nested properties (sources, casualties) must arrive as lists and
+objects, not as the JSON strings that OGR flattens them into. Geometries become shapely and
+geopandas objects in the project stage.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+
+from geo.config import LayerSpec, _label
+from geo.errors import BuildError, Problem
+
+WGS84 = "OGC:CRS84"
+_WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A parsed layer file: its spec, the GeoJSON as plain data and source positions."""
+
+    spec: LayerSpec
+    label: str
+    collection: dict
+    crs: str
+    feature_positions: list[Position] = field(default_factory=list)
+    property_positions: list[dict[str, Position]] = field(default_factory=list)
+
+    @property
+    def features(self) -> list:
+        features = self.collection.get("features")
+        return features if isinstance(features, list) else []
+
+
+def load_layer(spec: LayerSpec) -> Layer:
+    """Parse ``spec.file``; raise BuildError with file:line:column if it is not JSON."""
+    label = _label(spec.file)
+    raw = spec.file.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise BuildError([Problem(label, line, col, message=(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); GeoJSON must be UTF-8"))]) from None
+    try:
+        collection = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise BuildError([Problem(label, exc.lineno, exc.colno,
+                                  message=f"invalid JSON: {exc.msg}")]) from None
+    except ValueError as exc:
+        line, col = _find_constant(text)
+        raise BuildError([Problem(label, line, col, message=str(exc))]) from None
+    except RecursionError:
+        raise BuildError([Problem(label, message="invalid JSON: nested too deeply")]) from None
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        raise BuildError([Problem(label, 1, 1, message=(
+            "not a GeoJSON FeatureCollection (the top level needs "
+            '"type": "FeatureCollection" and a "features" list)'))])
+    if not isinstance(collection.get("features"), list):
+        raise BuildError([Problem(label, 1, 1, prop="features",
+                                  message="a FeatureCollection needs a \"features\" list")])
+    feature_offsets, property_offsets = _locate_features(text)
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    at = lambda offset: _position(line_starts, offset)  # noqa: E731
+    return Layer(
+        spec=spec,
+        label=label,
+        collection=collection,
+        crs=_declared_crs(collection),
+        feature_positions=[at(o) for o in feature_offsets],
+        property_positions=[{k: at(o) for k, o in props.items()} for props in property_offsets],
+    )
+
+
+def _declared_crs(collection: dict) -> str:
+    """The CRS a file declares with the GeoJSON 2008 ``crs`` member (QGIS and GDAL write it).
+
+    RFC 7946 files have none and are WGS84 longitude/latitude.
+    """
+    crs = collection.get("crs")
+    if crs is None:
+        return WGS84
+    if isinstance(crs, dict) and isinstance(crs.get("properties"), dict):
+        name = crs["properties"].get("name")
+        if isinstance(name, str) and name:
+            return name
+    return repr(crs)
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"invalid JSON: {name} is not a number in JSON")
+
+
+def _find_constant(text: str) -> tuple[int | None, int | None]:
+    m = re.search(r"-?\b(NaN|Infinity)\b", text)
+    if not m:
+        return None, None
+    line = text.count("\n", 0, m.start()) + 1
+    return line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+
+
+def _position(line_starts: list[int], offset: int) -> Position:
+    index = bisect.bisect_right(line_starts, offset) - 1
+    return Position(index + 1, offset - line_starts[index] + 1)
+
+
+def _members(text: str, i: int):
+    """Yield (key, value_offset, value_end) for the JSON object starting at text[i]."""
+    i = _WS.match(text, i + 1).end()
+    while text[i] != "}":
+        key, i = _DECODER.raw_decode(text, i)
+        i = _WS.match(text, i).end() + 1  # the ':'
+        start = _WS.match(text, i).end()
+        _, end = _DECODER.raw_decode(text, start)
+        yield key, start, end
+        i = _WS.match(text, end).end()
+        if text[i] == ",":
+            i = _WS.match(text, i + 1).end()
+
+
+def _items(text: str, i: int):
+    """Yield (value_offset, value_end) for the JSON array starting at text[i]."""
+    i = _WS.match(text, i + 1).end()
+    while text[i] != "]":
+        _, end = _DECODER.raw_decode(text, i)
+        yield i, end
+        i = _WS.match(text, end).end()
+        if text[i] == ",":
+            i = _WS.match(text, i + 1).end()
+
+
+def _locate_features(text: str) -> tuple[list[int], list[dict[str, int]]]:
+    """Offsets of each feature and of each of its properties (text is known-good JSON)."""
+    start = _WS.match(text).end()
+    for key, value, _ in _members(text, start):
+        if key == "features" and text[value] == "[":
+            features, properties = [], []
+            for offset, _ in _items(text, value):
+                features.append(offset)
+                props: dict[str, int] = {}
+                if text[offset] == "{":
+                    for fkey, fvalue, _ in _members(text, offset):
+                        if fkey == "properties" and text[fvalue] == "{":
+                            props = {k: o for k, o, _ in _members(text, fvalue)}
+                        elif fkey == "geometry":
+                            props["geometry"] = fvalue
+                properties.append(props)
+            return features, properties
+    return [], []

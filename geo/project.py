@@ -1,0 +1,87 @@
+"""Bring layers to WGS84 and measure them in metres.
+
+Coordinates may be declared in a historical datum (Tokyo, EPSG:4301; Pulkovo 1942,
+EPSG:4284); pyproj transforms them to WGS84. Distances are measured in the UTM zone that
+pyproj picks for each feature's own location, so a figure is the same on every map it
+appears on; line lengths are geodesic on the WGS84 ellipsoid.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import geopandas as gpd
+import shapely
+from pyproj import CRS, Geod, Transformer
+from pyproj.aoi import AreaOfInterest
+from pyproj.database import query_utm_crs_info
+
+from geo.load import WGS84, Layer
+
+_GEOD = Geod(ellps="WGS84")
+
+
+@cache
+def wgs84_transform(crs_name: str):
+    """A vectorised (x, y) -> (lon, lat) function, or None if already WGS84 lon/lat.
+
+    Raises pyproj.exceptions.CRSError for a CRS that pyproj does not know.
+    """
+    crs = CRS.from_user_input(crs_name)
+    if crs.equals(CRS.from_user_input(WGS84), ignore_axis_order=True):
+        return None
+    transformer = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    return transformer.transform
+
+
+def to_frame(layer: Layer) -> gpd.GeoDataFrame:
+    """The layer's features as a GeoDataFrame in WGS84 (EPSG:4326, lon/lat order)."""
+    frame = gpd.GeoDataFrame.from_features(layer.features)
+    transform = wgs84_transform(layer.crs)
+    if transform is not None:
+        frame["geometry"] = shapely.transform(frame.geometry.values, transform, interleaved=False)
+    return frame.set_crs("EPSG:4326", allow_override=True)
+
+
+@cache
+def local_utm(lon: float, lat: float) -> CRS:
+    """The WGS84 UTM zone pyproj chooses for a point."""
+    info = query_utm_crs_info(
+        datum_name="WGS 84",
+        area_of_interest=AreaOfInterest(lon, lat, lon, lat),
+    )
+    return CRS.from_epsg(info[0].code)
+
+
+def line_length_km(geometry) -> float:
+    """Geodesic length on the WGS84 ellipsoid, in kilometres."""
+    return _GEOD.geometry_length(geometry) / 1000.0
+
+
+def nearest_border(point, borders: gpd.GeoDataFrame) -> tuple[str, float] | None:
+    """(name, km) of the border line nearest to a point, measured in its local UTM zone."""
+    if borders.empty:
+        return None
+    utm = local_utm(round(point.x, 3), round(point.y, 3))
+    to_utm = Transformer.from_crs("EPSG:4326", utm, always_xy=True).transform
+    here = shapely.transform(point, to_utm, interleaved=False)
+    lines = shapely.transform(borders.geometry.values, to_utm, interleaved=False)
+    distances = shapely.distance(here, lines)
+    best = int(distances.argmin())
+    return str(borders.iloc[best]["name"]), float(distances[best]) / 1000.0
+
+
+def measure(incidents: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Incidents with the distance to the nearest border line; borders with their length."""
+    incidents = incidents.copy()
+    nearest = [nearest_border(p.representative_point(), borders) for p in incidents.geometry]
+    incidents["_border_name"] = [n[0] if n else None for n in nearest]
+    incidents["_border_km"] = [round(n[1], 2) if n else None for n in nearest]
+    return incidents
+
+
+def with_lengths(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A line layer with ``_length_km`` (geodesic) on each feature."""
+    frame = frame.copy()
+    frame["_length_km"] = [round(line_length_km(g), 2) for g in frame.geometry]
+    return frame

@@ -1,0 +1,216 @@
+/* Draws the layers of a generated map. Layer text only ever reaches the page through
+ * textContent and DOM properties, never through innerHTML, so nothing in a layer can run. */
+(function () {
+  'use strict';
+
+  var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+                'September', 'October', 'November', 'December'];
+  var LANGUAGES = {ru: 'Russian', ja: 'Japanese', zh: 'Chinese', mn: 'Mongolian', ko: 'Korean'};
+  var TYPES = ['skirmish', 'battle', 'air', 'river', 'defection', 'diplomatic', 'raid',
+               'reconnaissance'];
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function append(parent, children) {
+    children.forEach(function (child) { if (child) parent.appendChild(child); });
+    return parent;
+  }
+
+  function formatOne(iso) {
+    var parts = String(iso).split('-');
+    var year = parts[0];
+    if (parts.length === 1) return year;
+    var month = MONTHS[parseInt(parts[1], 10) - 1] || parts[1];
+    if (parts.length === 2) return month + ' ' + year;
+    return parseInt(parts[2], 10) + ' ' + month + ' ' + year;
+  }
+
+  /* "1938-07-29/1938-08-11" -> "29 July 1938 – 11 August 1938" */
+  function formatDate(value) {
+    return String(value).split('/').map(formatOne).join(' – ');
+  }
+
+  function formatMetres(m) {
+    return m >= 1000 ? 'about ' + Math.round(m / 100) / 10 + ' km' : 'about ' + Math.round(m) + ' m';
+  }
+
+  function row(label, value) {
+    if (value === undefined || value === null || value === '') return null;
+    var p = el('p', 'popup-row');
+    append(p, [el('strong', null, label + ': '), el('span', null, value)]);
+    return p;
+  }
+
+  function otherNames(names) {
+    if (!names) return null;
+    var list = Object.keys(names).sort().map(function (code) {
+      return (LANGUAGES[code] || code) + ' ' + names[code];
+    });
+    return list.length ? list.join('; ') : null;
+  }
+
+  function sourceList(sources, bibliography) {
+    if (!sources || !sources.length) return null;
+    var wrap = el('div', 'popup-sources');
+    wrap.appendChild(el('strong', null, 'Sources'));
+    var ul = el('ul');
+    sources.forEach(function (s) {
+      var li = el('li');
+      if (s.file) {
+        append(li, [el('code', null, s.file), document.createTextNode(', ' + s.where)]);
+      } else {
+        var ref = bibliography[s.ref] || {title: s.ref};
+        var title;
+        if (ref.url && /^https?:\/\//.test(ref.url)) {
+          title = el('a', null, ref.title);
+          title.href = ref.url;
+          title.rel = 'noopener noreferrer';
+          title.target = '_blank';
+        } else {
+          title = el('span', null, ref.title);
+        }
+        append(li, [title, document.createTextNode(', ' + s.where)]);
+      }
+      ul.appendChild(li);
+    });
+    wrap.appendChild(ul);
+    return wrap;
+  }
+
+  function sourceLabel(s) {
+    return s ? (s.file || s.ref) + ', ' + s.where : '';
+  }
+
+  function casualtyTable(casualties) {
+    if (!casualties || !casualties.length) return null;
+    var table = el('table', 'popup-casualties');
+    table.appendChild(el('caption', null, 'Casualties (each figure with its source)'));
+    var head = el('tr');
+    ['Side', 'Killed', 'Wounded', 'Missing', 'Captured', 'Note', 'Source'].forEach(function (h) {
+      var th = el('th', null, h);
+      th.scope = 'col';
+      head.appendChild(th);
+    });
+    table.appendChild(head);
+    casualties.forEach(function (c) {
+      var tr = el('tr');
+      [c.side, c.killed, c.wounded, c.missing, c.captured, c.note, sourceLabel(c.source)]
+        .forEach(function (v) { tr.appendChild(el('td', null, v === undefined || v === null ? '–' : v)); });
+      table.appendChild(tr);
+    });
+    return table;
+  }
+
+  function incidentPopup(p, bibliography) {
+    var root = el('div', 'popup popup-incident');
+    var where = p.precision_m > 500
+      ? 'approximate, within ' + formatMetres(p.precision_m)
+      : 'within ' + formatMetres(p.precision_m);
+    append(root, [
+      el('h3', null, p.title),
+      el('p', 'popup-date', formatDate(p.date) + ' · ' + p.type),
+      row('Place', p.place),
+      row('Other names', otherNames(p.place_names)),
+      row('Belligerents', (p.belligerents || []).join(', ')),
+      row('Forces', p.forces),
+      el('p', 'popup-summary', p.summary),
+      casualtyTable(p.casualties),
+      row('Location', where + (p.location_note ? '. ' + p.location_note : '')),
+      p._border_km === undefined ? null
+        : row('Nearest border line', p._border_km + ' km (' + p._border_name + ')'),
+      sourceList(p.sources, bibliography)
+    ]);
+    return root;
+  }
+
+  function featurePopup(p, bibliography) {
+    var root = el('div', 'popup popup-feature');
+    append(root, [
+      el('h3', null, p.name),
+      row('Other names', otherNames(p.names)),
+      row('Claimed by', p.claimed_by),
+      p.description ? el('p', null, p.description) : null,
+      p._length_km === undefined ? null : row('Length on this map', p._length_km + ' km'),
+      p.precision_m ? row('Position', 'within ' + formatMetres(p.precision_m)) : null,
+      sourceList(p.sources, bibliography)
+    ]);
+    return root;
+  }
+
+  function safeType(type) {
+    return TYPES.indexOf(type) >= 0 ? type : 'other';
+  }
+
+  window.geoMaps = {
+    formatDate: formatDate,
+
+    /* A GeoJSON layer of features (heights, rivers, borders) or base geography. */
+    vectorLayer: function (data, style, interactive, bibliography) {
+      return L.geoJSON(data, {
+        interactive: interactive,
+        style: function () { return style; },
+        pointToLayer: function (feature, latlng) {
+          return L.circleMarker(latlng, {
+            radius: 5, color: '#ffffff', weight: 1.5, fillColor: style.color, fillOpacity: 1,
+            interactive: interactive
+          });
+        },
+        onEachFeature: function (feature, layer) {
+          if (!interactive) return;
+          var p = feature.properties;
+          layer.bindPopup(function () { return featurePopup(p, bibliography); }, {maxWidth: 360});
+          var isLabel = p.label && feature.geometry.type === 'Point';
+          layer.bindTooltip(el('span', null, p.name), {
+            permanent: !!isLabel, direction: isLabel ? 'right' : 'auto',
+            className: isLabel ? 'feature-label' : 'feature-tooltip'
+          });
+        }
+      });
+    },
+
+    /* Incident markers (focusable, with popups) and their uncertainty circles. */
+    incidentLayer: function (data, bibliography) {
+      var group = L.featureGroup();
+      data.features.forEach(function (feature) {
+        var p = feature.properties;
+        var c = feature.geometry.coordinates;
+        var latlng = L.latLng(c[1], c[0]);
+        if (p.precision_m > 500) {
+          L.circle(latlng, {
+            radius: p.precision_m, interactive: false, weight: 1, dashArray: '4 4',
+            color: '#7a3b00', fillColor: '#e08214', fillOpacity: 0.06,
+            className: 'incident-uncertainty'
+          }).addTo(group);
+        }
+        var label = p.title + ', ' + formatDate(p.date);
+        var marker = L.marker(latlng, {
+          icon: L.divIcon({
+            className: 'incident-marker incident-' + safeType(p.type),
+            iconSize: [18, 18], iconAnchor: [9, 9], popupAnchor: [0, -8], tooltipAnchor: [10, 0]
+          }),
+          title: label, alt: label, keyboard: true, riseOnHover: true
+        });
+        marker.bindPopup(function () { return incidentPopup(p, bibliography); },
+                         {maxWidth: 420, minWidth: 260});
+        marker.bindTooltip(el('span', null, label), {direction: 'right'});
+        marker.on('add', function () {
+          var node = marker.getElement();
+          node.setAttribute('data-incident', p.id);
+          node.setAttribute('aria-label', label);
+        });
+        marker.addTo(group);
+      });
+      return group;
+    },
+
+    /* Attribution text, escaped by the build, added as-is to Leaflet's control. */
+    attribution: function (map, escapedText) {
+      if (escapedText) map.attributionControl.addAttribution(escapedText);
+    }
+  };
+})();

@@ -1,0 +1,255 @@
+"""Check every layer against the rules a map needs, collecting all problems at once.
+
+Rules: GeoJSON structure, geometry (numbers, ranges, validity), properties against the JSON
+Schemas in ``geo/schemas``, ISO 8601 dates, ids unique across the project, sources that
+exist, and features inside the extent of a map that draws them (which catches swapped
+longitude and latitude).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from functools import cache
+from importlib import resources
+
+import jsonschema
+import shapely
+from referencing import Registry, Resource
+from pyproj.exceptions import CRSError
+from shapely.geometry import box, shape
+
+from geo.config import Project
+from geo.errors import Problem
+from geo.load import Layer, Position
+from geo.project import wgs84_transform
+
+GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
+                  "MultiPolygon", "GeometryCollection"}
+EARLIEST_YEAR, LATEST_YEAR = 1850, 1950
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def validate(project: Project, layers: list[Layer]) -> list[Problem]:
+    """Every problem in the given layers, errors and warnings, in file order."""
+    problems: list[Problem] = []
+    seen_ids: dict[str, str] = {}
+    for layer in layers:
+        problems += _validate_layer(project, layer, seen_ids)
+    return problems
+
+
+def parse_date(value: str) -> tuple[dt.date, dt.date]:
+    """First and last day an ISO 8601 date, partial date or START/END range can mean.
+
+    Raises ValueError with a message fit for the user.
+    """
+    parts = value.split("/")
+    if len(parts) > 2:
+        raise ValueError(f"{value!r} is not a date or a START/END range")
+    start = _date_bounds(parts[0])[0]
+    end = _date_bounds(parts[-1])[1]
+    if end < start:
+        raise ValueError(f"range {value!r} ends before it starts")
+    return start, end
+
+
+def _date_bounds(text: str) -> tuple[dt.date, dt.date]:
+    m = _DATE.match(text)
+    if not m:
+        raise ValueError(f"{text!r} is not a valid ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = int(m[1]), m[2], m[3]
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ValueError(f"{text!r} is outside {EARLIEST_YEAR}–{LATEST_YEAR}")
+    try:
+        if day:
+            d = dt.date(year, int(month), int(day))
+            return d, d
+        if month:
+            first = dt.date(year, int(month), 1)
+            last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            return first, last - dt.timedelta(days=1)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a valid ISO 8601 date") from None
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+@cache
+def _schema_validator(kind: str) -> jsonschema.Draft202012Validator:
+    files = resources.files("geo") / "schemas"
+    schemas = {name: json.loads((files / name).read_text(encoding="utf-8"))
+               for name in ("incident.schema.json", "feature.schema.json")}
+    reg = Registry().with_resources(
+        (name, Resource.from_contents(s)) for name, s in schemas.items())
+    name = "incident.schema.json" if kind == "incidents" else "feature.schema.json"
+    return jsonschema.Draft202012Validator(schemas[name], registry=reg)
+
+
+def _validate_layer(project: Project, layer: Layer, seen_ids: dict[str, str]) -> list[Problem]:
+    problems: list[Problem] = []
+    spec = layer.spec
+
+    try:
+        to_wgs84 = wgs84_transform(layer.crs)
+    except CRSError:
+        return [Problem(layer.label, 1, 1, prop="crs", message=(
+            f"unknown CRS {layer.crs!r}; use a name like \"EPSG:4301\" (Tokyo) or "
+            "\"EPSG:4284\" (Pulkovo 1942), or leave \"crs\" out for WGS84"))]
+
+    map_extents = [box(*m.extent) for m in project.maps.values() if spec.name in m.layers]
+    if not map_extents:
+        problems.append(Problem(layer.label, severity="warning",
+                                message=f"layer {spec.name!r} is not drawn by any map"))
+    validator = _schema_validator(spec.kind)
+
+    for index, feature in enumerate(layer.features):
+        fpos = _at(layer.feature_positions, index)
+        ppos = layer.property_positions[index] if index < len(layer.property_positions) else {}
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        fid = props.get("id") if isinstance(props, dict) and isinstance(props.get("id"), str) else None
+
+        def report(message: str, prop: str | None = None, severity: str = "error") -> None:
+            pos = ppos.get(prop.split(".")[0].split("[")[0], fpos) if prop else fpos
+            problems.append(Problem(layer.label, pos.line if pos else None,
+                                    pos.column if pos else None, index, fid, prop, message,
+                                    severity))
+
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            report('not a GeoJSON Feature (needs "type": "Feature")')
+            continue
+        if not isinstance(props, dict):
+            report('has no "properties" object', "properties")
+            continue
+
+        geometry = _check_geometry(feature.get("geometry"), to_wgs84, report)
+        if geometry is not None and map_extents and not any(
+                geometry.intersects(e) for e in map_extents):
+            x, y = geometry.representative_point().coords[0]
+            hint = " (longitude and latitude swapped?)" if _looks_swapped(x, y, map_extents) else ""
+            report(f"lies at {y:.4f}°N {x:.4f}°E, outside every map that draws layer "
+                   f"{spec.name!r}{hint}", "geometry")
+
+        for error in sorted(validator.iter_errors(props), key=lambda e: list(e.absolute_path)):
+            prop, message = _schema_message(error)
+            report(message, prop)
+
+        if fid is not None:
+            if fid in seen_ids:
+                report(f"duplicate id {fid!r} (also in {seen_ids[fid]})", "id")
+            else:
+                seen_ids[fid] = f"{layer.label}, feature {index}"
+
+        if isinstance(props.get("date"), str):
+            try:
+                parse_date(props["date"])
+            except ValueError as exc:
+                report(str(exc), "date")
+
+        for prop, source in _sources(props):
+            _check_source(project, source, prop, report)
+    return problems
+
+
+def _at(positions: list[Position], index: int) -> Position | None:
+    return positions[index] if index < len(positions) else None
+
+
+def _check_geometry(geometry, to_wgs84, report):
+    """The feature's geometry in WGS84 as shapely, or None after reporting why not."""
+    if geometry is None:
+        report("has no geometry (null); every feature must be placed", "geometry")
+        return None
+    if not isinstance(geometry, dict) or geometry.get("type") not in GEOMETRY_TYPES:
+        kind = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__
+        report(f"geometry type {kind!r} is not a GeoJSON geometry", "geometry")
+        return None
+    if geometry["type"] != "GeometryCollection":
+        bad = _bad_coordinate(geometry.get("coordinates"))
+        if bad:
+            report(f"coordinates: {bad}", "geometry")
+            return None
+    try:
+        geom = shape(geometry)
+    except Exception as exc:  # shapely raises several types for malformed input
+        report(f"malformed {geometry['type']}: {exc}", "geometry")
+        return None
+    if geom.is_empty:
+        report(f"empty {geometry['type']}", "geometry")
+        return None
+    if to_wgs84 is not None:
+        geom = shapely.transform(geom, to_wgs84, interleaved=False)
+    west, south, east, north = geom.bounds
+    if not (-180 <= west and east <= 180 and -90 <= south and north <= 90):
+        hint = " (longitude and latitude swapped?)" if abs(south) > 90 >= abs(west) else ""
+        report(f"coordinates outside longitude ±180 / latitude ±90: bounds "
+               f"{west:g}, {south:g}, {east:g}, {north:g}{hint}", "geometry")
+        return None
+    reason = shapely.is_valid_reason(geom)
+    if reason != "Valid Geometry":
+        report(f"invalid {geom.geom_type}: {reason}", "geometry")
+        return None
+    return geom
+
+
+def _bad_coordinate(coords, depth: int = 0) -> str | None:
+    """Why a GeoJSON coordinates array is unusable, or None if it is fine."""
+    if depth > 4:
+        return "nested deeper than any GeoJSON geometry"
+    if not isinstance(coords, list) or not coords:
+        return "missing or empty"
+    if all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords):
+        if len(coords) < 2:
+            return f"position {coords} needs longitude and latitude"
+        if not all(math.isfinite(c) for c in coords):
+            return f"position {coords} is not finite"
+        return None
+    for c in coords:
+        if isinstance(c, int | float) or not isinstance(c, list):
+            return f"{c!r} is not a position [longitude, latitude]"
+        bad = _bad_coordinate(c, depth + 1)
+        if bad:
+            return bad
+    return None
+
+
+def _looks_swapped(x: float, y: float, extents) -> bool:
+    swapped = shapely.Point(y, x)
+    return any(e.intersects(swapped) for e in extents)
+
+
+def _schema_message(error: jsonschema.ValidationError) -> tuple[str, str]:
+    path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+    path = path.lstrip(".")
+    if error.validator == "required":
+        missing = re.match(r"'([^']+)'", error.message)
+        name = missing.group(1) if missing else "?"
+        return (f"{path}.{name}" if path else name), "missing (required)"
+    if error.validator == "additionalProperties":
+        return path or "properties", error.message.replace("Additional properties", "unknown property")
+    if error.validator == "oneOf" and path.startswith(("sources", "casualties")):
+        return path, "a source needs exactly one of \"file\" or \"ref\", and \"where\""
+    return path or "properties", error.message
+
+
+def _sources(props: dict):
+    sources = props.get("sources")
+    if isinstance(sources, list):
+        for i, s in enumerate(sources):
+            yield f"sources[{i}]", s
+    casualties = props.get("casualties")
+    if isinstance(casualties, list):
+        for i, c in enumerate(casualties):
+            if isinstance(c, dict):
+                yield f"casualties[{i}].source", c.get("source")
+
+
+def _check_source(project: Project, source, prop: str, report) -> None:
+    if not isinstance(source, dict):
+        return  # the schema has reported it
+    if isinstance(source.get("file"), str) and project.sources_dir.is_dir():
+        if not (project.sources_dir / source["file"]).is_file():
+            report(f"source file {source['file']!r} is not in {project.sources_dir.name}/", prop)
+    if isinstance(source.get("ref"), str) and source["ref"] not in project.bibliography:
+        report(f"reference {source['ref']!r} is not in the bibliography of maps.toml", prop)

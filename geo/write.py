@@ -1,0 +1,270 @@
+"""Turn a MapContent into one standalone HTML page with folium.
+
+The page works from ``file://`` with no network: Leaflet's JS and CSS (from the
+``xstatic-leaflet`` package) and our own script and styles are inlined, and folium's CDN
+assets (jQuery, Bootstrap, Font Awesome) are dropped. Element ids are numbered instead of
+random so that the same input gives the same bytes. Layer data reaches the page only as JSON
+inside a script, escaped so that it cannot close the script, and is drawn with DOM text.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import itertools
+import json
+import re
+from contextlib import contextmanager
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import branca.element
+import folium
+from folium.map import Layer
+from folium.template import Template
+
+from geo.combine import MapContent
+from geo.config import MapSpec, Style
+
+INCIDENT_TYPES = {
+    "battle": "Battle", "skirmish": "Skirmish", "air": "Air and artillery offensive",
+    "river": "River incident", "raid": "Raid", "reconnaissance": "Reconnaissance",
+    "defection": "Defection", "diplomatic": "Diplomatic step or ceasefire",
+}
+
+
+def script_json(value) -> str:
+    """JSON that is safe inside an HTML <script>: no '<', '>', '&' or line separators."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return text
+
+
+@contextmanager
+def stable_element_ids():
+    """Number branca elements 0, 1, 2... instead of giving them random ids."""
+    counter = itertools.count()
+    original = branca.element.Element.__dict__["_generate_id"]
+    branca.element.Element._generate_id = classmethod(lambda cls: f"{next(counter):04d}")
+    try:
+        yield
+    finally:
+        branca.element.Element._generate_id = original
+
+
+@cache
+def leaflet_assets() -> tuple[str, str]:
+    """Leaflet's (css, js) from xstatic-leaflet, with its images inlined as data: URIs."""
+    import xstatic.pkg.leaflet as xleaflet
+
+    folder = Path(xleaflet.BASE_DIR)
+    css = (folder / "leaflet.css").read_text(encoding="utf-8")
+
+    def inline(match: re.Match) -> str:
+        data = (folder / "images" / match.group(1)).read_bytes()
+        return f"url(data:image/png;base64,{base64.b64encode(data).decode()})"
+
+    css = re.sub(r"url\(images/([a-z0-9-]+\.png)\)", inline, css)
+    js = (folder / "leaflet.js").read_text(encoding="utf-8")
+    js = re.sub(r"\n//# sourceMappingURL=.*$", "\n", js)
+    return css, js
+
+
+@cache
+def own_assets() -> tuple[str, str]:
+    folder = resources.files("geo") / "static"
+    return ((folder / "geo-maps.css").read_text(encoding="utf-8"),
+            (folder / "geo-maps.js").read_text(encoding="utf-8"))
+
+
+class InlineAssets(branca.element.Element):
+    """Leaflet and the map's own script and styles, inlined into the page head."""
+
+    _template = Template("""
+<style>{{ this.css }}</style>
+<script>{{ this.js }}</script>
+""")
+
+    def __init__(self):
+        super().__init__()
+        leaflet_css, leaflet_js = leaflet_assets()
+        css, js = own_assets()
+        self.css = leaflet_css + "\n" + css
+        self.js = leaflet_js + "\n" + js
+        if "</script" in self.js.lower() or "</style" in self.css.lower():
+            raise ValueError("an inlined asset would close its own tag")
+
+
+class VectorLayer(Layer):
+    """A GeoJSON layer drawn with geoMaps.vectorLayer (styled, with safe popups)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = geoMaps.vectorLayer({{ this.data }}, {{ this.style }}, {{ this.interactive }}, {{ this.bibliography }});
+{% endmacro %}
+""")
+
+    def __init__(self, name: str, collection: dict, style: Style, interactive: bool,
+                 bibliography: dict, show: bool = True):
+        super().__init__(name=html.escape(name), overlay=True, control=True, show=show)
+        self._name = "VectorLayer"
+        self.data = script_json(collection)
+        self.style = script_json(_leaflet_style(style))
+        self.interactive = "true" if interactive else "false"
+        self.bibliography = script_json(bibliography)
+
+
+class IncidentLayer(Layer):
+    """Incident markers with popups, tooltips and uncertainty circles."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = geoMaps.incidentLayer({{ this.data }}, {{ this.bibliography }});
+{% endmacro %}
+""")
+
+    def __init__(self, name: str, collection: dict, bibliography: dict):
+        super().__init__(name=html.escape(name), overlay=True, control=True, show=True)
+        self._name = "IncidentLayer"
+        self.data = script_json(collection)
+        self.bibliography = script_json(bibliography)
+
+
+class MapChrome(branca.element.MacroElement):
+    """Title bar, legend and attribution: static HTML escaped here, at build time."""
+
+    _template = Template("""
+{% macro html(this, kwargs) %}
+<header class="map-title">{{ this.title_html }}</header>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.control({position: "bottomright"});
+{{ this.get_name() }}.onAdd = function () {
+  var div = L.DomUtil.create("div", "map-legend");
+  div.innerHTML = {{ this.legend_html }};
+  L.DomEvent.disableClickPropagation(div);
+  return div;
+};
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+geoMaps.attribution({{ this._parent.get_name() }}, {{ this.attribution }});
+{% endmacro %}
+""")
+
+    def __init__(self, title_html: str, legend_html: str, attribution_html: str):
+        super().__init__()
+        self._name = "MapChrome"
+        self.title_html = title_html
+        self.legend_html = script_json(legend_html)
+        self.attribution = script_json(attribution_html)
+
+
+def _leaflet_style(style: Style) -> dict:
+    options = {"color": style.color, "weight": style.weight, "opacity": style.opacity}
+    if style.fill:
+        options.update(fill=True, fillColor=style.fill, fillOpacity=style.fill_opacity)
+    else:
+        options["fill"] = False
+    if style.dash:
+        options["dashArray"] = style.dash
+    return options
+
+
+def render_map(content: MapContent) -> str:
+    """The complete HTML page of one map."""
+    spec = content.spec
+    west, south, east, north = spec.extent
+    with stable_element_ids():
+        fmap = folium.Map(
+            location=[(south + north) / 2, (west + east) / 2],
+            zoom_start=spec.start_zoom,
+            min_zoom=spec.min_zoom,
+            max_zoom=spec.max_zoom,
+            tiles=None,
+            control_scale=True,
+            max_bounds=True,
+            min_lat=south - (north - south) * 0.25, max_lat=north + (north - south) * 0.25,
+            min_lon=west - (east - west) * 0.25, max_lon=east + (east - west) * 0.25,
+        )
+        fmap.default_js = []
+        fmap.default_css = []
+        fmap.get_root().header.add_child(InlineAssets(), name="inline_assets")
+        fmap.get_root().title = spec.title
+        for layer in content.layers:
+            if layer.spec.kind == "incidents":
+                IncidentLayer(layer.spec.title, layer.collection,
+                              content.bibliography).add_to(fmap)
+            else:
+                VectorLayer(layer.spec.title, layer.collection, layer.spec.style,
+                            interactive=layer.spec.kind != "base",
+                            bibliography=content.bibliography, show=layer.spec.show).add_to(fmap)
+        folium.LayerControl(collapsed=True).add_to(fmap)
+        MapChrome(_title_html(spec, content), _legend_html(content),
+                  html.escape(content.attribution)).add_to(fmap)
+        page = fmap.get_root().render()
+    return _tidy(page)
+
+
+def _title_html(spec: MapSpec, content: MapContent) -> str:
+    n = content.count("incidents")
+    return (f"<h1>{html.escape(spec.title)}</h1><p>{html.escape(spec.description)} "
+            f"{n} incident{'s' if n != 1 else ''} shown. <a href=\"index.html\">All maps</a></p>")
+
+
+def _legend_html(content: MapContent) -> str:
+    items = []
+    types_present = sorted({f["properties"].get("type") for layer in content.layers
+                            if layer.spec.kind == "incidents"
+                            for f in layer.collection["features"]} & set(INCIDENT_TYPES))
+    for t in types_present:
+        items.append(f'<li><span class="legend-marker incident-marker incident-{t}"></span>'
+                     f"{html.escape(INCIDENT_TYPES[t])}</li>")
+    if any(layer.spec.kind == "incidents" for layer in content.layers):
+        items.append('<li><span class="legend-swatch" style="border:1px dashed #7a3b00;'
+                     'border-radius:50%;background:rgba(224,130,20,0.1)"></span>'
+                     "Uncertainty of an approximate location</li>")
+    for layer in content.layers:
+        if layer.spec.kind == "incidents" or not layer.spec.legend:
+            continue
+        s = layer.spec.style
+        dash = " legend-dash" if s.dash else ""
+        items.append(f'<li><span class="legend-line{dash}" style="border-top-color:{s.color}">'
+                     f"</span>{html.escape(layer.spec.title)}</li>")
+    return "<h2>Legend</h2><ul>" + "".join(items) + "</ul>"
+
+
+def _tidy(page: str) -> str:
+    """Drop trailing spaces so that the page is stable and diff-friendly."""
+    return "\n".join(line.rstrip() for line in page.splitlines()) + "\n"
+
+
+def render_index(contents: list[MapContent], title: str) -> str:
+    """output/index.html: a list of the maps with their descriptions."""
+    rows = []
+    for content in contents:
+        spec = content.spec
+        n = content.count("incidents")
+        rows.append(
+            f'<li><a href="{html.escape(spec.name)}.html">{html.escape(spec.title)}</a>'
+            f"<p>{html.escape(spec.description)} ({n} incident{'s' if n != 1 else ''})</p></li>")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>
+body {{ font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
+li {{ margin: 0 0 1rem; }} li p {{ margin: 0.2rem 0 0; color: #444; }} a {{ color: #0b4f8a; }}
+</style>
+</head>
+<body>
+<h1>{html.escape(title)}</h1>
+<ul>
+{chr(10).join(rows)}
+</ul>
+</body>
+</html>
+"""
