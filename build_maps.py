@@ -40,9 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         "basedata", help="regenerate layers/base/*.geojson from GSHHG/WDBII (rewrites them)")
     common(basedata)
 
-    args = parser.parse_args(argv if argv is not None else (sys.argv[1:] or ["build"]))
-    if args.command is None:
-        args = parser.parse_args(["build", *(argv or sys.argv[1:])])
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in {"build", "check", "basedata", "-h", "--help"}:
+        argv.insert(0, "build")  # `python build_maps.py [options]` means build
+    args = parser.parse_args(argv)
     log = (lambda message: None) if args.quiet else (lambda m: print(m, file=sys.stderr))
 
     try:
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             from geo.config import read_project
 
             project = read_project(args.layers, args.sources)
-            extents = [m.extent for m in project.maps.values()]
+            extents = [m.padded_extent() for m in project.maps.values()]
             union = (min(e[0] for e in extents), min(e[1] for e in extents),
                      max(e[2] for e in extents), max(e[3] for e in extents))
             for path in write(union, args.layers / "base"):

@@ -69,11 +69,12 @@ def extract(extent: tuple[float, float, float, float]) -> dict[str, dict]:
         features = []
         for record_id, geom in read_shapes(name, extent, level):
             part = shapely.set_precision(geom.intersection(clip), 10 ** -PRECISION)
-            if part.is_empty or part.geom_type == "GeometryCollection":
-                part = shapely.unary_union([g for g in getattr(part, "geoms", [part])
-                                            if shapely.get_dimensions(g) == shapely.get_dimensions(geom)])
-            if part.is_empty:
+            # clipping leaves points where a line touches the edge: keep only real parts
+            pieces = [g for g in shapely.get_parts(part)
+                      if shapely.get_dimensions(g) == shapely.get_dimensions(geom) and not g.is_empty]
+            if not pieces:
                 continue
+            part = shapely.unary_union(pieces)
             features.append({
                 "type": "Feature",
                 "properties": {

@@ -41,10 +41,8 @@ def simplify_tolerance(max_zoom: int) -> float:
 
 
 def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project) -> MapContent:
-    """The map's layers, each clipped to its extent (with a margin) and ready to serialise."""
-    west, south, east, north = spec.extent
-    margin_x, margin_y = (east - west) * 0.05, (north - south) * 0.05
-    area = box(west - margin_x, south - margin_y, east + margin_x, north + margin_y)
+    """The map's layers, each clipped to its padded extent and ready to serialise."""
+    area = box(*spec.padded_extent())
     layers = []
     for name in spec.layers:
         layer_spec = project.layers[name]
@@ -52,13 +50,28 @@ def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project
         frame = frame[frame.intersects(area)]
         if layer_spec.kind != "incidents":
             frame = frame.copy()
-            clipped = shapely.intersection(frame.geometry.values, area)
+            clipped = _same_dimension(shapely.intersection(frame.geometry.values, area),
+                                      frame.geometry.values)
             if layer_spec.kind == "base":
                 clipped = shapely.simplify(clipped, simplify_tolerance(spec.max_zoom),
                                            preserve_topology=True)
             frame["geometry"] = shapely.set_precision(clipped, COORDINATE_GRID)
             frame = frame[~frame.is_empty]
+        if frame.empty and layer_spec.kind != "incidents":
+            continue  # nothing of this layer on this map: keep it out of the control and legend
         layers.append(MapLayer(layer_spec, frame.to_geo_dict(na="drop", drop_id=True)))
     bibliography = {key: {"title": ref.title, "url": ref.url, "licence": ref.licence}
                     for key, ref in sorted(project.bibliography.items())}
     return MapContent(spec, tuple(layers), project.attribution, bibliography)
+
+
+def _same_dimension(clipped, originals):
+    """Drop the points and lines that clipping leaves where a line or polygon meets the edge."""
+    kept = []
+    for part, original in zip(clipped, originals):
+        dim = shapely.get_dimensions(original)
+        if shapely.get_dimensions(part) != dim or part.geom_type == "GeometryCollection":
+            pieces = [g for g in shapely.get_parts(part) if shapely.get_dimensions(g) == dim]
+            part = shapely.unary_union(pieces) if pieces else shapely.Point()
+        kept.append(part)
+    return kept

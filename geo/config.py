@@ -15,6 +15,7 @@ from geo.errors import BuildError, Problem
 
 CONFIG_NAME = "maps.toml"
 LAYER_KINDS = ("base", "feature", "border", "incidents")
+MAP_MARGIN = 0.1  # share of a map's width/height drawn and pannable beyond its extent
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -46,7 +47,10 @@ class LayerSpec:
 
 @dataclass(frozen=True)
 class MapSpec:
-    """One output map: its extent (west, south, east, north in WGS84), zooms and layers."""
+    """One output map: its extent (west, south, east, north in WGS84), zooms and layers.
+
+    The map opens fitted to its extent, so it fills any window or iframe size.
+    """
 
     name: str
     title: str
@@ -54,8 +58,14 @@ class MapSpec:
     extent: tuple[float, float, float, float]
     min_zoom: int
     max_zoom: int
-    start_zoom: int
     layers: tuple[str, ...]
+
+    def padded_extent(self) -> tuple[float, float, float, float]:
+        """The extent plus a margin: what the map carries data for and lets the reader pan to."""
+        west, south, east, north = self.extent
+        dx, dy = (east - west) * MAP_MARGIN, (north - south) * MAP_MARGIN
+        return (max(west - dx, -180.0), max(south - dy, -85.0),
+                min(east + dx, 180.0), min(north + dy, 85.0))
 
 
 @dataclass(frozen=True)
@@ -126,7 +136,7 @@ def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
     maps: dict[str, MapSpec] = {}
     for name, table in _tables(raw, "maps", bad).items():
         key = f"maps.{name}"
-        _unknown(table, {"title", "description", "extent", "zoom", "start_zoom", "layers"}, key, bad)
+        _unknown(table, {"title", "description", "extent", "zoom", "layers"}, key, bad)
         if not _NAME.match(name) or name == "index":
             bad(key, "map names use lower-case letters, digits and '-' (and 'index' is taken)")
         extent = table.get("extent")
@@ -143,10 +153,6 @@ def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
                 and 0 <= zoom[0] <= zoom[1] <= 22):
             bad(f"{key}.zoom", "must be [min, max] with 0 <= min <= max <= 22")
             continue
-        start = table.get("start_zoom", zoom[0])
-        if not (isinstance(start, int) and zoom[0] <= start <= zoom[1]):
-            bad(f"{key}.start_zoom", f"must be an integer within zoom {zoom}")
-            start = zoom[0]
         names = table.get("layers")
         if not (isinstance(names, list) and names and all(isinstance(n, str) for n in names)):
             bad(f"{key}.layers", "must be a non-empty list of layer names")
@@ -161,7 +167,6 @@ def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
             extent=(west, south, east, north),
             min_zoom=zoom[0],
             max_zoom=zoom[1],
-            start_zoom=start,
             layers=tuple(names),
         )
     if not maps:

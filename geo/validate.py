@@ -98,7 +98,8 @@ def _validate_layer(project: Project, layer: Layer, seen_ids: dict[str, str]) ->
             f"unknown CRS {layer.crs!r}; use a name like \"EPSG:4301\" (Tokyo) or "
             "\"EPSG:4284\" (Pulkovo 1942), or leave \"crs\" out for WGS84"))]
 
-    map_extents = [box(*m.extent) for m in project.maps.values() if spec.name in m.layers]
+    map_extents = [box(*m.padded_extent()) for m in project.maps.values()
+                   if spec.name in m.layers]
     if not map_extents:
         problems.append(Problem(layer.label, severity="warning",
                                 message=f"layer {spec.name!r} is not drawn by any map"))

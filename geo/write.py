@@ -27,6 +27,7 @@ from folium.template import Template
 from geo.combine import MapContent
 from geo.config import MapSpec, Style
 
+LABEL_ZOOM = 8  # place names stay hidden below this zoom, where they would pile up
 INCIDENT_TYPES = {
     "battle": "Battle", "skirmish": "Skirmish", "air": "Air and artillery offensive",
     "river": "River incident", "raid": "Raid", "reconnaissance": "Reconnaissance",
@@ -150,11 +151,14 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
 };
 {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
 geoMaps.attribution({{ this._parent.get_name() }}, {{ this.attribution }});
+geoMaps.labelsFromZoom({{ this._parent.get_name() }}, {{ this.label_zoom }});
 {% endmacro %}
 """)
 
-    def __init__(self, title_html: str, legend_html: str, attribution_html: str):
+    def __init__(self, title_html: str, legend_html: str, attribution_html: str,
+                 label_zoom: int = LABEL_ZOOM):
         super().__init__()
+        self.label_zoom = int(label_zoom)
         self._name = "MapChrome"
         self.title_html = title_html
         self.legend_html = script_json(legend_html)
@@ -176,18 +180,19 @@ def render_map(content: MapContent) -> str:
     """The complete HTML page of one map."""
     spec = content.spec
     west, south, east, north = spec.extent
+    pad_west, pad_south, pad_east, pad_north = spec.padded_extent()
     with stable_element_ids():
         fmap = folium.Map(
             location=[(south + north) / 2, (west + east) / 2],
-            zoom_start=spec.start_zoom,
+            font_size="13px",
             min_zoom=spec.min_zoom,
             max_zoom=spec.max_zoom,
             tiles=None,
             control_scale=True,
             max_bounds=True,
-            min_lat=south - (north - south) * 0.25, max_lat=north + (north - south) * 0.25,
-            min_lon=west - (east - west) * 0.25, max_lon=east + (east - west) * 0.25,
+            min_lat=pad_south, max_lat=pad_north, min_lon=pad_west, max_lon=pad_east,
         )
+        fmap.fit_bounds([[south, west], [north, east]])
         fmap.default_js = []
         fmap.default_css = []
         fmap.get_root().header.add_child(InlineAssets(), name="inline_assets")

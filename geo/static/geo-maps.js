@@ -6,6 +6,8 @@
   var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
                 'September', 'October', 'November', 'December'];
   var LANGUAGES = {ru: 'Russian', ja: 'Japanese', zh: 'Chinese', mn: 'Mongolian', ko: 'Korean'};
+  /* Popups pan clear of the title bar at the top of the map. */
+  var POPUP_OPTIONS = {maxWidth: 420, minWidth: 240, autoPanPaddingTopLeft: [20, 90]};
   var TYPES = ['skirmish', 'battle', 'air', 'river', 'defection', 'diplomatic', 'raid',
                'reconnaissance'];
 
@@ -88,7 +90,8 @@
 
   function casualtyTable(casualties) {
     if (!casualties || !casualties.length) return null;
-    var table = el('table', 'popup-casualties');
+    var wrap = el('div', 'popup-table');
+    var table = wrap.appendChild(el('table', 'popup-casualties'));
     table.appendChild(el('caption', null, 'Casualties (each figure with its source)'));
     var head = el('tr');
     ['Side', 'Killed', 'Wounded', 'Missing', 'Captured', 'Note', 'Source'].forEach(function (h) {
@@ -103,7 +106,7 @@
         .forEach(function (v) { tr.appendChild(el('td', null, v === undefined || v === null ? '–' : v)); });
       table.appendChild(tr);
     });
-    return table;
+    return wrap;
   }
 
   function incidentPopup(p, bibliography) {
@@ -163,7 +166,7 @@
         onEachFeature: function (feature, layer) {
           if (!interactive) return;
           var p = feature.properties;
-          layer.bindPopup(function () { return featurePopup(p, bibliography); }, {maxWidth: 360});
+          layer.bindPopup(function () { return featurePopup(p, bibliography); }, POPUP_OPTIONS);
           var isLabel = p.label && feature.geometry.type === 'Point';
           layer.bindTooltip(el('span', null, p.name), {
             permanent: !!isLabel, direction: isLabel ? 'right' : 'auto',
@@ -176,6 +179,14 @@
     /* Incident markers (focusable, with popups) and their uncertainty circles. */
     incidentLayer: function (data, bibliography) {
       var group = L.featureGroup();
+      /* Incidents at the same spot are fanned out side by side, 20 px apart, so that each
+         stays clickable; the uncertainty circle still marks the true position. */
+      var sameSpot = {};
+      data.features.forEach(function (feature) {
+        var key = feature.geometry.coordinates.join(',');
+        sameSpot[key] = (sameSpot[key] || 0) + 1;
+      });
+      var placed = {};
       data.features.forEach(function (feature) {
         var p = feature.properties;
         var c = feature.geometry.coordinates;
@@ -187,16 +198,18 @@
             className: 'incident-uncertainty'
           }).addTo(group);
         }
+        var key = c.join(',');
+        var shift = ((placed[key] = (placed[key] || 0) + 1) - 1 - (sameSpot[key] - 1) / 2) * 20;
         var label = p.title + ', ' + formatDate(p.date);
         var marker = L.marker(latlng, {
           icon: L.divIcon({
             className: 'incident-marker incident-' + safeType(p.type),
-            iconSize: [18, 18], iconAnchor: [9, 9], popupAnchor: [0, -8], tooltipAnchor: [10, 0]
+            iconSize: [18, 18], iconAnchor: [9 - shift, 9], popupAnchor: [0, -8], tooltipAnchor: [10, 0]
           }),
           title: label, alt: label, keyboard: true, riseOnHover: true
         });
         marker.bindPopup(function () { return incidentPopup(p, bibliography); },
-                         {maxWidth: 420, minWidth: 260});
+                         POPUP_OPTIONS);
         marker.bindTooltip(el('span', null, label), {direction: 'right'});
         marker.on('add', function () {
           var node = marker.getElement();
@@ -206,6 +219,15 @@
         marker.addTo(group);
       });
       return group;
+    },
+
+    /* Permanent place labels only from a zoom on; below it they would pile up. */
+    labelsFromZoom: function (map, zoom) {
+      function update() {
+        L.DomUtil[map.getZoom() < zoom ? 'addClass' : 'removeClass'](map.getContainer(), 'labels-hidden');
+      }
+      map.on('zoomend', update);
+      update();
     },
 
     /* Attribution text, escaped by the build, added as-is to Leaflet's control. */
