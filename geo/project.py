@@ -19,6 +19,7 @@ from pyproj.database import query_utm_crs_info
 from geo.load import WGS84, Layer
 
 _GEOD = Geod(ellps="WGS84")
+SEGMENT_DEGREES = 0.005  # longest segment projected as a straight line (about 500 m)
 
 
 @cache
@@ -65,7 +66,9 @@ def nearest_border(point, borders: gpd.GeoDataFrame) -> tuple[str, float] | None
     utm = local_utm(round(point.x, 3), round(point.y, 3))
     to_utm = Transformer.from_crs("EPSG:4326", utm, always_xy=True).transform
     here = shapely.transform(point, to_utm, interleaved=False)
-    lines = shapely.transform(borders.geometry.values, to_utm, interleaved=False)
+    # GeoJSON segments are straight in longitude/latitude: densify so they stay so in UTM
+    lines = shapely.segmentize(borders.geometry.values, SEGMENT_DEGREES)
+    lines = shapely.transform(lines, to_utm, interleaved=False)
     distances = shapely.distance(here, lines)
     best = int(distances.argmin())
     return str(borders.iloc[best]["name"]), float(distances[best]) / 1000.0

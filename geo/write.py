@@ -146,6 +146,7 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
 {{ this.get_name() }}.onAdd = function () {
   var div = L.DomUtil.create("div", "map-legend");
   div.innerHTML = {{ this.legend_html }};
+  div.querySelector("details").open = window.innerWidth >= 800;  // folded on phones
   L.DomEvent.disableClickPropagation(div);
   return div;
 };
@@ -237,7 +238,7 @@ def _legend_html(content: MapContent) -> str:
         dash = " legend-dash" if s.dash else ""
         items.append(f'<li><span class="legend-line{dash}" style="border-top-color:{s.color}">'
                      f"</span>{html.escape(layer.spec.title)}</li>")
-    return "<h2>Legend</h2><ul>" + "".join(items) + "</ul>"
+    return "<details><summary>Legend</summary><ul>" + "".join(items) + "</ul></details>"
 
 
 def _tidy(page: str) -> str:

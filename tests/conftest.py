@@ -1,0 +1,58 @@
+"""Shared fixtures: the real layers, the real source texts, and throw-away copies of them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYERS = ROOT / "layers"
+SOURCES = ROOT.parent / "shared" / "sources"
+
+
+@pytest.fixture(scope="session")
+def sources_dir() -> Path:
+    if not SOURCES.is_dir():
+        pytest.skip("../shared/sources is not beside the project")
+    return SOURCES
+
+
+@pytest.fixture
+def layers_copy(tmp_path: Path) -> Path:
+    """A copy of the real layers/ that a test may break."""
+    target = tmp_path / "layers"
+    shutil.copytree(LAYERS, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, sources_dir) -> Path:
+    """output/ built once from the real layers, shared by the read-only tests."""
+    out = tmp_path_factory.mktemp("built") / "output"
+    result = run_cli("build", "--layers", str(LAYERS), "--out", str(out),
+                     "--sources", str(sources_dir))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build_maps.py"), *args],
+                          cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def edit_layer(layers_dir: Path, name: str, change) -> None:
+    """Apply ``change(collection)`` to layers_dir/name and write it back, pretty-printed."""
+    path = layers_dir / name
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    change(collection)
+    path.write_text(json.dumps(collection, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

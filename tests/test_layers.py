@@ -1,0 +1,100 @@
+"""The historical content: what the layers claim, checked against the sources."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import shapely
+from pyproj import Geod
+from shapely.geometry import box, shape
+
+from geo.config import read_project
+
+LAYERS = Path(__file__).resolve().parent.parent / "layers"
+GEOD = Geod(ellps="WGS84")
+
+
+def features(name: str) -> dict[str, dict]:
+    collection = json.loads((LAYERS / name).read_text(encoding="utf-8"))
+    return {f["properties"]["id"]: f for f in collection["features"]}
+
+
+def dm(degrees: int, minutes: float) -> float:
+    return degrees + minutes / 60
+
+
+def test_heights_at_source_coordinates():
+    """002_25b5bb55c95d5796.txt line 272 gives both heights in degrees and minutes."""
+    heights = features("khasan.geojson")
+    expected = {"zaozernaya": (dm(130, 35.67), dm(42, 26.79)),
+                "bezymyannaya": (dm(130, 35.42), dm(42, 27.77))}
+    for fid, (lon, lat) in expected.items():
+        x, y = heights[fid]["geometry"]["coordinates"]
+        assert GEOD.inv(x, y, lon, lat)[2] < 50, fid
+    za = heights["zaozernaya"]["geometry"]["coordinates"]
+    be = heights["bezymyannaya"]["geometry"]["coordinates"]
+    assert 1700 < GEOD.inv(*za, *be)[2] < 1900
+
+
+def test_every_incident_lies_in_the_overview():
+    overview = box(*read_project(LAYERS).maps["overview"].extent)
+    for fid, f in features("incidents.geojson").items():
+        assert overview.contains(shape(f["geometry"])), fid
+
+
+def test_the_twelve_incidents_of_the_encyclopedia_article():
+    """000_fc639ac41e9a29ba.txt dates these, from Halhamiao to Khalkhin Gol."""
+    incidents = features("incidents.geojson")
+    expected = {"halhamiao-1935": "1935-01-08", "khanka-west-1935": "1935-06",
+                "suifenho-north-1935": "1935-10", "buir-1935": "1935-12-19/1936-01",
+                "olankhuduk-1936": "1936-02-12", "tauran-1936": "1936-03",
+                "korean-army-1936": "1936-03", "suifenho-1936": "1936-04",
+                "kanchazu-1937": "1937-06", "khasan-1938": "1938-07-29/1938-08-11",
+                "khalkhin-gol-1939": "1939-05/1939-09-16",
+                "khalkhin-gol-ceasefire-1939": "1939-09-15/1939-09-16"}
+    for fid, date in expected.items():
+        assert incidents[fid]["properties"]["date"] == date
+        assert any(s.get("file") == "000_fc639ac41e9a29ba.txt"
+                   for s in incidents[fid]["properties"]["sources"]), fid
+
+
+def test_disputed_khasan_casualties_keep_every_figure():
+    casualties = features("incidents.geojson")["khasan-1938"]["properties"]["casualties"]
+    soviet_killed = {c["killed"] for c in casualties if c["side"] == "USSR"}
+    japanese_killed = {c["killed"] for c in casualties if c["side"] == "Japan"}
+    assert soviet_killed == {792, 960}
+    assert japanese_killed == {525, 526, 650}
+    assert all(c["source"]["where"] for c in casualties)
+
+
+def test_every_feature_cites_a_source(sources_dir):
+    project = read_project(LAYERS)
+    for spec in project.layers.values():
+        for f in json.loads(spec.file.read_text(encoding="utf-8"))["features"]:
+            sources = f["properties"]["sources"]
+            assert sources, f["properties"]["id"]
+            for s in sources:
+                assert ((sources_dir / s["file"]).is_file() if "file" in s
+                        else s["ref"] in project.bibliography), (f["properties"]["id"], s)
+
+
+def test_claimed_borders_are_valid_lines_inside_their_theater():
+    project = read_project(LAYERS)
+    for layer in ("claims-soviet.geojson", "claims-japanese.geojson"):
+        for fid, f in features(layer).items():
+            line = shape(f["geometry"])
+            assert line.geom_type == "LineString" and line.is_valid and line.length > 0
+            theater = "khasan" if fid.startswith("khasan") else "khalkhin-gol"
+            assert box(*project.maps[theater].extent).contains(line), fid
+
+
+def test_soviet_line_keeps_the_heights_on_the_soviet_side():
+    """The USSR's reading of the 1886 protocol put both heights east of the line (002, l. 278)."""
+    line = shape(features("claims-soviet.geojson")["khasan-border-ussr"]["geometry"])
+    japanese = shape(features("claims-japanese.geojson")["khasan-border-manchukuo"]["geometry"])
+    for fid in ("zaozernaya", "bezymyannaya"):
+        x, y = features("khasan.geojson")[fid]["geometry"]["coordinates"]
+        west = shapely.LineString([(x - 0.05, y), (x, y)])
+        assert west.intersects(line), fid  # the Soviet-held line passes west of the summit
+        assert not west.intersects(japanese), fid  # the Japanese claim runs east of it
