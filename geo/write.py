@@ -197,7 +197,7 @@ def render_map(content: MapContent) -> str:
         fmap.default_js = []
         fmap.default_css = []
         fmap.get_root().header.add_child(InlineAssets(), name="inline_assets")
-        fmap.get_root().title = spec.title
+        fmap.get_root().title = html.escape(spec.title)  # branca does not escape it
         for layer in content.layers:
             if layer.spec.kind == "incidents":
                 IncidentLayer(layer.spec.title, layer.collection,

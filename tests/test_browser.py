@@ -1,0 +1,173 @@
+"""Open the real maps in headless Chromium from file://, with the network off."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from shapely.geometry import box, shape
+
+from geo.config import read_project
+from tests.conftest import LAYERS, edit_layer, run_cli
+from tests.test_build import MAPS, PAYLOAD
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.browser
+
+TOPMOST_MARKER = """() => {
+  for (const m of document.querySelectorAll('.leaflet-marker-icon[data-incident]')) {
+    const r = m.getBoundingClientRect();
+    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+    if (x > 0 && y > 100 && x < innerWidth && y < innerHeight && document.elementFromPoint(x, y) === m)
+      return [m.dataset.incident, x, y];
+  }
+  return null;
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--disable-sync"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory) -> Path:
+    """Where screenshots go: $MAPS_SCREENSHOTS if set (e.g. docs/), else a temp folder."""
+    folder = Path(os.environ.get("MAPS_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class OfflinePage:
+    """A page whose every non-file request is blocked and recorded."""
+
+    def __init__(self, browser, width=1200, height=800):
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.context.set_offline(True)
+        self.external, self.failed, self.errors, self.dialogs = [], [], [], []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def _route(self, route):
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            self.external.append(route.request.url)
+            route.abort()
+
+    def open(self, path: Path):
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_selector(".leaflet-marker-icon[data-incident]", state="attached")
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+def expected_incidents(map_name: str) -> int:
+    project = read_project(LAYERS)
+    area = box(*project.maps[map_name].padded_extent())
+    collection = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))
+    return sum(area.intersects(shape(f["geometry"])) for f in collection["features"])
+
+
+@pytest.mark.parametrize("map_name", MAPS)
+def test_map_works_offline(browser, built: Path, screenshots: Path, map_name: str):
+    view = OfflinePage(browser)
+    try:
+        page = view.open(built / f"{map_name}.html")
+        markers = page.locator(".leaflet-marker-icon[data-incident]")
+        assert markers.count() == expected_incidents(map_name) > 0
+        assert page.locator(".leaflet-overlay-pane path").count() > 0  # base geography drawn
+        assert page.locator(".leaflet-control-scale").count() == 1
+        assert page.locator(".leaflet-control-layers").count() == 1
+        assert page.locator(".map-legend summary").inner_text() == "Legend"
+
+        # a mouse click on a marker opens its popup, with the incident's title and sources
+        incident_id, x, y = page.evaluate(TOPMOST_MARKER)
+        page.mouse.click(x, y)
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        title = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))
+        title = next(f["properties"]["title"] for f in title["features"]
+                     if f["properties"]["id"] == incident_id)
+        assert popup.locator("h3").inner_text() == title
+        assert popup.locator(".popup-sources li").count() >= 1
+        page.screenshot(path=str(screenshots / f"{map_name}.png"))
+
+        assert view.external == [] and view.failed == [] and view.errors == []
+    finally:
+        view.close()
+
+
+def test_keyboard_opens_a_marker(browser, built: Path):
+    view = OfflinePage(browser)
+    try:
+        page = view.open(built / "khasan.html")
+        marker = page.locator('[data-incident="khasan-1938-07-29"]')
+        assert marker.get_attribute("role") == "button"
+        assert "Japanese attack on Bezymyannaya" in marker.get_attribute("aria-label")
+        marker.focus()
+        page.keyboard.press("Enter")
+        assert page.locator(".leaflet-popup-content h3").inner_text() == \
+            "Japanese attack on Bezymyannaya"
+    finally:
+        view.close()
+
+
+def test_disputed_casualties_shown_side_by_side(browser, built: Path):
+    view = OfflinePage(browser)
+    try:
+        page = view.open(built / "khasan.html")
+        page.locator('[data-incident="khasan-1938"]').focus()
+        page.keyboard.press("Enter")
+        rows = page.locator(".popup-casualties tr")
+        assert rows.count() == 6  # header + five figures
+        text = page.locator(".popup-casualties").inner_text()
+        for figure in ("792", "960", "525", "526", "650"):
+            assert figure in text
+        assert "002_25b5bb55c95d5796.txt" in text
+    finally:
+        view.close()
+
+
+def test_injected_text_stays_text(browser, layers_copy: Path, tmp_path: Path, sources_dir: Path):
+    def inject(c):
+        for f in c["features"]:
+            if f["properties"]["id"] == "khasan-1938-07-29":
+                f["properties"].update(title=PAYLOAD, summary=PAYLOAD, place=PAYLOAD)
+                f["properties"]["sources"][0]["where"] = PAYLOAD
+    edit_layer(layers_copy, "incidents.geojson", inject)
+    out = tmp_path / "output"
+    result = run_cli("build", "--layers", str(layers_copy), "--out", str(out),
+                     "--sources", str(sources_dir))
+    assert result.returncode == 0, result.stderr
+    view = OfflinePage(browser)
+    try:
+        page = view.open(out / "khasan.html")
+        marker = page.locator('[data-incident="khasan-1938-07-29"]')
+        marker.focus()
+        page.keyboard.press("Enter")
+        popup = page.locator(".leaflet-popup-content")
+        assert popup.locator("h3").inner_text() == PAYLOAD
+        assert PAYLOAD in popup.inner_text()
+        assert popup.locator("img, script").count() == 0
+        assert view.dialogs == [] and view.errors == []
+    finally:
+        view.close()
+    shutil.rmtree(out)

@@ -1,0 +1,118 @@
+"""The CLI as a user runs it: build, check, bad input, determinism, escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from tests.conftest import LAYERS, ROOT, edit_layer, run_cli, tree_bytes
+
+MAPS = ["overview", "khasan", "khalkhin-gol", "suifenhe", "amur"]
+PAYLOAD = '</script><script>alert("x")</script><img src=x onerror=alert(1)>`${alert(2)}`'
+
+
+def test_build_writes_the_five_maps_and_the_index(built: Path):
+    names = {p.name for p in built.iterdir()}
+    assert {f"{m}.html" for m in MAPS} | {"index.html"} <= names
+    index = (built / "index.html").read_text(encoding="utf-8")
+    for m in MAPS:
+        assert f'href="{m}.html"' in index
+
+
+def test_pages_are_standalone(built: Path):
+    for m in MAPS:
+        page = (built / f"{m}.html").read_text(encoding="utf-8")
+        # nothing loaded from the network: no remote script, stylesheet, font, image or tile
+        assert not re.search(r'src\s*=\s*["\']?(https?:)?//', page), m
+        assert not re.search(r'<link[^>]+href\s*=\s*["\']?(https?:)?//', page), m
+        assert not re.search(r'url\(\s*["\']?(https?:)?//|@import', page), m
+        for host in ("cdn.jsdelivr", "cdnjs", "code.jquery", "bootstrapcdn", "tile.openstreetmap"):
+            assert host not in page, (m, host)
+        assert "L.map(" in page and "geoMaps.incidentLayer(" in page
+        # no path of the build machine
+        assert str(ROOT) not in page and "/tmp/" not in page and "/root/" not in page
+
+
+def test_build_is_deterministic(tmp_path: Path, sources_dir: Path):
+    outputs = []
+    for run in ("a", "b"):
+        out = tmp_path / run / "output"
+        result = run_cli("build", "--out", str(out), "--sources", str(sources_dir))
+        assert result.returncode == 0, result.stderr
+        outputs.append(tree_bytes(out))
+    assert outputs[0] == outputs[1]
+
+
+def test_bad_layer_fails_cleanly_and_keeps_previous_output(layers_copy: Path, tmp_path: Path,
+                                                          sources_dir: Path):
+    out = tmp_path / "output"
+    args = ("build", "--layers", str(layers_copy), "--out", str(out), "--sources", str(sources_dir))
+    assert run_cli(*args).returncode == 0
+    before = tree_bytes(out)
+
+    edit_layer(layers_copy, "incidents.geojson",
+               lambda c: c["features"][3]["properties"].update(date="1936-13"))
+    result = run_cli(*args)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert re.match(r".*incidents\.geojson:\d+:\d+: feature 3 '[a-z0-9-]+': property 'date': "
+                    r"'1936-13' is not a valid ISO 8601 date", lines[0])
+    assert lines[-1] == "Build failed: 1 error; nothing was written."
+    assert tree_bytes(out) == before
+    assert not list(tmp_path.glob(".output-*")), "no temporary folders left behind"
+
+
+def test_check_prints_one_line_per_problem(layers_copy: Path, sources_dir: Path):
+    def break_two(c):
+        c["features"][0]["properties"]["date"] = "1934-02-30"
+        c["features"][1]["properties"].pop("title")
+    edit_layer(layers_copy, "incidents.geojson", break_two)
+    result = run_cli("check", "--layers", str(layers_copy), "--sources", str(sources_dir))
+    assert result.returncode == 1
+    problems = [line for line in result.stderr.splitlines() if "incidents.geojson:" in line]
+    assert len(problems) == 2
+    assert "property 'date'" in problems[0] and "property 'title': missing" in problems[1]
+
+
+def test_check_passes_on_the_real_layers(sources_dir: Path):
+    result = run_cli("check", "--sources", str(sources_dir))
+    assert result.returncode == 0, result.stderr
+    assert "OK:" in result.stderr
+
+
+def test_refuses_to_replace_a_foreign_folder(tmp_path: Path, sources_dir: Path):
+    precious = tmp_path / "thesis"
+    precious.mkdir()
+    (precious / "chapter1.txt").write_text("do not lose me")
+    result = run_cli("build", "--out", str(precious), "--sources", str(sources_dir))
+    assert result.returncode == 1
+    assert "refusing to replace a folder that build_maps.py did not write" in result.stderr
+    assert (precious / "chapter1.txt").read_text() == "do not lose me"
+
+
+def test_build_never_writes_to_layers(tmp_path: Path, sources_dir: Path):
+    before = tree_bytes(LAYERS)
+    assert run_cli("build", "--out", str(tmp_path / "o"), "--sources", str(sources_dir)).returncode == 0
+    assert tree_bytes(LAYERS) == before
+
+
+def test_layer_text_is_escaped_everywhere(layers_copy: Path, tmp_path: Path, sources_dir: Path):
+    def inject(c):
+        p = c["features"][0]["properties"]
+        p.update(title=PAYLOAD, summary=PAYLOAD, place=PAYLOAD, forces=PAYLOAD)
+        p["sources"][0]["where"] = PAYLOAD
+    edit_layer(layers_copy, "incidents.geojson", inject)
+    toml = layers_copy / "maps.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'title = "Lake Khasan (Changkufeng), July–August 1938"',
+        "title = " + json.dumps("Khasan " + PAYLOAD)).replace(
+        'title = "Incidents"', "title = " + json.dumps("Incidents " + PAYLOAD)), encoding="utf-8")
+    out = tmp_path / "output"
+    result = run_cli("build", "--layers", str(layers_copy), "--out", str(out), "--sources", str(sources_dir))
+    assert result.returncode == 0, result.stderr
+    for m in MAPS:
+        page = (out / f"{m}.html").read_text(encoding="utf-8")
+        assert "<script>alert" not in page and "<img src=x" not in page, m
+        assert page.count("</script>") == page.count("<script"), m
