@@ -59,14 +59,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"{sum(len(layer.features) for layer in layers)} features")
             return 0
         if args.command == "basedata":
-            from geo.basedata import write
+            from geo.basedata import covering_extent, write
             from geo.config import read_project
 
             project = read_project(args.layers, args.sources)
-            extents = [m.padded_extent() for m in project.maps.values()]
-            union = (min(e[0] for e in extents), min(e[1] for e in extents),
-                     max(e[2] for e in extents), max(e[3] for e in extents))
-            for path in write(union, args.layers / "base"):
+            for path in write(covering_extent(project.maps.values()), args.layers / "base"):
                 log(f"Wrote {path}")
             return 0
         from geo.build import build as run_build

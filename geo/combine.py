@@ -57,12 +57,22 @@ def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project
                                            preserve_topology=True)
             frame["geometry"] = shapely.set_precision(clipped, COORDINATE_GRID)
             frame = frame[~frame.is_empty]
+            if layer_spec.invert:
+                frame = _inverse(frame, area, layer_spec)
         if frame.empty and layer_spec.kind != "incidents":
             continue  # nothing of this layer on this map: keep it out of the control and legend
         layers.append(MapLayer(layer_spec, frame.to_geo_dict(na="drop", drop_id=True)))
     bibliography = {key: {"title": ref.title, "url": ref.url, "licence": ref.licence}
                     for key, ref in sorted(project.bibliography.items())}
     return MapContent(spec, tuple(layers), project.attribution, bibliography)
+
+
+def _inverse(frame: gpd.GeoDataFrame, area, spec: LayerSpec) -> gpd.GeoDataFrame:
+    """One feature covering what the frame's polygons leave open inside ``area``."""
+    rest = shapely.set_precision(area.difference(shapely.union_all(frame.geometry.values)),
+                                 COORDINATE_GRID)
+    return gpd.GeoDataFrame({"id": [f"{spec.name}-inverse"], "name": [spec.title]},
+                            geometry=[rest], crs=frame.crs)
 
 
 def _same_dimension(clipped, originals):

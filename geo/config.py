@@ -43,6 +43,7 @@ class LayerSpec:
     style: Style = Style()
     legend: bool = True
     show: bool = True
+    invert: bool = False  # draw what the polygons leave uncovered (sea from land)
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
     layers: dict[str, LayerSpec] = {}
     for name, table in _tables(raw, "layers", bad).items():
         key = f"layers.{name}"
-        _unknown(table, {"file", "title", "kind", "style", "legend", "show"}, key, bad)
+        _unknown(table, {"file", "title", "kind", "style", "legend", "show", "invert"}, key, bad)
         if not _NAME.match(name):
             bad(key, "layer names use lower-case letters, digits and '-'")
         file = table.get("file")
@@ -131,6 +132,7 @@ def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
             style=style,
             legend=bool(table.get("legend", True)),
             show=bool(table.get("show", True)),
+            invert=bool(table.get("invert", False)),
         )
 
     maps: dict[str, MapSpec] = {}

@@ -13,8 +13,6 @@ from functools import cache
 import geopandas as gpd
 import shapely
 from pyproj import CRS, Geod, Transformer
-from pyproj.aoi import AreaOfInterest
-from pyproj.database import query_utm_crs_info
 
 from geo.load import WGS84, Layer
 
@@ -44,14 +42,20 @@ def to_frame(layer: Layer) -> gpd.GeoDataFrame:
     return frame.set_crs("EPSG:4326", allow_override=True)
 
 
+def utm_epsg(lon: float, lat: float) -> int:
+    """EPSG code of the WGS84 UTM zone holding a point (standard 6° zones).
+
+    The same zone pyproj's ``query_utm_crs_info`` picks (the tests check it), without its
+    database query, which costs about 0.1 s a call.
+    """
+    zone = min(int((lon + 180) // 6) + 1, 60)
+    return (32600 if lat >= 0 else 32700) + zone
+
+
 @cache
 def local_utm(lon: float, lat: float) -> CRS:
-    """The WGS84 UTM zone pyproj chooses for a point."""
-    info = query_utm_crs_info(
-        datum_name="WGS 84",
-        area_of_interest=AreaOfInterest(lon, lat, lon, lat),
-    )
-    return CRS.from_epsg(info[0].code)
+    """The WGS84 UTM zone for a point, as a pyproj CRS."""
+    return CRS.from_epsg(utm_epsg(lon, lat))
 
 
 def line_length_km(geometry) -> float:
@@ -63,7 +67,7 @@ def nearest_border(point, borders: gpd.GeoDataFrame) -> tuple[str, float] | None
     """(name, km) of the border line nearest to a point, measured in its local UTM zone."""
     if borders.empty:
         return None
-    utm = local_utm(round(point.x, 3), round(point.y, 3))
+    utm = local_utm(point.x, point.y)
     to_utm = Transformer.from_crs("EPSG:4326", utm, always_xy=True).transform
     here = shapely.transform(point, to_utm, interleaved=False)
     # GeoJSON segments are straight in longitude/latitude: densify so they stay so in UTM

@@ -16,6 +16,7 @@ from functools import cache
 from importlib import resources
 
 import jsonschema
+import numpy as np
 import shapely
 from referencing import Registry, Resource
 from pyproj.exceptions import CRSError
@@ -36,7 +37,11 @@ def validate(project: Project, layers: list[Layer]) -> list[Problem]:
     """Every problem in the given layers, errors and warnings, in file order."""
     problems: list[Problem] = []
     seen_ids: dict[str, str] = {}
+    seen_files: set = set()
     for layer in layers:
+        if layer.spec.file in seen_files:
+            continue  # one file drawn as two layers (land and, inverted, sea) is checked once
+        seen_files.add(layer.spec.file)
         problems += _validate_layer(project, layer, seen_ids)
     return problems
 
@@ -166,16 +171,18 @@ def _check_geometry(geometry, to_wgs84, report):
         kind = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__
         report(f"geometry type {kind!r} is not a GeoJSON geometry", "geometry")
         return None
-    if geometry["type"] != "GeometryCollection":
-        bad = _bad_coordinate(geometry.get("coordinates"))
-        if bad:
-            report(f"coordinates: {bad}", "geometry")
-            return None
     try:
         geom = shape(geometry)
+        usable = not geom.is_empty and bool(np.isfinite(shapely.get_coordinates(geom)).all())
     except Exception as exc:  # shapely raises several types for malformed input
-        report(f"malformed {geometry['type']}: {exc}", "geometry")
-        return None
+        geom, usable, error = None, False, exc
+    if not usable:  # find out what exactly is wrong, for the message
+        bad = (_bad_coordinate(geometry.get("coordinates"))
+               if geometry["type"] != "GeometryCollection" else None)
+        if bad or geom is None:
+            report(f"coordinates: {bad}" if bad else f"malformed {geometry['type']}: {error}",
+                   "geometry")
+            return None
     if geom.is_empty:
         report(f"empty {geometry['type']}", "geometry")
         return None

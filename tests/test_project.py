@@ -8,6 +8,8 @@ import geopandas as gpd
 import pytest
 import shapely
 from pyproj import Geod, Transformer
+from pyproj.aoi import AreaOfInterest
+from pyproj.database import query_utm_crs_info
 
 from geo.config import LayerSpec
 from geo.load import Layer
@@ -47,6 +49,9 @@ def test_wgs84_needs_no_transformation():
                                             (127.5, 50.3, 32652), (131.2, 44.4, 32652)])
 def test_local_utm_zone(lon, lat, epsg):
     assert local_utm(lon, lat).to_epsg() == epsg
+    chosen = query_utm_crs_info(datum_name="WGS 84",
+                                area_of_interest=AreaOfInterest(lon, lat, lon, lat))
+    assert int(chosen[0].code) == epsg  # the zone pyproj itself would choose
 
 
 def test_line_length_is_geodesic():
