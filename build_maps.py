@@ -52,11 +52,13 @@ def main(argv: list[str] | None = None) -> int:
 
             _, layers, warnings = load_and_check(args.layers, args.sources)
             for w in warnings:
-                print(w)
+                print(w, file=sys.stderr)
             if args.strict and warnings:
+                print(f"Check failed: {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+                      " (--strict).", file=sys.stderr)
                 return 1
-            log(f"OK: {len(layers)} layers, "
-                f"{sum(len(layer.features) for layer in layers)} features")
+            files = {layer.spec.file: len(layer.features) for layer in layers}
+            log(f"OK: {len(files)} layer files, {sum(files.values())} features")
             return 0
         if args.command == "basedata":
             from geo.basedata import covering_extent, write

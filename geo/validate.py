@@ -36,6 +36,10 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 def validate(project: Project, layers: list[Layer]) -> list[Problem]:
     """Every problem in the given layers, errors and warnings, in file order."""
     problems: list[Problem] = []
+    if not project.sources_dir.is_dir():
+        problems.append(Problem(str(project.sources_dir), severity="warning", message=(
+            "source texts not found, so cited file names are not checked "
+            "(pass --sources DIR or set `sources` in maps.toml)")))
     seen_ids: dict[str, str] = {}
     seen_files: set = set()
     for layer in layers:

@@ -138,7 +138,7 @@
       row('Other names', otherNames(p.names)),
       row('Claimed by', p.claimed_by),
       p.description ? el('p', null, p.description) : null,
-      p._length_km === undefined ? null : row('Length on this map', p._length_km + ' km'),
+      p._length_km === undefined ? null : row('Length', p._length_km + ' km (geodesic)'),
       p.precision_m ? row('Position', 'within ' + formatMetres(p.precision_m)) : null,
       sourceList(p.sources, bibliography)
     ]);
