@@ -32,6 +32,7 @@ INCIDENT_TYPES = {
     "battle": "Battle", "skirmish": "Skirmish", "air": "Air and artillery offensive",
     "river": "River incident", "raid": "Raid", "reconnaissance": "Reconnaissance",
     "defection": "Defection", "diplomatic": "Diplomatic step or ceasefire",
+    "deployment": "Deployment of forces", "command": "Command decision or inspection",
 }
 
 

@@ -9,7 +9,7 @@
   /* Popups pan clear of the title bar at the top of the map. */
   var POPUP_OPTIONS = {maxWidth: 420, minWidth: 240, autoPanPaddingTopLeft: [20, 90]};
   var TYPES = ['skirmish', 'battle', 'air', 'river', 'defection', 'diplomatic', 'raid',
-               'reconnaissance'];
+               'reconnaissance', 'deployment', 'command'];
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
