@@ -33,6 +33,15 @@ def main(argv: list[str] | None = None) -> int:
     common(build)
     build.add_argument("--out", type=Path, default=Path("output"),
                        help="folder to write the maps to (default: output)")
+    build.add_argument("--no-tiles", action="store_true",
+                       help="skip the tile basemap and draw base geography as vectors")
+    build.add_argument("--no-static", action="store_true",
+                       help="skip the static PNG/SVG image of each map")
+    build.add_argument("--retina", action="store_true", help="also render 512 px @2x tiles")
+    build.add_argument("-j", "--jobs", type=int, default=None,
+                       help="processes rendering tiles (default: every core)")
+    build.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="render tiles on a Dask cluster, e.g. tcp://10.0.0.5:8786")
     check = commands.add_parser("check", help="validate the layers without writing anything")
     common(check)
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -68,9 +77,15 @@ def main(argv: list[str] | None = None) -> int:
             for path in write(covering_extent(project.maps.values()), args.layers / "base"):
                 log(f"Wrote {path}")
             return 0
+        from geo.build import BuildOptions
         from geo.build import build as run_build
 
-        report = run_build(args.layers, args.out, args.sources, log)
+        if args.jobs is not None and args.jobs < 1:
+            parser.error("--jobs must be at least 1")
+        options = BuildOptions(tiles=not args.no_tiles, static=not args.no_static,
+                               retina=args.retina, jobs=args.jobs, scheduler=args.scheduler,
+                               progress=not args.quiet)
+        report = run_build(args.layers, args.out, args.sources, log, options)
         for w in report.warnings:
             print(w, file=sys.stderr)
         return 0

@@ -71,6 +71,8 @@ def _inverse(frame: gpd.GeoDataFrame, area, spec: LayerSpec) -> gpd.GeoDataFrame
     """One feature covering what the frame's polygons leave open inside ``area``."""
     rest = shapely.set_precision(area.difference(shapely.union_all(frame.geometry.values)),
                                  COORDINATE_GRID)
+    if rest.is_empty:  # e.g. no sea on an inland map
+        return frame.iloc[0:0]
     return gpd.GeoDataFrame({"id": [f"{spec.name}-inverse"], "name": [spec.title]},
                             geometry=[rest], crs=frame.crs)
 

@@ -153,14 +153,16 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
 };
 {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
 geoMaps.attribution({{ this._parent.get_name() }}, {{ this.attribution }});
+{{ this._parent.get_name() }}.fitBounds({{ this.extent }}, {animate: false});
 geoMaps.labelsFromZoom({{ this._parent.get_name() }}, {{ this.label_zoom }});
 {% endmacro %}
 """)
 
     def __init__(self, title_html: str, legend_html: str, attribution_html: str,
-                 label_zoom: int = LABEL_ZOOM):
+                 label_zoom: int | None = LABEL_ZOOM, extent: list | None = None):
         super().__init__()
-        self.label_zoom = int(label_zoom)
+        self.extent = script_json(extent)
+        self.label_zoom = "null" if label_zoom is None else int(label_zoom)
         self._name = "MapChrome"
         self.title_html = title_html
         self.legend_html = script_json(legend_html)
@@ -178,14 +180,20 @@ def _leaflet_style(style: Style) -> dict:
     return options
 
 
-def render_map(content: MapContent) -> str:
-    """The complete HTML page of one map."""
+def render_map(content: MapContent, tiled: bool = False, retina: bool = False) -> str:
+    """The complete HTML page of one map.
+
+    With ``tiled``, the base geography and place labels come from the map's rendered tiles
+    (``tiles/<map>/{z}/{x}/{y}.png``, relative, so the page works from disk or any host)
+    instead of being drawn as vectors.
+    """
     spec = content.spec
     west, south, east, north = spec.extent
     pad_west, pad_south, pad_east, pad_north = spec.padded_extent()
     with stable_element_ids():
         fmap = folium.Map(
             location=[(south + north) / 2, (west + east) / 2],
+            zoom_start=spec.min_zoom,
             font_size="13px",
             min_zoom=spec.min_zoom,
             max_zoom=spec.max_zoom,
@@ -194,12 +202,21 @@ def render_map(content: MapContent) -> str:
             max_bounds=True,
             min_lat=pad_south, max_lat=pad_north, min_lon=pad_west, max_lon=pad_east,
         )
-        fmap.fit_bounds([[south, west], [north, east]])
+        fmap.options.update(minZoom=spec.min_zoom, maxZoom=spec.max_zoom)
         fmap.default_js = []
         fmap.default_css = []
         fmap.get_root().header.add_child(InlineAssets(), name="inline_assets")
         fmap.get_root().title = html.escape(spec.title)  # branca does not escape it
+        if tiled:
+            url = f"tiles/{spec.name}/{{z}}/{{x}}/{{y}}{'{r}' if retina else ''}.png"
+            folium.TileLayer(
+                tiles=url, attr=html.escape(content.attribution), name="Basemap of the 1930s",
+                min_zoom=spec.min_zoom, max_zoom=spec.max_zoom, overlay=False, control=True,
+                bounds=[[pad_south, pad_west], [pad_north, pad_east]],
+            ).add_to(fmap)
         for layer in content.layers:
+            if tiled and layer.spec.kind == "base":
+                continue  # in the tiles
             if layer.spec.kind == "incidents":
                 IncidentLayer(layer.spec.title, layer.collection,
                               content.bibliography).add_to(fmap)
@@ -209,7 +226,9 @@ def render_map(content: MapContent) -> str:
                             bibliography=content.bibliography, show=layer.spec.show).add_to(fmap)
         folium.LayerControl(collapsed=True).add_to(fmap)
         MapChrome(_title_html(spec, content), _legend_html(content),
-                  html.escape(content.attribution)).add_to(fmap)
+                  "" if tiled else html.escape(content.attribution),
+                  label_zoom=None if tiled else LABEL_ZOOM,
+                  extent=[[south, west], [north, east]]).add_to(fmap)
         page = fmap.get_root().render()
     return _tidy(page)
 
@@ -234,7 +253,7 @@ def _legend_html(content: MapContent) -> str:
                      "Uncertainty of an approximate location</li>")
     for layer in content.layers:
         if layer.spec.kind == "incidents" or not layer.spec.legend:
-            continue
+            continue  # base layers are in the legend whether drawn as tiles or as vectors
         s = layer.spec.style
         dash = " legend-dash" if s.dash else ""
         items.append(f'<li><span class="legend-line{dash}" style="border-top-color:{s.color}">'

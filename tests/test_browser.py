@@ -106,7 +106,8 @@ def test_map_works_offline(browser, built: Path, screenshots: Path, map_name: st
         page = view.open(built / f"{map_name}.html")
         markers = page.locator(".leaflet-marker-icon[data-incident]")
         assert markers.count() == expected_incidents(map_name) > 0
-        assert page.locator(".leaflet-overlay-pane path").count() > 0  # base geography drawn
+        assert page.locator(".leaflet-overlay-pane path").count() > 0  # features drawn
+        page.wait_for_selector("img.leaflet-tile-loaded")  # the basemap's tiles, from disk
         assert page.locator(".leaflet-control-scale").count() == 1
         assert page.locator(".leaflet-control-layers").count() == 1
         assert page.locator(".map-legend summary").inner_text() == "Legend"

@@ -15,9 +15,20 @@ PAYLOAD = '</script><script>alert("x")</script><img src=x onerror=alert(1)>`${al
 def test_build_writes_the_five_maps_and_the_index(built: Path):
     names = {p.name for p in built.iterdir()}
     assert {f"{m}.html" for m in MAPS} | {"index.html"} <= names
+    for m in MAPS:  # the basemap tiles, their archive and the static images
+        assert (built / "tiles" / m / str(_min_zoom(m))).is_dir(), m
+        assert (built / "tiles" / f"{m}.mbtiles").is_file(), m
+        assert (built / f"{m}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", m
+        assert (built / f"{m}.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml"), m
     index = (built / "index.html").read_text(encoding="utf-8")
     for m in MAPS:
         assert f'href="{m}.html"' in index
+
+
+def _min_zoom(map_name: str) -> int:
+    from geo.config import read_project
+
+    return read_project(LAYERS).maps[map_name].min_zoom
 
 
 def test_pages_are_standalone(built: Path):
@@ -47,7 +58,8 @@ def test_build_is_deterministic(tmp_path: Path, sources_dir: Path):
 def test_bad_layer_fails_cleanly_and_keeps_previous_output(layers_copy: Path, tmp_path: Path,
                                                           sources_dir: Path):
     out = tmp_path / "output"
-    args = ("build", "--layers", str(layers_copy), "--out", str(out), "--sources", str(sources_dir))
+    args = ("build", "--layers", str(layers_copy), "--out", str(out), "--sources", str(sources_dir),
+            "--no-tiles", "--no-static")
     assert run_cli(*args).returncode == 0
     before = tree_bytes(out)
 
@@ -86,7 +98,7 @@ def test_refuses_to_replace_a_foreign_folder(tmp_path: Path, sources_dir: Path):
     precious = tmp_path / "thesis"
     precious.mkdir()
     (precious / "chapter1.txt").write_text("do not lose me")
-    result = run_cli("build", "--out", str(precious), "--sources", str(sources_dir))
+    result = run_cli("build", "--out", str(precious), "--sources", str(sources_dir), "--no-tiles")
     assert result.returncode == 1
     assert "refusing to replace a folder that build_maps.py did not write" in result.stderr
     assert (precious / "chapter1.txt").read_text() == "do not lose me"
@@ -94,7 +106,9 @@ def test_refuses_to_replace_a_foreign_folder(tmp_path: Path, sources_dir: Path):
 
 def test_build_never_writes_to_layers(tmp_path: Path, sources_dir: Path):
     before = tree_bytes(LAYERS)
-    assert run_cli("build", "--out", str(tmp_path / "o"), "--sources", str(sources_dir)).returncode == 0
+    result = run_cli("build", "--out", str(tmp_path / "o"), "--sources", str(sources_dir),
+                     "--no-tiles", "--no-static")
+    assert result.returncode == 0, result.stderr
     assert tree_bytes(LAYERS) == before
 
 
@@ -110,7 +124,8 @@ def test_layer_text_is_escaped_everywhere(layers_copy: Path, tmp_path: Path, sou
         "title = " + json.dumps("Khasan " + PAYLOAD)).replace(
         'title = "Incidents"', "title = " + json.dumps("Incidents " + PAYLOAD)), encoding="utf-8")
     out = tmp_path / "output"
-    result = run_cli("build", "--layers", str(layers_copy), "--out", str(out), "--sources", str(sources_dir))
+    result = run_cli("build", "--layers", str(layers_copy), "--out", str(out), "--sources",
+                     str(sources_dir), "--no-tiles", "--no-static")
     assert result.returncode == 0, result.stderr
     for m in MAPS:
         page = (out / f"{m}.html").read_text(encoding="utf-8")

@@ -221,10 +221,12 @@
       return group;
     },
 
-    /* Permanent place labels only from a zoom on; below it they would pile up. */
+    /* Permanent place labels only from a zoom on; below it they would pile up. With a null
+       zoom they stay hidden: the map's tiles carry the labels. */
     labelsFromZoom: function (map, zoom) {
       function update() {
-        L.DomUtil[map.getZoom() < zoom ? 'addClass' : 'removeClass'](map.getContainer(), 'labels-hidden');
+        var hide = zoom === null || map.getZoom() < zoom;
+        L.DomUtil[hide ? 'addClass' : 'removeClass'](map.getContainer(), 'labels-hidden');
       }
       map.on('zoomend', update);
       update();
