@@ -1,4 +1,4 @@
-"""Benchmark: ``python -m geo.bench [--runs N]`` prints build time and page sizes.
+"""Benchmark: ``python -m geo.bench [--runs N]`` prints build times, page sizes and tile speed.
 
 Our build is set beside a plain folium script that draws the same layers for the same maps
 (folium's defaults: CDN assets, GeoJson layers, Marker with an HTML Popup), so the cost of
@@ -8,6 +8,8 @@ offline pages, escaping and validation is visible. Figures are printed, never as
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import statistics
 import subprocess
 import sys
@@ -58,6 +60,101 @@ def plain_folium(layers_dir: Path, out_dir: Path) -> None:
         fmap.save(str(out_dir / f"{spec.name}.html"))
 
 
+def _content(layers_dir: Path, map_name: str):
+    from geo.build import load_and_check
+    from geo.combine import combine
+    from geo.project import to_frame
+
+    project, layers, _ = load_and_check(layers_dir)
+    frames = {layer.spec.name: to_frame(layer) for layer in layers}
+    return combine(project.maps[map_name], frames, project)
+
+
+def bench_tiles(layers_dir: Path, map_name: str, jobs: int, naive_sample: int) -> None:
+    """Tiles/s of our renderer (one process, all cores) against a bare Mapnik loop and a
+    naive matplotlib renderer; bytes per tile and the share of duplicates in the archive."""
+    import hashlib
+
+    import mapnik
+
+    from geo import tiles
+    from geo.tilemath import xy_bounds
+
+    content = _content(layers_dir, map_name)
+    tile_list = tiles.tileset_tiles(content)
+    xml = tiles.style_xml(content)
+    n = len(tile_list)
+
+    m = mapnik.Map(256, 256)
+    mapnik.load_map_from_string(m, xml)
+    started = time.perf_counter()
+    for t in tile_list:
+        m.zoom_to_box(mapnik.Box2d(*xy_bounds(t)))
+        image = mapnik.Image(256, 256)
+        mapnik.render(m, image)
+        image.to_string(tiles.PNG_FORMAT)
+    bare = n / (time.perf_counter() - started)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        report1 = tiles.render_tileset(content, Path(tmp) / "one", None, tiles.InlineExecutor())
+        with tiles.make_executor(jobs) as pool:
+            report_n = tiles.render_tileset(content, Path(tmp) / "all", None, pool)
+        again = tiles.render_tileset(content, Path(tmp) / "again", Path(tmp) / "all",
+                                     tiles.InlineExecutor())
+        archive = Path(tmp) / "a.mbtiles"
+        tiles.write_mbtiles(archive, Path(tmp) / "all" / "tiles" / map_name, content)
+        archive_bytes = archive.stat().st_size
+        distinct = len({hashlib.sha256(p.read_bytes()).digest()
+                        for p in (Path(tmp) / "all").rglob("*.png")})
+
+    naive = _naive_matplotlib(content, tile_list[:: max(1, n // naive_sample)][:naive_sample])
+    print(f"\ntiles of '{map_name}': {n} tiles, zooms {content.spec.min_zoom}-{content.spec.max_zoom}")
+    print(f"  bare Mapnik loop (floor)       {bare:8.0f} tiles/s")
+    print(f"  ours, 1 process                {n / report1.seconds:8.0f} tiles/s"
+          f"  ({report1.seconds:.1f} s, hashing and writing included)")
+    print(f"  ours, {jobs} processes            {n / report_n.seconds:8.0f} tiles/s"
+          f"  ({report_n.seconds:.1f} s)")
+    print(f"  ours, unchanged rebuild        {n / again.seconds:8.0f} tiles/s"
+          f"  ({again.seconds:.2f} s, every tile reused)")
+    print(f"  naive matplotlib per tile      {naive:8.1f} tiles/s  (sample of {naive_sample})")
+    print(f"  bytes per tile (PNG, mean)     {report_n.bytes / n:8.0f}")
+    print(f"  distinct tiles                 {distinct:8d}  ({1 - distinct / n:.0%} duplicates)")
+    print(f"  MBTiles archive                {archive_bytes:8,d} bytes "
+          f"(folder: {report_n.bytes:,d} bytes of PNG)")
+
+
+def _naive_matplotlib(content, sample) -> float:
+    """What a quick script would do: one matplotlib figure per tile, every layer plotted."""
+    import geopandas as gpd
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from geo.tilemath import xy_bounds
+
+    frames = []
+    for layer in content.layers:
+        if layer.spec.kind == "incidents" or not layer.collection["features"]:
+            continue
+        frame = gpd.GeoDataFrame.from_features(layer.collection["features"], crs="EPSG:4326")
+        frames.append((frame.to_crs("EPSG:3857"), layer.spec.style))
+    started = time.perf_counter()
+    for t in sample:
+        fig = plt.figure(figsize=(2.56, 2.56), dpi=100)
+        ax = fig.add_axes([0, 0, 1, 1])
+        ax.set_axis_off()
+        for frame, style in frames:
+            frame.plot(ax=ax, color=style.fill or "none", edgecolor=style.color,
+                       linewidth=style.weight)
+        left, bottom, right, top = xy_bounds(t)
+        ax.set_xlim(left, right)
+        ax.set_ylim(bottom, top)
+        fig.savefig(io.BytesIO(), format="png")
+        plt.close(fig)
+    return len(sample) / (time.perf_counter() - started)
+
+
 def _timed(command: list[str], runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -71,23 +168,40 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m geo.bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median is shown)")
     parser.add_argument("--layers", type=Path, default=ROOT / "layers")
+    parser.add_argument("--tiles", default="khasan", metavar="MAP",
+                        help="map whose tileset is benchmarked (default: khasan; '' skips it)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--naive-sample", type=int, default=100,
+                        help="tiles rendered by the naive matplotlib renderer")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
         ours, plain = Path(tmp) / "ours", Path(tmp) / "plain"
-        ours_s = _timed([sys.executable, "build_maps.py", "build", "-q", "--layers",
-                         str(args.layers), "--out", str(ours)], args.runs)
+        ours_s = _timed([sys.executable, "build_maps.py", "build", "-q", "--no-tiles",
+                         "--no-static", "--layers", str(args.layers), "--out", str(ours)],
+                        args.runs)
         plain_s = _timed([sys.executable, "-c",
                           "import sys; from pathlib import Path; from geo.bench import plain_folium;"
                           " plain_folium(Path(sys.argv[1]), Path(sys.argv[2]))",
                           str(args.layers), str(plain)], args.runs)
-        print(f"cold build, median of {args.runs} (s)   ours {ours_s:8.2f}   plain folium {plain_s:8.2f}")
+        print(f"HTML pages only (no tiles), cold, median of {args.runs}: "
+              f"ours {ours_s:.2f} s, plain folium {plain_s:.2f} s")
         print(f"{'page':<22}{'ours (bytes)':>14}{'plain folium':>14}   plain folium needs")
         for page in sorted(p.name for p in plain.glob("*.html")):
             text = (plain / page).read_text(encoding="utf-8")
             remote = sum(text.count(f'{a}="https://') for a in ("src", "href"))
             print(f"{page:<22}{(ours / page).stat().st_size:>14,}"
                   f"{(plain / page).stat().st_size:>14,}   {remote} network files (CDN)")
+
+        full = Path(tmp) / "full"
+        cold = _timed([sys.executable, "build_maps.py", "build", "-q", "--layers",
+                       str(args.layers), "--out", str(full)], 1)
+        noop = _timed([sys.executable, "build_maps.py", "build", "-q", "--layers",
+                       str(args.layers), "--out", str(full)], args.runs)
+        print(f"full build with tiles and static images: cold {cold:.1f} s, "
+              f"unchanged rebuild {noop:.1f} s (median of {args.runs})")
+    if args.tiles:
+        bench_tiles(args.layers, args.tiles, args.jobs, args.naive_sample)
 
 
 if __name__ == "__main__":
