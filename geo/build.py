@@ -7,14 +7,16 @@ previous maps exactly as they were.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
-from contextlib import contextmanager
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from geo import manifest
 from geo.config import Project, read_project
 from geo.errors import BuildError, Problem
 from geo.load import Layer, load_layer
@@ -33,6 +35,11 @@ class BuildOptions:
     jobs: int | None = None  # worker processes for tiles; None means every core
     scheduler: str | None = None  # address of a Dask scheduler to render tiles on
     progress: bool = True  # progress bars on stderr
+    force: bool = False  # ignore the last build: render every map and tile anew
+
+    def fingerprint(self) -> dict:
+        """The options that change what is written (not how fast)."""
+        return {"tiles": self.tiles, "retina": self.retina, "static": self.static}
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ class BuildReport:
     warnings: list[Problem]
     seconds: float
     tilesets: list = field(default_factory=list)  # geo.tiles.TilesetReport
+    rebuilt: list = field(default_factory=list)  # names of the maps built anew
 
 
 def load_and_check(layers_dir: Path, sources_dir: Path | None = None
@@ -69,13 +77,30 @@ def load_and_check(layers_dir: Path, sources_dir: Path | None = None
 
 def build(layers_dir: Path, out_dir: Path, sources_dir: Path | None = None,
           log=lambda message: None, options: BuildOptions = BuildOptions()) -> BuildReport:
-    """Build every map of ``layers_dir/maps.toml`` into ``out_dir``."""
+    """Build the maps of ``layers_dir/maps.toml`` into ``out_dir``: only those whose inputs
+    changed since the last build; the others are carried over from it."""
     started = time.perf_counter()
     _check_out_dir(layers_dir, out_dir)
+    with build_lock(out_dir):
+        previous = out_dir if (out_dir / MARKER).is_file() and not options.force else None
+        old_maps = manifest.read(out_dir).get("maps", {}) if previous else {}
+        digests = manifest.map_digests(layers_dir, sources_dir, options.fingerprint())
+        if digests is not None and digests == {n: m.get("digest") for n, m in old_maps.items()}:
+            log(f"{out_dir} is up to date.")
+            return BuildReport(pages={}, incidents={n: m["incidents"] for n, m in old_maps.items()},
+                               warnings=[], seconds=time.perf_counter() - started, rebuilt=[])
+        return _build(layers_dir, out_dir, sources_dir, log, options, started, previous,
+                      old_maps, digests or {})
+
+
+def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, old_maps, digests
+           ) -> BuildReport:
     project, layers, warnings = load_and_check(layers_dir, sources_dir)
-    n_features = sum(len(layer.features) for layer in layers)
-    log(f"Checked {len(layers)} layers ({n_features} features) "
+    log(f"Checked {len({layer.spec.file for layer in layers})} layer files "
         f"in {time.perf_counter() - started:.1f} s")
+    changed = [name for name in project.maps
+               if name not in digests or old_maps.get(name, {}).get("digest") != digests[name]
+               or not _can_reuse(previous, name)]
 
     from geo.combine import combine
     from geo.project import measure, to_frame, with_lengths
@@ -90,33 +115,102 @@ def build(layers_dir: Path, out_dir: Path, sources_dir: Path | None = None,
         if spec.kind == "incidents":
             frames[name] = measure(frames[name], borders)
 
-    contents = [combine(spec, frames, project) for spec in project.maps.values()]
-    previous = out_dir if (out_dir / MARKER).is_file() else None
+    contents = [combine(project.maps[name], frames, project) for name in changed]
     pages: dict[str, str] = {}
     tilesets = []
+    entries = {}
     with staged_output(out_dir) as staging:
-        if options.tiles or options.static:
+        for name in project.maps:
+            if name not in changed:
+                _reuse_map_outputs(previous, staging, name)
+                entries[name] = old_maps[name]
+                log(f"{name}: unchanged")
+        if contents and (options.tiles or options.static):
             from geo import tiles
 
             with tiles.make_executor(options.jobs, options.scheduler) as executor:
                 for content in contents:
                     tilesets += _render_images(content, staging, previous, executor, options, log)
         for content in contents:
-            name = f"{content.spec.name}.html"
-            pages[name] = render_map(content, tiled=options.tiles, retina=options.retina)
-            log(f"Wrote {name}: {content.count('incidents')} incidents, "
-                f"{len(pages[name].encode()) // 1024} KiB")
-        pages["index.html"] = render_index(contents, INDEX_TITLE)
+            name = content.spec.name
+            pages[f"{name}.html"] = render_map(content, tiled=options.tiles, retina=options.retina)
+            entries[name] = {"digest": digests.get(name), "incidents": content.count("incidents")}
+            log(f"{name}: wrote {name}.html, {content.count('incidents')} incidents, "
+                f"{len(pages[f'{name}.html'].encode()) // 1024} KiB")
+        for name, spec in project.maps.items():
+            entries[name].update(title=spec.title, description=spec.description)
+        entries = {name: entries[name] for name in project.maps}  # maps.toml order
+        pages["index.html"] = render_index(list(entries.items()), INDEX_TITLE)
         for name, text in pages.items():
             (staging / name).write_text(text, encoding="utf-8")
-    log(f"Built {len(contents)} maps into {out_dir} in {time.perf_counter() - started:.1f} s")
+        manifest.write(staging, entries)
+    log(f"Built {len(changed)} of {len(project.maps)} maps into {out_dir} "
+        f"in {time.perf_counter() - started:.1f} s")
     return BuildReport(
         pages={name: len(text.encode()) for name, text in pages.items()},
-        incidents={c.spec.name: c.count("incidents") for c in contents},
+        incidents={name: entry["incidents"] for name, entry in entries.items()},
         warnings=warnings,
         seconds=time.perf_counter() - started,
         tilesets=tilesets,
+        rebuilt=changed,
     )
+
+
+def _map_outputs(name: str) -> list[str]:
+    """The files and folders of one map in the output folder."""
+    return [f"{name}.html", f"{name}.png", f"{name}.svg", f".{name}.static.sha256",
+            f"tiles/{name}", f"tiles/{name}.mbtiles", f"tiles/{name}@2x.mbtiles"]
+
+
+def _can_reuse(previous: Path | None, name: str) -> bool:
+    return previous is not None and (previous / f"{name}.html").is_file()
+
+
+def _reuse_map_outputs(previous: Path, staging: Path, name: str) -> None:
+    """Carry an unchanged map over from the last build, as hard links (no copying)."""
+    from geo.tiles import link_or_copy
+
+    for relative in _map_outputs(name):
+        source = previous / relative
+        if source.is_dir():
+            for path in source.rglob("*"):
+                if path.is_file():
+                    target = staging / path.relative_to(previous)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    link_or_copy(path, target)
+        elif source.is_file():
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(source, staging / relative)
+
+
+@contextmanager
+def build_lock(out_dir: Path):
+    """Hold ``.<out>.lock`` beside the output folder: one build at a time writes there.
+
+    A second build fails at once with a clear message instead of interleaving. Holding the
+    lock, we also clear what a killed build may have left behind.
+    """
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(out_dir.parent / f".{out_dir.name}.lock", "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError([Problem(str(out_dir), message=(
+                "another build is writing to this folder right now; "
+                "wait for it to finish"))]) from None
+        _recover(out_dir)
+        yield
+
+
+def _recover(out_dir: Path) -> None:
+    """Remove staging folders of killed builds; undo a swap that was cut in half."""
+    for stale in out_dir.parent.glob(f".{out_dir.name}-old-*"):
+        if not out_dir.exists() and (stale / "previous").is_dir():
+            os.rename(stale / "previous", out_dir)
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in out_dir.parent.glob(f".{out_dir.name}-new-*"):
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def _render_images(content, staging: Path, previous: Path | None, executor,

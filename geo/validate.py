@@ -143,7 +143,12 @@ def _validate_layer(project: Project, layer: Layer, seen_ids: dict[str, str]) ->
 
         for error in sorted(validator.iter_errors(props), key=lambda e: list(e.absolute_path)):
             prop, message = _schema_message(error)
-            report(message, prop)
+            # an unknown property is kept and ignored: worth a warning, not a failed build
+            report(message, prop, "warning" if error.validator == "additionalProperties" else "error")
+
+        if geometry is not None and _clockwise(feature["geometry"]):
+            report("polygon ring against the right-hand rule (exterior rings counter-clockwise, "
+                   "holes clockwise); `build_maps.py fmt` fixes it", "geometry", "warning")
 
         if fid is not None:
             if fid in seen_ids:
@@ -203,6 +208,17 @@ def _check_geometry(geometry, to_wgs84, report):
         report(f"invalid {geom.geom_type}: {reason}", "geometry")
         return None
     return geom
+
+
+def _clockwise(geometry: dict) -> bool:
+    """True if a Polygon or MultiPolygon breaks RFC 7946's right-hand rule."""
+    polygons = {"Polygon": [geometry.get("coordinates")],
+                "MultiPolygon": geometry.get("coordinates")}.get(geometry.get("type"), [])
+    for rings in polygons:
+        for i, ring in enumerate(rings):
+            if len(ring) >= 4 and shapely.LinearRing(ring).is_ccw != (i == 0):
+                return True
+    return False
 
 
 def _bad_coordinate(coords, depth: int = 0) -> str | None:

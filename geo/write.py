@@ -266,15 +266,14 @@ def _tidy(page: str) -> str:
     return "\n".join(line.rstrip() for line in page.splitlines()) + "\n"
 
 
-def render_index(contents: list[MapContent], title: str) -> str:
-    """output/index.html: a list of the maps with their descriptions."""
+def render_index(maps: list[tuple[str, dict]], title: str) -> str:
+    """output/index.html: the maps, each (name, {"title", "description", "incidents"})."""
     rows = []
-    for content in contents:
-        spec = content.spec
-        n = content.count("incidents")
+    for name, entry in maps:
+        n = entry["incidents"]
         rows.append(
-            f'<li><a href="{html.escape(spec.name)}.html">{html.escape(spec.title)}</a>'
-            f"<p>{html.escape(spec.description)} ({n} incident{'s' if n != 1 else ''})</p></li>")
+            f'<li><a href="{html.escape(name)}.html">{html.escape(entry["title"])}</a>'
+            f"<p>{html.escape(entry['description'])} ({n} incident{'s' if n != 1 else ''})</p></li>")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -56,3 +56,14 @@ def edit_layer(layers_dir: Path, name: str, change) -> None:
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def shrink_zooms(layers_dir: Path, levels: int = 2) -> None:
+    """Cut every map of layers_dir/maps.toml to its first zoom levels: quick tile builds."""
+    import re
+
+    path = layers_dir / "maps.toml"
+    text = re.sub(r"zoom = \[(\d+), \d+\]",
+                  lambda m: f"zoom = [{m[1]}, {int(m[1]) + levels - 1}]",
+                  path.read_text(encoding="utf-8"))
+    path.write_text(text, encoding="utf-8")

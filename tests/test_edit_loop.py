@@ -1,0 +1,227 @@
+"""The edit–rebuild loop: incremental builds, locking, interrupted builds, fmt, serve."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, edit_layer, run_cli, shrink_zooms, tree_bytes
+
+FAST = ("--no-tiles", "--no-static")
+
+
+def build_args(layers: Path, out: Path, sources: Path, *extra: str) -> tuple[str, ...]:
+    return ("build", "--layers", str(layers), "--out", str(out), "--sources", str(sources), *extra)
+
+
+def written_maps(log: str) -> set[str]:
+    return {line.split(":")[0] for line in log.splitlines() if ": wrote " in line}
+
+
+def test_unchanged_rebuild_does_nothing_and_loads_no_heavy_library(layers_copy, tmp_path,
+                                                                   sources_dir):
+    out = tmp_path / "output"
+    assert run_cli(*build_args(layers_copy, out, sources_dir, *FAST)).returncode == 0
+    before = tree_bytes(out)
+    probe = (
+        "import sys, build_maps;"
+        f"code = build_maps.main({list(build_args(layers_copy, out, sources_dir, *FAST))!r});"
+        "heavy = [m for m in ('geopandas', 'shapely', 'folium', 'mapnik', 'pyproj') if m in sys.modules];"
+        "print(code, heavy)")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.stdout.strip() == "0 []", result.stderr
+    assert "is up to date" in result.stderr
+    assert tree_bytes(out) == before
+
+
+def test_editing_one_layer_rebuilds_exactly_the_maps_that_use_it(layers_copy, tmp_path,
+                                                                 sources_dir):
+    out = tmp_path / "output"
+    first = run_cli(*build_args(layers_copy, out, sources_dir, *FAST))
+    assert written_maps(first.stderr) == {"overview", "khasan", "khalkhin-gol", "suifenhe", "amur"}
+
+    edit_layer(layers_copy, "amur.geojson",
+               lambda c: c["features"][0]["properties"].update(name="Blagoveshchensk (Heihe opposite)"))
+    second = run_cli(*build_args(layers_copy, out, sources_dir, "-v", *FAST))
+    assert second.returncode == 0, second.stderr
+    assert written_maps(second.stderr) == {"overview", "amur"}  # the maps drawing layer 'amur'
+    assert "khasan: unchanged" in second.stderr
+    manifest = json.loads((out / ".manifest.json").read_text())
+    assert set(manifest["maps"]) == {"overview", "khasan", "khalkhin-gol", "suifenhe", "amur"}
+    assert "Heihe opposite" in (out / "amur.html").read_text(encoding="utf-8")
+
+    forced = run_cli(*build_args(layers_copy, out, sources_dir, "--force", *FAST))
+    assert len(written_maps(forced.stderr)) == 5
+
+
+def test_a_second_build_is_refused_while_one_runs(tmp_path, layers_copy, sources_dir):
+    out = tmp_path / "output"
+    with open(tmp_path / ".output.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running build holds it
+        result = run_cli(*build_args(layers_copy, out, sources_dir, *FAST))
+    assert result.returncode == 1
+    assert "another build is writing to this folder right now" in result.stderr
+    assert not out.exists()
+
+
+def test_killed_build_leaves_output_untouched(layers_copy, tmp_path, sources_dir):
+    pytest.importorskip("mapnik")
+    shrink_zooms(layers_copy, levels=3)
+    out = tmp_path / "output"
+    assert run_cli(*build_args(layers_copy, out, sources_dir, "--no-static")).returncode == 0
+    before = tree_bytes(out)
+
+    edit_layer(layers_copy, "khasan.geojson",
+               lambda c: c["features"][1]["properties"].update(name="Zaozernaya (Changkufeng)"))
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build_maps.py"),
+         *build_args(layers_copy, out, sources_dir, "--no-static", "--force", "--jobs", "1")],
+        cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    for line in process.stderr:  # wait until it is busy writing tiles, then kill it
+        if line.startswith("Tiles ") and "/" in line:
+            break
+    staging = list(tmp_path.glob(".output-new-*"))
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert staging, "the build was writing into a staging folder"
+    assert tree_bytes(out) == before
+
+    after = run_cli(*build_args(layers_copy, out, sources_dir, "--no-static", "--jobs", "1"))
+    assert after.returncode == 0, after.stderr
+    assert not list(tmp_path.glob(".output-new-*")), "a killed build's leftovers are cleared"
+
+
+def test_fmt_normalises_a_messy_layer_and_keeps_a_backup(layers_copy, sources_dir):
+    path = layers_copy / "khasan.geojson"
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    lake = collection["features"][0]
+    lake["geometry"]["coordinates"][0].reverse()  # clockwise: against the right-hand rule
+    lake["geometry"]["coordinates"][0][0] = lake["geometry"]["coordinates"][0][-1] = [
+        130.6148012345678, 42.4486]
+    messy = json.dumps(collection, ensure_ascii=False)  # one long line, keys unsorted
+    path.write_text(messy, encoding="utf-8")
+
+    check = run_cli("check", "--layers", str(layers_copy), "--sources", str(sources_dir))
+    assert check.returncode == 0
+    assert "'lake-khasan': property 'geometry': warning: polygon ring against the right-hand rule" \
+        in check.stderr
+    strict = run_cli("check", "--strict", "--layers", str(layers_copy), "--sources", str(sources_dir))
+    assert strict.returncode == 1
+
+    assert run_cli("fmt", "--check", "--layers", str(layers_copy)).returncode == 1
+    assert path.read_text(encoding="utf-8") == messy  # --check changes nothing
+    result = run_cli("fmt", "--layers", str(layers_copy))
+    assert result.returncode == 0 and "reformatted" in result.stderr
+    assert (layers_copy / "khasan.geojson.bak").read_text(encoding="utf-8") == messy
+    text = path.read_text(encoding="utf-8")
+    assert "130.6148012" in text and "130.61480123" not in text  # 7 decimals
+    clean = run_cli("check", "--strict", "--layers", str(layers_copy), "--sources", str(sources_dir))
+    assert clean.returncode == 0, clean.stderr
+    assert run_cli("fmt", "--check", "--layers", str(layers_copy)).returncode == 0
+
+
+def test_committed_layers_are_canonical():
+    result = run_cli("fmt", "--check")
+    assert result.returncode == 0, result.stderr
+
+
+def test_unknown_property_is_a_warning(layers_copy, sources_dir):
+    edit_layer(layers_copy, "amur.geojson",
+               lambda c: c["features"][0]["properties"].update(population_1937=58000))
+    result = run_cli("check", "--layers", str(layers_copy), "--sources", str(sources_dir))
+    assert result.returncode == 0
+    assert "'blagoveshchensk': property 'properties': warning: unknown property" in result.stderr
+    assert "'population_1937' was unexpected" in result.stderr
+
+
+class Server:
+    """`build_maps.py serve` in a subprocess, with its log collected line by line."""
+
+    def __init__(self, layers: Path, out: Path, sources: Path):
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build_maps.py"), "serve", "--port", "0", "--layers",
+             str(layers), "--out", str(out), "--sources", str(sources), *FAST],
+            cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.url = self.wait_for("Serving ").split(" at ")[1].split(" ")[0]
+
+    def _read(self):
+        for line in self.process.stderr:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, *texts: str, timeout: float = 120) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=1)
+            except queue.Empty:
+                continue
+            if any(text in line for text in texts):
+                return line
+        raise AssertionError(f"server never said any of {texts!r}")
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=30)
+
+
+@pytest.mark.browser
+def test_serve_rebuilds_reloads_and_shows_errors(layers_copy, tmp_path, sources_dir):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian's chromium is not installed")
+    server = Server(layers_copy, tmp_path / "output", sources_dir)
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                        args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page()
+            outside = []
+            page.on("request", lambda r: r.url.startswith(("http://127.0.0.1", "data:"))
+                    or outside.append(r.url))
+            page.goto(server.url + "amur.html")
+            marker = page.locator('[data-incident="kanchazu-1937"]')
+            assert "Kanchazu Island incident" in marker.get_attribute("aria-label")
+
+            # a saved edit is rebuilt and the open page reloads by itself
+            edit_layer(layers_copy, "incidents.geojson", lambda c: next(
+                f for f in c["features"] if f["properties"]["id"] == "kanchazu-1937"
+            )["properties"].update(title="Kanchazu Island gunboat clash"))
+            server.wait_for("amur: wrote")
+            page.wait_for_function("""() => { const m = document.querySelector(
+                '[data-incident="kanchazu-1937"]');
+                return m && m.getAttribute('aria-label').startsWith('Kanchazu Island gunboat'); }""",
+                                   timeout=30000)
+
+            # a broken layer: the page shows the error over the map, naming file and line
+            path = layers_copy / "incidents.geojson"
+            good = path.read_text(encoding="utf-8")
+            path.write_text(good.replace('"type": "battle"', '"type": "battle",,', 1),
+                            encoding="utf-8")
+            server.wait_for("Build failed")
+            overlay = page.locator("#build-errors")
+            overlay.wait_for(timeout=30000)
+            assert "incidents.geojson:" in overlay.inner_text()
+            assert "invalid JSON" in overlay.inner_text()
+
+            # fixed again: the overlay goes, the map is back (the last good build still stands)
+            path.write_text(good, encoding="utf-8")
+            server.wait_for("amur: wrote", "is up to date")
+            page.wait_for_selector("#build-errors", state="detached", timeout=30000)
+            page.wait_for_selector('[data-incident="kanchazu-1937"]', timeout=30000)
+            assert outside == []
+            browser.close()
+    finally:
+        assert server.stop() == 0
