@@ -80,7 +80,7 @@ def _inverse(frame: gpd.GeoDataFrame, area, spec: LayerSpec) -> gpd.GeoDataFrame
 def _same_dimension(clipped, originals):
     """Drop the points and lines that clipping leaves where a line or polygon meets the edge."""
     kept = []
-    for part, original in zip(clipped, originals):
+    for part, original in zip(clipped, originals, strict=True):
         dim = shapely.get_dimensions(original)
         if shapely.get_dimensions(part) != dim or part.geom_type == "GeometryCollection":
             pieces = [g for g in shapely.get_parts(part) if shapely.get_dimensions(g) == dim]

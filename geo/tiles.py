@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import sqlite3
 import sys
 import time
-import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -193,7 +193,7 @@ def tile_hashes(content: MapContent, tile_list: list[Tile], scale: int = 1) -> d
         areas.append(box(west - dx, south - dy, east + dx, north + dy))
     tile_index, feature_index = tree.query(areas, predicate="intersects")
     touching: dict[int, list[str]] = {}
-    for ti, fi in zip(tile_index.tolist(), feature_index.tolist()):
+    for ti, fi in zip(tile_index.tolist(), feature_index.tolist(), strict=True):
         touching.setdefault(ti, []).append(digests[fi])
     result = {}
     for i, t in enumerate(tile_list):

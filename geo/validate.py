@@ -9,6 +9,7 @@ longitude and latitude).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import re
@@ -18,8 +19,8 @@ from importlib import resources
 import jsonschema
 import numpy as np
 import shapely
-from referencing import Registry, Resource
 from pyproj.exceptions import CRSError
+from referencing import Registry, Resource
 from shapely.geometry import box, shape
 
 from geo.config import Project
@@ -120,11 +121,7 @@ def _validate_layer(project: Project, layer: Layer, seen_ids: dict[str, str]) ->
         props = feature.get("properties") if isinstance(feature, dict) else None
         fid = props.get("id") if isinstance(props, dict) and isinstance(props.get("id"), str) else None
 
-        def report(message: str, prop: str | None = None, severity: str = "error") -> None:
-            pos = ppos.get(prop.split(".")[0].split("[")[0], fpos) if prop else fpos
-            problems.append(Problem(layer.label, pos.line if pos else None,
-                                    pos.column if pos else None, index, fid, prop, message,
-                                    severity))
+        report = functools.partial(_report, problems, layer.label, fpos, ppos, index, fid)
 
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             report('not a GeoJSON Feature (needs "type": "Feature")')
@@ -165,6 +162,15 @@ def _validate_layer(project: Project, layer: Layer, seen_ids: dict[str, str]) ->
         for prop, source in _sources(props):
             _check_source(project, source, prop, report)
     return problems
+
+
+def _report(problems: list[Problem], label: str, fpos: Position | None, ppos: dict, index: int,
+            fid: str | None, message: str, prop: str | None = None,
+            severity: str = "error") -> None:
+    """Add a problem, placed at the property's position if known, else at the feature's."""
+    pos = ppos.get(prop.split(".")[0].split("[")[0], fpos) if prop else fpos
+    problems.append(Problem(label, pos.line if pos else None, pos.column if pos else None,
+                            index, fid, prop, message, severity))
 
 
 def _at(positions: list[Position], index: int) -> Position | None:

@@ -105,7 +105,8 @@ class VectorLayer(Layer):
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = geoMaps.vectorLayer({{ this.data }}, {{ this.style }}, {{ this.interactive }}, {{ this.bibliography }});
+var {{ this.get_name() }} = geoMaps.vectorLayer(
+  {{ this.data }}, {{ this.style }}, {{ this.interactive }}, {{ this.bibliography }});
 {% endmacro %}
 """)
 
@@ -281,7 +282,8 @@ def render_index(maps: list[tuple[str, dict]], title: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
 <style>
-body {{ font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
+body {{ font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+       max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
 li {{ margin: 0 0 1rem; }} li p {{ margin: 0.2rem 0 0; color: #444; }} a {{ color: #0b4f8a; }}
 </style>
 </head>
