@@ -18,6 +18,7 @@ from pathlib import Path
 
 from geo.build import BuildOptions, build
 from geo.errors import BuildError
+from geo.write import content_security_policy, with_policy
 
 POLL_SECONDS = 0.3
 SETTLE_SECONDS = 0.3
@@ -92,6 +93,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             page = (file.read_text(encoding="utf-8") if file.is_file() else
                     "<!DOCTYPE html><html><body><p>No map built yet.</p></body></html>")
             page = page.replace("</html>", CLIENT + "</html>", 1)
+            # the page's policy allows only the build's scripts: let this one in, and its polling
+            page = with_policy(page, content_security_policy(page, connect="'self'"))
             return self._send(page.encode(), "text/html; charset=utf-8")
         return super().do_GET()
 

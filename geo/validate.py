@@ -186,9 +186,18 @@ def _check_geometry(geometry, to_wgs84, report):
         kind = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__
         report(f"geometry type {kind!r} is not a GeoJSON geometry", "geometry")
         return None
+    depth_problem = _depth_problem(geometry)
+    if depth_problem:
+        report(depth_problem, "geometry")
+        return None
+    if _unclosed_ring(geometry):
+        report("a polygon ring is not closed (its last position must repeat the first)",
+               "geometry")
+        return None
     try:
         geom = shape(geometry)
-        usable = not geom.is_empty and bool(np.isfinite(shapely.get_coordinates(geom)).all())
+        usable = (not geom.is_empty and bool(np.isfinite(shapely.get_coordinates(geom)).all())
+                  and _only_numbers(geometry))
     except Exception as exc:  # shapely raises several types for malformed input
         geom, usable, error = None, False, exc
     if not usable:  # find out what exactly is wrong, for the message
@@ -214,6 +223,43 @@ def _check_geometry(geometry, to_wgs84, report):
         report(f"invalid {geom.geom_type}: {reason}", "geometry")
         return None
     return geom
+
+
+DEPTHS = {"Point": 1, "MultiPoint": 2, "LineString": 2, "MultiLineString": 3, "Polygon": 3,
+          "MultiPolygon": 4}
+
+
+def _depth_problem(geometry: dict) -> str | None:
+    """Why the coordinates' nesting does not fit the geometry type, or None."""
+    expected = DEPTHS.get(geometry["type"])
+    coordinates = geometry.get("coordinates")
+    if expected is None or not isinstance(coordinates, list):
+        return None
+    depth, value = 0, coordinates
+    while isinstance(value, list) and value:
+        depth, value = depth + 1, value[0]
+    if value == [] or depth == expected:
+        return None
+    return (f"coordinates are nested {depth} levels deep; a {geometry['type']} has {expected}"
+            " (a position is [longitude, latitude])")
+
+
+def _only_numbers(geometry: dict) -> bool:
+    """No strings, booleans or nulls among the coordinates (shapely would coerce "131.1")."""
+    if geometry.get("type") == "GeometryCollection":
+        return all(_only_numbers(g) for g in geometry.get("geometries", []) if isinstance(g, dict))
+    text = json.dumps(geometry.get("coordinates"))
+    return not any(token in text for token in ('"', "true", "false", "null"))
+
+
+def _unclosed_ring(geometry: dict) -> bool:
+    """True if a Polygon or MultiPolygon has a ring whose ends differ (shapely would close it)."""
+    polygons = {"Polygon": [geometry.get("coordinates")],
+                "MultiPolygon": geometry.get("coordinates")}.get(geometry.get("type"), [])
+    try:
+        return any(ring[0] != ring[-1] for rings in polygons for ring in rings if ring)
+    except (TypeError, IndexError, KeyError):
+        return False  # malformed: reported with a better message below
 
 
 def _clockwise(geometry: dict) -> bool:

@@ -10,6 +10,7 @@ inside a script, escaped so that it cannot close the script, and is drawn with D
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import itertools
 import json
@@ -230,8 +231,8 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False) -
                   "" if tiled else html.escape(content.attribution),
                   label_zoom=None if tiled else LABEL_ZOOM,
                   extent=[[south, west], [north, east]]).add_to(fmap)
-        page = fmap.get_root().render()
-    return _tidy(page)
+        page = _tidy(fmap.get_root().render())
+    return with_policy(page, content_security_policy(page))
 
 
 def _title_html(spec: MapSpec, content: MapContent) -> str:
@@ -267,6 +268,33 @@ def _tidy(page: str) -> str:
     return "\n".join(line.rstrip() for line in page.splitlines()) + "\n"
 
 
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+
+
+def content_security_policy(page: str, extra_scripts: tuple[str, ...] = (),
+                            connect: str = "'none'") -> str:
+    """A policy that lets the page run only the scripts the build wrote and load nothing from
+    the network: each inline script is allowed by its hash, everything else by origin."""
+    hashes = sorted({_script_hash(body) for body in _INLINE_SCRIPT.findall(page)}
+                    | {_script_hash(body) for body in extra_scripts})
+    return ("default-src 'none'; "
+            f"script-src {' '.join(hashes) or chr(39) + 'none' + chr(39)}; "
+            "style-src 'unsafe-inline'; img-src 'self' data:; "
+            f"connect-src {connect}; base-uri 'none'; form-action 'none'")
+
+
+def with_policy(page: str, policy: str) -> str:
+    """The page with its Content-Security-Policy meta element set (or replaced)."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy)}">'
+    page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?', "", page)
+    return page.replace("<head>", "<head>\n" + meta, 1)
+
+
+def _script_hash(body: str) -> str:
+    digest = hashlib.sha256(body.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
 def render_index(maps: list[tuple[str, dict]], title: str) -> str:
     """output/index.html: the maps, each (name, {"title", "description", "incidents"})."""
     rows = []
@@ -279,6 +307,8 @@ def render_index(maps: list[tuple[str, dict]], title: str) -> str:
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy"
+      content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
 <style>

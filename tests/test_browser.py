@@ -186,3 +186,21 @@ def test_injected_text_stays_text(browser, layers_copy: Path, tmp_path: Path, so
     finally:
         view.close()
     shutil.rmtree(out)
+
+
+def test_content_security_policy_blocks_a_foreign_script(browser, built: Path, tmp_path: Path):
+    """Each page allows only the scripts the build wrote: one slipped in later does not run."""
+    page_text = (built / "khasan.html").read_text(encoding="utf-8")
+    assert '<meta http-equiv="Content-Security-Policy"' in page_text
+    assert "default-src &#x27;none&#x27;" in page_text and "connect-src &#x27;none&#x27;" in page_text
+    tampered = tmp_path / "khasan.html"
+    tampered.write_text(page_text.replace("</html>", "<script>window.injected = 1</script></html>"),
+                        encoding="utf-8")
+    shutil.copytree(built / "tiles", tmp_path / "tiles")
+    view = OfflinePage(browser)
+    try:
+        page = view.open(tampered)
+        assert page.evaluate("() => window.injected") is None
+        assert page.locator(".leaflet-marker-icon[data-incident]").count() > 0  # ours still runs
+    finally:
+        view.close()

@@ -1,0 +1,61 @@
+"""Broken and hostile layer files (tests/hostile/corpus): a clear error or a safe page, never a
+traceback, and the previous output untouched."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import build_maps
+from tests.conftest import tree_bytes
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+CASES = json.loads((HOSTILE / "expected.json").read_text(encoding="utf-8"))
+FAST = ["--no-tiles", "--no-static"]
+
+
+def test_the_corpus_is_large_enough():
+    assert len(CASES) >= 40
+    assert len(list((HOSTILE / "corpus").iterdir())) == len(CASES)
+
+
+@pytest.fixture
+def project(tmp_path, sources_dir, capsys):
+    """A copy of the small test project, already built once into output/."""
+    layers = tmp_path / "layers"
+    shutil.copytree(HOSTILE / "project", layers)
+    out = tmp_path / "output"
+    args = ["build", "--layers", str(layers), "--out", str(out), "--sources", str(sources_dir),
+            *FAST]
+    assert build_maps.main(args) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    return layers, out, args
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
+def test_hostile_case(case, project, capsys):
+    layers, out, args = project
+    before = tree_bytes(out)
+    (layers / case["replaces"]).write_bytes((HOSTILE / "corpus" / case["file"]).read_bytes())
+
+    code = build_maps.main(args)  # an unhandled exception here fails the test
+    err = capsys.readouterr().err
+    assert code == case["exit"], err
+    assert case["message"] in err, err
+    assert "Traceback" not in err
+    if code != 0:
+        assert tree_bytes(out) == before, "a failed build must not touch the output"
+        assert err.strip().splitlines()[-1].startswith("Build failed:")
+        problem_lines = err.strip().splitlines()[:-1]
+        assert problem_lines and all(re.match(r"\S+(\.geojson|\.toml)(:\d+(:\d+)?)?: ", line)
+                                     for line in problem_lines), problem_lines
+    else:
+        for page in out.glob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            assert "<script>alert" not in text and "<img src=x" not in text, page.name
+            assert text.count("<script") == text.count("</script>"), page.name
+            assert "\u2028" not in "".join(re.findall(r"<script>(.*?)</script>", text, re.S))
