@@ -133,6 +133,12 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
                     tilesets += _render_images(content, staging, previous, executor, options, log)
         for content in contents:
             name = content.spec.name
+            for layer in content.layers:
+                if layer.heavy:
+                    n = len(layer.collection["features"])
+                    log(f"{name}: layer {layer.spec.name!r} ({n} features) is too heavy for the "
+                        "page; " + ("it is drawn in the tiles only" if options.tiles
+                                    else "left out, as --no-tiles has no tiles to draw it in"))
             pages[f"{name}.html"] = render_map(content, tiled=options.tiles, retina=options.retina)
             entries[name] = {"digest": digests.get(name), "incidents": content.count("incidents")}
             log(f"{name}: wrote {name}.html, {content.count('incidents')} incidents, "

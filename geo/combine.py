@@ -1,7 +1,9 @@
 """Put together what one map draws: its layers clipped to its extent and simplified for it.
 
-Base geography is simplified to half a pixel at the map's deepest zoom, so the overview does
-not carry the metre-level detail that the Lake Khasan map needs.
+Lines and polygons are simplified to half a pixel at the map's deepest zoom, so the overview
+does not carry the metre-level detail that the Lake Khasan map needs. A layer still too heavy
+for a browser (over HEAVY_FEATURES features or HEAVY_VERTICES vertices) is marked so: it is
+then drawn in the map's tiles instead of the page.
 """
 
 from __future__ import annotations
@@ -15,12 +17,16 @@ from shapely.geometry import box
 from geo.config import LayerSpec, MapSpec, Project
 
 COORDINATE_GRID = 1e-6  # degrees (about 0.1 m): what the HTML keeps of each coordinate
+# Above these, a layer is too heavy for a responsive page: it is drawn in the tiles only.
+HEAVY_FEATURES = 5_000
+HEAVY_VERTICES = 200_000
 
 
 @dataclass(frozen=True)
 class MapLayer:
     spec: LayerSpec
     collection: dict  # GeoJSON FeatureCollection, WGS84
+    heavy: bool = False  # too many features or vertices to draw in the browser
 
 
 @dataclass(frozen=True)
@@ -52,16 +58,18 @@ def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project
             frame = frame.copy()
             clipped = _same_dimension(shapely.intersection(frame.geometry.values, area),
                                       frame.geometry.values)
-            if layer_spec.kind == "base":
-                clipped = shapely.simplify(clipped, simplify_tolerance(spec.max_zoom),
-                                           preserve_topology=True)
+            # half a pixel at the deepest zoom: invisible, and a 1,000,000-vertex line shrinks
+            clipped = shapely.simplify(clipped, simplify_tolerance(spec.max_zoom),
+                                       preserve_topology=True)
             frame["geometry"] = shapely.set_precision(clipped, COORDINATE_GRID)
             frame = frame[~frame.is_empty]
             if layer_spec.invert:
                 frame = _inverse(frame, area, layer_spec)
         if frame.empty and layer_spec.kind != "incidents":
             continue  # nothing of this layer on this map: keep it out of the control and legend
-        layers.append(MapLayer(layer_spec, frame.to_geo_dict(na="drop", drop_id=True)))
+        heavy = (len(frame) > HEAVY_FEATURES
+                 or int(shapely.get_num_coordinates(frame.geometry.values).sum()) > HEAVY_VERTICES)
+        layers.append(MapLayer(layer_spec, frame.to_geo_dict(na="drop", drop_id=True), heavy))
     bibliography = {key: {"title": ref.title, "url": ref.url, "licence": ref.licence}
                     for key, ref in sorted(project.bibliography.items())}
     return MapContent(spec, tuple(layers), project.attribution, bibliography)

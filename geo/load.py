@@ -9,9 +9,11 @@ geopandas objects in the project stage.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from geo.config import LayerSpec, _label
 from geo.errors import BuildError, Problem
@@ -29,14 +31,30 @@ class Position:
 
 @dataclass(frozen=True)
 class Layer:
-    """A parsed layer file: its spec, the GeoJSON as plain data and source positions."""
+    """A parsed layer file: its spec, the GeoJSON as plain data, and its text, from which the
+    line and column of each feature and property are found when a problem needs them."""
 
     spec: LayerSpec
     label: str
     collection: dict
     crs: str
-    feature_positions: list[Position] = field(default_factory=list)
-    property_positions: list[dict[str, Position]] = field(default_factory=list)
+    text: str = field(default="", repr=False)
+
+    @cached_property
+    def _positions(self) -> tuple[list[Position], list[dict[str, Position]]]:
+        feature_offsets, property_offsets = _locate_features(self.text)
+        line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        at = functools.partial(_position, line_starts)
+        return ([at(o) for o in feature_offsets],
+                [{k: at(o) for k, o in props.items()} for props in property_offsets])
+
+    @property
+    def feature_positions(self) -> list[Position]:
+        return self._positions[0]
+
+    @property
+    def property_positions(self) -> list[dict[str, Position]]:
+        return self._positions[1]
 
     @property
     def features(self) -> list:
@@ -72,17 +90,8 @@ def load_layer(spec: LayerSpec) -> Layer:
     if not isinstance(collection.get("features"), list):
         raise BuildError([Problem(label, 1, 1, prop="features",
                                   message="a FeatureCollection needs a \"features\" list")])
-    feature_offsets, property_offsets = _locate_features(text)
-    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    at = lambda offset: _position(line_starts, offset)  # noqa: E731
-    return Layer(
-        spec=spec,
-        label=label,
-        collection=collection,
-        crs=_declared_crs(collection),
-        feature_positions=[at(o) for o in feature_offsets],
-        property_positions=[{k: at(o) for k, o in props.items()} for props in property_offsets],
-    )
+    return Layer(spec=spec, label=label, collection=collection,
+                 crs=_declared_crs(collection), text=text)
 
 
 def _declared_crs(collection: dict) -> str:

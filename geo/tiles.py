@@ -68,7 +68,7 @@ def style_xml(content: MapContent, with_data: bool = True, incidents: bool = Fal
     fontset = "".join(f'<Font face-name={quoteattr(f)}/>' for f in _available_fonts())
     for layer in content.layers:
         kind = layer.spec.kind
-        if kind == "incidents" and not incidents:
+        if not (in_tiles(layer) or incidents):
             continue
         name = layer.spec.name
         styles.append(f'<Style name={quoteattr(name)}>{_rules(layer.spec.style, kind)}</Style>')
@@ -84,6 +84,11 @@ def style_xml(content: MapContent, with_data: bool = True, incidents: bool = Fal
         f'<Map srs="epsg:3857" background-color="#dcdcd8" buffer-size="{BUFFER_PX}">'
         f'<FontSet name="labels">{fontset}</FontSet>'
         + "".join(styles) + "".join(layers) + "</Map>")
+
+
+def in_tiles(layer) -> bool:
+    """Tiles draw everything but incidents, which the page draws as markers unless too many."""
+    return layer.spec.kind != "incidents" or layer.heavy
 
 
 def _rules(style: Style, kind: str) -> str:
@@ -178,7 +183,7 @@ def tile_hashes(content: MapContent, tile_list: list[Tile], scale: int = 1) -> d
     style = hashlib.sha256(style_xml(content, with_data=False).encode() + f"@{scale}".encode())
     geometries, digests = [], []
     for layer in content.layers:
-        if layer.spec.kind == "incidents":
+        if not in_tiles(layer):
             continue
         for feature in layer.collection["features"]:
             geometries.append(shape(feature["geometry"]))

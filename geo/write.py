@@ -217,8 +217,8 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False) -
                 bounds=[[pad_south, pad_west], [pad_north, pad_east]],
             ).add_to(fmap)
         for layer in content.layers:
-            if tiled and layer.spec.kind == "base":
-                continue  # in the tiles
+            if (tiled and layer.spec.kind == "base") or layer.heavy:
+                continue  # in the tiles (a heavy layer is left out without them: see build)
             if layer.spec.kind == "incidents":
                 IncidentLayer(layer.spec.title, layer.collection,
                               content.bibliography).add_to(fmap)

@@ -59,3 +59,42 @@ def test_hostile_case(case, project, capsys):
             assert "<script>alert" not in text and "<img src=x" not in text, page.name
             assert text.count("<script") == text.count("</script>"), page.name
             assert "\u2028" not in "".join(re.findall(r"<script>(.*?)</script>", text, re.S))
+
+
+def test_heavy_layers_keep_the_page_light(tmp_path, sources_dir, capsys):
+    """6,000 incidents and a 300,000-vertex line: the line is simplified into the page, the
+    incidents go into the tiles instead of 6,000 DOM markers."""
+    pytest.importorskip("mapnik")
+    import math
+
+    layers = tmp_path / "layers"
+    shutil.copytree(HOSTILE / "project", layers)
+    incidents = json.loads((layers / "incidents.geojson").read_text(encoding="utf-8"))
+    template = incidents["features"][0]
+    features = []
+    for i in range(6000):
+        feature = json.loads(json.dumps(template))
+        feature["properties"]["id"] = f"incident-{i}"
+        feature["geometry"]["coordinates"] = [130.9 + (i % 80) * 0.01, 44.1 + (i // 80) * 0.008]
+        features.append(feature)
+    incidents["features"] = features
+    (layers / "incidents.geojson").write_text(json.dumps(incidents), encoding="utf-8")
+    places = json.loads((layers / "places.geojson").read_text(encoding="utf-8"))
+    n = 300_000
+    places["features"].append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": [
+        [130.9 + 0.8 * i / n, 44.4 + 0.02 * math.sin(i / 40)] for i in range(n)]},
+        "properties": {"id": "long-line", "name": "A long line",
+                       "sources": [{"ref": "gazetteer", "where": "test"}]}})
+    (layers / "places.geojson").write_text(json.dumps(places), encoding="utf-8")
+
+    out = tmp_path / "output"
+    code = build_maps.main(["build", "--layers", str(layers), "--out", str(out), "--sources",
+                            str(sources_dir), "--no-static", "--jobs", "1"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "layer 'incidents' (6000 features) is too heavy for the page; it is drawn in the " \
+           "tiles only" in err
+    page = (out / "test.html").read_text(encoding="utf-8")
+    assert len(page) < 1_000_000
+    assert "long-line" in page and "incident-5999" not in page
+    assert "geoMaps.incidentLayer(" not in page
