@@ -212,8 +212,10 @@ def bench_large(sources: Path, points: int = 100_000, vertices: int = 1_000_000)
                 ("build (tiles, no static)", ["build", "-q", "--no-static", "--layers",
                                               str(layers), "--out", str(out)])):
             started = time.perf_counter()
-            subprocess.run([sys.executable, "build_maps.py", *command], cwd=ROOT, check=True,
-                           capture_output=True)
+            result = subprocess.run([sys.executable, "build_maps.py", *command], cwd=ROOT,
+                                    capture_output=True, text=True)
+            if result.returncode != 0:
+                raise SystemExit(f"{label} failed:\n{result.stderr}")
             seconds = time.perf_counter() - started
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             print(f"  {label:<26} {seconds:6.1f} s, peak memory so far {peak:,.0f} MiB")
@@ -252,7 +254,7 @@ def main(argv: list[str] | None = None) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         ours, plain = Path(tmp) / "ours", Path(tmp) / "plain"
-        ours_s = _timed([sys.executable, "build_maps.py", "build", "-q", "--no-tiles",
+        ours_s = _timed([sys.executable, "build_maps.py", "build", "-q", "--force", "--no-tiles",
                          "--no-static", "--layers", str(args.layers), "--out", str(ours)],
                         args.runs)
         plain_s = _timed([sys.executable, "-c",

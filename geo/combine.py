@@ -35,6 +35,7 @@ class MapContent:
     layers: tuple[MapLayer, ...]
     attribution: str
     bibliography: dict[str, dict]
+    online_basemaps: tuple[str, ...] = ()
 
     def count(self, kind: str) -> int:
         return sum(len(layer.collection["features"]) for layer in self.layers
@@ -72,7 +73,8 @@ def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project
         layers.append(MapLayer(layer_spec, frame.to_geo_dict(na="drop", drop_id=True), heavy))
     bibliography = {key: {"title": ref.title, "url": ref.url, "licence": ref.licence}
                     for key, ref in sorted(project.bibliography.items())}
-    return MapContent(spec, tuple(layers), project.attribution, bibliography)
+    return MapContent(spec, tuple(layers), project.attribution, bibliography,
+                      project.online_basemaps)
 
 
 def _inverse(frame: gpd.GeoDataFrame, area, spec: LayerSpec) -> gpd.GeoDataFrame:

@@ -87,6 +87,7 @@ class Project:
     layers: dict[str, LayerSpec]
     bibliography: dict[str, Reference] = field(default_factory=dict)
     attribution: str = ""
+    online_basemaps: tuple[str, ...] = ()  # xyzservices names, offered in the layer control
 
 
 def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
@@ -106,7 +107,15 @@ def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
     def bad(key: str, message: str) -> None:
         problems.append(Problem(label, prop=key, message=message))
 
-    _unknown(raw, {"sources", "attribution", "layers", "maps", "bibliography"}, "", bad)
+    _unknown(raw, {"sources", "attribution", "layers", "maps", "bibliography",
+                   "online_basemaps"}, "", bad)
+    online = raw.get("online_basemaps", [])
+    if not (isinstance(online, list) and all(isinstance(n, str) for n in online)):
+        bad("online_basemaps", "must be a list of basemap names like \"OpenStreetMap.Mapnik\"")
+        online = []
+    for name in online:
+        if online_basemap(name) is None:
+            bad("online_basemaps", f"unknown basemap {name!r} (see the xyzservices providers)")
 
     layers: dict[str, LayerSpec] = {}
     for name, table in _tables(raw, "layers", bad).items():
@@ -202,7 +211,19 @@ def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
         layers=layers,
         bibliography=bibliography,
         attribution=str(raw.get("attribution", "")),
+        online_basemaps=tuple(online),
     )
+
+
+def online_basemap(name: str):
+    """The xyzservices provider of that name with an https URL, or None."""
+    import xyzservices
+
+    try:
+        provider = xyzservices.providers.query_name(name)
+    except ValueError:
+        return None
+    return provider if provider.url.startswith("https://") else None
 
 
 def _label(path: Path) -> str:

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import branca.element
 import folium
@@ -26,7 +27,7 @@ from folium.map import Layer
 from folium.template import Template
 
 from geo.combine import MapContent
-from geo.config import MapSpec, Style
+from geo.config import MapSpec, Style, online_basemap
 
 LABEL_ZOOM = 8  # place names stay hidden below this zoom, where they would pile up
 INCIDENT_TYPES = {
@@ -212,10 +213,17 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False) -
         if tiled:
             url = f"tiles/{spec.name}/{{z}}/{{x}}/{{y}}{'{r}' if retina else ''}.png"
             folium.TileLayer(
-                tiles=url, attr=html.escape(content.attribution), name="Basemap of the 1930s",
+                tiles=url, attr=html.escape(content.attribution) or "Basemap: build_maps.py",
+                name="Basemap of the 1930s",
                 min_zoom=spec.min_zoom, max_zoom=spec.max_zoom, overlay=False, control=True,
                 bounds=[[pad_south, pad_west], [pad_north, pad_east]],
             ).add_to(fmap)
+        online_hosts = []
+        for name in content.online_basemaps:  # offered in the layer control, never shown first
+            provider = online_basemap(name)
+            folium.TileLayer(tiles=provider, name=html.escape(f"{name} (online)"),
+                             overlay=False, control=True, show=False).add_to(fmap)
+            online_hosts.append(_origin(provider.url))
         for layer in content.layers:
             if (tiled and layer.spec.kind == "base") or layer.heavy:
                 continue  # in the tiles (a heavy layer is left out without them: see build)
@@ -232,7 +240,13 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False) -
                   label_zoom=None if tiled else LABEL_ZOOM,
                   extent=[[south, west], [north, east]]).add_to(fmap)
         page = _tidy(fmap.get_root().render())
-    return with_policy(page, content_security_policy(page))
+    return with_policy(page, content_security_policy(page, images=tuple(online_hosts)))
+
+
+def _origin(url: str) -> str:
+    """https://*.host.org for a tile URL template (its subdomains as a wildcard)."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _title_html(spec: MapSpec, content: MapContent) -> str:
@@ -272,15 +286,17 @@ _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 
 def content_security_policy(page: str, extra_scripts: tuple[str, ...] = (),
-                            connect: str = "'none'") -> str:
+                            connect: str = "'none'", images: tuple[str, ...] = ()) -> str:
     """A policy that lets the page run only the scripts the build wrote and load nothing from
-    the network: each inline script is allowed by its hash, everything else by origin."""
+    the network (but the online basemaps a map offers): each inline script is allowed by its
+    hash, everything else by origin."""
     hashes = sorted({_script_hash(body) for body in _INLINE_SCRIPT.findall(page)}
                     | {_script_hash(body) for body in extra_scripts})
-    return ("default-src 'none'; "
-            f"script-src {' '.join(hashes) or chr(39) + 'none' + chr(39)}; "
-            "style-src 'unsafe-inline'; img-src 'self' data:; "
-            f"connect-src {connect}; base-uri 'none'; form-action 'none'")
+    scripts = " ".join(hashes) or "'none'"
+    image_sources = " ".join(("'self'", "data:", *images))
+    return (f"default-src 'none'; script-src {scripts}; style-src 'unsafe-inline'; "
+            f"img-src {image_sources}; connect-src {connect}; base-uri 'none'; "
+            "form-action 'none'")
 
 
 def with_policy(page: str, policy: str) -> str:

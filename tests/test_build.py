@@ -131,3 +131,24 @@ def test_layer_text_is_escaped_everywhere(layers_copy: Path, tmp_path: Path, sou
         page = (out / f"{m}.html").read_text(encoding="utf-8")
         assert "<script>alert" not in page and "<img src=x" not in page, m
         assert page.count("</script>") == page.count("<script"), m
+
+
+def test_online_basemaps_are_offered_but_never_loaded_first(layers_copy: Path, tmp_path: Path,
+                                                            sources_dir: Path):
+    toml = layers_copy / "maps.toml"
+    toml.write_text('online_basemaps = ["OpenStreetMap.Mapnik"]\n'
+                    + toml.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "output"
+    result = run_cli("build", "--layers", str(layers_copy), "--out", str(out), "--sources",
+                     str(sources_dir), "--no-tiles", "--no-static")
+    assert result.returncode == 0, result.stderr
+    page = (out / "amur.html").read_text(encoding="utf-8")
+    assert "OpenStreetMap.Mapnik (online)" in page
+    assert "img-src &#x27;self&#x27; data: https://tile.openstreetmap.org;" in page
+    layer = re.search(r'var (tile_layer_\w+) = L\.tileLayer\(\s*"https://tile\.openstreetmap', page)
+    assert layer and f"{layer.group(1)}.addTo(" not in page  # not shown until chosen
+
+    toml.write_text(toml.read_text(encoding="utf-8").replace("OpenStreetMap.Mapnik", "Nowhere.Maps"),
+                    encoding="utf-8")
+    bad = run_cli("check", "--layers", str(layers_copy), "--sources", str(sources_dir))
+    assert bad.returncode == 1 and "unknown basemap 'Nowhere.Maps'" in bad.stderr

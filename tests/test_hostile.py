@@ -69,6 +69,9 @@ def test_heavy_layers_keep_the_page_light(tmp_path, sources_dir, capsys):
 
     layers = tmp_path / "layers"
     shutil.copytree(HOSTILE / "project", layers)
+    toml = layers / "maps.toml"  # and no attribution: the tile layer must still get one
+    toml.write_text(toml.read_text(encoding="utf-8").replace('attribution = "Test data"\n', ""),
+                    encoding="utf-8")
     incidents = json.loads((layers / "incidents.geojson").read_text(encoding="utf-8"))
     template = incidents["features"][0]
     features = []

@@ -149,3 +149,14 @@ def _rendered(log: str) -> dict[str, tuple[int, int]]:
     """{tileset: (rendered, total)} from the build's log lines."""
     found = re.findall(r"^Tiles ([a-z-]+): (\d+) tiles \((\d+) rendered", log, re.M)
     return {name: (int(rendered), int(total)) for name, total, rendered in found}
+
+
+def test_retina_tiles_are_512_pixels(khasan_content):
+    pytest.importorskip("mapnik")
+    from PIL import Image
+
+    from geo import tiles
+
+    t = tilemath.tile(130.6081, 42.4486, 12)
+    [(_, png)] = tiles.render_chunk(tiles.style_xml(khasan_content), [tuple(t)], scale=2)
+    assert Image.open(io.BytesIO(png)).size == (512, 512)
