@@ -104,7 +104,7 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
 
     from geo.combine import combine
     from geo.project import measure, to_frame, with_lengths
-    from geo.write import render_index, render_map
+    from geo.write import alt_text, render_embed, render_index, render_map
 
     frames = {layer.spec.name: to_frame(layer) for layer in layers}
     border_names = [n for n, spec in project.layers.items() if spec.kind == "border"]
@@ -139,14 +139,17 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
                     log(f"{name}: layer {layer.spec.name!r} ({n} features) is too heavy for the "
                         "page; " + ("it is drawn in the tiles only" if options.tiles
                                     else "left out, as --no-tiles has no tiles to draw it in"))
-            pages[f"{name}.html"] = render_map(content, tiled=options.tiles, retina=options.retina)
-            entries[name] = {"digest": digests.get(name), "incidents": content.count("incidents")}
+            pages[f"{name}.html"] = render_map(content, tiled=options.tiles, retina=options.retina,
+                                               static=options.static)
+            entries[name] = {"digest": digests.get(name), "incidents": content.count("incidents"),
+                             "alt": alt_text(content.spec, content)}
             log(f"{name}: wrote {name}.html, {content.count('incidents')} incidents, "
                 f"{len(pages[f'{name}.html'].encode()) // 1024} KiB")
         for name, spec in project.maps.items():
             entries[name].update(title=spec.title, description=spec.description)
         entries = {name: entries[name] for name in project.maps}  # maps.toml order
         pages["index.html"] = render_index(list(entries.items()), INDEX_TITLE)
+        pages["embed.html"] = render_embed(list(entries.items()), INDEX_TITLE, options.static)
         for name, text in pages.items():
             (staging / name).write_text(text, encoding="utf-8")
         manifest.write(staging, entries)

@@ -144,6 +144,7 @@ class MapChrome(branca.element.MacroElement):
     _template = Template("""
 {% macro html(this, kwargs) %}
 <header class="map-title">{{ this.title_html }}</header>
+<noscript>{{ this.noscript_html }}</noscript>
 {% endmacro %}
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.control({position: "bottomright"});
@@ -158,12 +159,16 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
 geoMaps.attribution({{ this._parent.get_name() }}, {{ this.attribution }});
 {{ this._parent.get_name() }}.fitBounds({{ this.extent }}, {animate: false});
 geoMaps.labelsFromZoom({{ this._parent.get_name() }}, {{ this.label_zoom }});
+if (new URLSearchParams(location.search).get("embed") === "1") document.body.classList.add("embed");
+geoMaps.article({{ this._parent.get_name() }});
 {% endmacro %}
 """)
 
     def __init__(self, title_html: str, legend_html: str, attribution_html: str,
-                 label_zoom: int | None = LABEL_ZOOM, extent: list | None = None):
+                 label_zoom: int | None = LABEL_ZOOM, extent: list | None = None,
+                 noscript_html: str = ""):
         super().__init__()
+        self.noscript_html = noscript_html
         self.extent = script_json(extent)
         self.label_zoom = "null" if label_zoom is None else int(label_zoom)
         self._name = "MapChrome"
@@ -183,7 +188,8 @@ def _leaflet_style(style: Style) -> dict:
     return options
 
 
-def render_map(content: MapContent, tiled: bool = False, retina: bool = False) -> str:
+def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
+               static: bool = False) -> str:
     """The complete HTML page of one map.
 
     With ``tiled``, the base geography and place labels come from the map's rendered tiles
@@ -238,7 +244,8 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False) -
         MapChrome(_title_html(spec, content), _legend_html(content),
                   "" if tiled else html.escape(content.attribution),
                   label_zoom=None if tiled else LABEL_ZOOM,
-                  extent=[[south, west], [north, east]]).add_to(fmap)
+                  extent=[[south, west], [north, east]],
+                  noscript_html=_noscript_html(spec, content, static)).add_to(fmap)
         page = _tidy(fmap.get_root().render())
     return with_policy(page, content_security_policy(page, images=tuple(online_hosts)))
 
@@ -247,6 +254,24 @@ def _origin(url: str) -> str:
     """https://*.host.org for a tile URL template (its subdomains as a wildcard)."""
     parts = urlsplit(url.replace("{s}", "*"))
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def alt_text(spec: MapSpec, content: MapContent) -> str:
+    """A sentence describing the map, for screen readers and the static image."""
+    dates = sorted(f["properties"]["date"] for layer in content.layers
+                   if layer.spec.kind == "incidents" for f in layer.collection["features"])
+    n = len(dates)
+    span = f", from {dates[0][:4]} to {dates[-1].split('/')[-1][:4]}" if dates else ""
+    return (f"Map: {spec.title}. {spec.description} "
+            f"{n} incident{'s' if n != 1 else ''} marked{span}.")
+
+
+def _noscript_html(spec: MapSpec, content: MapContent, static: bool) -> str:
+    text = html.escape(alt_text(spec, content))
+    if not static:
+        return f'<p class="noscript">{text} (The interactive map needs JavaScript.)</p>'
+    return (f'<img class="noscript" src="{html.escape(spec.name)}.png" alt="{text}" '
+            'style="width:100%;height:auto">')
 
 
 def _title_html(spec: MapSpec, content: MapContent) -> str:
@@ -311,6 +336,55 @@ def _script_hash(body: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
+def render_embed(maps: list[tuple[str, dict]], title: str, static: bool) -> str:
+    """output/embed.html: per map, an iframe snippet to paste into an article."""
+    blocks = []
+    for name, entry in maps:
+        label = html.escape(entry["title"])
+        alt = html.escape(entry.get("alt", entry["title"]))
+        snippet = (
+            '<div style="position:relative;width:100%;max-width:960px;aspect-ratio:4/3">\n'
+            f'  <iframe src="maps/{name}.html?embed=1" title="{label}" loading="lazy"\n'
+            '          style="position:absolute;inset:0;width:100%;height:100%;border:0"'
+            ' allowfullscreen></iframe>\n'
+            "</div>\n"
+            + (f'<noscript><img src="maps/{name}.png" alt="{alt}" style="width:100%"></noscript>\n'
+               if static else "")
+            + f'<p><a href="maps/{name}.html">Open the map: {label}</a></p>')
+        image = (f' · <a href="{html.escape(name)}.png">static image (PNG)</a>'
+                 f' · <a href="{html.escape(name)}.svg">SVG</a>' if static else "")
+        blocks.append(
+            f'<section><h2>{label}</h2><p><a href="{html.escape(name)}.html">open</a>'
+            f' · <a href="{html.escape(name)}.html?embed=1">compact view</a>{image}</p>'
+            f"<p>Copy into the article (adjust <code>maps/</code> to where the files are hosted):</p>"
+            f"<pre><code>{html.escape(snippet)}</code></pre></section>")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy"
+      content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Embedding the maps — {html.escape(title)}</title>
+<style>
+body {{ font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+       max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
+pre {{ background: #f4f4f2; padding: 0.8rem; overflow-x: auto; font-size: 13px; }}
+a {{ color: #0b4f8a; }}
+</style>
+</head>
+<body>
+<h1>Embedding the maps</h1>
+<p>Each snippet keeps the map responsive (it fills the article's width at a 4:3 ratio, from
+320 px up), opens in the compact view (<code>?embed=1</code>), and falls back to the static
+image where scripts do not run. Link to one incident with <code>#incident=ID</code>, or to a
+view with <code>#zoom/latitude/longitude</code>.</p>
+{chr(10).join(blocks)}
+</body>
+</html>
+"""
+
+
 def render_index(maps: list[tuple[str, dict]], title: str) -> str:
     """output/index.html: the maps, each (name, {"title", "description", "incidents"})."""
     rows = []
@@ -338,6 +412,7 @@ li {{ margin: 0 0 1rem; }} li p {{ margin: 0.2rem 0 0; color: #444; }} a {{ colo
 <ul>
 {chr(10).join(rows)}
 </ul>
+<p><a href="embed.html">Embedding the maps in an article</a></p>
 </body>
 </html>
 """

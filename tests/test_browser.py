@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -202,5 +204,94 @@ def test_content_security_policy_blocks_a_foreign_script(browser, built: Path, t
         page = view.open(tampered)
         assert page.evaluate("() => window.injected") is None
         assert page.locator(".leaflet-marker-icon[data-incident]").count() > 0  # ours still runs
+    finally:
+        view.close()
+
+
+def test_deep_link_opens_the_incident_and_the_url_follows(browser, built: Path):
+    view = OfflinePage(browser)
+    try:
+        page = view.page
+        page.goto((built / "khasan.html").resolve().as_uri() + "#incident=khasan-1938-08-02")
+        page.wait_for_selector(".leaflet-popup-content h3")
+        assert page.locator(".leaflet-popup-content h3").inner_text() == \
+            "Soviet attacks stall below the heights"
+        row = page.locator('.incident-row[data-incident="khasan-1938-08-02"]')
+        assert row.get_attribute("aria-current") == "true"  # the list follows the map
+
+        page.goto((built / "khasan.html").resolve().as_uri() + "#14/42.45000/130.60000")
+        page.wait_for_timeout(300)
+        zoom = page.evaluate("() => Object.values(window).find(v => v && v._container && "
+                             "v.getZoom).getZoom()")
+        assert zoom == 14
+        assert view.external == [] and view.errors == []
+    finally:
+        view.close()
+
+
+def test_story_mode_steps_in_date_order(browser, built: Path):
+    incidents = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))["features"]
+    area = box(*read_project(LAYERS).maps["suifenhe"].padded_extent())
+    expected = sorted((f["properties"]["date"], f["properties"]["id"]) for f in incidents
+                      if area.intersects(shape(f["geometry"])))
+    view = OfflinePage(browser)
+    try:
+        page = view.open(built / "suifenhe.html")
+        seen = []
+        for _ in range(len(expected)):
+            page.locator(".story-next").click()
+            seen.append(page.evaluate("() => decodeURIComponent(location.hash)"))
+        assert seen == [f"#incident={fid}" for _, fid in expected]
+        page.locator(".story-prev").focus()
+        page.keyboard.press("ArrowLeft")  # arrows step too
+        assert page.evaluate("() => decodeURIComponent(location.hash)") == \
+            f"#incident={expected[-2][1]}"
+    finally:
+        view.close()
+
+
+def test_list_row_opens_its_incident(browser, built: Path):
+    view = OfflinePage(browser)
+    try:
+        page = view.open(built / "amur.html")
+        rows = page.locator(".incident-list .incident-row")
+        assert rows.count() == 1
+        rows.first.click()
+        assert page.locator(".leaflet-popup-content h3").inner_text() == "Kanchazu Island incident"
+    finally:
+        view.close()
+
+
+def test_phone_width_and_embed_view(browser, built: Path, screenshots: Path):
+    view = OfflinePage(browser, width=360, height=640)
+    try:
+        page = view.page
+        page.goto((built / "khasan.html").resolve().as_uri() + "?embed=1")
+        page.wait_for_selector(".leaflet-marker-icon[data-incident]", state="attached")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+        assert not page.locator(".map-title").is_visible()  # compact chrome
+        assert page.locator(".incident-panel details").get_attribute("open") is None
+        page.screenshot(path=str(screenshots / "khasan-360-embed.png"))
+    finally:
+        view.close()
+
+
+def test_embed_snippet_shows_the_map(browser, built: Path, tmp_path: Path):
+    """The snippet from embed.html, pasted into an article page, shows the live map."""
+    embed = (built / "embed.html").read_text(encoding="utf-8")
+    snippet = html.unescape(re.search(r"<pre><code>(.*?)</code></pre>", embed, re.S).group(1))
+    article = tmp_path / "article.html"
+    shutil.copytree(built, tmp_path / "maps")
+    article.write_text(f"<!DOCTYPE html><html><body><h1>An article</h1>{snippet}</body></html>",
+                       encoding="utf-8")
+    view = OfflinePage(browser)
+    try:
+        page = view.page
+        page.goto(article.resolve().as_uri())
+        frame = page.frame_locator("iframe")
+        frame.locator(".leaflet-marker-icon[data-incident]").first.wait_for(state="attached")
+        assert frame.locator(".leaflet-marker-icon[data-incident]").count() > 0
+        assert "<noscript><img" in snippet and 'alt="Map: ' in snippet
+        assert view.external == []
     finally:
         view.close()

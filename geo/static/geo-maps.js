@@ -145,6 +145,105 @@
     return root;
   }
 
+  /* Every incident marker of the page, for the list, story mode and deep links. */
+  var registry = [];
+
+  function byDate(a, b) {
+    return a.date < b.date ? -1 : a.date > b.date ? 1 : (a.id < b.id ? -1 : 1);
+  }
+
+  /* The incident list (a real list, in date order), story mode and deep links. */
+  function article(map) {
+    var items = registry.slice().sort(byDate);
+    var current = -1;
+    var control = L.control({position: 'topleft'});
+    var rows = [];
+    var counter;
+
+    function show(index) {
+      if (index < 0 || index >= items.length) return;
+      current = index;
+      var marker = items[index].marker;
+      map.setView(marker.getLatLng(), Math.max(map.getZoom(), map.getMinZoom()), {animate: false});
+      marker.openPopup();
+    }
+
+    function select(index) {
+      rows.forEach(function (row, i) {
+        row.classList.toggle('is-current', i === index);
+        if (i === index) row.setAttribute('aria-current', 'true');
+        else row.removeAttribute('aria-current');
+      });
+      if (counter) counter.textContent = (index + 1) + ' / ' + items.length;
+    }
+
+    control.onAdd = function () {
+      var box = L.DomUtil.create('div', 'incident-panel');
+      var details = el('details');
+      details.open = window.innerWidth >= 800 && !document.body.classList.contains('embed');
+      var summary = el('summary', null, 'Incidents (' + items.length + ')');
+      details.appendChild(summary);
+      var story = el('div', 'story');
+      var prev = el('button', 'story-prev', '◀ Previous');
+      var next = el('button', 'story-next', 'Next ▶');
+      prev.type = next.type = 'button';
+      prev.setAttribute('aria-label', 'Previous incident in date order');
+      next.setAttribute('aria-label', 'Next incident in date order');
+      counter = el('span', 'story-count', items.length ? '– / ' + items.length : '');
+      prev.addEventListener('click', function () { show(current <= 0 ? 0 : current - 1); });
+      next.addEventListener('click', function () { show(current + 1 >= items.length ? items.length - 1 : current + 1); });
+      append(story, [prev, counter, next]);
+      var list = el('ol', 'incident-list');
+      items.forEach(function (item, i) {
+        var li = el('li');
+        var button = el('button', 'incident-row');
+        button.type = 'button';
+        button.setAttribute('data-incident', item.id);
+        append(button, [el('span', 'row-date', formatDate(item.date)), el('span', 'row-title', item.title)]);
+        button.addEventListener('click', function () { show(i); });
+        li.appendChild(button);
+        list.appendChild(li);
+        rows.push(button);
+      });
+      append(details, [story, list]);
+      box.appendChild(details);
+      box.addEventListener('keydown', function (e) {
+        if (e.key === 'ArrowRight' || e.key === 'ArrowDown') { next.click(); e.preventDefault(); }
+        if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') { prev.click(); e.preventDefault(); }
+      });
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    control.addTo(map);
+
+    map.on('popupopen', function (e) {
+      var index = items.findIndex(function (item) { return item.marker === e.popup._source; });
+      if (index < 0) return;
+      current = index;
+      select(index);
+      history.replaceState(null, '', '#incident=' + encodeURIComponent(items[index].id));
+    });
+    map.on('moveend', function () {
+      if (map._popup && map._popup.isOpen() && /^#incident=/.test(location.hash)) return;
+      var c = map.getCenter();
+      history.replaceState(null, '', '#' + map.getZoom() + '/' + c.lat.toFixed(5) + '/' + c.lng.toFixed(5));
+    });
+
+    function follow() {
+      var hash = decodeURIComponent(location.hash.slice(1));
+      var view = /^(\d+)\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(hash);
+      if (hash.indexOf('incident=') === 0) {
+        var id = hash.slice(9);
+        show(items.findIndex(function (item) { return item.id === id; }));
+      } else if (view) {
+        map.setView([+view[2], +view[3]], +view[1], {animate: false});
+      }
+    }
+    window.addEventListener('hashchange', follow);
+    follow();
+  }
+
   function safeType(type) {
     return TYPES.indexOf(type) >= 0 ? type : 'other';
   }
@@ -217,6 +316,7 @@
           node.setAttribute('aria-label', label);
         });
         marker.addTo(group);
+        registry.push({id: p.id, date: p.date, title: p.title, label: label, marker: marker});
       });
       return group;
     },
@@ -231,6 +331,8 @@
       map.on('zoomend', update);
       update();
     },
+
+    article: article,
 
     /* Attribution text, escaped by the build, added as-is to Leaflet's control. */
     attribution: function (map, escapedText) {
