@@ -36,6 +36,7 @@ class MapContent:
     attribution: str
     bibliography: dict[str, dict]
     online_basemaps: tuple[str, ...] = ()
+    overview: MapSpec | None = None  # the map shown in the inset: the one with the widest extent
 
     def count(self, kind: str) -> int:
         return sum(len(layer.collection["features"]) for layer in self.layers
@@ -73,8 +74,10 @@ def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project
         layers.append(MapLayer(layer_spec, frame.to_geo_dict(na="drop", drop_id=True), heavy))
     bibliography = {key: {"title": ref.title, "url": ref.url, "licence": ref.licence}
                     for key, ref in sorted(project.bibliography.items())}
+    widest = max(project.maps.values(),
+                 key=lambda m: (m.extent[2] - m.extent[0]) * (m.extent[3] - m.extent[1]))
     return MapContent(spec, tuple(layers), project.attribution, bibliography,
-                      project.online_basemaps)
+                      project.online_basemaps, widest)
 
 
 def _inverse(frame: gpd.GeoDataFrame, area, spec: LayerSpec) -> gpd.GeoDataFrame:

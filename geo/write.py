@@ -161,14 +161,18 @@ geoMaps.attribution({{ this._parent.get_name() }}, {{ this.attribution }});
 geoMaps.labelsFromZoom({{ this._parent.get_name() }}, {{ this.label_zoom }});
 if (new URLSearchParams(location.search).get("embed") === "1") document.body.classList.add("embed");
 geoMaps.article({{ this._parent.get_name() }});
+geoMaps.timeline({{ this._parent.get_name() }}, 1932, 1945);
+geoMaps.languageSwitch({{ this._parent.get_name() }});
+{% if this.inset %}geoMaps.inset({{ this._parent.get_name() }}, {{ this.inset }});{% endif %}
 {% endmacro %}
 """)
 
     def __init__(self, title_html: str, legend_html: str, attribution_html: str,
                  label_zoom: int | None = LABEL_ZOOM, extent: list | None = None,
-                 noscript_html: str = ""):
+                 noscript_html: str = "", inset: dict | None = None):
         super().__init__()
         self.noscript_html = noscript_html
+        self.inset = script_json(inset) if inset else ""
         self.extent = script_json(extent)
         self.label_zoom = "null" if label_zoom is None else int(label_zoom)
         self._name = "MapChrome"
@@ -245,7 +249,8 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
                   "" if tiled else html.escape(content.attribution),
                   label_zoom=None if tiled else LABEL_ZOOM,
                   extent=[[south, west], [north, east]],
-                  noscript_html=_noscript_html(spec, content, static)).add_to(fmap)
+                  noscript_html=_noscript_html(spec, content, static),
+                  inset=_inset(content, spec) if tiled else None).add_to(fmap)
         page = _tidy(fmap.get_root().render())
     return with_policy(page, content_security_policy(page, images=tuple(online_hosts)))
 
@@ -266,6 +271,17 @@ def alt_text(spec: MapSpec, content: MapContent) -> str:
             f"{n} incident{'s' if n != 1 else ''} marked{span}.")
 
 
+def _inset(content: MapContent, spec: MapSpec) -> dict | None:
+    """Options of the inset overview: the overview map's tiles at its widest zoom."""
+    overview = content.overview
+    if overview is None or overview.name == spec.name:
+        return None
+    west, south, east, north = overview.padded_extent()
+    w, s, e, n = spec.extent
+    return {"url": f"tiles/{overview.name}/{{z}}/{{x}}/{{y}}.png", "minZoom": overview.min_zoom,
+            "bounds": [[south, west], [north, east]], "extent": [[s, w], [n, e]]}
+
+
 def _noscript_html(spec: MapSpec, content: MapContent, static: bool) -> str:
     text = html.escape(alt_text(spec, content))
     if not static:
@@ -277,7 +293,8 @@ def _noscript_html(spec: MapSpec, content: MapContent, static: bool) -> str:
 def _title_html(spec: MapSpec, content: MapContent) -> str:
     n = content.count("incidents")
     return (f"<h1>{html.escape(spec.title)}</h1><p>{html.escape(spec.description)} "
-            f"{n} incident{'s' if n != 1 else ''} shown. <a href=\"index.html\">All maps</a></p>")
+            f"<span class=\"incident-count\">{n} incident{'s' if n != 1 else ''}</span> shown. "
+            "<a href=\"index.html\">All maps</a></p>")
 
 
 def _legend_html(content: MapContent) -> str:

@@ -295,3 +295,33 @@ def test_embed_snippet_shows_the_map(browser, built: Path, tmp_path: Path):
         assert view.external == []
     finally:
         view.close()
+
+
+def test_timeline_filters_markers_and_counts(browser, built: Path):
+    incidents = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))["features"]
+    up_to_1936 = sum(int(f["properties"]["date"][:4]) <= 1936 for f in incidents)
+    view = OfflinePage(browser)
+    try:
+        page = view.open(built / "overview.html")
+        to = page.locator(".timeline input").nth(1)
+        to.fill("1936")
+        to.dispatch_event("input")
+        assert page.locator(".leaflet-marker-icon[data-incident]").count() == up_to_1936
+        assert page.locator(".timeline-count").inner_text() == \
+            f"1932–1936: {up_to_1936} of {len(incidents)} incidents"
+        assert page.locator(".map-title .incident-count").inner_text() == f"{up_to_1936} incidents"
+        assert page.locator(".incident-list li:not([hidden])").count() == up_to_1936
+    finally:
+        view.close()
+
+
+def test_place_names_switch_language(browser, built: Path):
+    view = OfflinePage(browser)
+    try:
+        page = view.page
+        page.goto((built / "amur.html").resolve().as_uri() + "?lang=ja#incident=kanchazu-1937")
+        page.wait_for_selector(".leaflet-popup-content h3")
+        assert "乾岔子島 (Kanchazu Island, Amur river)" in page.locator(".leaflet-popup-content").inner_text()
+        assert page.locator(".language-switch select").input_value() == "ja"
+    finally:
+        view.close()

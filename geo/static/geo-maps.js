@@ -11,6 +11,16 @@
   var TYPES = ['skirmish', 'battle', 'air', 'river', 'defection', 'diplomatic', 'raid',
                'reconnaissance', 'deployment', 'command'];
 
+  /* ?lang=ru|ja|zh|mn|ko shows place names in that language where the layers give them. */
+  var LANG = (function () {
+    var lang = new URLSearchParams(location.search).get('lang');
+    return lang && LANGUAGES[lang] ? lang : 'en';
+  })();
+
+  function localName(english, names) {
+    return LANG !== 'en' && names && names[LANG] ? names[LANG] : english;
+  }
+
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -117,7 +127,8 @@
     append(root, [
       el('h3', null, p.title),
       el('p', 'popup-date', formatDate(p.date) + ' · ' + p.type),
-      row('Place', p.place),
+      row('Place', localName(p.place, p.place_names) + (LANG !== 'en' && p.place_names &&
+          p.place_names[LANG] ? ' (' + p.place + ')' : '')),
       row('Other names', otherNames(p.place_names)),
       row('Belligerents', (p.belligerents || []).join(', ')),
       row('Forces', p.forces),
@@ -134,7 +145,7 @@
   function featurePopup(p, bibliography) {
     var root = el('div', 'popup popup-feature');
     append(root, [
-      el('h3', null, p.name),
+      el('h3', null, localName(p.name, p.names)),
       row('Other names', otherNames(p.names)),
       row('Claimed by', p.claimed_by),
       p.description ? el('p', null, p.description) : null,
@@ -199,7 +210,8 @@
         var button = el('button', 'incident-row');
         button.type = 'button';
         button.setAttribute('data-incident', item.id);
-        append(button, [el('span', 'row-date', formatDate(item.date)), el('span', 'row-title', item.title)]);
+        append(button, [el('span', 'row-date', formatDate(item.date)),
+                        el('span', 'row-title', item.title)]);
         button.addEventListener('click', function () { show(i); });
         li.appendChild(button);
         list.appendChild(li);
@@ -244,6 +256,111 @@
     follow();
   }
 
+  /* A date filter: incidents whose dates overlap [from, to] stay on the map and in counts. */
+  function timeline(map, first, last) {
+    var control = L.control({position: 'bottomleft'});
+    var from, to, play, count, timer = null;
+    function apply() {
+      var a = Math.min(+from.value, +to.value), b = Math.max(+from.value, +to.value);
+      var shown = 0;
+      registry.forEach(function (item) {
+        var visible = item.to >= a && item.from <= b;
+        [item.marker, item.circle].forEach(function (layer) {
+          if (!layer) return;
+          if (visible && !item.group.hasLayer(layer)) item.group.addLayer(layer);
+          if (!visible && item.group.hasLayer(layer)) item.group.removeLayer(layer);
+        });
+        var row = document.querySelector('.incident-row[data-incident="' + CSS.escape(item.id) + '"]');
+        if (row) row.parentNode.hidden = !visible;
+        if (visible) shown += 1;
+      });
+      count.textContent = a + '–' + b + ': ' + shown + ' of ' + registry.length + ' incidents';
+      document.querySelectorAll('.incident-count').forEach(function (node) {
+        node.textContent = shown + (shown === 1 ? ' incident' : ' incidents');
+      });
+    }
+    control.onAdd = function () {
+      var box = L.DomUtil.create('div', 'timeline');
+      function slider(label, value) {
+        var wrap = el('label', null, label + ' ');
+        var input = el('input');
+        input.type = 'range'; input.min = first; input.max = last; input.step = 1;
+        input.value = value;
+        input.addEventListener('input', apply);
+        wrap.appendChild(input);
+        box.appendChild(wrap);
+        return input;
+      }
+      from = slider('From', first);
+      to = slider('To', last);
+      play = el('button', 'timeline-play', '▶ Play');
+      play.type = 'button';
+      play.setAttribute('aria-label', 'Play the years one after another');
+      play.addEventListener('click', function () {
+        if (timer) { clearInterval(timer); timer = null; play.textContent = '▶ Play'; return; }
+        to.value = from.value;
+        apply();
+        play.textContent = '❚❚ Pause';
+        timer = setInterval(function () {
+          if (+to.value >= last) { clearInterval(timer); timer = null; play.textContent = '▶ Play'; return; }
+          to.value = +to.value + 1;
+          apply();
+        }, 900);
+      });
+      count = el('span', 'timeline-count');
+      count.setAttribute('aria-live', 'polite');
+      append(box, [play, count]);
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    control.addTo(map);
+    apply();
+  }
+
+  /* A small overview of the whole theatre with this map's extent outlined. */
+  function inset(map, options) {
+    var box = L.control({position: 'bottomright'});
+    box.onAdd = function () {
+      var div = L.DomUtil.create('div', 'inset-map');
+      div.setAttribute('aria-hidden', 'true');
+      return div;
+    };
+    box.addTo(map);
+    var small = L.map(box.getContainer(), {
+      attributionControl: false, zoomControl: false, dragging: false, scrollWheelZoom: false,
+      doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false
+    });
+    L.tileLayer(options.url, {minNativeZoom: options.minZoom, maxNativeZoom: options.minZoom,
+                              minZoom: 0, bounds: options.bounds}).addTo(small);
+    small.fitBounds(options.bounds, {animate: false});
+    L.rectangle(options.extent, {color: '#b2182b', weight: 2, fill: false,
+                                 interactive: false}).addTo(small);
+  }
+
+  /* English / Russian / Japanese / Chinese names, by reloading with ?lang=. */
+  function languageSwitch(map) {
+    var control = L.control({position: 'topright'});
+    control.onAdd = function () {
+      var label = el('label', 'language-switch', 'Names ');
+      var select = el('select');
+      [['en', 'English'], ['ru', 'Русский'], ['ja', '日本語'], ['zh', '中文']].forEach(function (o) {
+        var option = el('option', null, o[1]);
+        option.value = o[0];
+        option.selected = o[0] === LANG;
+        select.appendChild(option);
+      });
+      select.addEventListener('change', function () {
+        var params = new URLSearchParams(location.search);
+        params.set('lang', select.value);
+        location.search = params.toString();
+      });
+      label.appendChild(select);
+      L.DomEvent.disableClickPropagation(label);
+      return label;
+    };
+    control.addTo(map);
+  }
+
   function safeType(type) {
     return TYPES.indexOf(type) >= 0 ? type : 'other';
   }
@@ -267,7 +384,7 @@
           var p = feature.properties;
           layer.bindPopup(function () { return featurePopup(p, bibliography); }, POPUP_OPTIONS);
           var isLabel = p.label && feature.geometry.type === 'Point';
-          layer.bindTooltip(el('span', null, p.name), {
+          layer.bindTooltip(el('span', null, localName(p.name, p.names)), {
             permanent: !!isLabel, direction: isLabel ? 'right' : 'auto',
             className: isLabel ? 'feature-label' : 'feature-tooltip'
           });
@@ -290,8 +407,9 @@
         var p = feature.properties;
         var c = feature.geometry.coordinates;
         var latlng = L.latLng(c[1], c[0]);
+        var circle = null;
         if (p.precision_m > 500) {
-          L.circle(latlng, {
+          circle = L.circle(latlng, {
             radius: p.precision_m, interactive: false, weight: 1, dashArray: '4 4',
             color: '#7a3b00', fillColor: '#e08214', fillOpacity: 0.06,
             className: 'incident-uncertainty'
@@ -316,7 +434,9 @@
           node.setAttribute('aria-label', label);
         });
         marker.addTo(group);
-        registry.push({id: p.id, date: p.date, title: p.title, label: label, marker: marker});
+        var years = String(p.date).split('/').map(function (d) { return parseInt(d, 10); });
+        registry.push({id: p.id, date: p.date, title: p.title, label: label, marker: marker,
+                       circle: circle, group: group, from: years[0], to: years[years.length - 1]});
       });
       return group;
     },
@@ -333,6 +453,9 @@
     },
 
     article: article,
+    timeline: timeline,
+    inset: inset,
+    languageSwitch: languageSwitch,
 
     /* Attribution text, escaped by the build, added as-is to Leaflet's control. */
     attribution: function (map, escapedText) {
