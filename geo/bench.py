@@ -223,6 +223,39 @@ def bench_large(sources: Path, points: int = 100_000, vertices: int = 1_000_000)
         print(f"  page: {page.stat().st_size:,} bytes (incidents drawn in the tiles)")
 
 
+def _page_weight(ours: Path, plain: Path) -> None:
+    """Bytes and time to the load event in headless Chromium, network off, for both pages."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print("(page weight skipped: playwright is not installed)")
+        return
+    if not Path("/usr/bin/chromium").exists():
+        print("(page weight skipped: /usr/bin/chromium is not installed)")
+        return
+    print(f"{'page in Chromium, offline':<26}{'ours: bytes':>12}{'load ms':>9}"
+          f"{'plain: bytes':>14}{'load ms':>9}{'failed':>8}")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                    args=["--no-sandbox", "--disable-gpu"])
+        for page_file in sorted(plain.glob("*.html")):
+            row = []
+            for folder in (ours, plain):
+                context = browser.new_context()
+                context.set_offline(True)
+                failed = []
+                page = context.new_page()
+                page.on("requestfailed", lambda r, failed=failed: failed.append(r.url))
+                page.goto((folder / page_file.name).resolve().as_uri(), wait_until="load")
+                load = page.evaluate("() => { const t = performance.getEntriesByType("
+                                     "'navigation')[0]; return t.loadEventEnd || t.duration; }")
+                row.append(((folder / page_file.name).stat().st_size, load, len(failed)))
+                context.close()
+            (ob, ol, _), (pb, pl, pf) = row
+            print(f"{page_file.name:<26}{ob:>12,}{ol:>9.0f}{pb:>14,}{pl:>9.0f}{pf:>8}")
+        browser.close()
+
+
 def _sources(layers_dir: Path) -> Path:
     import tomllib
 
@@ -272,6 +305,8 @@ def main(argv: list[str] | None = None) -> None:
 
         layers = Path(tmp) / "layers"
         shutil.copytree(args.layers, layers)
+        _page_weight(ours, plain)
+
         full = Path(tmp) / "full"
         command = [sys.executable, "build_maps.py", "build", "-q", "--layers", str(layers),
                    "--sources", str(_sources(args.layers)), "--out", str(full)]

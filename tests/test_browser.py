@@ -136,7 +136,7 @@ def test_keyboard_opens_a_marker(browser, built: Path):
     view = OfflinePage(browser)
     try:
         page = view.open(built / "khasan.html")
-        marker = page.locator('[data-incident="khasan-1938-07-29"]')
+        marker = page.locator('.incident-marker[data-incident="khasan-1938-07-29"]')
         assert marker.get_attribute("role") == "button"
         assert "Japanese attack on Bezymyannaya" in marker.get_attribute("aria-label")
         marker.focus()
@@ -151,7 +151,7 @@ def test_disputed_casualties_shown_side_by_side(browser, built: Path):
     view = OfflinePage(browser)
     try:
         page = view.open(built / "khasan.html")
-        page.locator('[data-incident="khasan-1938"]').focus()
+        page.locator('.incident-marker[data-incident="khasan-1938"]').focus()
         page.keyboard.press("Enter")
         rows = page.locator(".popup-casualties tr")
         assert rows.count() == 6  # header + five figures
@@ -177,7 +177,7 @@ def test_injected_text_stays_text(browser, layers_copy: Path, tmp_path: Path, so
     view = OfflinePage(browser)
     try:
         page = view.open(out / "khasan.html")
-        marker = page.locator('[data-incident="khasan-1938-07-29"]')
+        marker = page.locator('.incident-marker[data-incident="khasan-1938-07-29"]')
         marker.focus()
         page.keyboard.press("Enter")
         popup = page.locator(".leaflet-popup-content")
@@ -323,5 +323,23 @@ def test_place_names_switch_language(browser, built: Path):
         page.wait_for_selector(".leaflet-popup-content h3")
         assert "乾岔子島 (Kanchazu Island, Amur river)" in page.locator(".leaflet-popup-content").inner_text()
         assert page.locator(".language-switch select").input_value() == "ja"
+    finally:
+        view.close()
+
+
+def test_page_scroll_does_not_zoom_until_the_map_is_focused(browser, built: Path):
+    view = OfflinePage(browser)
+    try:
+        page = view.open(built / "khalkhin-gol.html")
+        zoom = "() => Object.values(window).find(v => v && v._container && v.getZoom).getZoom()"
+        before = page.evaluate(zoom)
+        page.mouse.move(600, 400)
+        page.mouse.wheel(0, -600)
+        page.wait_for_timeout(500)
+        assert page.evaluate(zoom) == before  # the wheel scrolls the article, not the map
+        page.locator(".folium-map").focus()
+        page.mouse.wheel(0, -600)
+        page.wait_for_timeout(800)
+        assert page.evaluate(zoom) > before
     finally:
         view.close()

@@ -191,7 +191,7 @@ def test_serve_rebuilds_reloads_and_shows_errors(layers_copy, tmp_path, sources_
             page.on("request", lambda r: r.url.startswith(("http://127.0.0.1", "data:"))
                     or outside.append(r.url))
             page.goto(server.url + "amur.html")
-            marker = page.locator('[data-incident="kanchazu-1937"]')
+            marker = page.locator('.incident-marker[data-incident="kanchazu-1937"]')
             assert "Kanchazu Island incident" in marker.get_attribute("aria-label")
 
             # a saved edit is rebuilt and the open page reloads by itself
@@ -200,7 +200,7 @@ def test_serve_rebuilds_reloads_and_shows_errors(layers_copy, tmp_path, sources_
             )["properties"].update(title="Kanchazu Island gunboat clash"))
             server.wait_for("amur: wrote")
             page.wait_for_function("""() => { const m = document.querySelector(
-                '[data-incident="kanchazu-1937"]');
+                '.incident-marker[data-incident="kanchazu-1937"]');
                 return m && m.getAttribute('aria-label').startsWith('Kanchazu Island gunboat'); }""",
                                    timeout=30000)
 
@@ -219,7 +219,7 @@ def test_serve_rebuilds_reloads_and_shows_errors(layers_copy, tmp_path, sources_
             path.write_text(good, encoding="utf-8")
             server.wait_for("amur: wrote", "is up to date")
             page.wait_for_selector("#build-errors", state="detached", timeout=30000)
-            page.wait_for_selector('[data-incident="kanchazu-1937"]', timeout=30000)
+            page.wait_for_selector('.incident-marker[data-incident="kanchazu-1937"]', timeout=30000)
             assert outside == []
             browser.close()
     finally:

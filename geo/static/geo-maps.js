@@ -242,6 +242,15 @@
       history.replaceState(null, '', '#' + map.getZoom() + '/' + c.lat.toFixed(5) + '/' + c.lng.toFixed(5));
     });
 
+    /* Inside an article, scrolling the page must not zoom the map: the wheel zooms only
+       once the reader has clicked or focused the map, and stops again when they leave it. */
+    map.scrollWheelZoom.disable();
+    map.on('focus click', function () { map.scrollWheelZoom.enable(); });
+    map.on('blur', function () { map.scrollWheelZoom.disable(); });
+    map.getContainer().addEventListener('mouseleave', function () {
+      if (document.activeElement !== map.getContainer()) map.scrollWheelZoom.disable();
+    });
+
     function follow() {
       var hash = decodeURIComponent(location.hash.slice(1));
       var view = /^(\d+)\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(hash);
