@@ -39,8 +39,8 @@ PRINT_WIDTH_PX = 3000
 LABEL_FONTS = ("DejaVu Sans Book", "Noto Sans CJK JP Regular")
 HALO = "#ffffff"
 INCIDENT_COLOURS = {
-    "battle": "#a50f15", "skirmish": "#d94801", "air": "#6a51a3", "river": "#08519c",
-    "defection": "#35978f", "diplomatic": "#ffffff", "raid": "#f16913",
+    "battle": "#a50f15", "skirmish": "#c24100", "air": "#6a51a3", "river": "#08519c",
+    "defection": "#01665e", "diplomatic": "#ffffff", "raid": "#f16913",
     "reconnaissance": "#74c476", "deployment": "#fee391", "command": "#bdbdbd",
 }
 

@@ -262,6 +262,31 @@ def test_list_row_opens_its_incident(browser, built: Path):
         view.close()
 
 
+OVERLAPPING_CONTROLS = """() => {
+  const boxes = [...document.querySelectorAll('.leaflet-control, .map-title')]
+    .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
+    .map(e => [e.className.split(' ').find(c => !c.startsWith('leaflet-control')) || e.className,
+               e.getBoundingClientRect()]);
+  const clash = [];
+  boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+    if (r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom) clash.push(a + ' / ' + b);
+  }));
+  return clash;
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 360, 768, 1200])
+def test_controls_never_overlap(browser, built: Path, width: int):
+    """From a phone to a desktop: no control covers another and nothing scrolls sideways."""
+    view = OfflinePage(browser, width=width, height=568 if width < 600 else 800)
+    try:
+        page = view.open(built / "overview.html")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        assert page.evaluate(OVERLAPPING_CONTROLS) == []
+    finally:
+        view.close()
+
+
 def test_phone_width_and_embed_view(browser, built: Path, screenshots: Path):
     view = OfflinePage(browser, width=360, height=640)
     try:
@@ -271,6 +296,7 @@ def test_phone_width_and_embed_view(browser, built: Path, screenshots: Path):
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
         assert not page.locator(".map-title").is_visible()  # compact chrome
         assert page.locator(".incident-panel details").get_attribute("open") is None
+        assert page.evaluate(OVERLAPPING_CONTROLS) == []
         page.screenshot(path=str(screenshots / "khasan-360-embed.png"))
     finally:
         view.close()
@@ -341,5 +367,65 @@ def test_page_scroll_does_not_zoom_until_the_map_is_focused(browser, built: Path
         page.mouse.wheel(0, -600)
         page.wait_for_timeout(800)
         assert page.evaluate(zoom) > before
+    finally:
+        view.close()
+
+
+CONTRAST = """(types) => {
+  const rgba = c => { const n = c.match(/[\\d.]+/g).map(Number); return n.length > 3 ? n : n.concat([1]); };
+  const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3])).concat([1]);
+  const lum = c => c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  // What lies under a control is a tile of any colour: take the worse of black and white.
+  const backgrounds = el => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgba(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) layers.push(c);
+      if (c[3] === 1 || e.classList.contains('leaflet-control') || e.classList.contains('leaflet-popup')) break;
+    }
+    return [[0, 0, 0, 1], [255, 255, 255, 1]].map(base => layers.reduceRight((under, top) => over(top, under), base));
+  };
+  const failures = [];
+  const check = (el, colour, what) => {
+    for (const bg of backgrounds(el)) {
+      const r = ratio(colour, bg);
+      if (r < 4.5) failures.push(`${what}: ${r.toFixed(2)} (${colour} on ${bg.map(Math.round)})`);
+    }
+  };
+  for (const el of document.querySelectorAll('body *')) {
+    const text = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const box = el.getBoundingClientRect();
+    if (!text || !box.width || getComputedStyle(el).visibility === 'hidden') continue;
+    const c = rgba(getComputedStyle(el).color);
+    check(el, over(c, backgrounds(el)[1]), `${el.className || el.tagName} "${el.textContent.trim().slice(0, 30)}"`);
+  }
+  const pane = document.querySelector('.leaflet-marker-pane');
+  for (const type of types) {
+    const marker = document.createElement('div');
+    marker.className = 'leaflet-marker-icon incident-marker incident-' + type;
+    marker.style.width = marker.style.height = '18px';
+    pane.appendChild(marker);
+    const letter = rgba(getComputedStyle(marker, '::after').color);
+    const fill = rgba(getComputedStyle(marker).backgroundColor);
+    if (ratio(letter, fill) < 4.5) failures.push(`${type} marker letter: ${ratio(letter, fill).toFixed(2)}`);
+    marker.remove();
+  }
+  return failures;
+}"""
+
+
+def test_text_and_marker_letters_pass_wcag_aa_contrast(browser, built: Path):
+    """4.5:1 for all text (controls over any tile, popups, the list) and each marker's letter."""
+    schema = json.loads((Path(__file__).parents[1] / "geo/schemas/incident.schema.json").read_text())
+    types = schema["properties"]["type"]["enum"]
+    view = OfflinePage(browser)
+    try:
+        page = view.open(built / "khasan.html")
+        page.locator('.incident-marker[data-incident="khasan-1938"]').focus()
+        page.keyboard.press("Enter")  # a popup with a casualty table, sources and links
+        page.wait_for_selector(".leaflet-popup-content h3")
+        assert page.evaluate(CONTRAST, types) == []
     finally:
         view.close()

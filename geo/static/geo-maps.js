@@ -164,7 +164,20 @@
   }
 
   /* The incident list (a real list, in date order), story mode and deep links. */
+  /* Keep the map's top controls below the title bar, whatever its height at this width. */
+  function clearTitle() {
+    var title = document.querySelector('.map-title');
+    if (!title) return;
+    function place() {
+      document.documentElement.style.setProperty('--title-height', title.offsetHeight + 'px');
+    }
+    place();
+    if (window.ResizeObserver) new ResizeObserver(place).observe(title);
+    else window.addEventListener('resize', place);
+  }
+
   function article(map) {
+    clearTitle();
     var items = registry.slice().sort(byDate);
     var current = -1;
     var control = L.control({position: 'topleft'});
@@ -267,8 +280,9 @@
 
   /* A date filter: incidents whose dates overlap [from, to] stay on the map and in counts. */
   function timeline(map, first, last) {
-    var control = L.control({position: 'bottomleft'});
-    var from, to, play, count, timer = null;
+    /* On phones the bottom edge belongs to the scale, legend and attribution. */
+    var control = L.control({position: window.innerWidth < 600 ? 'topleft' : 'bottomleft'});
+    var from, to, play, count, summary, timer = null;
     function apply() {
       var a = Math.min(+from.value, +to.value), b = Math.max(+from.value, +to.value);
       var shown = 0;
@@ -284,12 +298,19 @@
         if (visible) shown += 1;
       });
       count.textContent = a + '–' + b + ': ' + shown + ' of ' + registry.length + ' incidents';
+      summary.textContent = 'Years ' + a + '–' + b + ' (' + shown + ')';
       document.querySelectorAll('.incident-count').forEach(function (node) {
         node.textContent = shown + (shown === 1 ? ' incident' : ' incidents');
       });
     }
     control.onAdd = function () {
       var box = L.DomUtil.create('div', 'timeline');
+      var details = el('details');
+      details.open = window.innerWidth >= 600;  /* folded on phones, beside the folded legend */
+      summary = el('summary');
+      var body = el('div', 'timeline-body');
+      append(details, [summary, body]);
+      box.appendChild(details);
       function slider(label, value) {
         var wrap = el('label', null, label + ' ');
         var input = el('input');
@@ -297,7 +318,7 @@
         input.value = value;
         input.addEventListener('input', apply);
         wrap.appendChild(input);
-        box.appendChild(wrap);
+        body.appendChild(wrap);
         return input;
       }
       from = slider('From', first);
@@ -318,7 +339,7 @@
       });
       count = el('span', 'timeline-count');
       count.setAttribute('aria-live', 'polite');
-      append(box, [play, count]);
+      append(body, [play, count]);
       L.DomEvent.disableClickPropagation(box);
       return box;
     };
