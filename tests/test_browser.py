@@ -269,7 +269,8 @@ OVERLAPPING_CONTROLS = """() => {
                e.getBoundingClientRect()]);
   const clash = [];
   boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, q]) => {
-    if (r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom) clash.push(a + ' / ' + b);
+    if (r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom)
+      clash.push(a + ' / ' + b);
   }));
   return clash;
 }"""
@@ -374,18 +375,23 @@ def test_page_scroll_does_not_zoom_until_the_map_is_focused(browser, built: Path
 CONTRAST = """(types) => {
   const rgba = c => { const n = c.match(/[\\d.]+/g).map(Number); return n.length > 3 ? n : n.concat([1]); };
   const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3])).concat([1]);
-  const lum = c => c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+  const lum = c => c.slice(0, 3)
+    .map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
     .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const ratio = (a, b) => {
+    const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
   // What lies under a control is a tile of any colour: take the worse of black and white.
   const backgrounds = el => {
     const layers = [];
     for (let e = el; e; e = e.parentElement) {
       const c = rgba(getComputedStyle(e).backgroundColor);
       if (c[3] > 0) layers.push(c);
-      if (c[3] === 1 || e.classList.contains('leaflet-control') || e.classList.contains('leaflet-popup')) break;
+      if (c[3] === 1 || e.matches('.leaflet-control, .leaflet-popup')) break;
     }
-    return [[0, 0, 0, 1], [255, 255, 255, 1]].map(base => layers.reduceRight((under, top) => over(top, under), base));
+    return [[0, 0, 0, 1], [255, 255, 255, 1]]
+      .map(base => layers.reduceRight((under, top) => over(top, under), base));
   };
   const failures = [];
   const check = (el, colour, what) => {
@@ -399,7 +405,8 @@ CONTRAST = """(types) => {
     const box = el.getBoundingClientRect();
     if (!text || !box.width || getComputedStyle(el).visibility === 'hidden') continue;
     const c = rgba(getComputedStyle(el).color);
-    check(el, over(c, backgrounds(el)[1]), `${el.className || el.tagName} "${el.textContent.trim().slice(0, 30)}"`);
+    const what = `${el.className || el.tagName} "${el.textContent.trim().slice(0, 30)}"`;
+    check(el, over(c, backgrounds(el)[1]), what);
   }
   const pane = document.querySelector('.leaflet-marker-pane');
   for (const type of types) {
