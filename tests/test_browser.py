@@ -436,3 +436,25 @@ def test_text_and_marker_letters_pass_wcag_aa_contrast(browser, built: Path):
         assert page.evaluate(CONTRAST, types) == []
     finally:
         view.close()
+
+
+def test_popup_at_the_edge_of_the_data_opens_below_the_title(browser, built: Path):
+    """Autopan may leave the map's bounds while a popup is open; closing it pans back inside."""
+    view = OfflinePage(browser, width=1000, height=700)
+    try:
+        page = view.page
+        page.goto((built / "khalkhin-gol.html").resolve().as_uri() + "#incident=khalkhin-gol-1939")
+        page.wait_for_selector(".leaflet-popup-content h3")
+        page.wait_for_timeout(800)  # the autopan animation
+        title = page.locator(".map-title").bounding_box()
+        assert page.locator(".leaflet-popup").bounding_box()["y"] >= title["y"] + title["height"]
+        page.locator(".leaflet-popup-close-button").click()
+        page.wait_for_timeout(800)
+        inside = """() => { const m = Object.values(window).find(v => v && v._container && v.getZoom);
+                    if (!m.options.maxBounds) return false;
+                    const c = m.getCenter();  // already inside: panning inside moves nothing
+                    m.panInsideBounds(m.options.maxBounds, {animate: false});
+                    return m.getCenter().equals(c); }"""
+        assert page.evaluate(inside)
+    finally:
+        view.close()

@@ -176,8 +176,22 @@
     else window.addEventListener('resize', place);
   }
 
+  /* A popup near the edge of the data may need the view to go beyond it: the bounds are
+     lifted while a popup is open and restored (panning back inside) once none is. */
+  function roomForPopups(map) {
+    var bounds = map.options.maxBounds;
+    if (!bounds) return;
+    map.on('popupopen', function () { map.setMaxBounds(null); });
+    map.on('popupclose', function () {
+      setTimeout(function () {  /* story mode closes one popup just before opening the next */
+        if (!(map._popup && map._popup.isOpen())) map.setMaxBounds(bounds);
+      }, 0);
+    });
+  }
+
   function article(map) {
     clearTitle();
+    roomForPopups(map);
     var items = registry.slice().sort(byDate);
     var current = -1;
     var control = L.control({position: 'topleft'});
