@@ -72,13 +72,20 @@ class OfflinePage:
             self.external.append(route.request.url)
             route.abort()
 
-    def open(self, path: Path):
-        self.page.goto(path.resolve().as_uri())
+    def open(self, path: Path, suffix: str = ""):
+        """Open a map from disk; `suffix` adds a query or a fragment (``?embed=1``, ``#incident=…``)."""
+        self.page.goto(path.resolve().as_uri() + suffix)
         self.page.wait_for_selector(".leaflet-marker-icon[data-incident]", state="attached")
         return self.page
 
     def close(self):
         self.context.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 def settled(page, script: str, tries: int = 20):
@@ -103,8 +110,7 @@ def expected_incidents(map_name: str) -> int:
 
 @pytest.mark.parametrize("map_name", MAPS)
 def test_map_works_offline(browser, built: Path, screenshots: Path, map_name: str):
-    view = OfflinePage(browser)
-    try:
+    with OfflinePage(browser) as view:
         page = view.open(built / f"{map_name}.html")
         markers = page.locator(".leaflet-marker-icon[data-incident]")
         assert markers.count() == expected_incidents(map_name) > 0
@@ -128,13 +134,10 @@ def test_map_works_offline(browser, built: Path, screenshots: Path, map_name: st
         page.screenshot(path=str(screenshots / f"{map_name}.png"))
 
         assert view.external == [] and view.failed == [] and view.errors == []
-    finally:
-        view.close()
 
 
 def test_keyboard_opens_a_marker(browser, built: Path):
-    view = OfflinePage(browser)
-    try:
+    with OfflinePage(browser) as view:
         page = view.open(built / "khasan.html")
         marker = page.locator('.incident-marker[data-incident="khasan-1938-07-29"]')
         assert marker.get_attribute("role") == "button"
@@ -143,13 +146,10 @@ def test_keyboard_opens_a_marker(browser, built: Path):
         page.keyboard.press("Enter")
         assert page.locator(".leaflet-popup-content h3").inner_text() == \
             "Japanese attack on Bezymyannaya"
-    finally:
-        view.close()
 
 
 def test_disputed_casualties_shown_side_by_side(browser, built: Path):
-    view = OfflinePage(browser)
-    try:
+    with OfflinePage(browser) as view:
         page = view.open(built / "khasan.html")
         page.locator('.incident-marker[data-incident="khasan-1938"]').focus()
         page.keyboard.press("Enter")
@@ -159,8 +159,6 @@ def test_disputed_casualties_shown_side_by_side(browser, built: Path):
         for figure in ("792", "960", "525", "526", "650"):
             assert figure in text
         assert "002_25b5bb55c95d5796.txt" in text
-    finally:
-        view.close()
 
 
 def test_injected_text_stays_text(browser, layers_copy: Path, tmp_path: Path, sources_dir: Path):
@@ -174,8 +172,7 @@ def test_injected_text_stays_text(browser, layers_copy: Path, tmp_path: Path, so
     result = run_cli("build", "--layers", str(layers_copy), "--out", str(out),
                      "--sources", str(sources_dir))
     assert result.returncode == 0, result.stderr
-    view = OfflinePage(browser)
-    try:
+    with OfflinePage(browser) as view:
         page = view.open(out / "khasan.html")
         marker = page.locator('.incident-marker[data-incident="khasan-1938-07-29"]')
         marker.focus()
@@ -185,8 +182,6 @@ def test_injected_text_stays_text(browser, layers_copy: Path, tmp_path: Path, so
         assert PAYLOAD in popup.inner_text()
         assert popup.locator("img, script").count() == 0
         assert view.dialogs == [] and view.errors == []
-    finally:
-        view.close()
     shutil.rmtree(out)
 
 
@@ -199,20 +194,15 @@ def test_content_security_policy_blocks_a_foreign_script(browser, built: Path, t
     tampered.write_text(page_text.replace("</html>", "<script>window.injected = 1</script></html>"),
                         encoding="utf-8")
     shutil.copytree(built / "tiles", tmp_path / "tiles")
-    view = OfflinePage(browser)
-    try:
+    with OfflinePage(browser) as view:
         page = view.open(tampered)
         assert page.evaluate("() => window.injected") is None
         assert page.locator(".leaflet-marker-icon[data-incident]").count() > 0  # ours still runs
-    finally:
-        view.close()
 
 
 def test_deep_link_opens_the_incident_and_the_url_follows(browser, built: Path):
-    view = OfflinePage(browser)
-    try:
-        page = view.page
-        page.goto((built / "khasan.html").resolve().as_uri() + "#incident=khasan-1938-08-02")
+    with OfflinePage(browser) as view:
+        page = view.open(built / "khasan.html", "#incident=khasan-1938-08-02")
         page.wait_for_selector(".leaflet-popup-content h3")
         assert page.locator(".leaflet-popup-content h3").inner_text() == \
             "Soviet attacks stall below the heights"
@@ -225,8 +215,6 @@ def test_deep_link_opens_the_incident_and_the_url_follows(browser, built: Path):
                              "v.getZoom).getZoom()")
         assert zoom == 14
         assert view.external == [] and view.errors == []
-    finally:
-        view.close()
 
 
 def test_story_mode_steps_in_date_order(browser, built: Path):
@@ -234,8 +222,7 @@ def test_story_mode_steps_in_date_order(browser, built: Path):
     area = box(*read_project(LAYERS).maps["suifenhe"].padded_extent())
     expected = sorted((f["properties"]["date"], f["properties"]["id"]) for f in incidents
                       if area.intersects(shape(f["geometry"])))
-    view = OfflinePage(browser)
-    try:
+    with OfflinePage(browser) as view:
         page = view.open(built / "suifenhe.html")
         seen = []
         for _ in range(len(expected)):
@@ -246,20 +233,15 @@ def test_story_mode_steps_in_date_order(browser, built: Path):
         page.keyboard.press("ArrowLeft")  # arrows step too
         assert page.evaluate("() => decodeURIComponent(location.hash)") == \
             f"#incident={expected[-2][1]}"
-    finally:
-        view.close()
 
 
 def test_list_row_opens_its_incident(browser, built: Path):
-    view = OfflinePage(browser)
-    try:
+    with OfflinePage(browser) as view:
         page = view.open(built / "amur.html")
         rows = page.locator(".incident-list .incident-row")
         assert rows.count() == 1
         rows.first.click()
         assert page.locator(".leaflet-popup-content h3").inner_text() == "Kanchazu Island incident"
-    finally:
-        view.close()
 
 
 OVERLAPPING_CONTROLS = """() => {
@@ -279,28 +261,20 @@ OVERLAPPING_CONTROLS = """() => {
 @pytest.mark.parametrize("width", [320, 360, 768, 1200])
 def test_controls_never_overlap(browser, built: Path, width: int):
     """From a phone to a desktop: no control covers another and nothing scrolls sideways."""
-    view = OfflinePage(browser, width=width, height=568 if width < 600 else 800)
-    try:
+    with OfflinePage(browser, width=width, height=568 if width < 600 else 800) as view:
         page = view.open(built / "overview.html")
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width
         assert page.evaluate(OVERLAPPING_CONTROLS) == []
-    finally:
-        view.close()
 
 
 def test_phone_width_and_embed_view(browser, built: Path, screenshots: Path):
-    view = OfflinePage(browser, width=360, height=640)
-    try:
-        page = view.page
-        page.goto((built / "khasan.html").resolve().as_uri() + "?embed=1")
-        page.wait_for_selector(".leaflet-marker-icon[data-incident]", state="attached")
+    with OfflinePage(browser, width=360, height=640) as view:
+        page = view.open(built / "khasan.html", "?embed=1")
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
         assert not page.locator(".map-title").is_visible()  # compact chrome
         assert page.locator(".incident-panel details").get_attribute("open") is None
         assert page.evaluate(OVERLAPPING_CONTROLS) == []
         page.screenshot(path=str(screenshots / "khasan-360-embed.png"))
-    finally:
-        view.close()
 
 
 def test_embed_snippet_shows_the_map(browser, built: Path, tmp_path: Path):
@@ -311,8 +285,7 @@ def test_embed_snippet_shows_the_map(browser, built: Path, tmp_path: Path):
     shutil.copytree(built, tmp_path / "maps")
     article.write_text(f"<!DOCTYPE html><html><body><h1>An article</h1>{snippet}</body></html>",
                        encoding="utf-8")
-    view = OfflinePage(browser)
-    try:
+    with OfflinePage(browser) as view:
         page = view.page
         page.goto(article.resolve().as_uri())
         frame = page.frame_locator("iframe")
@@ -320,15 +293,12 @@ def test_embed_snippet_shows_the_map(browser, built: Path, tmp_path: Path):
         assert frame.locator(".leaflet-marker-icon[data-incident]").count() > 0
         assert "<noscript><img" in snippet and 'alt="Map: ' in snippet
         assert view.external == []
-    finally:
-        view.close()
 
 
 def test_timeline_filters_markers_and_counts(browser, built: Path):
     incidents = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))["features"]
     up_to_1936 = sum(int(f["properties"]["date"][:4]) <= 1936 for f in incidents)
-    view = OfflinePage(browser)
-    try:
+    with OfflinePage(browser) as view:
         page = view.open(built / "overview.html")
         to = page.locator(".timeline input").nth(1)
         to.fill("1936")
@@ -338,25 +308,18 @@ def test_timeline_filters_markers_and_counts(browser, built: Path):
             f"1932–1936: {up_to_1936} of {len(incidents)} incidents"
         assert page.locator(".map-title .incident-count").inner_text() == f"{up_to_1936} incidents"
         assert page.locator(".incident-list li:not([hidden])").count() == up_to_1936
-    finally:
-        view.close()
 
 
 def test_place_names_switch_language(browser, built: Path):
-    view = OfflinePage(browser)
-    try:
-        page = view.page
-        page.goto((built / "amur.html").resolve().as_uri() + "?lang=ja#incident=kanchazu-1937")
+    with OfflinePage(browser) as view:
+        page = view.open(built / "amur.html", "?lang=ja#incident=kanchazu-1937")
         page.wait_for_selector(".leaflet-popup-content h3")
         assert "乾岔子島 (Kanchazu Island, Amur river)" in page.locator(".leaflet-popup-content").inner_text()
         assert page.locator(".language-switch select").input_value() == "ja"
-    finally:
-        view.close()
 
 
 def test_page_scroll_does_not_zoom_until_the_map_is_focused(browser, built: Path):
-    view = OfflinePage(browser)
-    try:
+    with OfflinePage(browser) as view:
         page = view.open(built / "khalkhin-gol.html")
         zoom = "() => Object.values(window).find(v => v && v._container && v.getZoom).getZoom()"
         before = page.evaluate(zoom)
@@ -368,8 +331,6 @@ def test_page_scroll_does_not_zoom_until_the_map_is_focused(browser, built: Path
         page.mouse.wheel(0, -600)
         page.wait_for_timeout(800)
         assert page.evaluate(zoom) > before
-    finally:
-        view.close()
 
 
 CONTRAST = """(types) => {
@@ -427,23 +388,18 @@ def test_text_and_marker_letters_pass_wcag_aa_contrast(browser, built: Path):
     """4.5:1 for all text (controls over any tile, popups, the list) and each marker's letter."""
     schema = json.loads((Path(__file__).parents[1] / "geo/schemas/incident.schema.json").read_text())
     types = schema["properties"]["type"]["enum"]
-    view = OfflinePage(browser)
-    try:
+    with OfflinePage(browser) as view:
         page = view.open(built / "khasan.html")
         page.locator('.incident-marker[data-incident="khasan-1938"]').focus()
         page.keyboard.press("Enter")  # a popup with a casualty table, sources and links
         page.wait_for_selector(".leaflet-popup-content h3")
         assert page.evaluate(CONTRAST, types) == []
-    finally:
-        view.close()
 
 
 def test_popup_at_the_edge_of_the_data_opens_below_the_title(browser, built: Path):
     """Autopan may leave the map's bounds while a popup is open; closing it pans back inside."""
-    view = OfflinePage(browser, width=1000, height=700)
-    try:
-        page = view.page
-        page.goto((built / "khalkhin-gol.html").resolve().as_uri() + "#incident=khalkhin-gol-1939")
+    with OfflinePage(browser, width=1000, height=700) as view:
+        page = view.open(built / "khalkhin-gol.html", "#incident=khalkhin-gol-1939")
         page.wait_for_selector(".leaflet-popup-content h3")
         page.wait_for_timeout(800)  # the autopan animation
         title = page.locator(".map-title").bounding_box()
@@ -456,5 +412,3 @@ def test_popup_at_the_edge_of_the_data_opens_below_the_title(browser, built: Pat
                     m.panInsideBounds(m.options.maxBounds, {animate: false});
                     return m.getCenter().equals(c); }"""
         assert page.evaluate(inside)
-    finally:
-        view.close()
