@@ -396,7 +396,7 @@ def test_text_and_marker_letters_pass_wcag_aa_contrast(browser, built: Path):
         assert page.evaluate(CONTRAST, types) == []
 
 
-def test_popup_at_the_edge_of_the_data_opens_below_the_title(browser, built: Path):
+def test_popup_opens_clear_of_the_title_and_the_incident_list(browser, built: Path):
     """Autopan may leave the map's bounds while a popup is open; closing it pans back inside."""
     with OfflinePage(browser, width=1000, height=700) as view:
         page = view.open(built / "khalkhin-gol.html", "#incident=khalkhin-gol-1939")
@@ -412,3 +412,9 @@ def test_popup_at_the_edge_of_the_data_opens_below_the_title(browser, built: Pat
                     m.panInsideBounds(m.options.maxBounds, {animate: false});
                     return m.getCenter().equals(c); }"""
         assert page.evaluate(inside)
+
+        page = view.open(built / "khasan.html", "#incident=khasan-1938-08-06")  # near the list
+        page.wait_for_selector(".leaflet-popup-content h3")
+        page.wait_for_timeout(800)
+        panel = page.locator(".incident-panel").bounding_box()  # open at this width
+        assert page.locator(".leaflet-popup").bounding_box()["x"] >= panel["x"] + panel["width"]

@@ -6,7 +6,7 @@
   var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
                 'September', 'October', 'November', 'December'];
   var LANGUAGES = {ru: 'Russian', ja: 'Japanese', zh: 'Chinese', mn: 'Mongolian', ko: 'Korean'};
-  /* Popups pan clear of the title bar at the top of the map. */
+  /* Popups pan clear of the title bar and the controls (see roomForPopups). */
   var POPUP_OPTIONS = {maxWidth: 420, minWidth: 240, autoPanPaddingTopLeft: [20, 90]};
   var TYPES = ['skirmish', 'battle', 'air', 'river', 'defection', 'diplomatic', 'raid',
                'reconnaissance', 'deployment', 'command'];
@@ -176,12 +176,33 @@
     else window.addEventListener('resize', place);
   }
 
-  /* A popup near the edge of the data may need the view to go beyond it: the bounds are
-     lifted while a popup is open and restored (panning back inside) once none is. */
+  /* A popup opens in full, clear of the title bar and the controls: on opening, its autopan
+     padding is measured from what is on screen now (the incident list may be open or folded),
+     and the map's bounds are lifted while a popup is open, since a popup near the edge of the
+     data may need the view to go beyond it; they are restored, panning back, once none is. */
   function roomForPopups(map) {
+    var container = map.getContainer();
+    var title = document.querySelector('.map-title');
+    function widest(corner) {
+      var width = 0;
+      container.querySelectorAll(corner + ' > .leaflet-control').forEach(function (control) {
+        width = Math.max(width, control.offsetWidth);
+      });
+      return width + 20;
+    }
     var bounds = map.options.maxBounds;
+    map.on('popupopen', function (e) {
+      if (bounds) map.setMaxBounds(null);
+      var options = e.popup.options;
+      var topLeft = L.point(widest('.leaflet-left'), (title ? title.offsetHeight : 0) + 10);
+      var bottomRight = L.point(widest('.leaflet-top.leaflet-right'), 10);
+      if (topLeft.equals(L.point(options.autoPanPaddingTopLeft || [0, 0])) &&
+          bottomRight.equals(L.point(options.autoPanPaddingBottomRight || [0, 0]))) return;
+      options.autoPanPaddingTopLeft = topLeft;
+      options.autoPanPaddingBottomRight = bottomRight;
+      e.popup.update();  /* lays it out again and pans with the new padding */
+    });
     if (!bounds) return;
-    map.on('popupopen', function () { map.setMaxBounds(null); });
     map.on('popupclose', function () {
       setTimeout(function () {  /* story mode closes one popup just before opening the next */
         if (!(map._popup && map._popup.isOpen())) map.setMaxBounds(bounds);
