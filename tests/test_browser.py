@@ -396,7 +396,7 @@ def test_text_and_marker_letters_pass_wcag_aa_contrast(browser, built: Path):
         assert page.evaluate(CONTRAST, types) == []
 
 
-def test_popup_opens_clear_of_the_title_and_the_incident_list(browser, built: Path):
+def test_popup_opens_clear_of_the_title_the_list_and_the_legend(browser, built: Path):
     """Autopan may leave the map's bounds while a popup is open; closing it pans back inside."""
     with OfflinePage(browser, width=1000, height=700) as view:
         page = view.open(built / "khalkhin-gol.html", "#incident=khalkhin-gol-1939")
@@ -418,3 +418,12 @@ def test_popup_opens_clear_of_the_title_and_the_incident_list(browser, built: Pa
         page.wait_for_timeout(800)
         panel = page.locator(".incident-panel").bounding_box()  # open at this width
         assert page.locator(".leaflet-popup").bounding_box()["x"] >= panel["x"] + panel["width"]
+
+        legend = page.locator(".map-legend details")
+        page = view.open(built / "khasan.html", "#incident=khasan-1938-07-29")  # above the legend
+        page.wait_for_selector(".leaflet-popup-content h3")
+        page.wait_for_timeout(800)
+        assert legend.get_attribute("open") is None  # folded rather than covering the popup
+        page.locator(".leaflet-popup-close-button").click()
+        page.wait_for_timeout(300)
+        assert legend.get_attribute("open") is not None

@@ -190,22 +190,41 @@
       });
       return width + 20;
     }
+    /* The legend shares the right edge with popups and would cover one: it folds while the
+       popup it covers is open, and unfolds again after. */
+    var folded = null;
+    function foldLegendOver(popup) {
+      var legend = container.querySelector('.map-legend details');
+      if (!legend || !legend.open || !popup.isOpen()) return;
+      var a = popup.getElement().getBoundingClientRect(), b = legend.getBoundingClientRect();
+      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+        legend.open = false;
+        folded = legend;
+      }
+    }
     var bounds = map.options.maxBounds;
     map.on('popupopen', function (e) {
       if (bounds) map.setMaxBounds(null);
       var options = e.popup.options;
       var topLeft = L.point(widest('.leaflet-left'), (title ? title.offsetHeight : 0) + 10);
       var bottomRight = L.point(widest('.leaflet-top.leaflet-right'), 10);
-      if (topLeft.equals(L.point(options.autoPanPaddingTopLeft || [0, 0])) &&
-          bottomRight.equals(L.point(options.autoPanPaddingBottomRight || [0, 0]))) return;
-      options.autoPanPaddingTopLeft = topLeft;
-      options.autoPanPaddingBottomRight = bottomRight;
-      e.popup.update();  /* lays it out again and pans with the new padding */
+      if (!topLeft.equals(L.point(options.autoPanPaddingTopLeft || [0, 0])) ||
+          !bottomRight.equals(L.point(options.autoPanPaddingBottomRight || [0, 0]))) {
+        options.autoPanPaddingTopLeft = topLeft;
+        options.autoPanPaddingBottomRight = bottomRight;
+        e.popup.update();  /* lays it out again and pans with the new padding */
+      }
+      /* Now, where no pan follows, and after the autopan (registered after update(), whose
+         stopping of the first pan ends it with a moveend of its own). */
+      foldLegendOver(e.popup);
+      map.once('moveend', function () { foldLegendOver(e.popup); });
     });
-    if (!bounds) return;
     map.on('popupclose', function () {
       setTimeout(function () {  /* story mode closes one popup just before opening the next */
-        if (!(map._popup && map._popup.isOpen())) map.setMaxBounds(bounds);
+        if (map._popup && map._popup.isOpen()) return;
+        if (bounds) map.setMaxBounds(bounds);
+        if (folded) folded.open = true;
+        folded = null;
       }, 0);
     });
   }
