@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             return basedata(args, say)
         if args.jobs is not None and args.jobs < 1:
             top.error("--jobs must be at least 1")
-        from geo.build import BuildOptions
+        from geo.config import BuildOptions
 
         options = BuildOptions(tiles=not args.no_tiles, static=not args.no_static,
                                retina=args.retina, jobs=args.jobs, scheduler=args.scheduler,
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def build(args, options, say) -> int:
-    from geo.build import build as run_build
+    from geo.output.build import build as run_build
 
     if args.force:
         options = replace(options, force=True)
@@ -122,7 +122,7 @@ def build(args, options, say) -> int:
 
 
 def check(args, say) -> int:
-    from geo.build import load_and_check
+    from geo.inputs.check import load_and_check
 
     _, layers, warnings = load_and_check(args.layers, args.sources)
     for warning in warnings:
@@ -140,7 +140,7 @@ def fmt(args, say) -> int:
     import json
 
     from geo.config import read_project
-    from geo.fmt import format_file
+    from geo.inputs.fmt import format_file
 
     files = args.files or sorted({spec.file for spec in read_project(args.layers).layers.values()})
     changed = []
@@ -160,8 +160,8 @@ def fmt(args, say) -> int:
 
 
 def basedata(args, say) -> int:
-    from geo.basedata import covering_extent, write
     from geo.config import read_project
+    from geo.inputs.basedata import covering_extent, write
 
     project = read_project(args.layers, args.sources)
     for path in write(covering_extent(project.maps.values()), args.layers / "base"):

@@ -14,6 +14,7 @@ from pathlib import Path
 from geo.errors import BuildError, Problem
 
 CONFIG_NAME = "maps.toml"
+DEFAULT_SOURCES = "../../shared/sources"  # relative to the layers folder, as CI lays it out
 LAYER_KINDS = ("base", "feature", "border", "incidents")
 MAP_MARGIN = 0.1  # share of a map's width/height drawn and pannable beyond its extent
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -203,7 +204,7 @@ def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
         raise BuildError(problems)
 
     if sources_dir is None:
-        sources_dir = (layers_dir / str(raw.get("sources", "../../shared/sources"))).resolve()
+        sources_dir = sources_path(layers_dir, raw).resolve()
     return Project(
         layers_dir=layers_dir,
         sources_dir=sources_dir,
@@ -213,6 +214,71 @@ def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
         attribution=str(raw.get("attribution", "")),
         online_basemaps=tuple(online),
     )
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build, beyond what maps.toml says."""
+
+    tiles: bool = True  # render the basemap to tiles; without, the HTML draws it as vectors
+    retina: bool = False  # also render 512 px @2x tiles
+    static: bool = True  # PNG and SVG image of each map
+    jobs: int | None = None  # worker processes for tiles; None means every core
+    scheduler: str | None = None  # address of a Dask scheduler to render tiles on
+    progress: bool = True  # progress bars on stderr
+    force: bool = False  # ignore the last build: render every map and tile anew
+
+    def fingerprint(self) -> dict:
+        """The options that change what is written (not how fast)."""
+        return {"tiles": self.tiles, "retina": self.retina, "static": self.static}
+
+
+def sources_path(layers_dir: Path, raw: dict, override: Path | None = None) -> Path:
+    """The folder of the cited source texts: --sources, else maps.toml's `sources`."""
+    if override is not None:
+        return Path(override)
+    return layers_dir / str(raw.get("sources", DEFAULT_SOURCES))
+
+
+def distance_layers(kinds: dict[str, str]) -> list[str]:
+    """The layers every incident's "nearest border line" is measured to: all border layers.
+
+    ``kinds`` is {layer name: kind}. The build measures with these, and map_inputs counts them
+    among what a map with incidents depends on, so that the two cannot disagree.
+    """
+    return sorted(name for name, kind in kinds.items() if kind == "border")
+
+
+def map_inputs(raw: dict, name: str) -> dict:
+    """What map ``name`` is made from, as plain values from maps.toml as parsed (``raw``).
+
+    Its own table; the tables of the layers it draws and, if it draws incidents, of the border
+    layers their distances are measured to; and the project-wide settings every map shows.
+    The manifest adds the layer files' digests, the source texts, options and code. Raises
+    KeyError or TypeError if maps.toml is malformed (read_project then says how).
+    """
+    layers = raw["layers"]
+    table = raw["maps"][name]
+    used = set(table["layers"])
+    if any(layers[n].get("kind") == "incidents" for n in used):
+        used.update(distance_layers({n: t.get("kind", "feature") for n, t in layers.items()}))
+    return {
+        "map": table,
+        "layers": {n: layers[n] for n in sorted(used)},
+        "inset": _widest(raw["maps"]),  # the inset shows the map with the widest extent
+        "bibliography": raw.get("bibliography", {}),
+        "attribution": raw.get("attribution", ""),
+        "online_basemaps": raw.get("online_basemaps", []),
+    }
+
+
+def _widest(maps: dict[str, dict]) -> list:
+    """Name, extent and zoom of the widest map (MapContent.overview), from raw tables."""
+    def area(item):
+        west, south, east, north = item[1]["extent"]
+        return (east - west) * (north - south)
+    name, table = max(maps.items(), key=area)
+    return [name, table["extent"], table["zoom"]]
 
 
 def online_basemap(name: str):

@@ -16,9 +16,10 @@ import threading
 import time
 from pathlib import Path
 
-from geo.build import BuildOptions, build
+from geo.config import BuildOptions
 from geo.errors import BuildError
-from geo.write import content_security_policy, with_policy
+from geo.output.build import build
+from geo.render.csp import content_security_policy, with_policy
 
 POLL_SECONDS = 0.3
 SETTLE_SECONDS = 0.3

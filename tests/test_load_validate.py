@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from geo.build import load_and_check
 from geo.config import read_project
 from geo.errors import BuildError
-from geo.load import load_layer
-from geo.validate import parse_date
+from geo.inputs.check import load_and_check
+from geo.inputs.dates import parse_date
+from geo.inputs.load import load_layer
 from tests.conftest import edit_layer
 
 

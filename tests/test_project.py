@@ -12,8 +12,8 @@ from pyproj.aoi import AreaOfInterest
 from pyproj.database import query_utm_crs_info
 
 from geo.config import LayerSpec
-from geo.load import Layer
-from geo.project import line_length_km, local_utm, nearest_border, to_frame, wgs84_transform
+from geo.geometry.reproject import line_length_km, local_utm, nearest_border, to_frame, wgs84_transform
+from geo.inputs.load import Layer
 
 
 def point_layer(lon: float, lat: float, crs: str) -> Layer:

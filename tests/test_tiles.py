@@ -3,45 +3,33 @@
 from __future__ import annotations
 
 import io
-import random
 import re
 
+import mercantile
 import pytest
 
-from geo import tilemath
-from geo.build import load_and_check
-from geo.combine import combine
-from geo.project import to_frame
+from geo.geometry.combine import combine
+from geo.geometry.reproject import to_frame
+from geo.geometry.tilegrid import Tile, mercator_bounds, mercator_xy
+from geo.inputs.check import load_and_check
 from tests.conftest import LAYERS, edit_layer, run_cli, shrink_zooms
 
-mercantile = pytest.importorskip("mercantile")
 
+def test_a_map_has_every_tile_of_its_padded_extent():
+    from geo.config import MapSpec
+    from geo.geometry.tilegrid import lnglat_bounds, map_tiles
 
-@pytest.mark.parametrize("lon, lat, zoom", [(130.5945, 42.4465, 12), (118.7, 47.7, 9),
-                                            (-179.99, 84.9, 3), (0.0, 0.0, 1), (179.99, -84.9, 18)])
-def test_tile_addressing_matches_mercantile(lon, lat, zoom):
-    ours = tilemath.tile(lon, lat, zoom)
-    theirs = mercantile.tile(lon, lat, zoom)
-    assert tuple(ours) == tuple(theirs)
-    assert tilemath.bounds(ours) == pytest.approx(tuple(mercantile.bounds(theirs)), abs=1e-9)
-    assert tilemath.xy_bounds(ours) == pytest.approx(tuple(mercantile.xy_bounds(theirs)), abs=1e-6)
-
-
-def test_tile_round_trip_on_random_points():
-    rng = random.Random(1938)
-    for _ in range(500):
-        lon, lat, z = rng.uniform(-180, 179.999), rng.uniform(-85, 85), rng.randint(0, 20)
-        t = tilemath.tile(lon, lat, z)
-        west, south, east, north = tilemath.bounds(t)
-        assert west <= lon <= east and south <= lat <= north
-        assert tuple(t) == tuple(mercantile.tile(lon, lat, z))
-
-
-def test_tiles_of_an_extent_match_mercantile():
-    extent = (130.45, 42.36, 130.75, 42.54)
-    ours = {tuple(t) for t in tilemath.tiles(extent, range(11, 15))}
-    theirs = {tuple(t) for t in mercantile.tiles(*extent, zooms=range(11, 15))}
-    assert ours == theirs
+    spec = MapSpec("t", "T", "", (130.45, 42.36, 130.75, 42.54), 11, 14, ("x",))
+    found = map_tiles(spec)
+    assert len(found) == len(set(found))
+    west, south, east, north = spec.padded_extent()
+    for z in range(11, 15):
+        tiles_z = [t for t in found if t.z == z]
+        xs, ys = {t.x for t in tiles_z}, {t.y for t in tiles_z}
+        assert len(tiles_z) == len(xs) * len(ys)  # a full rectangle
+        w, n = lnglat_bounds(min(tiles_z, key=lambda t: (t.x, t.y)))[0::3]
+        e, s = lnglat_bounds(max(tiles_z, key=lambda t: (t.x, t.y)))[2:0:-1]
+        assert w <= west and e >= east and s <= south and n >= north
 
 
 @pytest.fixture(scope="module")
@@ -51,11 +39,11 @@ def khasan_content(sources_dir):
     return combine(project.maps["khasan"], frames, project)
 
 
-def pixel(png: bytes, lon: float, lat: float, t: tilemath.Tile) -> tuple[int, int, int]:
+def pixel(png: bytes, lon: float, lat: float, t: Tile) -> tuple[int, int, int]:
     from PIL import Image
 
-    west, south, east, north = tilemath.xy_bounds(t)
-    x, y = tilemath.xy(lon, lat)
+    west, south, east, north = mercator_bounds(t)
+    x, y = mercator_xy(lon, lat)
     px = int((x - west) / (east - west) * 256)
     py = int((north - y) / (north - south) * 256)
     return Image.open(io.BytesIO(png)).convert("RGB").getpixel((px, py))
@@ -63,11 +51,12 @@ def pixel(png: bytes, lon: float, lat: float, t: tilemath.Tile) -> tuple[int, in
 
 def test_lake_khasan_tile_shows_water_and_land(khasan_content):
     pytest.importorskip("mapnik")
-    from geo import tiles
+    from geo.render.style import style_xml
+    from geo.render.tiles import render_chunk
 
     lake = (130.6081, 42.4486)  # the lake's centre
-    t = tilemath.tile(*lake, 12)
-    [(_, png)] = tiles.render_chunk(tiles.style_xml(khasan_content), [tuple(t)])
+    t = mercantile.tile(*lake, 12)
+    [(_, png)] = render_chunk(style_xml(khasan_content), [tuple(t)])
     r, g, b = pixel(png, *lake, t)
     assert b > r + 30, (r, g, b)  # water: clearly blue
     r, g, b = pixel(png, 130.625, 42.425, t)  # 2 km south-east of the lake: land
@@ -76,13 +65,14 @@ def test_lake_khasan_tile_shows_water_and_land(khasan_content):
 
 def test_mbtiles_round_trip(tmp_path, khasan_content):
     pytest.importorskip("mapnik")
-    from geo import tiles
+    from geo.output.tilesets import write_tileset
+    from geo.render.executors import InlineExecutor
+    from geo.render.mbtiles import read_mbtiles
 
-    report = tiles.render_tileset(_small(khasan_content), tmp_path, None, tiles.InlineExecutor())
+    report = write_tileset(_small(khasan_content), tmp_path, None, InlineExecutor())
     folder = tmp_path / "tiles" / "khasan"
-    archive = tmp_path / "khasan.mbtiles"
-    tiles.write_mbtiles(archive, folder, _small(khasan_content))
-    stored = tiles.read_mbtiles(archive)
+    archive = tmp_path / "tiles" / "khasan.mbtiles"
+    stored = read_mbtiles(archive.read_bytes())
     assert len(stored) == report.tiles
     for t, data in stored.items():
         assert data == (folder / f"{t.z}/{t.x}/{t.y}.png").read_bytes()
@@ -96,14 +86,15 @@ def test_mbtiles_round_trip(tmp_path, khasan_content):
 def test_dask_cluster_renders_the_same_tiles(tmp_path, khasan_content):
     pytest.importorskip("mapnik")
     distributed = pytest.importorskip("distributed")
-    from geo import tiles
+    from geo.output.tilesets import write_tileset
+    from geo.render.executors import InlineExecutor, make_executor
 
     small = _small(khasan_content)
-    tiles.render_tileset(small, tmp_path / "inline", None, tiles.InlineExecutor())
+    write_tileset(small, tmp_path / "inline", None, InlineExecutor())
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
                                   dashboard_address=None) as cluster:
-        with tiles.make_executor(scheduler=cluster.scheduler_address) as executor:
-            report = tiles.render_tileset(small, tmp_path / "dask", None, executor)
+        with make_executor(scheduler=cluster.scheduler_address) as executor:
+            report = write_tileset(small, tmp_path / "dask", None, executor)
     assert report.rendered == report.tiles > 0
     inline = sorted((tmp_path / "inline").rglob("*.png"))
     dask = sorted((tmp_path / "dask").rglob("*.png"))
@@ -155,8 +146,9 @@ def test_retina_tiles_are_512_pixels(khasan_content):
     pytest.importorskip("mapnik")
     from PIL import Image
 
-    from geo import tiles
+    from geo.render.style import style_xml
+    from geo.render.tiles import render_chunk
 
-    t = tilemath.tile(130.6081, 42.4486, 12)
-    [(_, png)] = tiles.render_chunk(tiles.style_xml(khasan_content), [tuple(t)], scale=2)
+    t = mercantile.tile(130.6081, 42.4486, 12)
+    [(_, png)] = render_chunk(style_xml(khasan_content), [tuple(t)], scale=2)
     assert Image.open(io.BytesIO(png)).size == (512, 512)

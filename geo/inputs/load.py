@@ -17,8 +17,8 @@ from functools import cached_property
 
 from geo.config import LayerSpec, _label
 from geo.errors import BuildError, Problem
+from geo.inputs.crs import WGS84
 
-WGS84 = "OGC:CRS84"
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 

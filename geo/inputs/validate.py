@@ -1,17 +1,15 @@
 """Check every layer against the rules a map needs, collecting all problems at once.
 
 Rules: GeoJSON structure, geometry (numbers, ranges, validity), properties against the JSON
-Schemas in ``geo/schemas``, ISO 8601 dates, ids unique across the project, sources that
-exist, and features inside the extent of a map that draws them (which catches swapped
-longitude and latitude).
+Schemas in ``geo/inputs/schemas`` (the incident types from ``geo.incident_types``), ISO 8601
+dates, ids unique across the project, sources that exist, and features inside the extent of a
+map that draws them (which catches swapped longitude and latitude).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
-import math
 import re
 from functools import cache
 from importlib import resources
@@ -19,20 +17,16 @@ from pathlib import Path
 
 import fastjsonschema
 import jsonschema
-import numpy as np
-import shapely
 from pyproj.exceptions import CRSError
-from shapely.geometry import box, shape
+from shapely.geometry import box
 
 from geo.config import Project
 from geo.errors import Problem
-from geo.load import Layer, Position
-from geo.project import wgs84_transform
-
-GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
-                  "MultiPolygon", "GeometryCollection"}
-EARLIEST_YEAR, LATEST_YEAR = 1850, 1950
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+from geo.incident_types import INCIDENT_TYPES
+from geo.inputs.crs import wgs84_transform
+from geo.inputs.dates import parse_date
+from geo.inputs.geometry_checks import check_geometry, clockwise, looks_swapped
+from geo.inputs.load import Layer, Position
 
 
 def validate(project: Project, layers: list[Layer]) -> list[Problem]:
@@ -54,41 +48,6 @@ def validate(project: Project, layers: list[Layer]) -> list[Problem]:
     return problems
 
 
-def parse_date(value: str) -> tuple[dt.date, dt.date]:
-    """First and last day an ISO 8601 date, partial date or START/END range can mean.
-
-    Raises ValueError with a message fit for the user.
-    """
-    parts = value.split("/")
-    if len(parts) > 2:
-        raise ValueError(f"{value!r} is not a date or a START/END range")
-    start = _date_bounds(parts[0])[0]
-    end = _date_bounds(parts[-1])[1]
-    if end < start:
-        raise ValueError(f"range {value!r} ends before it starts")
-    return start, end
-
-
-def _date_bounds(text: str) -> tuple[dt.date, dt.date]:
-    m = _DATE.match(text)
-    if not m:
-        raise ValueError(f"{text!r} is not a valid ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)")
-    year, month, day = int(m[1]), m[2], m[3]
-    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        raise ValueError(f"{text!r} is outside {EARLIEST_YEAR}–{LATEST_YEAR}")
-    try:
-        if day:
-            d = dt.date(year, int(month), int(day))
-            return d, d
-        if month:
-            first = dt.date(year, int(month), 1)
-            last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            return first, last - dt.timedelta(days=1)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a valid ISO 8601 date") from None
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-
 @cache
 def _schemas(kind: str):
     """(fast check, full validator) for a layer kind's properties schema.
@@ -97,8 +56,9 @@ def _schemas(kind: str):
     than jsonschema; jsonschema then runs only on the features that fail, to name every
     problem precisely.
     """
-    files = resources.files("geo") / "schemas"
+    files = resources.files("geo.inputs") / "schemas"
     incident = json.loads((files / "incident.schema.json").read_text(encoding="utf-8"))
+    incident["properties"]["type"] = {"enum": [t.name for t in INCIDENT_TYPES]}
     schema = incident
     if kind != "incidents":
         schema = json.loads((files / "feature.schema.json").read_text(encoding="utf-8"))
@@ -148,11 +108,11 @@ def _validate_layer(project: Project, layer: Layer, seen_ids: dict[str, str]) ->
             report('has no "properties" object', "properties")
             continue
 
-        geometry = _check_geometry(feature.get("geometry"), to_wgs84, report)
+        geometry = check_geometry(feature.get("geometry"), to_wgs84, report)
         if geometry is not None and map_extents and not any(
                 geometry.intersects(e) for e in map_extents):
             x, y = geometry.representative_point().coords[0]
-            hint = " (longitude and latitude swapped?)" if _looks_swapped(x, y, map_extents) else ""
+            hint = " (longitude and latitude swapped?)" if looks_swapped(x, y, map_extents) else ""
             report(f"lies at {y:.4f}°N {x:.4f}°E, outside every map that draws layer "
                    f"{spec.name!r}{hint}", "geometry")
 
@@ -161,7 +121,7 @@ def _validate_layer(project: Project, layer: Layer, seen_ids: dict[str, str]) ->
             # an unknown property is kept and ignored: worth a warning, not a failed build
             report(message, prop, "warning" if error.validator == "additionalProperties" else "error")
 
-        if geometry is not None and _clockwise(feature["geometry"]):
+        if geometry is not None and clockwise(feature["geometry"]):
             report("polygon ring against the right-hand rule (exterior rings counter-clockwise, "
                    "holes clockwise); `build_maps.py fmt` fixes it", "geometry", "warning")
 
@@ -197,128 +157,6 @@ def _report(problems: list[Problem], layer: Layer, index: int, fid: str | None, 
 
 def _at(positions: list[Position], index: int) -> Position | None:
     return positions[index] if index < len(positions) else None
-
-
-def _check_geometry(geometry, to_wgs84, report):
-    """The feature's geometry in WGS84 as shapely, or None after reporting why not."""
-    if geometry is None:
-        report("has no geometry (null); every feature must be placed", "geometry")
-        return None
-    if not isinstance(geometry, dict) or geometry.get("type") not in GEOMETRY_TYPES:
-        kind = geometry.get("type") if isinstance(geometry, dict) else type(geometry).__name__
-        report(f"geometry type {kind!r} is not a GeoJSON geometry", "geometry")
-        return None
-    depth_problem = _depth_problem(geometry)
-    if depth_problem:
-        report(depth_problem, "geometry")
-        return None
-    if _unclosed_ring(geometry):
-        report("a polygon ring is not closed (its last position must repeat the first)",
-               "geometry")
-        return None
-    try:
-        geom = shape(geometry)
-        usable = (not geom.is_empty and bool(np.isfinite(shapely.get_coordinates(geom)).all())
-                  and _only_numbers(geometry))
-    except Exception as exc:  # shapely raises several types for malformed input
-        geom, usable, error = None, False, exc
-    if not usable:  # find out what exactly is wrong, for the message
-        bad = (_bad_coordinate(geometry.get("coordinates"))
-               if geometry["type"] != "GeometryCollection" else None)
-        if bad or geom is None:
-            report(f"coordinates: {bad}" if bad else f"malformed {geometry['type']}: {error}",
-                   "geometry")
-            return None
-    if geom.is_empty:
-        report(f"empty {geometry['type']}", "geometry")
-        return None
-    if to_wgs84 is not None:
-        geom = shapely.transform(geom, to_wgs84, interleaved=False)
-    west, south, east, north = geom.bounds
-    if not (-180 <= west and east <= 180 and -90 <= south and north <= 90):
-        hint = " (longitude and latitude swapped?)" if abs(south) > 90 >= abs(west) else ""
-        report(f"coordinates outside longitude ±180 / latitude ±90: bounds "
-               f"{west:g}, {south:g}, {east:g}, {north:g}{hint}", "geometry")
-        return None
-    reason = shapely.is_valid_reason(geom)
-    if reason != "Valid Geometry":
-        report(f"invalid {geom.geom_type}: {reason}", "geometry")
-        return None
-    return geom
-
-
-DEPTHS = {"Point": 1, "MultiPoint": 2, "LineString": 2, "MultiLineString": 3, "Polygon": 3,
-          "MultiPolygon": 4}
-
-
-def _depth_problem(geometry: dict) -> str | None:
-    """Why the coordinates' nesting does not fit the geometry type, or None."""
-    expected = DEPTHS.get(geometry["type"])
-    coordinates = geometry.get("coordinates")
-    if expected is None or not isinstance(coordinates, list):
-        return None
-    depth, value = 0, coordinates
-    while isinstance(value, list) and value:
-        depth, value = depth + 1, value[0]
-    if value == [] or depth == expected:
-        return None
-    return (f"coordinates are nested {depth} levels deep; a {geometry['type']} has {expected}"
-            " (a position is [longitude, latitude])")
-
-
-def _only_numbers(geometry: dict) -> bool:
-    """No strings, booleans or nulls among the coordinates (shapely would coerce "131.1")."""
-    if geometry.get("type") == "GeometryCollection":
-        return all(_only_numbers(g) for g in geometry.get("geometries", []) if isinstance(g, dict))
-    text = json.dumps(geometry.get("coordinates"))
-    return not any(token in text for token in ('"', "true", "false", "null"))
-
-
-def _unclosed_ring(geometry: dict) -> bool:
-    """True if a Polygon or MultiPolygon has a ring whose ends differ (shapely would close it)."""
-    polygons = {"Polygon": [geometry.get("coordinates")],
-                "MultiPolygon": geometry.get("coordinates")}.get(geometry.get("type"), [])
-    try:
-        return any(ring[0] != ring[-1] for rings in polygons for ring in rings if ring)
-    except (TypeError, IndexError, KeyError):
-        return False  # malformed: reported with a better message below
-
-
-def _clockwise(geometry: dict) -> bool:
-    """True if a Polygon or MultiPolygon breaks RFC 7946's right-hand rule."""
-    polygons = {"Polygon": [geometry.get("coordinates")],
-                "MultiPolygon": geometry.get("coordinates")}.get(geometry.get("type"), [])
-    for rings in polygons:
-        for i, ring in enumerate(rings):
-            if len(ring) >= 4 and shapely.LinearRing(ring).is_ccw != (i == 0):
-                return True
-    return False
-
-
-def _bad_coordinate(coords, depth: int = 0) -> str | None:
-    """Why a GeoJSON coordinates array is unusable, or None if it is fine."""
-    if depth > 4:
-        return "nested deeper than any GeoJSON geometry"
-    if not isinstance(coords, list) or not coords:
-        return "missing or empty"
-    if all(isinstance(c, int | float) and not isinstance(c, bool) for c in coords):
-        if len(coords) < 2:
-            return f"position {coords} needs longitude and latitude"
-        if not all(math.isfinite(c) for c in coords):
-            return f"position {coords} is not finite"
-        return None
-    for c in coords:
-        if isinstance(c, int | float) or not isinstance(c, list):
-            return f"{c!r} is not a position [longitude, latitude]"
-        bad = _bad_coordinate(c, depth + 1)
-        if bad:
-            return bad
-    return None
-
-
-def _looks_swapped(x: float, y: float, extents) -> bool:
-    swapped = shapely.Point(y, x)
-    return any(e.intersects(swapped) for e in extents)
 
 
 def _schema_message(error: jsonschema.ValidationError) -> tuple[str, str]:

@@ -1,0 +1,35 @@
+"""Which web-mercator XYZ tiles a map has, and where they lie: mercantile, applied to a map.
+
+The arithmetic itself is mercantile's (small pure functions, property-tested upstream); this
+module only says which tiles make up a map's tile set and gives their bounds in the units the
+renderer wants.
+"""
+
+from __future__ import annotations
+
+import mercantile
+from mercantile import Tile
+
+from geo.config import MapSpec
+
+__all__ = ["Tile", "map_tiles", "lnglat_bounds", "mercator_bounds", "mercator_xy"]
+
+
+def map_tiles(spec: MapSpec) -> list[Tile]:
+    """Every tile of the map's zooms that touches its padded extent, zoom by zoom."""
+    return list(mercantile.tiles(*spec.padded_extent(), range(spec.min_zoom, spec.max_zoom + 1)))
+
+
+def lnglat_bounds(t: Tile) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of a tile in degrees."""
+    return tuple(mercantile.bounds(t))
+
+
+def mercator_bounds(t: Tile) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of a tile in web-mercator metres, as Mapnik's Box2d takes."""
+    return tuple(mercantile.xy_bounds(t))
+
+
+def mercator_xy(lng: float, lat: float) -> tuple[float, float]:
+    """Web-mercator metres of a longitude/latitude."""
+    return mercantile.xy(lng, lat)

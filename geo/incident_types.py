@@ -1,0 +1,37 @@
+"""The kinds of incident: the one table every stage reads.
+
+The JSON Schema's ``type`` enum is made from it when layers are checked (a test holds the
+shipped schema file to it, for editors that read the file), the tile style and static images
+colour markers by it, and the page receives it as data for markers, legend and list, with the
+CSS rules of each kind generated from it. Add a kind here and every stage follows.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class IncidentType(NamedTuple):
+    name: str  # the value of an incident's "type" property
+    letter: str  # drawn in the marker, so the type never rests on colour alone
+    label: str  # legend text
+    fill: str  # marker colour (WCAG AA against `ink`, checked in the browser tests)
+    ink: str  # colour of the letter
+    shape: str  # "circle", "square" or "diamond"
+
+
+INCIDENT_TYPES: tuple[IncidentType, ...] = (
+    IncidentType("battle", "B", "Battle", "#a50f15", "#ffffff", "diamond"),
+    IncidentType("skirmish", "S", "Skirmish", "#c24100", "#ffffff", "circle"),
+    IncidentType("air", "A", "Air and artillery offensive", "#6a51a3", "#ffffff", "circle"),
+    IncidentType("river", "R", "River incident", "#08519c", "#ffffff", "square"),
+    IncidentType("defection", "D", "Defection", "#01665e", "#ffffff", "circle"),
+    IncidentType("diplomatic", "P", "Diplomatic step or ceasefire", "#ffffff", "#3b1f00",
+                 "circle"),
+    IncidentType("raid", "X", "Raid", "#f16913", "#3b1f00", "circle"),
+    IncidentType("reconnaissance", "C", "Reconnaissance", "#74c476", "#10350f", "circle"),
+    IncidentType("deployment", "F", "Deployment of forces", "#fee391", "#3b1f00", "square"),
+    IncidentType("command", "K", "Command decision or inspection", "#bdbdbd", "#222222",
+                 "square"),
+)
+BY_NAME = {t.name: t for t in INCIDENT_TYPES}

@@ -1,0 +1,36 @@
+"""Read maps.toml and every layer it names, and check them all: the inputs stage as one call.
+
+Used by the build, by ``check`` (which writes nothing) and by the benchmark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from geo.config import Project, read_project
+from geo.errors import BuildError, Problem
+from geo.inputs.load import Layer, load_layer
+
+
+def load_and_check(layers_dir: Path, sources_dir: Path | None = None
+                   ) -> tuple[Project, list[Layer], list[Problem]]:
+    """Read maps.toml and every layer; return them with the warnings, or raise BuildError."""
+    from geo.inputs.validate import validate
+
+    project = read_project(layers_dir, sources_dir)
+    layers, problems = [], []
+    by_file: dict[Path, Layer] = {}
+    for spec in project.layers.values():
+        if spec.file in by_file:  # one file drawn as two layers is read once
+            layers.append(replace(by_file[spec.file], spec=spec))
+            continue
+        try:
+            by_file[spec.file] = load_layer(spec)
+            layers.append(by_file[spec.file])
+        except BuildError as exc:
+            problems += exc.problems
+    problems += validate(project, layers)
+    if any(p.severity == "error" for p in problems):
+        raise BuildError(problems)
+    return project, layers, problems

@@ -1,0 +1,153 @@
+"""The build, top to bottom: read and check every input, then make every page and image, then
+swap the new output folder in.
+
+    inputs     maps.toml + layers      -> Project, checked Layers      (geo.inputs)
+    geometry   Layers                  -> WGS84 frames, measured; one MapContent per map
+    render     MapContent              -> HTML strings, tile/image bytes (geo.render)
+    output     all of it               -> output/, atomically           (this package)
+
+Only maps whose inputs changed since the last build are made anew (``manifest``); the others
+are carried over from it as hard links.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geo.config import BuildOptions, distance_layers
+from geo.errors import Problem
+from geo.inputs.check import load_and_check
+from geo.output import folder, manifest
+
+INDEX_TITLE = "Maps of the Soviet–Japanese border conflicts, 1932–1939"
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    pages: dict[str, int]  # file name -> bytes
+    incidents: dict[str, int]  # map name -> incidents shown
+    warnings: list[Problem]
+    seconds: float
+    tilesets: list = field(default_factory=list)  # output.tilesets.TilesetReport
+    rebuilt: list = field(default_factory=list)  # names of the maps built anew
+
+
+def build(layers_dir: Path, out_dir: Path, sources_dir: Path | None = None,
+          log=lambda message: None, options: BuildOptions = BuildOptions()) -> BuildReport:
+    """Build the maps of ``layers_dir/maps.toml`` into ``out_dir``: only those whose inputs
+    changed since the last build; the others are carried over from it."""
+    started = time.perf_counter()
+    folder.check_out_dir(layers_dir, out_dir)
+    with folder.build_lock(out_dir):
+        previous = folder.previous_build(out_dir, options.force)
+        old_maps = manifest.read(out_dir).get("maps", {}) if previous else {}
+        digests = manifest.map_digests(layers_dir, sources_dir, options.fingerprint())
+        if digests is not None and digests == {n: m.get("digest") for n, m in old_maps.items()}:
+            log(f"{out_dir} is up to date.")
+            return BuildReport(pages={}, incidents={n: m["incidents"] for n, m in old_maps.items()},
+                               warnings=[], seconds=time.perf_counter() - started, rebuilt=[])
+        return _build(layers_dir, out_dir, sources_dir, log, options, started, previous,
+                      old_maps, digests or {})
+
+
+def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, old_maps, digests
+           ) -> BuildReport:
+    project, layers, warnings = load_and_check(layers_dir, sources_dir)
+    log(f"Checked {len({layer.spec.file for layer in layers})} layer files "
+        f"in {time.perf_counter() - started:.1f} s")
+    changed = [name for name in project.maps
+               if name not in digests or old_maps.get(name, {}).get("digest") != digests[name]
+               or previous is None or not (previous / f"{name}.html").is_file()]
+    contents = _contents(project, layers, changed)
+
+    from geo.render.page import alt_text, render_map
+    from geo.render.text_pages import render_embed, render_index
+
+    pages: dict[str, str] = {}
+    tilesets, entries = [], {}
+    with folder.staged_output(out_dir) as staging:
+        for name in project.maps:
+            if name not in changed:
+                folder.reuse_map_outputs(previous, staging, name)
+                entries[name] = old_maps[name]
+                log(f"{name}: unchanged")
+        if contents and (options.tiles or options.static):
+            tilesets = _write_images(contents, staging, previous, options, log)
+        for content in contents:
+            name = content.spec.name
+            _warn_heavy(content, options, log)
+            pages[f"{name}.html"] = render_map(content, tiled=options.tiles, retina=options.retina,
+                                               static=options.static)
+            entries[name] = {"digest": digests.get(name), "incidents": content.count("incidents"),
+                             "alt": alt_text(content.spec, content)}
+            log(f"{name}: wrote {name}.html, {content.count('incidents')} incidents, "
+                f"{len(pages[f'{name}.html'].encode()) // 1024} KiB")
+        for name, spec in project.maps.items():
+            entries[name].update(title=spec.title, description=spec.description)
+        entries = {name: entries[name] for name in project.maps}  # maps.toml order
+        pages["index.html"] = render_index(list(entries.items()), INDEX_TITLE)
+        pages["embed.html"] = render_embed(list(entries.items()), INDEX_TITLE, options.static)
+        for name, text in pages.items():
+            folder.write(staging, name, text)
+        folder.write(staging, manifest.MANIFEST, manifest.dumps(entries))
+    log(f"Built {len(changed)} of {len(project.maps)} maps into {out_dir} "
+        f"in {time.perf_counter() - started:.1f} s")
+    return BuildReport(
+        pages={name: len(text.encode()) for name, text in pages.items()},
+        incidents={name: entry["incidents"] for name, entry in entries.items()},
+        warnings=warnings,
+        seconds=time.perf_counter() - started,
+        tilesets=tilesets,
+        rebuilt=changed,
+    )
+
+
+def _contents(project, layers, names: list[str]) -> list:
+    """The geometry stage: every layer in WGS84, measured, then one MapContent per map."""
+    from geo.geometry.combine import combine
+    from geo.geometry.reproject import concat, measure, to_frame, with_lengths
+
+    frames = {layer.spec.name: to_frame(layer) for layer in layers}
+    border_names = distance_layers({n: spec.kind for n, spec in project.layers.items()})
+    borders = concat([frames[n] for n in border_names])
+    for name in border_names:
+        frames[name] = with_lengths(frames[name])
+    for name, spec in project.layers.items():
+        if spec.kind == "incidents":
+            frames[name] = measure(frames[name], borders)
+    return [combine(project.maps[name], frames, project) for name in names]
+
+
+def _write_images(contents, staging: Path, previous: Path | None, options: BuildOptions,
+                  log) -> list:
+    """Tiles, MBTiles archives and static images of the maps built anew."""
+    from geo.output.tilesets import write_static, write_tileset
+    from geo.render.executors import Progress, make_executor
+
+    reports = []
+    with make_executor(options.jobs, options.scheduler) as executor:
+        for content in contents:
+            name = content.spec.name
+            for scale in ((1, 2) if options.retina else (1,)) if options.tiles else ():
+                label = f"Tiles {name}" + ("@2x" if scale == 2 else "")
+                progress = Progress(label) if options.progress else (lambda done, total: None)
+                report = write_tileset(content, staging, previous, executor, scale, progress)
+                log(f"{label}: {report.tiles} tiles ({report.rendered} rendered, {report.reused} "
+                    f"unchanged), {report.unique} distinct, {report.bytes // 1024} KiB, "
+                    f"{report.seconds:.1f} s")
+                reports.append(report)
+            if options.static and write_static(content, staging, previous):
+                log(f"Wrote {name}.png and {name}.svg")
+    return reports
+
+
+def _warn_heavy(content, options: BuildOptions, log) -> None:
+    for layer in content.layers:
+        if layer.heavy:
+            n = len(layer.collection["features"])
+            log(f"{content.spec.name}: layer {layer.spec.name!r} ({n} features) is too heavy for "
+                "the page; " + ("it is drawn in the tiles only" if options.tiles
+                                else "left out, as --no-tiles has no tiles to draw it in"))
+

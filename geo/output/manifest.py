@@ -1,0 +1,71 @@
+"""What each output was built from: input fingerprints, so a rebuild can skip what is current.
+
+Only the standard library is imported here, so that a build with nothing to do answers in a
+fraction of a second, before geopandas, folium or Mapnik are loaded.
+
+A map's fingerprint is ``config.map_inputs`` (its part of maps.toml and of the layers it
+depends on) with the digests of those layers' files, the names of the source texts, the build
+options and the code of this package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+
+from geo.config import CONFIG_NAME, map_inputs, sources_path
+
+MANIFEST = ".manifest.json"
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def code_digest() -> str:
+    """Hash of the package's code, scripts, styles and schemas: a new version rebuilds all."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in {".py", ".js", ".css", ".json", ".html"} and "__pycache__" not in path.parts:
+            h.update(path.relative_to(PACKAGE).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def map_digests(layers_dir: Path, sources_dir: Path | None, options: dict) -> dict[str, str] | None:
+    """{map name: fingerprint of its inputs}, or None if maps.toml cannot even be read
+    (the full build then reports why)."""
+    try:
+        raw = tomllib.loads((layers_dir / CONFIG_NAME).read_text(encoding="utf-8"))
+        sources = sources_path(layers_dir, raw, sources_dir)
+        common = {
+            "code": code_digest(),
+            "options": options,
+            "sources": sorted(p.name for p in sources.iterdir()) if sources.is_dir() else [],
+        }
+        file_digests: dict[str, str] = {}
+        digests = {}
+        for name in raw["maps"]:
+            inputs = map_inputs(raw, name)
+            for table in inputs["layers"].values():
+                file = table["file"]
+                if file not in file_digests:
+                    file_digests[file] = hashlib.sha256((layers_dir / file).read_bytes()).hexdigest()
+            files = {t["file"]: file_digests[t["file"]] for t in inputs["layers"].values()}
+            text = json.dumps({**common, **inputs, "files": files}, sort_keys=True, default=str)
+            digests[name] = hashlib.sha256(text.encode()).hexdigest()
+        return digests
+    except (OSError, KeyError, TypeError, ValueError, tomllib.TOMLDecodeError):
+        return None
+
+
+def read(out_dir: Path) -> dict:
+    """The manifest of the last successful build into ``out_dir`` (empty if none)."""
+    try:
+        return json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def dumps(maps: dict[str, dict]) -> str:
+    """The manifest's text: {map: {"digest": ..., "incidents": n, "title": ..., ...}}."""
+    return json.dumps({"maps": maps}, sort_keys=True, indent=1) + "\n"

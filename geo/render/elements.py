@@ -1,0 +1,180 @@
+"""The folium elements of a map page: inlined assets, vector and incident layers, chrome.
+
+Layer data reaches the page only as JSON inside a script, escaped so that it cannot close the
+script (``script_json``), and the page's script puts it on screen with DOM text. Element ids
+are numbered instead of random, so that the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import itertools
+import json
+import re
+from contextlib import contextmanager
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import branca.element
+from folium.map import Layer
+from folium.template import Template
+
+from geo.config import Style
+
+LABEL_ZOOM = 8  # place names stay hidden below this zoom, where they would pile up
+
+
+def script_json(value) -> str:
+    """JSON that is safe inside an HTML <script>: no '<', '>', '&' or line separators."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return text
+
+
+@contextmanager
+def stable_element_ids():
+    """Number branca elements 0, 1, 2... instead of giving them random ids."""
+    counter = itertools.count()
+    original = branca.element.Element.__dict__["_generate_id"]
+    branca.element.Element._generate_id = classmethod(lambda cls: f"{next(counter):04d}")
+    try:
+        yield
+    finally:
+        branca.element.Element._generate_id = original
+
+
+@cache
+def leaflet_assets() -> tuple[str, str]:
+    """Leaflet's (css, js) from xstatic-leaflet, with its images inlined as data: URIs."""
+    import xstatic.pkg.leaflet as xleaflet
+
+    folder = Path(xleaflet.BASE_DIR)
+    css = (folder / "leaflet.css").read_text(encoding="utf-8")
+
+    def inline(match: re.Match) -> str:
+        data = (folder / "images" / match.group(1)).read_bytes()
+        return f"url(data:image/png;base64,{base64.b64encode(data).decode()})"
+
+    css = re.sub(r"url\(images/([a-z0-9-]+\.png)\)", inline, css)
+    js = (folder / "leaflet.js").read_text(encoding="utf-8")
+    js = re.sub(r"\n//# sourceMappingURL=.*$", "\n", js)
+    return css, js
+
+
+@cache
+def own_assets() -> tuple[str, str]:
+    folder = resources.files("geo.render") / "static"
+    return ((folder / "geo-maps.css").read_text(encoding="utf-8"),
+            (folder / "geo-maps.js").read_text(encoding="utf-8"))
+
+
+class InlineAssets(branca.element.Element):
+    """Leaflet and the map's own script and styles, inlined into the page head."""
+
+    _template = Template("""
+<style>{{ this.css }}</style>
+<script>{{ this.js }}</script>
+""")
+
+    def __init__(self):
+        super().__init__()
+        leaflet_css, leaflet_js = leaflet_assets()
+        css, js = own_assets()
+        self.css = leaflet_css + "\n" + css
+        self.js = leaflet_js + "\n" + js
+        if "</script" in self.js.lower() or "</style" in self.css.lower():
+            raise ValueError("an inlined asset would close its own tag")
+
+
+class VectorLayer(Layer):
+    """A GeoJSON layer drawn with geoMaps.vectorLayer (styled, with safe popups)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = geoMaps.vectorLayer(
+  {{ this.data }}, {{ this.style }}, {{ this.interactive }}, {{ this.bibliography }});
+{% endmacro %}
+""")
+
+    def __init__(self, name: str, collection: dict, style: Style, interactive: bool,
+                 bibliography: dict, show: bool = True):
+        super().__init__(name=html.escape(name), overlay=True, control=True, show=show)
+        self._name = "VectorLayer"
+        self.data = script_json(collection)
+        self.style = script_json(leaflet_style(style))
+        self.interactive = "true" if interactive else "false"
+        self.bibliography = script_json(bibliography)
+
+
+class IncidentLayer(Layer):
+    """Incident markers with popups, tooltips and uncertainty circles."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = geoMaps.incidentLayer({{ this.data }}, {{ this.bibliography }});
+{% endmacro %}
+""")
+
+    def __init__(self, name: str, collection: dict, bibliography: dict):
+        super().__init__(name=html.escape(name), overlay=True, control=True, show=True)
+        self._name = "IncidentLayer"
+        self.data = script_json(collection)
+        self.bibliography = script_json(bibliography)
+
+
+class MapChrome(branca.element.MacroElement):
+    """Title bar, legend and attribution: static HTML escaped here, at build time."""
+
+    _template = Template("""
+{% macro html(this, kwargs) %}
+<header class="map-title">{{ this.title_html }}</header>
+<noscript>{{ this.noscript_html }}</noscript>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.control({position: "bottomright"});
+{{ this.get_name() }}.onAdd = function () {
+  var div = L.DomUtil.create("div", "map-legend");
+  div.innerHTML = {{ this.legend_html }};
+  div.querySelector("details").open = window.innerWidth >= 800;  // folded on phones
+  L.DomEvent.disableClickPropagation(div);
+  return div;
+};
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+geoMaps.attribution({{ this._parent.get_name() }}, {{ this.attribution }});
+{{ this._parent.get_name() }}.fitBounds({{ this.extent }}, {animate: false});
+geoMaps.labelsFromZoom({{ this._parent.get_name() }}, {{ this.label_zoom }});
+if (new URLSearchParams(location.search).get("embed") === "1") document.body.classList.add("embed");
+geoMaps.article({{ this._parent.get_name() }});
+geoMaps.timeline({{ this._parent.get_name() }}, 1932, 1945);
+geoMaps.languageSwitch({{ this._parent.get_name() }});
+{% if this.inset %}geoMaps.inset({{ this._parent.get_name() }}, {{ this.inset }});{% endif %}
+{% endmacro %}
+""")
+
+    def __init__(self, title_html: str, legend_html: str, attribution_html: str,
+                 label_zoom: int | None = LABEL_ZOOM, extent: list | None = None,
+                 noscript_html: str = "", inset: dict | None = None):
+        super().__init__()
+        self.noscript_html = noscript_html
+        self.inset = script_json(inset) if inset else ""
+        self.extent = script_json(extent)
+        self.label_zoom = "null" if label_zoom is None else int(label_zoom)
+        self._name = "MapChrome"
+        self.title_html = title_html
+        self.legend_html = script_json(legend_html)
+        self.attribution = script_json(attribution_html)
+
+
+def leaflet_style(style: Style) -> dict:
+    options = {"color": style.color, "weight": style.weight, "opacity": style.opacity}
+    if style.fill:
+        options.update(fill=True, fillColor=style.fill, fillOpacity=style.fill_opacity)
+    else:
+        options["fill"] = False
+    if style.dash:
+        options["dashArray"] = style.dash
+    return options

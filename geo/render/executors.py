@@ -1,0 +1,78 @@
+"""Where tiles are rendered: this process, a local process pool or a Dask cluster.
+
+All three are ``concurrent.futures`` executors, so the renderer has one code path.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+
+from geo.errors import BuildError, Problem
+
+
+class InlineExecutor(Executor):
+    """Runs each task at once in this process: the ``--jobs 1`` executor."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to the caller through the future
+            future.set_exception(exc)
+        return future
+
+
+@contextmanager
+def make_executor(jobs: int | None = None, scheduler: str | None = None):
+    """The executor tiles are rendered with: Dask, a process pool, or this process."""
+    if scheduler:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise BuildError([Problem("--scheduler", message=(
+                "rendering on a Dask cluster needs Dask: pip install -e '.[distributed]'"))]
+                             ) from None
+        with Client(scheduler) as client:
+            yield client.get_executor()
+        return
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1:
+        yield InlineExecutor()
+        return
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        yield pool
+
+
+class Progress:
+    """Tiles done, tiles/s and ETA on one refreshed line (a line per 50% when not a TTY)."""
+
+    def __init__(self, label: str, stream=sys.stderr):
+        self.label, self.stream = label, stream
+        self.started = time.perf_counter()
+        self.last_print = 0.0
+        self.last_decile = -1
+        self.tty = stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        elapsed = max(now - self.started, 1e-6)
+        rate = done / elapsed
+        eta = (total - done) / rate if rate > 0 else 0
+        line = (f"{self.label}: {done}/{total} tiles, {rate:,.0f} tiles/s, "
+                f"ETA {eta:,.0f} s")
+        if self.tty:
+            if now - self.last_print > 0.2 or done == total:
+                self.stream.write("\r" + line + (" " * 4) + ("\n" if done == total else ""))
+                self.stream.flush()
+                self.last_print = now
+        else:
+            decile = done * 10 // max(total, 1)
+            if decile != self.last_decile and (decile == 10 or done == 0 or decile % 5 == 0):
+                print(line, file=self.stream)
+                self.last_decile = decile

@@ -1,0 +1,161 @@
+"""Turn a MapContent into one standalone HTML page with folium, returned as a string.
+
+The page works from ``file://`` with no network: Leaflet's JS and CSS (from the
+``xstatic-leaflet`` package) and our own script and styles are inlined (``elements``), and
+folium's CDN assets (jQuery, Bootstrap, Font Awesome) are dropped. Its policy lets only the
+build's scripts run (``csp``).
+"""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import urlsplit
+
+import folium
+
+from geo.config import MapSpec, online_basemap
+from geo.geometry.combine import MapContent
+from geo.incident_types import BY_NAME
+from geo.render.csp import content_security_policy, with_policy
+from geo.render.elements import (
+    LABEL_ZOOM,
+    IncidentLayer,
+    InlineAssets,
+    MapChrome,
+    VectorLayer,
+    stable_element_ids,
+)
+
+
+def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
+               static: bool = False) -> str:
+    """The complete HTML page of one map.
+
+    With ``tiled``, the base geography and place labels come from the map's rendered tiles
+    (``tiles/<map>/{z}/{x}/{y}.png``, relative, so the page works from disk or any host)
+    instead of being drawn as vectors.
+    """
+    spec = content.spec
+    west, south, east, north = spec.extent
+    pad_west, pad_south, pad_east, pad_north = spec.padded_extent()
+    with stable_element_ids():
+        fmap = folium.Map(
+            location=[(south + north) / 2, (west + east) / 2],
+            zoom_start=spec.min_zoom,
+            font_size="13px",
+            min_zoom=spec.min_zoom,
+            max_zoom=spec.max_zoom,
+            tiles=None,
+            control_scale=True,
+            max_bounds=True,
+            min_lat=pad_south, max_lat=pad_north, min_lon=pad_west, max_lon=pad_east,
+        )
+        fmap.options.update(minZoom=spec.min_zoom, maxZoom=spec.max_zoom)
+        fmap.default_js = []
+        fmap.default_css = []
+        fmap.get_root().header.add_child(InlineAssets(), name="inline_assets")
+        fmap.get_root().title = html.escape(spec.title)  # branca does not escape it
+        if tiled:
+            url = f"tiles/{spec.name}/{{z}}/{{x}}/{{y}}{'{r}' if retina else ''}.png"
+            folium.TileLayer(
+                tiles=url, attr=html.escape(content.attribution) or "Basemap: build_maps.py",
+                name="Basemap of the 1930s",
+                min_zoom=spec.min_zoom, max_zoom=spec.max_zoom, overlay=False, control=True,
+                bounds=[[pad_south, pad_west], [pad_north, pad_east]],
+            ).add_to(fmap)
+        online_hosts = []
+        for name in content.online_basemaps:  # offered in the layer control, never shown first
+            provider = online_basemap(name)
+            folium.TileLayer(tiles=provider, name=html.escape(f"{name} (online)"),
+                             overlay=False, control=True, show=False).add_to(fmap)
+            online_hosts.append(_origin(provider.url))
+        for layer in content.layers:
+            if (tiled and layer.spec.kind == "base") or layer.heavy:
+                continue  # in the tiles (a heavy layer is left out without them: see build)
+            if layer.spec.kind == "incidents":
+                IncidentLayer(layer.spec.title, layer.collection,
+                              content.bibliography).add_to(fmap)
+            else:
+                VectorLayer(layer.spec.title, layer.collection, layer.spec.style,
+                            interactive=layer.spec.kind != "base",
+                            bibliography=content.bibliography, show=layer.spec.show).add_to(fmap)
+        folium.LayerControl(collapsed=True).add_to(fmap)
+        MapChrome(_title_html(spec, content), _legend_html(content),
+                  "" if tiled else html.escape(content.attribution),
+                  label_zoom=None if tiled else LABEL_ZOOM,
+                  extent=[[south, west], [north, east]],
+                  noscript_html=_noscript_html(spec, content, static),
+                  inset=_inset(content, spec) if tiled else None).add_to(fmap)
+        page = _tidy(fmap.get_root().render())
+    return with_policy(page, content_security_policy(page, images=tuple(online_hosts)))
+
+
+def _origin(url: str) -> str:
+    """https://*.host.org for a tile URL template (its subdomains as a wildcard)."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def alt_text(spec: MapSpec, content: MapContent) -> str:
+    """A sentence describing the map, for screen readers and the static image."""
+    dates = sorted(f["properties"]["date"] for layer in content.layers
+                   if layer.spec.kind == "incidents" for f in layer.collection["features"])
+    n = len(dates)
+    span = f", from {dates[0][:4]} to {dates[-1].split('/')[-1][:4]}" if dates else ""
+    return (f"Map: {spec.title}. {spec.description} "
+            f"{n} incident{'s' if n != 1 else ''} marked{span}.")
+
+
+def _inset(content: MapContent, spec: MapSpec) -> dict | None:
+    """Options of the inset overview: the overview map's tiles at its widest zoom."""
+    overview = content.overview
+    if overview is None or overview.name == spec.name:
+        return None
+    west, south, east, north = overview.padded_extent()
+    w, s, e, n = spec.extent
+    return {"url": f"tiles/{overview.name}/{{z}}/{{x}}/{{y}}.png", "minZoom": overview.min_zoom,
+            "bounds": [[south, west], [north, east]], "extent": [[s, w], [n, e]]}
+
+
+def _noscript_html(spec: MapSpec, content: MapContent, static: bool) -> str:
+    text = html.escape(alt_text(spec, content))
+    if not static:
+        return f'<p class="noscript">{text} (The interactive map needs JavaScript.)</p>'
+    return (f'<img class="noscript" src="{html.escape(spec.name)}.png" alt="{text}" '
+            'style="width:100%;height:auto">')
+
+
+def _title_html(spec: MapSpec, content: MapContent) -> str:
+    n = content.count("incidents")
+    return (f"<h1>{html.escape(spec.title)}</h1><p>{html.escape(spec.description)} "
+            f"<span class=\"incident-count\">{n} incident{'s' if n != 1 else ''}</span> shown. "
+            "<a href=\"index.html\">All maps</a></p>")
+
+
+def _legend_html(content: MapContent) -> str:
+    items = []
+    types_present = sorted({f["properties"].get("type") for layer in content.layers
+                            if layer.spec.kind == "incidents"
+                            for f in layer.collection["features"]} & set(BY_NAME))
+    for t in types_present:
+        items.append(f'<li><span class="legend-marker incident-marker incident-{t}"></span>'
+                     f"{html.escape(BY_NAME[t].label)}</li>")
+    if any(layer.spec.kind == "incidents" for layer in content.layers):
+        items.append('<li><span class="legend-swatch" style="border:1px dashed #7a3b00;'
+                     'border-radius:50%;background:rgba(224,130,20,0.1)"></span>'
+                     "Uncertainty of an approximate location</li>")
+    for layer in content.layers:
+        if layer.spec.kind == "incidents" or not layer.spec.legend:
+            continue  # base layers are in the legend whether drawn as tiles or as vectors
+        s = layer.spec.style
+        dash = " legend-dash" if s.dash else ""
+        items.append(f'<li><span class="legend-line{dash}" style="border-top-color:{s.color}">'
+                     f"</span>{html.escape(layer.spec.title)}</li>")
+    return "<details><summary>Legend</summary><ul>" + "".join(items) + "</ul></details>"
+
+
+def _tidy(page: str) -> str:
+    """Drop trailing spaces so that the page is stable and diff-friendly."""
+    return "\n".join(line.rstrip() for line in page.splitlines()) + "\n"
+
+

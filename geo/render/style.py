@@ -1,0 +1,107 @@
+"""The Mapnik style of a map's tiles and images, generated from maps.toml and the layers.
+
+Land, sea, lakes, rivers, modern borders faint, historical and claimed borders prominent,
+place labels with halos; incidents coloured by ``geo.incident_types`` where an image shows
+them. The XML carries the layers' data inline, so a worker needs nothing but this string.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from xml.sax.saxutils import escape, quoteattr
+
+from geo.config import Style
+from geo.geometry.combine import MapContent
+from geo.incident_types import INCIDENT_TYPES
+
+TILE_SIZE = 256
+BUFFER_PX = 128  # labels and symbols may reach this far into a tile from outside it
+BACKGROUND = "#dcdcd8"  # beyond the data: neutral grey, neither land nor sea
+LABEL_FONTS = ("DejaVu Sans Book", "Noto Sans CJK JP Regular")
+HALO = "#ffffff"
+SYSTEM_FONT_FOLDERS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
+
+
+def style_xml(content: MapContent, with_data: bool = True, incidents: bool = False) -> str:
+    """Mapnik XML for the map's tile layers (base, features, borders; incidents on request).
+
+    With ``with_data=False`` the layers' data are left out: what remains is the style alone,
+    whose hash decides whether every tile must be re-rendered.
+    """
+    layers, styles = [], []
+    fontset = "".join(f'<Font face-name={quoteattr(f)}/>' for f in available_fonts())
+    for layer in content.layers:
+        kind = layer.spec.kind
+        if not (in_tiles(layer) or incidents):
+            continue
+        name = layer.spec.name
+        styles.append(f'<Style name={quoteattr(name)}>{_rules(layer.spec.style, kind)}</Style>')
+        data = json.dumps(layer.collection, sort_keys=True, separators=(",", ":")) if with_data else ""
+        layers.append(
+            f'<Layer name={quoteattr(name)} srs="epsg:4326">'
+            f"<StyleName>{escape(name)}</StyleName>"
+            f'<Datasource><Parameter name="type">geojson</Parameter>'
+            f'<Parameter name="cache_features">true</Parameter>'
+            f'<Parameter name="inline">{escape(data)}</Parameter></Datasource></Layer>')
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        f'<Map srs="epsg:3857" background-color="{BACKGROUND}" buffer-size="{BUFFER_PX}">'
+        f'<FontSet name="labels">{fontset}</FontSet>'
+        + "".join(styles) + "".join(layers) + "</Map>")
+
+
+def in_tiles(layer) -> bool:
+    """Tiles draw everything but incidents, which the page draws as markers unless too many."""
+    return layer.spec.kind != "incidents" or layer.heavy
+
+
+def _rules(style: Style, kind: str) -> str:
+    stroke = (f'<LineSymbolizer stroke={quoteattr(style.color)} stroke-width="{style.weight}" '
+              f'stroke-opacity="{style.opacity}" stroke-linejoin="round" stroke-linecap="round"'
+              + (f' stroke-dasharray={quoteattr(style.dash.replace(" ", ","))}' if style.dash else "")
+              + "/>")
+    if style.weight == 0:
+        stroke = ""
+    fill = (f'<PolygonSymbolizer fill={quoteattr(style.fill)} fill-opacity="{style.fill_opacity}" '
+            'gamma="0.5"/>' if style.fill else "")
+    if kind == "incidents":
+        return "".join(
+            f"<Rule><Filter>[type] = '{t.name}'</Filter>"
+            f'<MarkersSymbolizer fill="{t.fill}" stroke="#3b1f00" stroke-width="1.5" width="14" '
+            'height="14" allow-overlap="true"/></Rule>'
+            for t in sorted(INCIDENT_TYPES))
+    label = ('<TextSymbolizer fontset-name="labels" size="12" fill="#222222" halo-fill="'
+             f'{HALO}" halo-radius="2" dx="8" placement="point" '
+             'horizontal-alignment="right" allow-overlap="false">[name]</TextSymbolizer>')
+    point = (f'<MarkersSymbolizer fill={quoteattr(style.color)} stroke="#ffffff" '
+             'stroke-width="1.5" width="9" height="9" allow-overlap="true"/>')
+    return (
+        f'<Rule><Filter>[mapnik::geometry_type] = polygon</Filter>{fill}{stroke}</Rule>'
+        f'<Rule><Filter>[mapnik::geometry_type] = linestring</Filter>{stroke}</Rule>'
+        f'<Rule><Filter>[mapnik::geometry_type] = point</Filter>{point}'
+        + (label if kind != "base" else "") + "</Rule>")
+
+
+def available_fonts() -> list[str]:
+    """The label fonts Mapnik can use here (DejaVu from the wheel, Noto CJK from Debian)."""
+    import mapnik
+
+    register_system_fonts()
+    faces = set(mapnik.FontEngine.face_names())
+    return [f for f in LABEL_FONTS if f in faces] or sorted(faces)[:1]
+
+
+_fonts_registered = False
+
+
+def register_system_fonts() -> None:
+    """Add Debian's fonts (e.g. fonts-noto-cjk) to the DejaVu that the mapnik wheel ships."""
+    global _fonts_registered
+    if not _fonts_registered:
+        import mapnik
+
+        for folder in SYSTEM_FONT_FOLDERS:
+            if os.path.isdir(folder):
+                mapnik.register_fonts(folder)
+        _fonts_registered = True
