@@ -1,0 +1,102 @@
+"""Tile speed for the benchmark: ours (1 process, all cores, unchanged rebuild) against a bare
+Mapnik loop and a naive matplotlib renderer. Run through ``python tools/bench.py``."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import time
+from pathlib import Path
+
+
+def _content(layers_dir: Path, map_name: str):
+    from geo.geometry.combine import combine
+    from geo.geometry.reproject import to_frame
+    from geo.inputs.check import load_and_check
+
+    project, layers, _ = load_and_check(layers_dir)
+    frames = {layer.spec.name: to_frame(layer) for layer in layers}
+    return combine(project.maps[map_name], frames, project)
+
+
+def bench_tiles(layers_dir: Path, map_name: str, jobs: int, naive_sample: int) -> None:
+    """Tiles/s of our renderer (one process, all cores) against a bare Mapnik loop and a
+    naive matplotlib renderer; bytes per tile and the share of duplicates in the archive."""
+
+    import mapnik
+
+    from geo.geometry.tilegrid import map_tiles, mercator_bounds
+    from geo.output.tilesets import write_tileset
+    from geo.render.executors import InlineExecutor, make_executor
+    from geo.render.style import style_xml
+    from geo.render.tiles import PNG_FORMAT
+
+    content = _content(layers_dir, map_name)
+    tile_list = map_tiles(content.spec)
+    xml = style_xml(content)
+    n = len(tile_list)
+
+    m = mapnik.Map(256, 256)
+    mapnik.load_map_from_string(m, xml)
+    started = time.perf_counter()
+    for t in tile_list:
+        m.zoom_to_box(mapnik.Box2d(*mercator_bounds(t)))
+        image = mapnik.Image(256, 256)
+        mapnik.render(m, image)
+        image.to_string(PNG_FORMAT)
+    bare = n / (time.perf_counter() - started)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        report1 = write_tileset(content, Path(tmp) / "one", None, InlineExecutor())
+        with make_executor(jobs) as pool:
+            report_n = write_tileset(content, Path(tmp) / "all", None, pool)
+        again = write_tileset(content, Path(tmp) / "again", Path(tmp) / "all", InlineExecutor())
+        archive_bytes = (Path(tmp) / "all" / "tiles" / f"{map_name}.mbtiles").stat().st_size
+        distinct = report_n.unique
+
+    naive = _naive_matplotlib(content, tile_list[:: max(1, n // naive_sample)][:naive_sample])
+    print(f"\ntiles of '{map_name}': {n} tiles, zooms {content.spec.min_zoom}-{content.spec.max_zoom}")
+    print(f"  bare Mapnik loop (floor)       {bare:8.0f} tiles/s")
+    print(f"  ours, 1 process                {n / report1.seconds:8.0f} tiles/s"
+          f"  ({report1.seconds:.1f} s, hashing and writing included)")
+    print(f"  ours, {jobs} processes            {n / report_n.seconds:8.0f} tiles/s"
+          f"  ({report_n.seconds:.1f} s)")
+    print(f"  ours, unchanged rebuild        {n / again.seconds:8.0f} tiles/s"
+          f"  ({again.seconds:.2f} s, every tile reused)")
+    print(f"  naive matplotlib per tile      {naive:8.1f} tiles/s  (sample of {naive_sample})")
+    print(f"  bytes per tile (PNG, mean)     {report_n.bytes / n:8.0f}")
+    print(f"  distinct tiles                 {distinct:8d}  ({1 - distinct / n:.0%} duplicates)")
+    print(f"  MBTiles archive                {archive_bytes:8,d} bytes "
+          f"(folder: {report_n.bytes:,d} bytes of PNG)")
+
+
+def _naive_matplotlib(content, sample) -> float:
+    """What a quick script would do: one matplotlib figure per tile, every layer plotted."""
+    import geopandas as gpd
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from geo.geometry.tilegrid import mercator_bounds as xy_bounds
+
+    frames = []
+    for layer in content.layers:
+        if layer.spec.kind == "incidents" or not layer.collection["features"]:
+            continue
+        frame = gpd.GeoDataFrame.from_features(layer.collection["features"], crs="EPSG:4326")
+        frames.append((frame.to_crs("EPSG:3857"), layer.spec.style))
+    started = time.perf_counter()
+    for t in sample:
+        fig = plt.figure(figsize=(2.56, 2.56), dpi=100)
+        ax = fig.add_axes([0, 0, 1, 1])
+        ax.set_axis_off()
+        for frame, style in frames:
+            frame.plot(ax=ax, color=style.fill or "none", edgecolor=style.color,
+                       linewidth=style.weight)
+        left, bottom, right, top = xy_bounds(t)
+        ax.set_xlim(left, right)
+        ax.set_ylim(bottom, top)
+        fig.savefig(io.BytesIO(), format="png")
+        plt.close(fig)
+    return len(sample) / (time.perf_counter() - started)
