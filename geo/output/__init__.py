@@ -1,0 +1,1 @@
+"""Stage 4, output: the build pipeline and the only code that writes to the output folder."""

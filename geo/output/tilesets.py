@@ -1,0 +1,112 @@
+"""Store a map's tiles, archive and static images, reusing what the last build already made.
+
+Each tile's inputs are hashed (``render.tiles.tile_hashes``) into
+``tiles/<map>/manifest.json``; a tile whose hash is unchanged is hard-linked from the last
+build instead of rendered, so editing one feature re-renders only the tiles around it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo.geometry.combine import MapContent
+from geo.geometry.tilegrid import Tile, map_tiles
+from geo.output.folder import link_or_copy, write
+from geo.render.mbtiles import mbtiles_bytes
+from geo.render.images import static_digest, static_images
+from geo.render.tiles import render_tiles, tile_hashes
+
+
+@dataclass(frozen=True)
+class TilesetReport:
+    name: str
+    tiles: int
+    rendered: int
+    reused: int
+    unique: int
+    seconds: float
+    bytes: int
+
+
+def tile_path(t: Tile, suffix: str = "") -> str:
+    return f"{t.z}/{t.x}/{t.y}{suffix}.png"
+
+
+def write_tileset(content: MapContent, out_dir: Path, previous_dir: Path | None,
+                  executor: Executor, scale: int = 1,
+                  progress: Callable[[int, int], None] = lambda done, total: None
+                  ) -> TilesetReport:
+    """Write ``out_dir/tiles/<map>/{z}/{x}/{y}.png`` (``@2x`` with scale 2), its manifest and
+    ``out_dir/tiles/<map>.mbtiles``; reuse from ``previous_dir`` what has not changed."""
+    started = time.perf_counter()
+    name = content.spec.name
+    suffix = "@2x" if scale == 2 else ""
+    folder = out_dir / "tiles" / name
+    tile_list = map_tiles(content.spec)
+    hashes = tile_hashes(content, tile_list, scale)
+    old_folder = previous_dir / "tiles" / name if previous_dir else None
+    old_hashes = _read_manifest(old_folder, suffix) if old_folder else {}
+
+    todo = []
+    for t in tile_list:
+        source = old_folder / tile_path(t, suffix) if old_folder else None
+        if old_hashes.get(_key(t)) == hashes[t] and source and source.is_file():
+            link_or_copy(source, folder / tile_path(t, suffix))
+        else:
+            todo.append(t)
+    reused = len(tile_list) - len(todo)
+    progress(reused, len(tile_list))
+    for t, png in render_tiles(content, todo, executor, scale,
+                               lambda done: progress(reused + done, len(tile_list))):
+        write(folder, tile_path(t, suffix), png)
+    write(folder, f"manifest{suffix}.json",
+          json.dumps({"tiles": {_key(t): hashes[t] for t in tile_list}}, sort_keys=True, indent=0)
+          + "\n")
+
+    pngs = [(t, (folder / tile_path(t, suffix)).read_bytes()) for t in tile_list]
+    archive = f"tiles/{name}{suffix}.mbtiles"
+    if not todo and previous_dir and (previous_dir / archive).is_file():
+        link_or_copy(previous_dir / archive, out_dir / archive)
+    else:
+        write(out_dir, archive, mbtiles_bytes(content, pngs))
+    return TilesetReport(name=name + suffix, tiles=len(tile_list), rendered=len(todo),
+                         reused=reused, unique=len({hashlib.sha256(p).digest() for _, p in pngs}),
+                         seconds=time.perf_counter() - started,
+                         bytes=sum(len(p) for _, p in pngs))
+
+
+def _key(t: Tile) -> str:
+    return f"{t.z}/{t.x}/{t.y}"
+
+
+def _read_manifest(folder: Path, suffix: str) -> dict[str, str]:
+    try:
+        return json.loads((folder / f"manifest{suffix}.json").read_text())["tiles"]
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def write_static(content: MapContent, out_dir: Path, previous_dir: Path | None) -> bool:
+    """Write ``<map>.png`` and ``<map>.svg``; reuse last build's if the inputs are unchanged.
+
+    Returns True if the images were rendered, False if reused.
+    """
+    name = content.spec.name
+    digest = static_digest(content)
+    stamp = f".{name}.static.sha256"
+    if previous_dir is not None:
+        old = [previous_dir / f"{name}.png", previous_dir / f"{name}.svg", previous_dir / stamp]
+        if all(p.is_file() for p in old) and old[2].read_text().strip() == digest:
+            for p in old:
+                link_or_copy(p, out_dir / p.name)
+            return False
+    for extension, data in static_images(content).items():
+        write(out_dir, f"{name}.{extension}", data)
+    write(out_dir, stamp, digest + "\n")
+    return True
