@@ -246,7 +246,7 @@ def distance_layers(kinds: dict[str, str]) -> list[str]:
     ``kinds`` is {layer name: kind}. The build measures with these, and map_inputs counts them
     among what a map with incidents depends on, so that the two cannot disagree.
     """
-    return sorted(name for name, kind in kinds.items() if kind == "border")
+    return [name for name, kind in kinds.items() if kind == "border"]  # maps.toml order
 
 
 def map_inputs(raw: dict, name: str) -> dict:
