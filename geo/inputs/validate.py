@@ -108,7 +108,11 @@ def _validate_layer(project: Project, layer: Layer, seen_ids: dict[str, str]) ->
             report('has no "properties" object', "properties")
             continue
 
-        geometry = check_geometry(feature.get("geometry"), to_wgs84, report)
+        if feature.get("geometry") is None and spec.kind == "incidents":
+            _check_unplaced(project, props, report)
+            geometry = None
+        else:
+            geometry = check_geometry(feature.get("geometry"), to_wgs84, report)
         if geometry is not None and map_extents and not any(
                 geometry.intersects(e) for e in map_extents):
             x, y = geometry.representative_point().coords[0]
@@ -140,6 +144,16 @@ def _validate_layer(project: Project, layer: Layer, seen_ids: dict[str, str]) ->
         for prop, source in _sources(props):
             _check_source(project, source, prop, report)
     return problems
+
+
+def _check_unplaced(project: Project, props: dict, report) -> None:
+    """An incident the sources do not place is listed without a point, and says why."""
+    if not (isinstance(props.get("location_note"), str) and props["location_note"].strip()):
+        report("has no geometry (null): give it a point, or, if the sources do not place it, "
+               "keep null and say so in \"location_note\"", "geometry")
+    for name in props.get("maps", []) if isinstance(props.get("maps"), list) else []:
+        if name not in project.maps:
+            report(f"unknown map {name!r} (maps are the [maps.NAME] tables of maps.toml)", "maps")
 
 
 def _report(problems: list[Problem], layer: Layer, index: int, fid: str | None, message: str,
