@@ -51,11 +51,16 @@ def simplify_tolerance(max_zoom: int) -> float:
 def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project) -> MapContent:
     """The map's layers, each clipped to its padded extent and ready to serialise."""
     area = box(*spec.padded_extent())
+    widest = max(project.maps.values(),
+                 key=lambda m: (m.extent[2] - m.extent[0]) * (m.extent[3] - m.extent[1]))
     layers = []
     for name in spec.layers:
         layer_spec = project.layers[name]
         frame = frames[name]
-        frame = frame[frame.intersects(area)]
+        shown = frame.intersects(area)
+        if layer_spec.kind == "incidents":
+            shown |= _listed_without_place(frame, spec, widest)
+        frame = frame[shown]
         if layer_spec.kind != "incidents":
             frame = frame.copy()
             clipped = _same_dimension(shapely.intersection(frame.geometry.values, area),
@@ -74,10 +79,18 @@ def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project
         layers.append(MapLayer(layer_spec, frame.to_geo_dict(na="drop", drop_id=True), heavy))
     bibliography = {key: {"title": ref.title, "url": ref.url, "licence": ref.licence}
                     for key, ref in sorted(project.bibliography.items())}
-    widest = max(project.maps.values(),
-                 key=lambda m: (m.extent[2] - m.extent[0]) * (m.extent[3] - m.extent[1]))
     return MapContent(spec, tuple(layers), project.attribution, bibliography,
                       project.online_basemaps, widest)
+
+
+def _listed_without_place(frame: gpd.GeoDataFrame, spec: MapSpec, widest: MapSpec):
+    """Incidents without a place that this map lists: all on the overview (the widest map),
+    elsewhere those whose ``maps`` property names this map."""
+    unplaced = frame.geometry.isna()
+    if spec.name == widest.name or "maps" not in frame:
+        return unplaced & (spec.name == widest.name)
+    named = frame["maps"].map(lambda names: isinstance(names, list) and spec.name in names)
+    return unplaced & named
 
 
 def _inverse(frame: gpd.GeoDataFrame, area, spec: LayerSpec) -> gpd.GeoDataFrame:

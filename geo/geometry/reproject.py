@@ -68,7 +68,8 @@ def nearest_border(point, borders: gpd.GeoDataFrame) -> tuple[str, float] | None
 def measure(incidents: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Incidents with the distance to the nearest border line; borders with their length."""
     incidents = incidents.copy()
-    nearest = [nearest_border(p.representative_point(), borders) for p in incidents.geometry]
+    nearest = [nearest_border(p.representative_point(), borders) if p is not None else None
+               for p in incidents.geometry]  # an incident without a place has no distance
     incidents["_border_name"] = [n[0] if n else None for n in nearest]
     incidents["_border_km"] = [round(n[1], 2) if n else None for n in nearest]
     return incidents

@@ -35,10 +35,11 @@ class BuildReport:
 
 
 def build(layers_dir: Path, out_dir: Path, sources_dir: Path | None = None,
-          log=lambda message: None, options: BuildOptions = BuildOptions()) -> BuildReport:
+          log=lambda message: None, options: BuildOptions | None = None) -> BuildReport:
     """Build the maps of ``layers_dir/maps.toml`` into ``out_dir``: only those whose inputs
     changed since the last build; the others are carried over from it."""
     started = time.perf_counter()
+    options = options or BuildOptions()
     folder.check_out_dir(layers_dir, out_dir)
     with folder.build_lock(out_dir):
         previous = folder.previous_build(out_dir, options.force)

@@ -18,8 +18,8 @@ from pathlib import Path
 from geo.geometry.combine import MapContent
 from geo.geometry.tilegrid import Tile, map_tiles
 from geo.output.folder import link_or_copy, write
-from geo.render.mbtiles import mbtiles_bytes
 from geo.render.images import static_digest, static_images
+from geo.render.mbtiles import mbtiles_bytes
 from geo.render.tiles import render_tiles, tile_hashes
 
 

@@ -37,7 +37,8 @@ def style_xml(content: MapContent, with_data: bool = True, incidents: bool = Fal
             continue
         name = layer.spec.name
         styles.append(f'<Style name={quoteattr(name)}>{_rules(layer.spec.style, kind)}</Style>')
-        data = json.dumps(layer.collection, sort_keys=True, separators=(",", ":")) if with_data else ""
+        data = json.dumps(_placed(layer.collection), sort_keys=True,
+                          separators=(",", ":")) if with_data else ""
         layers.append(
             f'<Layer name={quoteattr(name)} srs="epsg:4326">'
             f"<StyleName>{escape(name)}</StyleName>"
@@ -49,6 +50,13 @@ def style_xml(content: MapContent, with_data: bool = True, incidents: bool = Fal
         f'<Map srs="epsg:3857" background-color="{BACKGROUND}" buffer-size="{BUFFER_PX}">'
         f'<FontSet name="labels">{fontset}</FontSet>'
         + "".join(styles) + "".join(layers) + "</Map>")
+
+
+def _placed(collection: dict) -> dict:
+    """The collection without the incidents that have no place (listed in the page only)."""
+    features = [f for f in collection["features"] if f.get("geometry") is not None]
+    return collection if len(features) == len(collection["features"]) else {
+        **collection, "features": features}
 
 
 def in_tiles(layer) -> bool:

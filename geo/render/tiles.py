@@ -82,6 +82,8 @@ def tile_hashes(content: MapContent, tile_list: list[Tile], scale: int = 1) -> d
         if not in_tiles(layer):
             continue
         for feature in layer.collection["features"]:
+            if feature["geometry"] is None:
+                continue  # an incident without a place is in no tile
             geometries.append(shape(feature["geometry"]))
             text = json.dumps([layer.spec.name, feature], sort_keys=True, separators=(",", ":"))
             digests.append(hashlib.sha256(text.encode()).hexdigest())
