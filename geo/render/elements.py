@@ -22,6 +22,7 @@ from folium.map import Layer
 from folium.template import Template
 
 from geo.config import Style
+from geo.incident_types import INCIDENT_TYPES, IncidentType
 
 LABEL_ZOOM = 8  # place names stay hidden below this zoom, where they would pile up
 
@@ -65,11 +66,50 @@ def leaflet_assets() -> tuple[str, str]:
     return css, js
 
 
+# The page's own script, one file per control, concatenated in this order (core.js first: the
+# others use its helpers and events; each control's file before the templates call it).
+SCRIPTS = ("core.js", "popup-content.js", "popups.js", "incident-layer.js", "vector-layer.js",
+           "title.js", "legend.js", "list.js", "deep-links.js", "timeline.js", "language.js",
+           "inset.js", "embed.js")
+STYLES = ("geo-maps.css",)
+
+_SHAPES = {"circle": "border-radius: 50%;", "square": "border-radius: 2px;",
+           # a diamond by clip-path: Leaflet owns the marker's `transform`
+           "diamond": "border-radius: 0; clip-path: polygon(50% 0, 100% 50%, 50% 100%, 0 50%);"}
+_COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
+_NAME = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def incident_type_css(types: tuple[IncidentType, ...] = INCIDENT_TYPES) -> str:
+    """The marker rules of each incident type (colour, shape, letter), made from the table."""
+    rules = []
+    for t in types:
+        if not (_NAME.fullmatch(t.name) and _COLOUR.fullmatch(t.fill) and _COLOUR.fullmatch(t.ink)
+                and t.shape in _SHAPES and len(t.letter) == 1 and t.letter.isalnum()):
+            raise ValueError(f"incident type {t.name!r} cannot be written as CSS: {t}")
+        # a white marker would vanish on a light map: ringed in its letter's colour instead
+        ring = f" box-shadow: 0 0 0 2px {t.ink};" if t.fill.lower() in ("#fff", "#ffffff") else ""
+        rules.append(f".incident-{t.name} {{ background: {t.fill}; {_SHAPES[t.shape]}{ring} }}\n"
+                     f'.incident-{t.name}::after {{ content: "{t.letter}"; color: {t.ink}; }}\n')
+    return "/* Incident types, from geo/incident_types.py. */\n" + "".join(rules)
+
+
+def incident_types_data(types: tuple[IncidentType, ...] = INCIDENT_TYPES) -> list[dict]:
+    """The table as the page's script receives it."""
+    return [t._asdict() for t in types]
+
+
 @cache
 def own_assets() -> tuple[str, str]:
+    """The map's own (css, js): the files of STYLES and SCRIPTS in their declared order, the
+    incident types' CSS last."""
     folder = resources.files("geo.render") / "static"
-    return ((folder / "geo-maps.css").read_text(encoding="utf-8"),
-            (folder / "geo-maps.js").read_text(encoding="utf-8"))
+    styles = [(folder / name).read_text(encoding="utf-8") for name in STYLES]
+    scripts = [(folder / name).read_text(encoding="utf-8") for name in SCRIPTS]
+    for name, text in zip(STYLES + SCRIPTS, styles + scripts, strict=True):
+        if "</script" in text.lower() or "</style" in text.lower():
+            raise ValueError(f"{name} would close the tag it is inlined into")
+    return "\n".join([*styles, incident_type_css()]), "\n".join(scripts)
 
 
 class InlineAssets(branca.element.Element):
@@ -115,7 +155,8 @@ class IncidentLayer(Layer):
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = geoMaps.incidentLayer({{ this.data }}, {{ this.bibliography }});
+var {{ this.get_name() }} = geoMaps.incidentLayer(
+  {{ this.data }}, {{ this.bibliography }}, {{ this.types }});
 {% endmacro %}
 """)
 
@@ -124,6 +165,7 @@ var {{ this.get_name() }} = geoMaps.incidentLayer({{ this.data }}, {{ this.bibli
         self._name = "IncidentLayer"
         self.data = script_json(collection)
         self.bibliography = script_json(bibliography)
+        self.types = script_json(incident_types_data())
 
 
 class MapChrome(branca.element.MacroElement):
@@ -135,23 +177,20 @@ class MapChrome(branca.element.MacroElement):
 <noscript>{{ this.noscript_html }}</noscript>
 {% endmacro %}
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.control({position: "bottomright"});
-{{ this.get_name() }}.onAdd = function () {
-  var div = L.DomUtil.create("div", "map-legend");
-  div.innerHTML = {{ this.legend_html }};
-  div.querySelector("details").open = window.innerWidth >= 800;  // folded on phones
-  L.DomEvent.disableClickPropagation(div);
-  return div;
-};
-{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-geoMaps.attribution({{ this._parent.get_name() }}, {{ this.attribution }});
-{{ this._parent.get_name() }}.fitBounds({{ this.extent }}, {animate: false});
-geoMaps.labelsFromZoom({{ this._parent.get_name() }}, {{ this.label_zoom }});
-if (new URLSearchParams(location.search).get("embed") === "1") document.body.classList.add("embed");
-geoMaps.article({{ this._parent.get_name() }});
-geoMaps.timeline({{ this._parent.get_name() }}, 1932, 1945);
-geoMaps.languageSwitch({{ this._parent.get_name() }});
-{% if this.inset %}geoMaps.inset({{ this._parent.get_name() }}, {{ this.inset }});{% endif %}
+{% set map = this._parent.get_name() %}
+geoMaps.legend({{ map }}, {{ this.legend_html }});
+geoMaps.attribution({{ map }}, {{ this.attribution }});
+{{ map }}.fitBounds({{ this.extent }}, {animate: false});
+geoMaps.labelsFromZoom({{ map }}, {{ this.label_zoom }});
+geoMaps.embed({{ map }});
+geoMaps.clearTitle();
+geoMaps.popups({{ map }});
+geoMaps.showIncidents({{ map }});
+geoMaps.incidentList({{ map }});
+geoMaps.deepLinks({{ map }});
+geoMaps.timeline({{ map }}, 1932, 1945);
+geoMaps.languageSwitch({{ map }});
+{% if this.inset %}geoMaps.inset({{ map }}, {{ this.inset }});{% endif %}
 {% endmacro %}
 """)
 

@@ -1,0 +1,86 @@
+/* Shared helpers of the map scripts, and where the controls meet: one state object and events. */
+(function () {
+  'use strict';
+
+  var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+                'September', 'October', 'November', 'December'];
+  var LANGUAGES = {ru: 'Russian', ja: 'Japanese', zh: 'Chinese', mn: 'Mongolian', ko: 'Korean'};
+
+  /* ?lang=ru|ja|zh|mn|ko shows place names in that language where the layers give them. */
+  var LANG = (function () {
+    var lang = new URLSearchParams(location.search).get('lang');
+    return lang && LANGUAGES[lang] ? lang : 'en';
+  })();
+
+  function localName(english, names) {
+    return LANG !== 'en' && names && names[LANG] ? names[LANG] : english;
+  }
+
+  /* An element with its text set as text: layer text never reaches innerHTML. */
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function append(parent, children) {
+    children.forEach(function (child) { if (child) parent.appendChild(child); });
+    return parent;
+  }
+
+  function formatOne(iso) {
+    var parts = String(iso).split('-');
+    var year = parts[0];
+    if (parts.length === 1) return year;
+    var month = MONTHS[parseInt(parts[1], 10) - 1] || parts[1];
+    if (parts.length === 2) return month + ' ' + year;
+    return parseInt(parts[2], 10) + ' ' + month + ' ' + year;
+  }
+
+  /* "1938-07-29/1938-08-11" -> "29 July 1938 – 11 August 1938" */
+  function formatDate(value) {
+    return String(value).split('/').map(formatOne).join(' – ');
+  }
+
+  function formatMetres(m) {
+    return m >= 1000 ? 'about ' + Math.round(m / 100) / 10 + ' km' : 'about ' + Math.round(m) + ' m';
+  }
+
+  /* Events between controls, each with one object of details:
+       'show'   {id}         asks for an incident to be centred and its popup opened
+                             (list, story mode, deep links; done by incident-layer.js);
+       'opened' {id}         an incident's popup has opened (incident-layer.js; the list
+                             marks its row, deep-links.js writes #incident=ID);
+       'filter' {visible, shown, total, from, to}   the timeline's years changed: `visible`
+                             maps the ids still shown to true (incident-layer.js hides markers,
+                             list.js rows, title.js updates the count). */
+  var listeners = {};
+
+  function on(name, handler) {
+    (listeners[name] = listeners[name] || []).push(handler);
+  }
+
+  function emit(name, detail) {
+    (listeners[name] || []).slice().forEach(function (handler) { handler(detail); });
+  }
+
+  window.geoMaps = {
+    LANG: LANG,
+    LANGUAGES: LANGUAGES,
+    el: el,
+    append: append,
+    localName: localName,
+    formatDate: formatDate,
+    formatMetres: formatMetres,
+    on: on,
+    emit: emit,
+
+    /* The state the controls share, each part written by one file only:
+         incidents  every incident of the page, {id, date, title, label, marker, circle,
+                    group, from, to}; marker and circle are null for an incident the
+                    sources do not place, which is listed but not drawn (incident-layer.js);
+         popup      the popup open now, or null (popups.js). */
+    state: {incidents: [], popup: null}
+  };
+})();

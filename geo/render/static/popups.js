@@ -1,0 +1,75 @@
+/* Which popup is open (state.popup), and room for it: clear of the title, controls and legend. */
+(function () {
+  'use strict';
+
+  var g = window.geoMaps;
+
+  /* state.popup follows Leaflet's public popupopen/popupclose events. */
+  function trackPopups(map) {
+    map.on('popupopen', function (e) { g.state.popup = e.popup; });
+    map.on('popupclose', function (e) { if (g.state.popup === e.popup) g.state.popup = null; });
+  }
+
+  function popupIsOpen() {
+    return !!g.state.popup && g.state.popup.isOpen();
+  }
+
+  /* A popup opens in full, clear of the title bar and the controls: on opening, its autopan
+     padding is measured from what is on screen now (the incident list may be open or folded),
+     and the map's bounds are lifted while a popup is open, since a popup near the edge of the
+     data may need the view to go beyond it; they are restored, panning back, once none is. */
+  function roomForPopups(map) {
+    var container = map.getContainer();
+    var title = document.querySelector('.map-title');
+    function widest(corner) {
+      var width = 0;
+      container.querySelectorAll(corner + ' > .leaflet-control').forEach(function (control) {
+        width = Math.max(width, control.offsetWidth);
+      });
+      return width + 20;
+    }
+    /* The legend shares the right edge with popups and would cover one: it folds while the
+       popup it covers is open, and unfolds again after. */
+    var folded = null;
+    function foldLegendOver(popup) {
+      var legend = container.querySelector('.map-legend details');
+      if (!legend || !legend.open || !popup.isOpen()) return;
+      var a = popup.getElement().getBoundingClientRect(), b = legend.getBoundingClientRect();
+      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+        legend.open = false;
+        folded = legend;
+      }
+    }
+    var bounds = map.options.maxBounds;
+    map.on('popupopen', function (e) {
+      if (bounds) map.setMaxBounds(null);
+      var options = e.popup.options;
+      var topLeft = L.point(widest('.leaflet-left'), (title ? title.offsetHeight : 0) + 10);
+      var bottomRight = L.point(widest('.leaflet-top.leaflet-right'), 10);
+      if (!topLeft.equals(L.point(options.autoPanPaddingTopLeft || [0, 0])) ||
+          !bottomRight.equals(L.point(options.autoPanPaddingBottomRight || [0, 0]))) {
+        options.autoPanPaddingTopLeft = topLeft;
+        options.autoPanPaddingBottomRight = bottomRight;
+        e.popup.update();  /* lays it out again and pans with the new padding */
+      }
+      /* Now, where no pan follows, and after the autopan (registered after update(), whose
+         stopping of the first pan ends it with a moveend of its own). */
+      foldLegendOver(e.popup);
+      map.once('moveend', function () { foldLegendOver(e.popup); });
+    });
+    map.on('popupclose', function () {
+      setTimeout(function () {  /* story mode closes one popup just before opening the next */
+        if (popupIsOpen()) return;
+        if (bounds) map.setMaxBounds(bounds);
+        if (folded) folded.open = true;
+        folded = null;
+      }, 0);
+    });
+  }
+
+  g.popupIsOpen = popupIsOpen;
+  g.popups = function (map) {
+    trackPopups(map);
+    roomForPopups(map);
+  };
+})();

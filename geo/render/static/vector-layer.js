@@ -1,0 +1,40 @@
+/* GeoJSON layers of features (heights, rivers, borders) or base geography, and place labels. */
+(function () {
+  'use strict';
+
+  var g = window.geoMaps;
+
+  g.vectorLayer = function (data, style, interactive, bibliography) {
+    return L.geoJSON(data, {
+      interactive: interactive,
+      style: function () { return style; },
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, {
+          radius: 5, color: '#ffffff', weight: 1.5, fillColor: style.color, fillOpacity: 1,
+          interactive: interactive
+        });
+      },
+      onEachFeature: function (feature, layer) {
+        if (!interactive) return;
+        var p = feature.properties;
+        layer.bindPopup(function () { return g.featurePopup(p, bibliography); }, g.POPUP_OPTIONS);
+        var isLabel = p.label && feature.geometry.type === 'Point';
+        layer.bindTooltip(g.el('span', null, g.localName(p.name, p.names)), {
+          permanent: !!isLabel, direction: isLabel ? 'right' : 'auto',
+          className: isLabel ? 'feature-label' : 'feature-tooltip'
+        });
+      }
+    });
+  };
+
+  /* Permanent place labels only from a zoom on; below it they would pile up. With a null
+     zoom they stay hidden: the map's tiles carry the labels. */
+  g.labelsFromZoom = function (map, zoom) {
+    function update() {
+      var hide = zoom === null || map.getZoom() < zoom;
+      L.DomUtil[hide ? 'addClass' : 'removeClass'](map.getContainer(), 'labels-hidden');
+    }
+    map.on('zoomend', update);
+    update();
+  };
+})();

@@ -1,0 +1,99 @@
+"""The page's own script and styles: incident types from the one table, public Leaflet API only."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from geo.geometry.combine import combine
+from geo.geometry.reproject import to_frame
+from geo.incident_types import INCIDENT_TYPES, IncidentType
+from geo.inputs.check import load_and_check
+from geo.render.elements import SCRIPTS, incident_type_css, leaflet_assets, own_assets
+from geo.render.page import render_map
+from tests.conftest import LAYERS
+
+# Underscored names the script may read: properties the build adds to a layer's features.
+BUILD_PROPERTIES = {"_border_km", "_border_name", "_length_km"}
+
+
+@pytest.fixture(scope="module")
+def page(sources_dir) -> str:
+    project, layers, _ = load_and_check(LAYERS, sources_dir)
+    frames = {layer.spec.name: to_frame(layer) for layer in layers}
+    return render_map(combine(project.maps["khasan"], frames, project))
+
+
+def inline_style(page: str) -> str:
+    return re.search(r"<style>(.*?)</style>", page, re.S).group(1)
+
+
+def own_script(page: str) -> str:
+    """The inlined script that follows Leaflet's: ours, one file after another."""
+    leaflet_js = leaflet_assets()[1]
+    body = next(s for s in re.findall(r"<script>(.*?)</script>", page, re.S) if leaflet_js in s)
+    return body.split(leaflet_js, 1)[1]
+
+
+def page_scripts(page: str) -> str:
+    """Every script of the page but Leaflet itself: ours and the one folium writes."""
+    leaflet_js = leaflet_assets()[1]
+    return "\n".join(s.replace(leaflet_js, "") for s in re.findall(r"<script>(.*?)</script>",
+                                                                    page, re.S))
+
+
+def test_every_incident_type_is_styled_from_the_table(page: str):
+    css = inline_style(page)
+    for t in INCIDENT_TYPES:
+        rule = re.search(r"\.incident-%s \{([^}]*)\}" % t.name, css)
+        assert rule and f"background: {t.fill};" in rule.group(1), t.name
+        letter = re.search(r"\.incident-%s::after \{([^}]*)\}" % t.name, css)
+        assert letter and f'content: "{t.letter}";' in letter.group(1), t.name
+        assert f"color: {t.ink};" in letter.group(1), t.name
+        assert ("clip-path" in rule.group(1)) == (t.shape == "diamond"), t.name
+        assert ("box-shadow" in rule.group(1)) == (t.fill == "#ffffff"), t.name
+    # one fact: the hand-written stylesheet names no type and the script lists none
+    sheet = own_assets()[0].split("/* Incident types, from geo/incident_types.py. */")[0]
+    script = own_script(page)
+    for t in INCIDENT_TYPES:
+        assert f".incident-{t.name}" not in sheet
+        assert f"'{t.name}'" not in script
+    assert '"letter":"B"' in page  # the table reaches the page as data
+
+
+def test_a_type_that_cannot_be_css_is_refused():
+    bad = IncidentType("x{}", "Q", "Bad", "#fff", "#000", "circle")
+    with pytest.raises(ValueError):
+        incident_type_css((bad,))
+    with pytest.raises(ValueError):
+        incident_type_css((IncidentType("ok", '"', "Bad", "#fff", "#000", "circle"),))
+
+
+def test_the_script_uses_only_public_leaflet_api(page: str):
+    script = page_scripts(page)
+    assert "geoMaps.incidentList(" in script  # the page's own calls are in what is checked
+    assert "._popup" not in script and "._source" not in script
+    private = set(re.findall(r"\._[A-Za-z]\w*", script))
+    assert {name[1:] for name in private} <= BUILD_PROPERTIES
+    # only the legend, which the build writes and escapes, is set as HTML; layer text never is
+    assert re.findall(r"\.innerHTML\s*=\s*(\w+)", script) == ["legendHtml"]
+
+
+def test_script_files_are_small_and_in_their_declared_order(page: str):
+    script = own_script(page)
+    from importlib import resources
+
+    folder = resources.files("geo.render") / "static"
+    positions = []
+    for name in SCRIPTS:
+        text = (folder / name).read_text(encoding="utf-8")
+        assert text.startswith("/* ") and len(text.splitlines()) <= 300, name
+        positions.append(script.index(text))
+    assert positions == sorted(positions)
+
+
+def test_the_page_is_deterministic(page: str, sources_dir):
+    project, layers, _ = load_and_check(LAYERS, sources_dir)
+    frames = {layer.spec.name: to_frame(layer) for layer in layers}
+    assert render_map(combine(project.maps["khasan"], frames, project)) == page
