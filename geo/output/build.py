@@ -91,7 +91,7 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
         pages["index.html"] = render_index(list(entries.items()), INDEX_TITLE)
         pages["embed.html"] = render_embed(list(entries.items()), INDEX_TITLE, options.static)
         for name, text in pages.items():
-            folder.write(staging, name, text)
+            folder.write_or_link(staging, name, text, previous)
         folder.write(staging, manifest.MANIFEST, manifest.dumps(entries))
     log(f"Built {len(changed)} of {len(project.maps)} maps into {out_dir} "
         f"in {time.perf_counter() - started:.1f} s")

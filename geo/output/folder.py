@@ -104,6 +104,17 @@ def write(folder: Path, relative: str, data: bytes | str) -> Path:
     return target
 
 
+def write_or_link(folder: Path, relative: str, data: bytes | str, previous: Path | None) -> None:
+    """Write one file, or link the last build's if it has these very bytes: a file whose
+    content did not change keeps its inode and mtime, so servers and syncs see no change."""
+    old = previous / relative if previous is not None else None
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if old is not None and old.is_file() and old.stat().st_size == len(raw) and old.read_bytes() == raw:
+        link_or_copy(old, folder / relative)
+    else:
+        write(folder, relative, raw)
+
+
 def link_or_copy(source: Path, target: Path) -> None:
     """Reuse an unchanged file of the previous build: a hard link where the disk allows."""
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,8 @@
 
 Each tile's inputs are hashed (``render.tiles.tile_hashes``) into
 ``tiles/<map>/manifest.json``; a tile whose hash is unchanged is hard-linked from the last
-build instead of rendered, so editing one feature re-renders only the tiles around it.
+build instead of rendered, so editing one feature re-renders only the blocks around it, and a
+re-rendered tile that comes out the same is linked too: only tiles that changed are rewritten.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from pathlib import Path
 
 from geo.geometry.combine import MapContent
 from geo.geometry.tilegrid import Tile, map_tiles
-from geo.output.folder import link_or_copy, write
+from geo.output.folder import link_or_copy, write, write_or_link
 from geo.render.images import static_digest, static_images
 from geo.render.mbtiles import mbtiles_bytes
-from geo.render.tiles import render_tiles, tile_hashes
+from geo.render.tiles import render_tiles, solid_tiles, tile_hashes
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,10 @@ def write_tileset(content: MapContent, out_dir: Path, previous_dir: Path | None,
             todo.append(t)
     reused = len(tile_list) - len(todo)
     progress(reused, len(tile_list))
+    known = solid_tiles(content, todo)
     for t, png in render_tiles(content, todo, executor, scale,
-                               lambda done: progress(reused + done, len(tile_list))):
-        write(folder, tile_path(t, suffix), png)
+                               lambda done: progress(reused + done, len(tile_list)), known):
+        write_or_link(out_dir, f"tiles/{name}/{tile_path(t, suffix)}", png, previous_dir)
     write(folder, f"manifest{suffix}.json",
           json.dumps({"tiles": {_key(t): hashes[t] for t in tile_list}}, sort_keys=True, indent=0)
           + "\n")

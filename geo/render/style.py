@@ -37,8 +37,7 @@ def style_xml(content: MapContent, with_data: bool = True, incidents: bool = Fal
             continue
         name = layer.spec.name
         styles.append(f'<Style name={quoteattr(name)}>{_rules(layer.spec.style, kind)}</Style>')
-        data = json.dumps(_placed(layer.collection), sort_keys=True,
-                          separators=(",", ":")) if with_data else ""
+        data = json.dumps(drawn(layer), sort_keys=True, separators=(",", ":")) if with_data else ""
         layers.append(
             f'<Layer name={quoteattr(name)} srs="epsg:4326">'
             f"<StyleName>{escape(name)}</StyleName>"
@@ -52,11 +51,18 @@ def style_xml(content: MapContent, with_data: bool = True, incidents: bool = Fal
         + "".join(styles) + "".join(layers) + "</Map>")
 
 
-def _placed(collection: dict) -> dict:
-    """The collection without the incidents that have no place (listed in the page only)."""
-    features = [f for f in collection["features"] if f.get("geometry") is not None]
-    return collection if len(features) == len(collection["features"]) else {
-        **collection, "features": features}
+def drawn(layer) -> dict:
+    """What the tiles and images draw of a layer: placed features with only the properties the
+    style reads (a label's name, an incident's type). Text shown only in the page (summaries,
+    sources) stays out, so that editing it re-renders no tile and no image."""
+    keep = {"incidents": ("type",), "base": ()}.get(layer.spec.kind, ("name",))
+    features = []
+    for f in layer.collection["features"]:
+        if f.get("geometry") is not None:  # an incident without a place is listed, not drawn
+            properties = {k: f["properties"][k] for k in keep if k in f.get("properties", {})}
+            features.append({"type": "Feature", "geometry": f["geometry"],
+                             "properties": properties})
+    return {"type": "FeatureCollection", "features": features}
 
 
 def in_tiles(layer) -> bool:

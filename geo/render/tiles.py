@@ -1,8 +1,13 @@
-"""Render a map's tiles to PNG bytes with Mapnik, in parallel, and say what each tile depends on.
+"""Render a map's tiles to PNG bytes with Mapnik: metatiles, tiles known without rendering.
 
-Tiles are rendered through any ``concurrent.futures`` executor (``render.executors``): plain
-values go to the workers (the style XML and tile addresses) and PNG bytes come back. Nothing
-is written here; ``output.tilesets`` decides which tiles to render and stores them.
+As map servers do (mod_tile), tiles are rendered in blocks of N×N (``metatile_size``) with one
+Mapnik call each and sliced, which costs far fewer calls per tile and places each label once
+per block, so that none is cut at a tile edge inside it. Before that, tiles that the geometry
+alone shows to be one flat fill (open sea, inland, outside the data) touched by no line, label
+or symbol are "known": one canonical tile per fill is rendered, and every such tile is those
+bytes. Work goes to any ``concurrent.futures`` executor as plain values (the style XML and
+tile addresses), and each worker keeps its parsed Mapnik map across blocks. Nothing is written
+here; ``output.tilesets`` decides which tiles to render and stores them.
 """
 
 from __future__ import annotations
@@ -17,91 +22,240 @@ from shapely.geometry import box, shape
 
 from geo.geometry.combine import MapContent
 from geo.geometry.tilegrid import Tile, lnglat_bounds, mercator_bounds
-from geo.render.style import BUFFER_PX, TILE_SIZE, in_tiles, register_system_fonts, style_xml
+from geo.render.style import BUFFER_PX, TILE_SIZE, drawn, in_tiles, register_system_fonts, style_xml
 
-CHUNK = 64  # tiles per task sent to a worker
 PNG_FORMAT = "png8:m=h:z=9"  # palette PNG: a quarter of the bytes of RGBA, no visible loss here
+METATILE = 8  # tiles per side of a block at the deeper zooms (mod_tile's default; measured)
 
 _MAPS: dict[str, object] = {}
+_SOLID: dict[tuple, bytes] = {}  # PNG of a one-colour tile, by colour, size and format
 
 
-def _mapnik_map(xml: str, size: int):
-    """A mapnik.Map for this style, parsed once per worker process."""
+def metatile_size(zoom: int) -> int:
+    """Tiles per side of a block: 8, or the whole world where it is smaller than that."""
+    return min(METATILE, 2 ** zoom)
+
+
+def block_of(t: Tile) -> tuple[int, int, int]:
+    """(z, bx, by): the block holding a tile."""
+    n = metatile_size(t.z)
+    return t.z, t.x // n, t.y // n
+
+
+def _mapnik_map(xml: str, width: int, height: int):
+    """A mapnik.Map for this style and size, parsed once per worker process."""
     import mapnik
 
-    key = hashlib.sha256(xml.encode()).hexdigest() + f":{size}"
+    key = hashlib.sha256(xml.encode()).hexdigest()
     if key not in _MAPS:
         register_system_fonts()
-        m = mapnik.Map(size, size)
+        m = mapnik.Map(width, height)
         mapnik.load_map_from_string(m, xml)
         _MAPS.clear()  # one style at a time: a worker renders one tileset after another
         _MAPS[key] = m
-    return _MAPS[key]
+    m = _MAPS[key]
+    if (m.width, m.height) != (width, height):
+        m.resize(width, height)
+    return m
 
 
-def render_chunk(xml: str, chunk: list[tuple[int, int, int]], scale: int = 1
+def render_block(xml: str, block: tuple[int, int, int], wanted: list[tuple[int, int]],
+                 scale: int = 1, image_format: str = PNG_FORMAT
                  ) -> list[tuple[tuple[int, int, int], bytes]]:
-    """Render tiles (x, y, z) to PNG bytes. Runs in a worker: plain values in and out."""
+    """Render the ``wanted`` (x, y) tiles of one block in a single Mapnik call, and slice.
+
+    The call covers the smallest rectangle of the block that holds them. Runs in a worker:
+    plain values in and out.
+    """
+    import mapnik
+
+    z = block[0]
+    tile_px = TILE_SIZE * scale
+    x0, x1 = min(x for x, _ in wanted), max(x for x, _ in wanted)
+    y0, y1 = min(y for _, y in wanted), max(y for _, y in wanted)
+    width, height = (x1 - x0 + 1) * tile_px, (y1 - y0 + 1) * tile_px
+    m = _mapnik_map(xml, width, height)
+    left, bottom, _, _ = mercator_bounds(Tile(x0, y1, z))
+    _, _, right, top = mercator_bounds(Tile(x1, y0, z))
+    m.zoom_to_box(mapnik.Box2d(left, bottom, right, top))
+    image = mapnik.Image(width, height)
+    mapnik.render(m, image, float(scale))
+    out = []
+    for x, y in wanted:
+        left_px, top_px = (x - x0) * tile_px, (y - y0) * tile_px
+        view = image.view(left_px, top_px, tile_px, tile_px)
+        if view.is_solid():  # one colour after all (a label's buffer, but no label): encode once
+            colour = (image.get_pixel(left_px, top_px), tile_px, image_format)
+            if colour not in _SOLID:
+                _SOLID[colour] = view.to_string(image_format)
+            out.append(((x, y, z), _SOLID[colour]))
+        else:
+            out.append(((x, y, z), view.to_string(image_format)))
+    return out
+
+
+def render_chunk(xml: str, chunk: list[tuple[int, int, int]], scale: int = 1,
+                 image_format: str = PNG_FORMAT) -> list[tuple[tuple[int, int, int], bytes]]:
+    """Render tiles (x, y, z) one Mapnik call each: the yardstick metatiles are held to."""
     import mapnik
 
     size = TILE_SIZE * scale
-    m = _mapnik_map(xml, size)
+    m = _mapnik_map(xml, size, size)
     out = []
     for x, y, z in chunk:
         m.zoom_to_box(mapnik.Box2d(*mercator_bounds(Tile(x, y, z))))
         image = mapnik.Image(size, size)
         mapnik.render(m, image, float(scale))
-        out.append(((x, y, z), image.to_string(PNG_FORMAT)))
+        out.append(((x, y, z), image.to_string(image_format)))
     return out
 
 
 def render_tiles(content: MapContent, todo: list[Tile], executor: Executor, scale: int = 1,
-                 progress: Callable[[int], None] = lambda done: None
-                 ) -> Iterator[tuple[Tile, bytes]]:
-    """(tile, PNG bytes) for each tile of ``todo``, in the order the workers finish them."""
+                 progress: Callable[[int], None] = lambda done: None,
+                 known: dict[Tile, str] | None = None) -> Iterator[tuple[Tile, bytes]]:
+    """(tile, PNG bytes) for each tile of ``todo``, as the workers finish them.
+
+    Tiles in ``known`` (tile -> fill key, from ``solid_tiles``) are not rendered: one tile per
+    fill is, and the others get its bytes. The rest are rendered by blocks, the largest first,
+    so that every worker finishes at about the same time.
+    """
     if not todo:
         return
+    known = known or {}
+    canonical: dict[str, Tile] = {}
+    blocks: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
+    for t in todo:
+        key = known.get(t)
+        if key is not None and key in canonical:
+            continue
+        if key is not None:
+            canonical[key] = t
+        blocks.setdefault(block_of(t), []).append((t.x, t.y))
+    copies: dict[Tile, list[Tile]] = {}
+    for t in todo:
+        key = known.get(t)
+        if key is not None and canonical[key] != t:
+            copies.setdefault(canonical[key], []).append(t)
     xml = style_xml(content)
-    chunks = [[tuple(t) for t in todo[i:i + CHUNK]] for i in range(0, len(todo), CHUNK)]
-    futures = [executor.submit(render_chunk, xml, chunk, scale) for chunk in chunks]
+    order = sorted(blocks, key=lambda b: (-len(blocks[b]), b))
+    futures = [executor.submit(render_block, xml, b, blocks[b], scale) for b in order]
     done = 0
     for future in as_completed(futures):
-        rendered = future.result()
-        for (x, y, z), png in rendered:
-            yield Tile(x, y, z), png
-        done += len(rendered)
+        for (x, y, z), png in future.result():
+            t = Tile(x, y, z)
+            yield t, png
+            for same in copies.get(t, ()):
+                yield same, png
+            done += 1 + len(copies.get(t, ()))
         progress(done)
 
 
-def tile_hashes(content: MapContent, tile_list: list[Tile], scale: int = 1) -> dict[Tile, str]:
-    """For each tile, a hash of everything that decides its pixels: the style and the
-    features that can reach it (within the label buffer)."""
-    style = hashlib.sha256(style_xml(content, with_data=False).encode() + f"@{scale}".encode())
-    geometries, digests = [], []
-    for layer in content.layers:
-        if not in_tiles(layer):
+def solid_tiles(content: MapContent, tile_list: list[Tile]) -> dict[Tile, str]:
+    """The tiles the geometry shows to be one flat fill: {tile: fill key}.
+
+    A tile is solid when every line or polygon whose stroke can reach it is a polygon
+    covering it whole, and no point (a symbol and its label) comes within the label buffer.
+    Its pixels then depend only on which fills lie over it: tiles with the same fills are the
+    same picture.
+    """
+    geometries, layers = _tile_features(content)
+    points = [i for i, g in enumerate(geometries) if g.geom_type in ("Point", "MultiPoint")]
+    shapes = [i for i, g in enumerate(geometries) if g.geom_type not in ("Point", "MultiPoint")]
+    stroke_px = max((layer.spec.style.weight for layer in content.layers if in_tiles(layer)),
+                    default=0) / 2 + 2  # half the widest stroke, and its anti-aliasing
+    near_shapes = _touching(tile_list, [geometries[i] for i in shapes], stroke_px)
+    near_points = _touching(tile_list, [geometries[i] for i in points], BUFFER_PX)
+    tight = _buffered_boxes(tile_list, stroke_px)
+    result = {}
+    for ti, t in enumerate(tile_list):
+        if near_points.get(ti):
             continue
-        for feature in layer.collection["features"]:
-            if feature["geometry"] is None:
-                continue  # an incident without a place is in no tile
-            geometries.append(shape(feature["geometry"]))
-            text = json.dumps([layer.spec.name, feature], sort_keys=True, separators=(",", ":"))
-            digests.append(hashlib.sha256(text.encode()).hexdigest())
+        found = sorted(shapes[i] for i in near_shapes.get(ti, []))
+        if all(geometries[f].geom_type in ("Polygon", "MultiPolygon")
+               and geometries[f].contains(tight[ti]) for f in found):
+            result[t] = "+".join(layers[f] for f in found) or "background"
+    return result
+
+
+def _touching(tile_list: list[Tile], geometries: list, margin_px: float) -> dict[int, list[int]]:
+    """{tile index: indexes of the geometries within ``margin_px`` of the tile}."""
+    if not geometries or not tile_list:
+        return {}
     tree = shapely.STRtree(geometries)
-    margin = BUFFER_PX / TILE_SIZE
+    tile_index, feature_index = tree.query(_buffered_boxes(tile_list, margin_px),
+                                           predicate="intersects")
+    found: dict[int, list[int]] = {}
+    for ti, fi in zip(tile_index.tolist(), feature_index.tolist(), strict=True):
+        found.setdefault(ti, []).append(fi)
+    return found
+
+
+def tile_hashes(content: MapContent, tile_list: list[Tile], scale: int = 1) -> dict[Tile, str]:
+    """For each tile, a hash of everything that decides its pixels: the style and what is
+    drawn of the features that reach its block (labels are placed per block)."""
+    style = hashlib.sha256(style_xml(content, with_data=False).encode() + f"@{scale}".encode())
+    geometries, _ = _tile_features(content)
+    digests = [hashlib.sha256(d.encode()).hexdigest() for d in _feature_texts(content)]
+    block_list = sorted({block_of(t) for t in tile_list})
+    touching: dict[int, list[str]] = {}
+    if geometries and block_list:
+        tree = shapely.STRtree(geometries)
+        areas = [_buffered_block(b) for b in block_list]
+        block_index, feature_index = tree.query(areas, predicate="intersects")
+        for bi, fi in zip(block_index.tolist(), feature_index.tolist(), strict=True):
+            touching.setdefault(bi, []).append(digests[fi])
+    by_block = {}
+    for i, b in enumerate(block_list):
+        h = style.copy()
+        for d in sorted(touching.get(i, [])):
+            h.update(d.encode())
+        by_block[b] = h
+    result = {}
+    for t in tile_list:
+        h = by_block[block_of(t)].copy()
+        h.update(f"{t.z}/{t.x}/{t.y}".encode())
+        result[t] = h.hexdigest()[:32]
+    return result
+
+
+def _tile_features(content: MapContent) -> tuple[list, list[str]]:
+    """The shapely geometry and layer name of every feature the tiles draw."""
+    geometries, layers = [], []
+    for layer in content.layers:
+        if in_tiles(layer):
+            for feature in layer.collection["features"]:
+                if feature["geometry"] is not None:  # an incident without a place is in no tile
+                    geometries.append(shape(feature["geometry"]))
+                    layers.append(layer.spec.name)
+    return geometries, layers
+
+
+def _feature_texts(content: MapContent) -> list[str]:
+    """What the tiles draw of each feature, as text (in _tile_features' order)."""
+    texts = []
+    for layer in content.layers:
+        if in_tiles(layer):
+            for feature in drawn(layer)["features"]:
+                texts.append(json.dumps([layer.spec.name, feature], sort_keys=True,
+                                        separators=(",", ":")))
+    return texts
+
+
+def _buffered_boxes(tile_list: list[Tile], margin_px: float = BUFFER_PX) -> list:
+    margin = margin_px / TILE_SIZE
     areas = []
     for t in tile_list:
         west, south, east, north = lnglat_bounds(t)
         dx, dy = (east - west) * margin, (north - south) * margin
         areas.append(box(west - dx, south - dy, east + dx, north + dy))
-    tile_index, feature_index = tree.query(areas, predicate="intersects")
-    touching: dict[int, list[str]] = {}
-    for ti, fi in zip(tile_index.tolist(), feature_index.tolist(), strict=True):
-        touching.setdefault(ti, []).append(digests[fi])
-    result = {}
-    for i, t in enumerate(tile_list):
-        h = style.copy()
-        for d in sorted(touching.get(i, [])):
-            h.update(d.encode())
-        result[t] = h.hexdigest()[:32]
-    return result
+    return areas
+
+
+def _buffered_block(block: tuple[int, int, int]):
+    z, bx, by = block
+    n = metatile_size(z)
+    west, _, _, north = lnglat_bounds(Tile(bx * n, by * n, z))
+    _, south, east, _ = lnglat_bounds(Tile(bx * n + n - 1, by * n + n - 1, z))
+    margin = BUFFER_PX / TILE_SIZE / n
+    dx, dy = (east - west) * margin, (north - south) * margin
+    return box(west - dx, south - dy, east + dx, north + dy)

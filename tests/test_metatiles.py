@@ -1,0 +1,107 @@
+"""Metatiles and tiles known without rendering give the pictures per-tile rendering gives."""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+
+import pytest
+
+from geo.geometry.combine import combine
+from geo.geometry.reproject import to_frame
+from geo.geometry.tilegrid import map_tiles
+from geo.inputs.check import load_and_check
+from tests.conftest import LAYERS, edit_layer, run_cli, shrink_zooms
+
+pytest.importorskip("mapnik")
+
+
+@pytest.fixture(scope="module")
+def contents(sources_dir):
+    project, layers, _ = load_and_check(LAYERS, sources_dir)
+    frames = {layer.spec.name: to_frame(layer) for layer in layers}
+    return {name: combine(project.maps[name], frames, project) for name in ("khasan", "amur")}
+
+
+def rgba(png: bytes):
+    from PIL import Image
+
+    return Image.open(io.BytesIO(png)).convert("RGBA")
+
+
+@pytest.mark.parametrize("name", ["khasan", "amur"])
+def test_metatile_slices_match_per_tile_rendering_for_lines_and_fills(contents, name):
+    """Without labels (which a block places once for all its tiles), a slice of a block is the
+    tile rendered alone: the same pixels, but for anti-aliasing (at most 8 of 255 per channel,
+    and on under 1% of the pixels more than 2)."""
+    from PIL import ImageChops
+
+    from geo.render.style import style_xml
+    from geo.render.tiles import block_of, render_block, render_chunk
+
+    xml = re.sub(r"<TextSymbolizer[^>]*>\[name\]</TextSymbolizer>", "", style_xml(contents[name]))
+    assert "TextSymbolizer" not in xml
+    tiles = random.Random(1938).sample(map_tiles(contents[name].spec), 60)
+    alone = dict(render_chunk(xml, [tuple(t) for t in tiles], image_format="png32"))
+    by_block: dict = {}
+    for t in tiles:
+        by_block.setdefault(block_of(t), []).append((t.x, t.y))
+    sliced = {}
+    for block, wanted in by_block.items():
+        sliced.update(render_block(xml, block, wanted, image_format="png32"))
+    identical = 0
+    for t in tiles:
+        a, b = rgba(sliced[tuple(t)]), rgba(alone[tuple(t)])
+        difference = ImageChops.difference(a, b)
+        worst = max(high for _, high in difference.getextrema())
+        off = sum(1 for pixel in difference.getdata() if max(pixel) > 2)
+        assert worst <= 8 and off < 256 * 256 // 100, (t, worst, off)
+        identical += a.tobytes() == b.tobytes()
+    assert identical >= len(tiles) * 3 // 4  # most are byte for byte the same
+
+
+@pytest.mark.parametrize("name", ["khasan", "amur"])
+def test_known_tiles_are_what_the_renderer_draws(contents, name):
+    from geo.render.style import style_xml
+    from geo.render.tiles import render_chunk, solid_tiles
+
+    content = contents[name]
+    tiles = map_tiles(content.spec)
+    known = solid_tiles(content, tiles)
+    assert len(known) > len(tiles) // 2  # most of these maps is open land or sea
+    sample = random.Random(1939).sample(sorted(known), 80)
+    drawn = dict(render_chunk(style_xml(content), [tuple(t) for t in sample]))
+    pictures: dict[str, bytes] = {}
+    for t in sample:
+        png = drawn[tuple(t)]
+        assert rgba(png).getextrema() == tuple((v, v) for v, _ in rgba(png).getextrema()), t
+        assert pictures.setdefault(known[t], png) == png, (t, known[t])  # one picture per fill
+    unknown = [t for t in tiles if t not in known]
+    lines = dict(render_chunk(style_xml(content), [tuple(t) for t in unknown[:: max(1, len(unknown) // 40)]]))
+    assert any(len(set(rgba(p).getdata())) > 1 for p in lines.values())  # the rest is not flat
+
+
+def test_editing_an_incidents_text_touches_no_tile(layers_copy, tmp_path, sources_dir):
+    shrink_zooms(layers_copy)
+    out = tmp_path / "output"
+    args = ("build", "--layers", str(layers_copy), "--out", str(out), "--sources",
+            str(sources_dir), "--jobs", "1")
+    assert run_cli(*args).returncode == 0
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*")
+              if p.is_file() and p.suffix in {".png", ".svg", ".mbtiles"}}
+    pages = {p.name: (p.read_bytes(), p.stat().st_ino) for p in out.glob("*.html")}
+
+    def reword(collection):
+        for feature in collection["features"]:
+            if feature["properties"]["id"] == "kanchazu-1937":
+                feature["properties"]["summary"] += " Reworded."
+    edit_layer(layers_copy, "incidents.geojson", reword)
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    after = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in before}
+    assert after == before  # every tile, archive and image is the same file, untouched
+    changed = {p.name for p in out.glob("*.html") if p.read_bytes() != pages[p.name][0]}
+    rewritten = {p.name for p in out.glob("*.html") if p.stat().st_ino != pages[p.name][1]}
+    shown = {"overview.html", "amur.html"}  # the maps that show the Kanchazu incident
+    assert changed == rewritten == shown
