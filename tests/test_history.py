@@ -1,0 +1,479 @@
+"""The history the layers tell, checked against the source texts and against the map itself.
+
+Each statement a source makes about where something happened is data in the layers
+(``border_side`` on incidents, ``passes_through`` on lines, the map extents, the type of an
+incident), and each figure in the catalogue must be readable in the passage it cites. These tests
+read the committed files; every one of them has been run once against a deliberately broken copy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from pyproj import Geod
+from shapely.geometry import LineString, Point, box, shape
+from shapely.ops import unary_union
+
+from geo.config import read_project
+
+LAYERS = Path(__file__).resolve().parent.parent / "layers"
+SOURCES = LAYERS.parent.parent / "shared" / "sources"
+GEOD = Geod(ellps="WGS84")
+
+
+# ---------------------------------------------------------------- reading the layers
+
+def collection(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["features"]
+
+
+@lru_cache(maxsize=None)
+def project():
+    return read_project(LAYERS)
+
+
+def layer_features(layers_dir: Path = LAYERS) -> dict[str, list[dict]]:
+    """Features of every layer named in maps.toml, by layer name."""
+    proj = read_project(layers_dir)
+    return {name: collection(spec.file) for name, spec in proj.layers.items()}
+
+
+def all_features(layers_dir: Path = LAYERS) -> dict[str, dict]:
+    """Every feature with an id in the non-base layers, by id."""
+    proj = read_project(layers_dir)
+    out = {}
+    for name, spec in proj.layers.items():
+        if spec.kind == "base":
+            continue
+        for f in collection(spec.file):
+            out[f["properties"]["id"]] = f
+    return out
+
+
+def incidents(layers_dir: Path = LAYERS) -> list[dict]:
+    return collection(layers_dir / "incidents.geojson")
+
+
+def metres(p: Point, geom) -> float:
+    """Geodesic distance from a point to the nearest point of a geometry."""
+    q = geom.interpolate(geom.project(p)) if geom.geom_type in ("LineString", "MultiLineString") \
+        else geom
+    return GEOD.inv(p.x, p.y, q.x, q.y)[2]
+
+
+# ---------------------------------------------------------------- (a) inside the map
+
+def features_outside_their_maps(layers_dir: Path = LAYERS) -> list[str]:
+    """Features drawn by a map but lying outside its extent.
+
+    A layer of kind ``feature`` belongs to its theatre: each of its features must lie inside
+    every map that draws the layer. Border lines and incidents are drawn on several maps, so each
+    of them must lie wholly inside at least one map that draws its layer (the overview counts).
+    """
+    proj = read_project(layers_dir)
+    bad = []
+    for name, spec in proj.layers.items():
+        if spec.kind == "base":
+            continue
+        maps = [m for m in proj.maps.values() if name in m.layers]
+        for f in collection(spec.file):
+            if f["geometry"] is None:
+                continue
+            geom = shape(f["geometry"])
+            fid = f["properties"]["id"]
+            inside = [box(*m.extent).contains(geom) for m in maps]
+            if spec.kind == "feature":
+                bad += [f"{fid} outside map {m.name}" for m, ok in zip(maps, inside) if not ok]
+            elif not any(inside):
+                bad.append(f"{fid} outside every map drawing {name}")
+    return bad
+
+
+def test_every_feature_lies_inside_the_maps_that_draw_it():
+    assert features_outside_their_maps() == []
+
+
+# ---------------------------------------------------------------- (b) not in water
+
+WATER_TYPES = {"river"}
+
+
+@lru_cache(maxsize=None)
+def water(layers_dir: Path = LAYERS):
+    """(land, lakes): GSHHG land and lakes, plus the lakes drawn as features (Lake Khasan)."""
+    land = unary_union([shape(f["geometry"]) for f in collection(layers_dir / "base/land.geojson")])
+    lakes = [shape(f["geometry"]) for f in collection(layers_dir / "base/lakes.geojson")]
+    for f in all_features(layers_dir).values():
+        if f["properties"].get("kind") == "lake" and f["geometry"] \
+                and f["geometry"]["type"] in ("Polygon", "MultiPolygon"):
+            lakes.append(shape(f["geometry"]))
+    return land, unary_union(lakes)
+
+
+def incidents_in_water(layers_dir: Path = LAYERS) -> list[str]:
+    land, lakes = water(layers_dir)
+    bad = []
+    for f in incidents(layers_dir):
+        p = f["properties"]
+        if f["geometry"] is None or p["type"] in WATER_TYPES:
+            continue
+        pt = shape(f["geometry"])
+        if lakes.contains(pt):
+            bad.append(f"{p['id']} in a lake")
+        elif not land.contains(pt):
+            bad.append(f"{p['id']} in the sea")
+    return bad
+
+
+def test_no_incident_marker_in_a_lake_or_the_sea():
+    assert incidents_in_water() == []
+
+
+# ---------------------------------------------------------------- (c) side of a border
+
+def side(line: LineString, pt: Point) -> int:
+    """+1 left of the line's direction, -1 right, judged at the line's nearest segment."""
+    coords = list(line.coords)
+    best = min(zip(coords, coords[1:]), key=lambda ab: LineString(ab).distance(pt))
+    (ax, ay), (bx, by) = best
+    return 1 if (bx - ax) * (pt.y - ay) - (by - ay) * (pt.x - ax) > 0 else -1
+
+
+def border_side_problems(layers_dir: Path = LAYERS) -> list[str]:
+    """Incidents that declare a side of a border line: the point must lie on that side (the side
+    of the ``side_of`` feature) and within ``within_km`` of the line; the point and its precision
+    circle therefore reach the border from the side the source gives."""
+    proj = read_project(layers_dir)
+    borders = {}
+    for name, spec in proj.layers.items():
+        if spec.kind == "border":
+            for f in collection(spec.file):
+                borders[f["properties"]["id"]] = f
+    features = all_features(layers_dir)
+    bad = []
+    declared = 0
+    for f in incidents(layers_dir):
+        p = f["properties"]
+        decl = p.get("border_side")
+        if not decl:
+            continue
+        declared += 1
+        if f["geometry"] is None:
+            bad.append(f"{p['id']}: declares a border side but has no point")
+            continue
+        if decl["border"] not in borders:
+            bad.append(f"{p['id']}: {decl['border']!r} is not a feature of a border layer")
+            continue
+        line = shape(borders[decl["border"]]["geometry"])
+        ref = features.get(decl["side_of"])
+        if ref is None or ref["geometry"] is None or ref["geometry"]["type"] != "Point":
+            bad.append(f"{p['id']}: side_of {decl['side_of']!r} is not a point feature")
+            continue
+        pt, refpt = shape(f["geometry"]), shape(ref["geometry"])
+        if side(line, pt) != side(line, refpt):
+            bad.append(f"{p['id']}: on the other side of {decl['border']} from {decl['side_of']}")
+        d = metres(pt, line)
+        if d > decl["within_km"] * 1000:
+            bad.append(f"{p['id']}: {d / 1000:.1f} km from {decl['border']}, "
+                       f"more than the {decl['within_km']} km its source allows")
+        if p["precision_m"] < d - decl["within_km"] * 1000:
+            bad.append(f"{p['id']}: its circle does not reach within {decl['within_km']} km "
+                       "of the border")
+    if declared == 0:
+        bad.append("no incident declares a border side")
+    return bad
+
+
+def test_incidents_lie_on_the_side_of_the_border_their_source_gives():
+    assert border_side_problems() == []
+
+
+# ---------------------------------------------------------------- (d) the crest line
+
+def dm(degrees: int, minutes: float) -> float:
+    return degrees + minutes / 60
+
+
+# 002_25b5bb55c95d5796.txt line 272
+SUMMITS = {"zaozernaya": (dm(130, 35.67), dm(42, 26.79)),
+           "bezymyannaya": (dm(130, 35.42), dm(42, 27.77))}
+
+
+def passes_through_problems(layers_dir: Path = LAYERS) -> list[str]:
+    features = all_features(layers_dir)
+    bad = []
+    declared = set()
+    for fid, f in features.items():
+        decl = f["properties"].get("passes_through")
+        if not decl:
+            continue
+        declared.add(fid)
+        line = shape(f["geometry"])
+        for target in decl["features"]:
+            if target not in features or features[target]["geometry"]["type"] != "Point":
+                bad.append(f"{fid}: {target!r} is not a point feature")
+                continue
+            d = metres(shape(features[target]["geometry"]), line)
+            if d > decl["within_m"]:
+                bad.append(f"{fid}: passes {d:.0f} m from {target} (at most {decl['within_m']} m)")
+    # The Soviet claim at Khasan is on the crest (002, lines 274, 286): held to the source's own
+    # coordinates of both summits, whatever the height features say.
+    if "khasan-border-ussr" not in declared:
+        bad.append("khasan-border-ussr does not declare the summits it passes through")
+    if "khasan-border-ussr" in features:
+        line = shape(features["khasan-border-ussr"]["geometry"])
+        for name, (lon, lat) in SUMMITS.items():
+            d = metres(Point(lon, lat), line)
+            if d > 50:
+                bad.append(f"khasan-border-ussr passes {d:.0f} m from the summit of {name}")
+    return bad
+
+
+def test_claimed_border_on_the_crest_passes_through_both_summits():
+    assert passes_through_problems() == []
+
+
+# ---------------------------------------------------------------- (e) figures in the source
+
+WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+         "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+         "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+         "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100}
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+CITATION = re.compile(r"\((\d{3})[^,()]*,\s*(lines?\s+[\d\s,–\-and]+)\)")
+
+
+def normalise(text: str) -> str:
+    """Thousands separators dropped ("2,752" -> "2752"); "23 thousand" -> "23000"."""
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+    text = re.sub(r"(\d+(?:\.\d+)?)\s+thousand",
+                  lambda m: str(round(float(m.group(1)) * 1000)), text)
+    return text
+
+
+def numbers(text: str) -> set[float]:
+    return {float(n) for n in NUMBER.findall(normalise(text))}
+
+
+def source_numbers(text: str) -> set[float]:
+    """The figures of a source passage, digits or number words."""
+    found = numbers(text)
+    for word in re.findall(r"[a-z]+", text.lower()):
+        if word in WORDS:
+            found.add(float(WORDS[word]))
+    return found
+
+
+def cited_lines(where: str) -> list[int] | None:
+    """Line numbers of a "where": "line 12", "lines 288–367", "lines 20 and 25"; None if absent."""
+    m = re.match(r"\s*lines?\s+([\d\s,–\-and]+)", where)
+    if not m:
+        return None
+    spec = m.group(1)
+    out: list[int] = []
+    for part in re.split(r",|\band\b", spec):
+        bounds = [int(x) for x in re.findall(r"\d+", part)]
+        if len(bounds) == 1:
+            out.append(bounds[0])
+        elif len(bounds) == 2:
+            out.extend(range(bounds[0], bounds[1] + 1))
+    return out or None
+
+
+@lru_cache(maxsize=None)
+def source_lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").split("\n")
+
+
+def passage(sources_dir: Path, file: str, where: str) -> str | None:
+    lines = cited_lines(where)
+    if lines is None:
+        return None
+    text = source_lines(sources_dir / file)
+    return "\n".join(text[n - 1] for n in lines if 0 < n <= len(text))
+
+
+def file_by_prefix(sources_dir: Path, prefix: str) -> str:
+    (match,) = [p.name for p in sources_dir.glob(f"{prefix}_*.txt")]
+    return match
+
+
+def figure_problems(layers_dir: Path = LAYERS, sources_dir: Path = SOURCES) -> list[str]:
+    """Every number in casualties (fields and notes) and in forces must be in the cited lines."""
+    bad = []
+    for f in incidents(layers_dir):
+        p = f["properties"]
+        fid = p["id"]
+        for c in p.get("casualties", []):
+            src = c["source"]
+            if "file" not in src:
+                continue
+            text = passage(sources_dir, src["file"], src["where"])
+            if text is None:
+                bad.append(f"{fid}: casualty source {src['where']!r} does not cite lines")
+                continue
+            found = source_numbers(text)
+            for key in ("killed", "wounded", "missing", "captured"):
+                value = c.get(key)
+                if value and float(value) not in found:
+                    bad.append(f"{fid}: {key} {value} not in {src['file']} {src['where']}")
+            for n in numbers(c.get("note", "")):
+                if n not in found:
+                    bad.append(f"{fid}: note figure {n:g} not in {src['file']} {src['where']}")
+        forces = p.get("forces")
+        if not forces:
+            continue
+        # Each stretch of text is checked against the citation that closes it, e.g. "(002, line
+        # 292)"; text after the last citation against the incident's own sources.
+        pos = 0
+        for m in CITATION.finditer(forces):
+            chunk = forces[pos:m.start()]
+            pos = m.end()
+            text = passage(sources_dir, file_by_prefix(sources_dir, m.group(1)), m.group(2))
+            found = source_numbers(text or "")
+            for n in numbers(chunk):
+                if n not in found:
+                    bad.append(f"{fid}: forces figure {n:g} not in {m.group(1)} {m.group(2)}")
+        rest = forces[pos:]
+        if numbers(rest):
+            texts = [passage(sources_dir, s["file"], s["where"]) for s in p["sources"] if "file" in s]
+            found = set().union(*(source_numbers(t) for t in texts if t))
+            for n in numbers(rest):
+                if n not in found:
+                    bad.append(f"{fid}: forces figure {n:g} not in the lines its sources cite")
+    return bad
+
+
+def test_every_figure_is_in_the_passage_it_cites():
+    assert figure_problems() == []
+
+
+def test_figure_check_reads_the_forms_the_sources_use():
+    assert numbers("33,000 casualties, 30,000 – 35,000") == {33000, 30000, 35000}
+    assert numbers("about 23 thousand people; 6.5 thousand") == {23000, 6500}
+    assert source_numbers("two were killed") == {2}
+    assert cited_lines("lines 12–13: infobox") == [12, 13]
+    assert cited_lines("lines 20 and 25") == [20, 25]
+    assert cited_lines("paragraph on Tauran") is None
+
+
+# ---------------------------------------------------------------- (f) every event
+
+# Issue 13: the events of the three sources that the catalogue must hold, placed or unplaced.
+REQUIRED_EVENTS = {
+    # 002, clashes 1934-1937 (lines 224-252)
+    "border-crossing-1934-02", "emelyantsev-1934", "poltavka-1934", "petrovka-line-tap-1935",
+    "border-violation-1935-10-06", "border-violation-1935-10-08", "baglynka-1935",
+    "yurenev-protest-1935", "meshcheryakova-1936", "grodekovo-1936", "pavlova-1936",
+    "hansi-1936", "line-tap-1937-05", "khanka-hill-1937", "height-460-1937",
+    # 000, 1935-1937 (lines 18-26)
+    "halhamiao-1935", "khanka-west-1935", "suifenho-north-1935", "buir-1935", "brunders-1935",
+    "buir-1935-12-24", "buir-1936-01", "olankhuduk-1936", "tauran-1936", "korean-army-1936",
+    "suifenho-1936", "kanchazu-1937",
+    # 1938: the run-up and the diplomatic and command track
+    "lyushkov-1938", "far-eastern-front-1938", "zaozernaya-post-1938", "zaozernaya-1938-07-15",
+    "japanese-demand-1938-07-15", "japanese-note-1938-07-20", "tokyo-request-1938-07-21",
+    "tokyo-approval-1938-07-22", "bogomolnaya-1938", "blyukher-commission-1938",
+    "tumen-fleet-1938", "voroshilov-alert-1938-07-31", "stern-command-1938-07-31",
+    "blyukher-removed-1938-08-03", "corps-39-1938-08-03", "telegram-19th-division-1938-08-10",
+    "peace-proposal-1938-08-10", "blyukher-arrest-1938-10-22",
+    # the battle
+    "khasan-1938", "khasan-1938-07-29", "khasan-1938-07-31", "khasan-1938-08-02",
+    "khasan-air-1938", "khasan-1938-08-06", "khasan-1938-08-08", "height-588-1938",
+    "khanka-cavalry-1938", "malaya-tigrovaya-1938", "tumen-batteries-1938", "khasan-1938-08-10",
+    "khasan-ceasefire-1938", "khasan-talks-1938",
+    # 1939
+    "khalkhin-gol-may-1939", "khalkhin-gol-1939", "khalkhin-gol-ceasefire-1939",
+}
+
+
+def missing_events(layers_dir: Path = LAYERS) -> set[str]:
+    return REQUIRED_EVENTS - {f["properties"]["id"] for f in incidents(layers_dir)}
+
+
+def test_every_event_of_the_sources_is_in_the_catalogue():
+    assert missing_events() == set()
+
+
+def test_unplaced_events_say_why_and_are_not_drawn():
+    for f in incidents():
+        p = f["properties"]
+        if f["geometry"] is None:
+            assert p.get("location_note", "").strip(), p["id"]
+
+
+# ---------------------------------------------------------------- the variants the issue names
+
+def casualties(fid: str) -> list[dict]:
+    (f,) = [f for f in incidents() if f["properties"]["id"] == fid]
+    return f["properties"].get("casualties", [])
+
+
+def test_khalkhin_gol_keeps_both_sources_figures():
+    entries = casualties("khalkhin-gol-1939")
+    by_file = {c["source"]["file"] for c in entries}
+    assert by_file == {"000_fc639ac41e9a29ba.txt", "002_25b5bb55c95d5796.txt"}
+    infobox = [c for c in entries if c["source"]["file"].startswith("000")]
+    assert len(infobox) == 2 and all("whole series" in c["note"] for c in infobox)
+
+
+def test_khasan_japanese_admission_is_not_called_a_soviet_estimate():
+    admitted = [c for c in casualties("khasan-1938") if c["source"]["where"].startswith("line 496")]
+    assert admitted and "admitted" in admitted[0]["note"]
+    assert "Soviet estimate" not in admitted[0]["source"]["where"]
+
+
+# ---------------------------------------------------------------- breaking copies
+
+def broken_copy(tmp_path: Path, edit) -> Path:
+    """A copy of layers/ with one feature edited: edit(file_name, feature) may change it."""
+    import shutil
+    dest = tmp_path / "layers"
+    shutil.copytree(LAYERS, dest, ignore=shutil.ignore_patterns("*.bak"))
+    toml = dest / "maps.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'sources = "../../shared/sources"', f'sources = "{SOURCES}"'), encoding="utf-8")
+    for path in dest.glob("*.geojson"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for f in data["features"]:
+            edit(path.name, f)
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return dest
+
+
+def set_point(fid, lon, lat):
+    def edit(_name, f):
+        if f["properties"]["id"] == fid:
+            f["geometry"] = {"type": "Point", "coordinates": [lon, lat]}
+    return edit
+
+
+@pytest.mark.parametrize("check, edit", [
+    # the old Tumen line, 15 km north-west of the heights and outside the Khasan map
+    (features_outside_their_maps, lambda n, f: f["properties"]["id"] == "tumen-river-khasan" and
+     f.update(geometry={"type": "LineString", "coordinates": [[130.45, 42.5428], [130.47, 42.6]]})),
+    # the old 6 August marker, inside Lake Khasan
+    (incidents_in_water, set_point("khasan-1938-08-06", 130.605, 42.455)),
+    # the old June 1935 marker, 20 km inside the USSR
+    (border_side_problems, set_point("khanka-west-1935", 131.8, 44.95)),
+    # the old Soviet claim line, 270-330 m west of the summits
+    (passes_through_problems, lambda n, f: f["properties"]["id"] == "khasan-border-ussr" and
+     f.update(geometry={"type": "LineString", "coordinates": [
+         [130.583, 42.486], [130.587, 42.463], [130.5905, 42.4465], [130.5985, 42.43]]})),
+    # a figure the cited line does not give
+    (figure_problems, lambda n, f: f["properties"]["id"] == "grodekovo-1936" and
+     f["properties"]["casualties"][0].update(killed=19)),
+    # a forces figure cited to the wrong line
+    (figure_problems, lambda n, f: f["properties"]["id"] == "khasan-1938" and
+     f["properties"].update(forces="USSR: 23 thousand men (002, line 292)")),
+    # an event dropped from the catalogue
+    (missing_events, lambda n, f: f["properties"]["id"] == "japanese-note-1938-07-20" and
+     f["properties"].update(id="something-else")),
+])
+def test_each_check_fails_on_a_broken_copy(tmp_path, check, edit):
+    assert check() in ([], set())
+    assert check(broken_copy(tmp_path, edit))
