@@ -1,24 +1,24 @@
 """Read ``layers/maps.toml``: which maps exist, which layers they draw, and how.
 
-Every setting is a typed field with a default; every problem in the file is collected and
-reported at once (as mkdocs does with its config), so an editor fixes them in one pass.
+The settings are declared once, in geo/inputs/schemas/maps.schema.json; every problem in the file
+is collected and reported at once with its line (as mkdocs does with its config).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from geo.errors import BuildError, Problem
 
 CONFIG_NAME = "maps.toml"
+SCHEMA_NAME = "maps.schema.json"  # in geo/inputs/schemas: what maps.toml may say
 DEFAULT_SOURCES = "../../shared/sources"  # relative to the layers folder, as CI lays it out
-LAYER_KINDS = ("base", "feature", "border", "incidents")
 MAP_MARGIN = 0.1  # share of a map's width/height drawn and pannable beyond its extent
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,8 @@ class LayerSpec:
 
 @dataclass(frozen=True)
 class MapSpec:
-    """One output map: its extent (west, south, east, north in WGS84), zooms and layers.
-
-    The map opens fitted to its extent, so it fills any window or iframe size.
-    """
+    """One output map: its extent (west, south, east, north in WGS84; the map opens fitted to
+    it, so it fills any window or iframe size), zooms and layers."""
 
     name: str
     title: str
@@ -92,128 +90,45 @@ class Project:
 
 
 def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
-    """Parse and check maps.toml; raise BuildError listing every problem in it."""
+    """Parse and check maps.toml; raise BuildError listing every problem in it, with its line.
+
+    geo/inputs/schemas/maps.schema.json declares every setting (editors read it too); what a
+    schema cannot say (west < east, named layers and files exist) is checked after it here.
+    """
     path = layers_dir / CONFIG_NAME
     label = _label(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
     except FileNotFoundError:
         raise BuildError([Problem(label, message=f"no {CONFIG_NAME} in {layers_dir}")]) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        line, col = _toml_position(str(exc))
+        m = re.search(r"line (\d+), column (\d+)", str(exc))
+        line, col = (int(m[1]), int(m[2])) if m else (None, None)
         raise BuildError([Problem(label, line, col, message=f"not valid TOML: {exc}")]) from None
+    schema = load_schema()
+    found = _schema_problems(raw, schema)
+    found += _cross_checks(raw, layers_dir, schema, found)
+    if found:
+        raise BuildError(list({Problem(label, key_line(text, key), prop=".".join(key), message=message)
+                                 for key, message in found}))
 
-    problems: list[Problem] = []
-
-    def bad(key: str, message: str) -> None:
-        problems.append(Problem(label, prop=key, message=message))
-
-    _unknown(raw, {"sources", "attribution", "layers", "maps", "bibliography",
-                   "online_basemaps"}, "", bad)
-    online = raw.get("online_basemaps", [])
-    if not (isinstance(online, list) and all(isinstance(n, str) for n in online)):
-        bad("online_basemaps", "must be a list of basemap names like \"OpenStreetMap.Mapnik\"")
-        online = []
-    for name in online:
-        if online_basemap(name) is None:
-            bad("online_basemaps", f"unknown basemap {name!r} (see the xyzservices providers)")
-
-    layers: dict[str, LayerSpec] = {}
-    for name, table in _tables(raw, "layers", bad).items():
-        key = f"layers.{name}"
-        _unknown(table, {"file", "title", "kind", "style", "legend", "show", "invert"}, key, bad)
-        if not _NAME.match(name):
-            bad(key, "layer names use lower-case letters, digits and '-'")
-        file = table.get("file")
-        if not isinstance(file, str) or not file:
-            bad(f"{key}.file", "missing: the GeoJSON file of this layer, relative to layers/")
-            continue
-        if not (layers_dir / file).is_file():
-            bad(f"{key}.file", f"file not found: {file}")
-        kind = table.get("kind", "feature")
-        if kind not in LAYER_KINDS:
-            bad(f"{key}.kind", f"{kind!r} is not one of {', '.join(LAYER_KINDS)}")
-        style = _style(table.get("style", {}), f"{key}.style", bad)
-        layers[name] = LayerSpec(
-            name=name,
-            file=layers_dir / file,
-            title=_str(table, "title", name, key, bad),
-            kind=kind,
-            style=style,
-            legend=bool(table.get("legend", True)),
-            show=bool(table.get("show", True)),
-            invert=bool(table.get("invert", False)),
-        )
-
-    maps: dict[str, MapSpec] = {}
-    for name, table in _tables(raw, "maps", bad).items():
-        key = f"maps.{name}"
-        _unknown(table, {"title", "description", "extent", "zoom", "layers"}, key, bad)
-        if not _NAME.match(name) or name == "index":
-            bad(key, "map names use lower-case letters, digits and '-' (and 'index' is taken)")
-        extent = table.get("extent")
-        if not (isinstance(extent, list) and len(extent) == 4
-                and all(isinstance(v, int | float) for v in extent)):
-            bad(f"{key}.extent", "must be [west, south, east, north] in degrees")
-            continue
-        west, south, east, north = (float(v) for v in extent)
-        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-            bad(f"{key}.extent", f"{extent} is not [west, south, east, north] with west < east "
-                "and south < north inside ±180/±90 (lon/lat swapped?)")
-        zoom = table.get("zoom")
-        if not (isinstance(zoom, list) and len(zoom) == 2 and all(isinstance(z, int) for z in zoom)
-                and 0 <= zoom[0] <= zoom[1] <= 22):
-            bad(f"{key}.zoom", "must be [min, max] with 0 <= min <= max <= 22")
-            continue
-        names = table.get("layers")
-        if not (isinstance(names, list) and names and all(isinstance(n, str) for n in names)):
-            bad(f"{key}.layers", "must be a non-empty list of layer names")
-            continue
-        for n in names:
-            if n not in layers:
-                bad(f"{key}.layers", f"unknown layer {n!r} (define it under [layers.{n}])")
-        maps[name] = MapSpec(
-            name=name,
-            title=_str(table, "title", name, key, bad),
-            description=_str(table, "description", "", key, bad),
-            extent=(west, south, east, north),
-            min_zoom=zoom[0],
-            max_zoom=zoom[1],
-            layers=tuple(names),
-        )
-    if not maps:
-        bad("maps", "no maps defined: add a [maps.NAME] table")
-
-    bibliography: dict[str, Reference] = {}
-    for key_name, table in _tables(raw, "bibliography", bad).items():
-        key = f"bibliography.{key_name}"
-        _unknown(table, {"title", "url", "licence"}, key, bad)
-        bibliography[key_name] = Reference(
-            key=key_name,
-            title=_str(table, "title", "", key, bad),
-            url=_str(table, "url", "", key, bad),
-            licence=_str(table, "licence", "", key, bad),
-        )
-        if not bibliography[key_name].title:
-            bad(f"{key}.title", "missing: every bibliography entry needs a title")
-        url = bibliography[key_name].url
-        if url and not url.startswith(("https://", "http://")):
-            bad(f"{key}.url", "only http(s) URLs are allowed")
-
-    if problems:
-        raise BuildError(problems)
-
+    layers = {n: LayerSpec(n, layers_dir / t["file"], t.get("title", n), t.get("kind", "feature"),
+                           Style(**t.get("style", {})), t.get("legend", True), t.get("show", True),
+                           t.get("invert", False)) for n, t in raw.get("layers", {}).items()}
+    maps = {n: MapSpec(n, t.get("title", n), t.get("description", ""), tuple(map(float, t["extent"])),
+                       t["zoom"][0], t["zoom"][1], tuple(t["layers"])) for n, t in raw["maps"].items()}
+    bibliography = {k: Reference(k, t["title"], t.get("url", ""), t.get("licence", ""))
+                    for k, t in raw.get("bibliography", {}).items()}
     if sources_dir is None:
         sources_dir = sources_path(layers_dir, raw).resolve()
-    return Project(
-        layers_dir=layers_dir,
-        sources_dir=sources_dir,
-        maps=maps,
-        layers=layers,
-        bibliography=bibliography,
-        attribution=str(raw.get("attribution", "")),
-        online_basemaps=tuple(online),
-    )
+    return Project(layers_dir, sources_dir, maps, layers, bibliography, raw.get("attribution", ""),
+                   tuple(raw.get("online_basemaps", ())))
+
+
+def load_schema() -> dict:
+    """maps.schema.json: every setting of maps.toml, its type, description and error message."""
+    return json.loads((resources.files("geo.inputs") / "schemas" / SCHEMA_NAME).read_text("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -242,10 +157,8 @@ def sources_path(layers_dir: Path, raw: dict, override: Path | None = None) -> P
 
 def distance_layers(kinds: dict[str, str]) -> list[str]:
     """The layers every incident's "nearest border line" is measured to: all border layers.
-
     ``kinds`` is {layer name: kind}. The build measures with these, and map_inputs counts them
-    among what a map with incidents depends on, so that the two cannot disagree.
-    """
+    among what a map with incidents depends on, so that the two cannot disagree."""
     return [name for name, kind in kinds.items() if kind == "border"]  # maps.toml order
 
 
@@ -262,14 +175,10 @@ def map_inputs(raw: dict, name: str) -> dict:
     used = set(table["layers"])
     if any(layers[n].get("kind") == "incidents" for n in used):
         used.update(distance_layers({n: t.get("kind", "feature") for n, t in layers.items()}))
-    return {
-        "map": table,
-        "layers": {n: layers[n] for n in sorted(used)},
-        "inset": _widest(raw["maps"]),  # the inset shows the map with the widest extent
-        "bibliography": raw.get("bibliography", {}),
-        "attribution": raw.get("attribution", ""),
-        "online_basemaps": raw.get("online_basemaps", []),
-    }
+    return {"map": table, "layers": {n: layers[n] for n in sorted(used)},
+            "inset": _widest(raw["maps"]),  # the inset shows the map with the widest extent
+            "bibliography": raw.get("bibliography", {}), "attribution": raw.get("attribution", ""),
+            "online_basemaps": raw.get("online_basemaps", [])}
 
 
 def _widest(maps: dict[str, dict]) -> list:
@@ -300,47 +209,90 @@ def _label(path: Path) -> str:
         return str(path)
 
 
-def _toml_position(message: str) -> tuple[int | None, int | None]:
-    m = re.search(r"line (\d+), column (\d+)", message)
-    return (int(m.group(1)), int(m.group(2))) if m else (None, None)
+def _schema_problems(raw: dict, schema: dict) -> list[tuple[tuple[str, ...], str]]:
+    """(key path, message) of each place where ``raw`` breaks the schema: the `errorMessage`
+    of the setting (a list stands for its items), else one made from the error."""
+    import jsonschema
+    found = []
+    for error in jsonschema.Draft7Validator(schema).iter_errors(raw):
+        key = [str(p) for p in error.absolute_path if not isinstance(p, int)]
+        if error.validator == "additionalProperties" and error.validator_value is False:
+            known = sorted(error.schema.get("properties", {}))
+            found += [((*key, str(k)), f"unknown setting (known: {', '.join(known)})")
+                      for k in sorted(set(error.instance) - set(known))]
+            continue
+        if "propertyNames" in error.schema_path:  # a bad NAME in [maps.NAME]: point at it
+            node = _subschema(schema, key).get("propertyNames", {})
+            key.append(str(error.instance))
+        else:
+            if error.validator == "required":
+                key += [n for n in error.validator_value if n not in error.instance][:1]
+            node = _subschema(schema, key)
+        found.append((tuple(key), node.get("errorMessage") or _message(error)))
+    return found
 
 
-def _tables(raw: dict, key: str, bad) -> dict[str, dict]:
-    value = raw.get(key, {})
-    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-        bad(key, f"[{key}.NAME] entries must be tables")
-        return {}
-    return value
+def _message(error) -> str:
+    if error.validator == "type":
+        t = {"object": "a table", "array": "a list", "integer": "a whole number", "boolean": "true or false"}
+        return f"must be {t.get(error.validator_value, 'a ' + str(error.validator_value))}"
+    if error.validator == "enum":
+        return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+    return "missing" if error.validator == "required" else error.message
 
 
-def _unknown(table: dict, known: set[str], key: str, bad) -> None:
-    for k in sorted(set(table) - known):
-        bad(f"{key}.{k}" if key else k, f"unknown setting (known: {', '.join(sorted(known))})")
+def _subschema(schema: dict, key: list[str]) -> dict:
+    """The part of the schema that describes the setting at ``key``."""
+    node = schema
+    for part in (*key, None):
+        while "$ref" in node:
+            node = schema["definitions"][node["$ref"].rsplit("/", 1)[1]]
+        if part is None:
+            return node
+        node = node.get("properties", {}).get(part) or node.get("additionalProperties") or {}
 
 
-def _str(table: dict, name: str, default: str, key: str, bad) -> str:
-    value = table.get(name, default)
-    if not isinstance(value, str):
-        bad(f"{key}.{name}", "must be a string")
-        return default
-    return value
+def _cross_checks(raw: dict, layers_dir: Path, schema: dict, found: list) -> list:
+    """What JSON Schema cannot say, checked on the settings the schema accepted."""
+    def ok(*key: str) -> bool:  # nothing wrong at or under key
+        return not any(p[:len(key)] == key for p, _ in found)
+
+    def tables(name: str) -> dict[str, dict]:
+        value = raw.get(name, {})
+        return {n: t for n, t in value.items() if isinstance(t, dict)} if isinstance(value, dict) else {}
+    more = [(("online_basemaps",), f"unknown basemap {name!r} (see the xyzservices providers)")
+            for name in (raw.get("online_basemaps", []) if ok("online_basemaps") else [])
+            if online_basemap(name) is None]
+    more += [(("layers", name, "file"), f"file not found: {table['file']}")
+             for name, table in tables("layers").items()
+             if ok("layers", name, "file") and not (layers_dir / table["file"]).is_file()]
+    for name, table in tables("maps").items():
+        key = ("maps", name)
+        if ok(*key, "extent"):
+            west, south, east, north = table["extent"]
+            if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+                more.append(((*key, "extent"), f"{table['extent']} is not [west, south, east, north] "
+                             "with west < east and south < north inside ±180/±90 (lon/lat swapped?)"))
+        if ok(*key, "zoom") and table["zoom"][0] > table["zoom"][1]:
+            more.append(((*key, "zoom"), _subschema(schema, [*key, "zoom"])["errorMessage"]))
+        if ok(*key, "layers") and isinstance(raw.get("layers", {}), dict):
+            more += [((*key, "layers"), f"unknown layer {n!r} (define it under [layers.{n}])")
+                     for n in table["layers"] if n not in tables("layers")]
+    return more
 
 
-def _style(table: dict, key: str, bad) -> Style:
-    if not isinstance(table, dict):
-        bad(key, "must be a table")
-        return Style()
-    _unknown(table, {"color", "weight", "fill", "fill_opacity", "dash", "opacity"}, key, bad)
-    for name in ("color", "fill"):
-        if name in table and not (isinstance(table[name], str) and _COLOR.match(table[name])):
-            bad(f"{key}.{name}", "must be a colour like '#1f78b4'")
-            return Style()
-    for name in ("weight", "fill_opacity", "opacity"):
-        if name in table and not isinstance(table[name], int | float):
-            bad(f"{key}.{name}", "must be a number")
-            return Style()
-    if "dash" in table and not (isinstance(table["dash"], str)
-                                and re.fullmatch(r"[0-9 ,.]+", table["dash"])):
-        bad(f"{key}.dash", "must be a dash pattern like '6 4'")
-        return Style()
-    return Style(**table)
+_HEADER = re.compile(r"^\s*\[\[?([^\]]+)\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[\w-]+)\s*[.=]""")
+
+
+def key_line(text: str, key: tuple[str, ...]) -> int | None:
+    """The line of a dotted key in TOML text: its `key =` line in its [table], else the line of
+    the nearest enclosing table or key that is written out, else None."""
+    lines, table = {}, ()  # {key path: line}, the table the line is in
+    for number, line in enumerate(text.splitlines(), 1):
+        if header := _HEADER.match(line):
+            table = tuple(part.strip().strip("\"'") for part in header[1].split("."))
+            lines.setdefault(table, number)
+        elif item := _KEY.match(line):
+            lines.setdefault((*table, item[1].strip("\"'")), number)
+    return next((lines[key[:end]] for end in range(len(key), 0, -1) if key[:end] in lines), None)

@@ -1,10 +1,11 @@
 """``build_maps.py serve``: build, serve output/ on 127.0.0.1, rebuild on save, reload the page.
 
-As in mkdocs, the watcher only notes that something changed; one loop waits for the changes
-to settle, rebuilds, and keeps serving whatever happens. Pages are sent with a small script
-added on the fly (the files in output/ stay as the build wrote them) that asks the server
+As in mkdocs, the watcher (watchfiles, in a thread) only notes that something changed in the
+layers folder (maps.toml with it) or in the source texts; one loop rebuilds, and keeps serving
+whatever happens: a broken layer, or a crash of the build itself. Pages are sent with a small
+script added on the fly (the files in output/ stay as the build wrote them) that asks the server
 every half second for the build's state: it reloads after a successful rebuild, and shows the
-errors over the map when the layers are broken, until they are fixed.
+errors over the map when the build failed, until it is fixed.
 """
 
 from __future__ import annotations
@@ -13,49 +14,20 @@ import functools
 import http.server
 import json
 import threading
-import time
+import tomllib
+import traceback
 from pathlib import Path
 
-from geo.config import BuildOptions
+import watchfiles
+
+from geo.config import CONFIG_NAME, BuildOptions, sources_path
 from geo.errors import BuildError
-from geo.output.build import build
 from geo.render.csp import content_security_policy, with_policy
+from geo.render.text_pages import render_no_map, serve_client
 
-POLL_SECONDS = 0.3
-SETTLE_SECONDS = 0.3
-WATCHED_SUFFIXES = {".geojson", ".json", ".toml"}
-
-CLIENT = """
-<script>
-/* Added by `build_maps.py serve` only: reload after a rebuild, show build errors. */
-(function () {
-  var seen = null;
-  function overlay(errors) {
-    var box = document.getElementById("build-errors");
-    if (!errors.length) { if (box) box.remove(); return; }
-    if (!box) {
-      box = document.createElement("div");
-      box.id = "build-errors";
-      box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;inset:0;z-index:100000;background:rgba(40,0,0,.88);" +
-        "color:#fff;font:14px/1.5 monospace;padding:24px;overflow:auto;white-space:pre-wrap";
-      document.body.appendChild(box);
-    }
-    box.textContent = "The layers have errors; the map below is from the last good build.\\n\\n" +
-      errors.join("\\n");
-  }
-  function poll() {
-    fetch("/__build__", {cache: "no-store"}).then(function (r) { return r.json(); })
-      .then(function (state) {
-        if (seen !== null && state.version !== seen) { location.reload(); return; }
-        seen = state.version;
-        overlay(state.errors);
-      }).catch(function () {}).finally(function () { setTimeout(poll, 500); });
-  }
-  poll();
-})();
-</script>
-"""
+WATCHED_SUFFIXES = (".geojson", ".json", ".toml", ".txt")
+DEBOUNCE_MS = 1000  # at most this long to group the changes of one save
+STEP_MS = 200  # changes are handed on once the files have been quiet this long
 
 
 class BuildState:
@@ -92,8 +64,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if path.endswith(".html"):
             file = Path(self.translate_path(path))
             page = (file.read_text(encoding="utf-8") if file.is_file() else
-                    "<!DOCTYPE html><html><body><p>No map built yet.</p></body></html>")
-            page = page.replace("</html>", CLIENT + "</html>", 1)
+                    render_no_map(self.state.snapshot()["errors"]))
+            page = page.replace("</html>", serve_client() + "</html>", 1)
             # the page's policy allows only the build's scripts: let this one in, and its polling
             page = with_policy(page, content_security_policy(page, connect="'self'"))
             return self._send(page.encode(), "text/html; charset=utf-8")
@@ -111,18 +83,46 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         pass  # keep the terminal for build messages
 
 
-def snapshot_mtimes(folders: list[Path]) -> dict[Path, float]:
-    found = {}
+class InputFilter(watchfiles.DefaultFilter):
+    """Changes to the files a build reads: layers, maps.toml, source texts (not editor litter)."""
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        return path.endswith(WATCHED_SUFFIXES) and super().__call__(change, path)
+
+
+def watched_folders(layers_dir: Path, sources_dir: Path | None) -> list[Path]:
+    """The layers folder (with maps.toml) and the source texts' folder, those that exist."""
+    folders = [layers_dir]
+    try:
+        raw = tomllib.loads((layers_dir / CONFIG_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raw = {}
+    folders.append(sources_path(layers_dir, raw, sources_dir))
+    found = []
     for folder in folders:
-        for path in folder.rglob("*"):
-            if path.suffix in WATCHED_SUFFIXES and path.is_file():
-                found[path] = path.stat().st_mtime_ns
+        if folder.is_dir() and all(folder.resolve() != f.resolve() for f in found):
+            found.append(folder)
     return found
 
 
+def watch(folders: list[Path], out_dir: Path, wanted: threading.Event, stop: threading.Event,
+          log) -> None:
+    """Set ``wanted`` whenever an input in ``folders`` changes, until ``stop`` is set."""
+    changes = watchfiles.watch(*folders, watch_filter=InputFilter(ignore_paths=[out_dir.resolve()]),
+                               debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop,
+                               raise_interrupt=False)
+    try:
+        for _ in changes:
+            wanted.set()
+    except Exception as exc:  # e.g. a watched folder was removed: keep serving, say why
+        log(f"Stopped watching {', '.join(map(str, folders))}: {type(exc).__name__}: {exc}")
+
+
 def serve(layers_dir: Path, out_dir: Path, sources_dir: Path | None, options: BuildOptions,
-          port: int = 8000, log=print, ready=None) -> None:
-    """Serve until Ctrl-C. ``ready(url)`` is called once the server listens."""
+          port: int = 8000, log=print, ready=None, stop: threading.Event | None = None) -> None:
+    """Serve until Ctrl-C (or until ``stop`` is set). ``ready(url)`` is called once the server
+    listens and the inputs are watched."""
+    stop = stop or threading.Event()
     state = BuildState()
     rebuild(layers_dir, out_dir, sources_dir, options, state, log)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -130,43 +130,59 @@ def serve(layers_dir: Path, out_dir: Path, sources_dir: Path | None, options: Bu
                                 directory=str(out_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
-    log(f"Serving {out_dir} at {url} (watching {layers_dir}; Ctrl-C stops)")
+    wanted = threading.Event()
+    folders = watched_folders(layers_dir, sources_dir)
+    stop_watching, watcher = watching(folders, out_dir, wanted, log)
+    log(f"Serving {out_dir} at {url} (watching {', '.join(map(str, folders))}; Ctrl-C stops)")
     if ready:
         ready(url)
-    watched = [layers_dir]
     try:
-        before = snapshot_mtimes(watched)
-        while True:
-            time.sleep(POLL_SECONDS)
-            now = snapshot_mtimes(watched)
-            if now == before:
+        while not stop.is_set():
+            if not wanted.wait(0.2):
                 continue
-            while True:  # wait until the editor has finished saving
-                time.sleep(SETTLE_SECONDS)
-                settled = snapshot_mtimes(watched)
-                if settled == now:
-                    break
-                now = settled
-            before = now
+            wanted.clear()
             rebuild(layers_dir, out_dir, sources_dir, options, state, log)
+            if (now := watched_folders(layers_dir, sources_dir)) != folders:  # `sources` moved
+                stop_watching.set()
+                watcher.join(timeout=5)
+                folders = now
+                stop_watching, watcher = watching(folders, out_dir, wanted, log)
+                log(f"Watching {', '.join(map(str, folders))}")
     except KeyboardInterrupt:
         log("Stopped.")
     finally:
+        stop_watching.set()
         server.shutdown()
         server.server_close()
 
 
+def watching(folders: list[Path], out_dir: Path, wanted: threading.Event, log
+             ) -> tuple[threading.Event, threading.Thread]:
+    """Start watching ``folders`` in a thread; setting the event returned stops it."""
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(folders, out_dir, wanted, stop, log), daemon=True)
+    thread.start()
+    return stop, thread
+
+
 def rebuild(layers_dir, out_dir, sources_dir, options, state: BuildState, log) -> None:
+    """Build once; whatever goes wrong is shown in the page's overlay and serving goes on."""
+    from geo.output import build as output  # looked up on each call (tests replace it)
+
     try:
-        build(layers_dir, out_dir, sources_dir, log, options)
+        output.build(layers_dir, out_dir, sources_dir, log, options)
     except BuildError as exc:
         errors = [str(p) for p in exc.problems]
         for line in errors:
             log(line)
         log("Build failed; still serving the last good build.")
         state.failed(errors)
+    except Exception as exc:  # a bug, a full disk...: say where in the terminal, keep serving
+        crash = f"Build crashed: {type(exc).__name__}: {exc}"
+        log(traceback.format_exc().rstrip())
+        log(f"{crash}; still serving the last good build.")
+        state.failed([crash])
     else:
         state.succeeded()
