@@ -92,9 +92,13 @@ def main(argv: list[str] | None = None) -> int:
                                retina=args.retina, jobs=args.jobs, scheduler=args.scheduler,
                                progress=not args.quiet)
         if args.command == "serve":
-            from geo.serve import serve
+            from geo.serve import ServeError, serve
 
-            serve(args.layers, args.out, args.sources, options, args.port, log=say)
+            try:
+                serve(args.layers, args.out, args.sources, options, args.port, log=say)
+            except ServeError as exc:
+                print(exc, file=sys.stderr)
+                return 1
             return 0
         return build(args, options, say)
     except BuildError as exc:

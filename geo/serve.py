@@ -118,17 +118,25 @@ def watch(folders: list[Path], out_dir: Path, wanted: threading.Event, stop: thr
         log(f"Stopped watching {', '.join(map(str, folders))}: {type(exc).__name__}: {exc}")
 
 
+class ServeError(Exception):
+    """The preview cannot start (the port is taken): one line for the user, not a traceback."""
+
+
 def serve(layers_dir: Path, out_dir: Path, sources_dir: Path | None, options: BuildOptions,
           port: int = 8000, log=print, ready=None, stop: threading.Event | None = None) -> None:
     """Serve until Ctrl-C (or until ``stop`` is set). ``ready(url)`` is called once the server
     listens and the inputs are watched."""
     stop = stop or threading.Event()
     state = BuildState()
-    rebuild(layers_dir, out_dir, sources_dir, options, state, log)
-    out_dir.mkdir(parents=True, exist_ok=True)
     handler = functools.partial(type("BoundHandler", (Handler,), {"state": state}),
                                 directory=str(out_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    try:  # the port first: a busy one is said at once, not after a build
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        raise ServeError(f"cannot serve on 127.0.0.1:{port} ({exc.strerror}); choose another "
+                         "port with --port, or --port 0 for any free one") from None
+    rebuild(layers_dir, out_dir, sources_dir, options, state, log)
+    out_dir.mkdir(parents=True, exist_ok=True)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"

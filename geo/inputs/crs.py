@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from pyproj import CRS, Transformer
-
 WGS84 = "OGC:CRS84"
 
 
@@ -18,8 +16,11 @@ WGS84 = "OGC:CRS84"
 def wgs84_transform(crs_name: str):
     """A vectorised (x, y) -> (lon, lat) function, or None if already WGS84 lon/lat.
 
-    Raises pyproj.exceptions.CRSError for a CRS that pyproj does not know.
+    Raises pyproj.exceptions.CRSError for a CRS that pyproj does not know. (pyproj is imported
+    here, not above: a build with nothing to do reads no layer and loads no geodesy.)
     """
+    from pyproj import CRS, Transformer
+
     crs = CRS.from_user_input(crs_name)
     if crs.equals(CRS.from_user_input(WGS84), ignore_axis_order=True):
         return None
