@@ -113,6 +113,9 @@ def _validate_layer(project: Project, layer: Layer, seen_ids: dict[str, str]) ->
             geometry = None
         else:
             geometry = check_geometry(feature.get("geometry"), to_wgs84, report)
+            if spec.kind == "incidents" and "precision_m" not in props:
+                report("missing (required): the radius in metres within which it happened",
+                       "precision_m")
         if geometry is not None and map_extents and not any(
                 geometry.intersects(e) for e in map_extents):
             x, y = geometry.representative_point().coords[0]
@@ -151,6 +154,8 @@ def _check_unplaced(project: Project, props: dict, report) -> None:
     if not (isinstance(props.get("location_note"), str) and props["location_note"].strip()):
         report("has no geometry (null): give it a point, or, if the sources do not place it, "
                "keep null and say so in \"location_note\"", "geometry")
+    if "precision_m" in props:
+        report("an incident without a place has no radius: remove precision_m", "precision_m")
     for name in props.get("maps", []) if isinstance(props.get("maps"), list) else []:
         if name not in project.maps:
             report(f"unknown map {name!r} (maps are the [maps.NAME] tables of maps.toml)", "maps")

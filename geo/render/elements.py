@@ -70,7 +70,7 @@ def leaflet_assets() -> tuple[str, str]:
 # others use its helpers and events; each control's file before the templates call it).
 SCRIPTS = ("core.js", "popup-content.js", "popups.js", "incident-layer.js", "vector-layer.js",
            "title.js", "legend.js", "list.js", "deep-links.js", "timeline.js", "language.js",
-           "inset.js", "embed.js")
+           "inset.js", "embed.js", "unplaced.js")
 STYLES = ("geo-maps.css",)
 
 _SHAPES = {"circle": "border-radius: 50%;", "square": "border-radius: 2px;",
@@ -186,6 +186,7 @@ geoMaps.embed({{ map }});
 geoMaps.clearTitle();
 geoMaps.popups({{ map }});
 geoMaps.showIncidents({{ map }});
+geoMaps.unplacedPanel({{ map }});
 geoMaps.incidentList({{ map }});
 geoMaps.deepLinks({{ map }});
 geoMaps.timeline({{ map }}, 1932, 1945);

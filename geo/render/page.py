@@ -127,8 +127,12 @@ def _noscript_html(spec: MapSpec, content: MapContent, static: bool) -> str:
 
 def _title_html(spec: MapSpec, content: MapContent) -> str:
     n = content.count("incidents")
+    unplaced = sum(f["geometry"] is None for layer in content.layers
+                   if layer.spec.kind == "incidents" for f in layer.collection["features"])
+    count = f"{n} incident{'s' if n != 1 else ''}" + (
+        f" ({unplaced} listed without a place)" if unplaced else "")  # as title.js says it
     return (f"<h1>{html.escape(spec.title)}</h1><p>{html.escape(spec.description)} "
-            f"<span class=\"incident-count\">{n} incident{'s' if n != 1 else ''}</span> shown. "
+            f"<span class=\"incident-count\">{count}</span> shown. "
             "<a href=\"index.html\">All maps</a></p>")
 
 

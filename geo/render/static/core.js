@@ -78,8 +78,9 @@
 
     /* The state the controls share, each part written by one file only:
          incidents  every incident of the page, {id, date, title, label, marker, circle,
-                    group, from, to}; marker and circle are null for an incident the
-                    sources do not place, which is listed but not drawn (incident-layer.js);
+                    group, from, to, properties, bibliography}; marker and circle are null
+                    for an incident the sources do not place, which is listed but not drawn
+                    (incident-layer.js) and opens in a panel (unplaced.js);
          popup      the popup open now, or null (popups.js). */
     state: {incidents: [], popup: null}
   };

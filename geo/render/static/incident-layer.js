@@ -26,7 +26,8 @@
       var p = feature.properties;
       var years = String(p.date).split('/').map(function (d) { return parseInt(d, 10); });
       var item = {id: p.id, date: p.date, title: p.title, marker: null, circle: null,
-                  group: group, from: years[0], to: years[years.length - 1]};
+                  group: group, from: years[0], to: years[years.length - 1],
+                  properties: p, bibliography: bibliography};
       g.state.incidents.push(item);
       if (!feature.geometry) return;  /* the sources do not place it: listed, not drawn */
       var c = feature.geometry.coordinates;

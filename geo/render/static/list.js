@@ -55,7 +55,8 @@
         button.type = 'button';
         button.setAttribute('data-incident', item.id);
         append(button, [el('span', 'row-date', g.formatDate(item.date)),
-                        el('span', 'row-title', item.title)]);
+                        el('span', 'row-title', item.title),
+                        item.marker ? null : el('span', 'row-unplaced', 'no place given')]);
         button.addEventListener('click', function () { show(i); });
         li.appendChild(button);
         list.appendChild(li);

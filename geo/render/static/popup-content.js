@@ -75,10 +75,11 @@
   /* Popups pan clear of the title bar and the controls (see popups.js). */
   g.POPUP_OPTIONS = {maxWidth: 420, minWidth: 240, autoPanPaddingTopLeft: [20, 90]};
 
-  g.incidentPopup = function (p, bibliography) {
+  /* `unplaced`: the sources give no place (the incident has no geometry). */
+  g.incidentPopup = function (p, bibliography, unplaced) {
     var root = el('div', 'popup popup-incident');
-    var where = p.precision_m > 500
-      ? 'approximate, within ' + g.formatMetres(p.precision_m)
+    var where = unplaced ? 'not given by the sources'
+      : p.precision_m > 500 ? 'approximate, within ' + g.formatMetres(p.precision_m)
       : 'within ' + g.formatMetres(p.precision_m);
     var local = g.LANG !== 'en' && p.place_names && p.place_names[g.LANG];
     append(root, [

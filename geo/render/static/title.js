@@ -16,9 +16,15 @@
     else window.addEventListener('resize', place);
   };
 
+  /* "62 incidents (27 listed without a place)": the same words as page.py's title. */
   g.on('filter', function (e) {
+    var unplaced = g.state.incidents.filter(function (item) {
+      return !item.marker && e.visible[item.id] === true;
+    }).length;
+    var text = e.shown + (e.shown === 1 ? ' incident' : ' incidents') +
+      (unplaced ? ' (' + unplaced + ' listed without a place)' : '');
     document.querySelectorAll('.incident-count').forEach(function (node) {
-      node.textContent = e.shown + (e.shown === 1 ? ' incident' : ' incidents');
+      node.textContent = text;
     });
   });
 })();
