@@ -88,24 +88,52 @@ class OfflinePage:
         self.close()
 
 
-def settled(page, script: str, tries: int = 20):
-    """The script's result once it stops changing (the map may still be animating)."""
+MAP = "Object.values(window).find(v => v && v._container && v.getZoom)"
+ZOOM = f"() => {MAP}.getZoom()"
+
+# The map is still: loaded, no pan or zoom animation running, and no CSS transition running
+# outside the tile layers (a popup fading in, a zoom); tiles may go on fading in as they load.
+IDLE = f"""() => {{
+  const m = {MAP};
+  if (!m || !m._loaded || m._animatingZoom || (m._panAnim && m._panAnim._inProgress)) return false;
+  return document.getAnimations().every(a => a.playState !== 'running' ||
+    !!(a.effect && a.effect.target && a.effect.target.closest('.leaflet-tile-container')));
+}}"""
+
+# A popup is open and shown in full: faded in (reading the computed style starts the fade if
+# it has not started yet) on a map that has stopped moving (the autopan is over); `title`, if
+# given, is the text its heading must have.
+POPUP_SHOWN = """title => {
+  const popup = document.querySelector('.leaflet-popup');
+  const h3 = popup && popup.querySelector('.leaflet-popup-content h3');
+  if (!h3 || (title !== null && h3.textContent !== title)) return false;
+  return getComputedStyle(popup).opacity === '1' && (%s)();
+}""" % IDLE
+
+
+def settled(page, script: str | None = None):
+    """Once the page has loaded and the map is still: the script's first non-null result."""
     page.wait_for_load_state("load")
-    previous = page.evaluate(script)
-    for _ in range(tries):
-        page.wait_for_timeout(100)
-        current = page.evaluate(script)
-        if current == previous:
-            return current
-        previous = current
-    return previous
+    page.wait_for_function(IDLE)
+    return page.wait_for_function(script).json_value() if script else None
+
+
+def popup_shown(page, title: str | None = None) -> None:
+    page.wait_for_function(POPUP_SHOWN, arg=title)
+
+
+def incident_title(incident_id: str) -> str:
+    collection = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))
+    return next(f["properties"]["title"] for f in collection["features"]
+                if f["properties"]["id"] == incident_id)
 
 
 def expected_incidents(map_name: str) -> int:
     project = read_project(LAYERS)
     area = box(*project.maps[map_name].padded_extent())
     collection = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))
-    return sum(area.intersects(shape(f["geometry"])) for f in collection["features"])
+    return sum(bool(f["geometry"]) and area.intersects(shape(f["geometry"]))
+               for f in collection["features"])  # unplaced incidents have no marker
 
 
 @pytest.mark.parametrize("map_name", MAPS)
@@ -130,7 +158,7 @@ def test_map_works_offline(browser, built: Path, screenshots: Path, map_name: st
                      if f["properties"]["id"] == incident_id)
         assert popup.locator("h3").inner_text() == title
         assert popup.locator(".popup-sources li").count() >= 1
-        page.wait_for_timeout(300)  # let the popup finish fading in
+        popup_shown(page, title)  # faded in, the autopan over
         page.screenshot(path=str(screenshots / f"{map_name}.png"))
 
         assert view.external == [] and view.failed == [] and view.errors == []
@@ -154,7 +182,11 @@ def test_disputed_casualties_shown_side_by_side(browser, built: Path):
         page.locator('.incident-marker[data-incident="khasan-1938"]').focus()
         page.keyboard.press("Enter")
         rows = page.locator(".popup-casualties tr")
-        assert rows.count() == 6  # header + five figures
+        collection = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))
+        figures = next(f["properties"]["casualties"] for f in collection["features"]
+                       if f["properties"]["id"] == "khasan-1938")
+        assert len(figures) >= 5
+        assert rows.count() == 1 + len(figures)  # a header, then one row per figure and source
         text = page.locator(".popup-casualties").inner_text()
         for figure in ("792", "960", "525", "526", "650"):
             assert figure in text
@@ -170,7 +202,7 @@ def test_injected_text_stays_text(browser, layers_copy: Path, tmp_path: Path, so
     edit_layer(layers_copy, "incidents.geojson", inject)
     out = tmp_path / "output"
     result = run_cli("build", "--layers", str(layers_copy), "--out", str(out),
-                     "--sources", str(sources_dir))
+                     "--sources", str(sources_dir), "--no-tiles", "--no-static")  # text, not tiles
     assert result.returncode == 0, result.stderr
     with OfflinePage(browser) as view:
         page = view.open(out / "khasan.html")
@@ -193,7 +225,7 @@ def test_content_security_policy_blocks_a_foreign_script(browser, built: Path, t
     tampered = tmp_path / "khasan.html"
     tampered.write_text(page_text.replace("</html>", "<script>window.injected = 1</script></html>"),
                         encoding="utf-8")
-    shutil.copytree(built / "tiles", tmp_path / "tiles")
+    (tmp_path / "tiles").symlink_to(built / "tiles", target_is_directory=True)
     with OfflinePage(browser) as view:
         page = view.open(tampered)
         assert page.evaluate("() => window.injected") is None
@@ -210,10 +242,12 @@ def test_deep_link_opens_the_incident_and_the_url_follows(browser, built: Path):
         assert row.get_attribute("aria-current") == "true"  # the list follows the map
 
         page.goto((built / "khasan.html").resolve().as_uri() + "#14/42.45000/130.60000")
-        page.wait_for_timeout(300)
-        zoom = page.evaluate("() => Object.values(window).find(v => v && v._container && "
-                             "v.getZoom).getZoom()")
+        page.wait_for_function(f"() => {{ const m = {MAP}; return m && m.getZoom() === 14; }}")
+        settled(page)
+        zoom = page.evaluate(ZOOM)
         assert zoom == 14
+        center = page.evaluate(f"() => {{ const c = {MAP}.getCenter(); return [c.lat, c.lng]; }}")
+        assert center == pytest.approx([42.45, 130.60], abs=1e-4)
         assert view.external == [] and view.errors == []
 
 
@@ -221,7 +255,7 @@ def test_story_mode_steps_in_date_order(browser, built: Path):
     incidents = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))["features"]
     area = box(*read_project(LAYERS).maps["suifenhe"].padded_extent())
     expected = sorted((f["properties"]["date"], f["properties"]["id"]) for f in incidents
-                      if area.intersects(shape(f["geometry"])))
+                      if f["geometry"] and area.intersects(shape(f["geometry"])))
     with OfflinePage(browser) as view:
         page = view.open(built / "suifenhe.html")
         seen = []
@@ -282,7 +316,7 @@ def test_embed_snippet_shows_the_map(browser, built: Path, tmp_path: Path):
     embed = (built / "embed.html").read_text(encoding="utf-8")
     snippet = html.unescape(re.search(r"<pre><code>(.*?)</code></pre>", embed, re.S).group(1))
     article = tmp_path / "article.html"
-    shutil.copytree(built, tmp_path / "maps")
+    (tmp_path / "maps").symlink_to(built, target_is_directory=True)
     article.write_text(f"<!DOCTYPE html><html><body><h1>An article</h1>{snippet}</body></html>",
                        encoding="utf-8")
     with OfflinePage(browser) as view:
@@ -298,15 +332,18 @@ def test_embed_snippet_shows_the_map(browser, built: Path, tmp_path: Path):
 def test_timeline_filters_markers_and_counts(browser, built: Path):
     incidents = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))["features"]
     up_to_1936 = sum(int(f["properties"]["date"][:4]) <= 1936 for f in incidents)
+    placed = sum(int(f["properties"]["date"][:4]) <= 1936 for f in incidents if f["geometry"])
     with OfflinePage(browser) as view:
         page = view.open(built / "overview.html")
         to = page.locator(".timeline input").nth(1)
         to.fill("1936")
         to.dispatch_event("input")
-        assert page.locator(".leaflet-marker-icon[data-incident]").count() == up_to_1936
+        # a marker for each placed incident; the counts and the list include the unplaced too
+        assert page.locator(".leaflet-marker-icon[data-incident]").count() == placed
         assert page.locator(".timeline-count").inner_text() == \
             f"1932–1936: {up_to_1936} of {len(incidents)} incidents"
-        assert page.locator(".map-title .incident-count").inner_text() == f"{up_to_1936} incidents"
+        assert page.locator(".map-title .incident-count").inner_text() == \
+            f"{up_to_1936} incidents ({up_to_1936 - placed} listed without a place)"
         assert page.locator(".incident-list li:not([hidden])").count() == up_to_1936
 
 
@@ -321,16 +358,25 @@ def test_place_names_switch_language(browser, built: Path):
 def test_page_scroll_does_not_zoom_until_the_map_is_focused(browser, built: Path):
     with OfflinePage(browser) as view:
         page = view.open(built / "khalkhin-gol.html")
-        zoom = "() => Object.values(window).find(v => v && v._container && v.getZoom).getZoom()"
-        before = page.evaluate(zoom)
+        settled(page)
+        before = page.evaluate(ZOOM)
+        # which wheel events reached the page, and whether the map took them (a map that zooms
+        # on the wheel cancels the event's default, the scrolling)
+        page.evaluate("""() => { window.wheels = [];
+          document.addEventListener('wheel', e => window.wheels.push(e.defaultPrevented),
+                                    {passive: true}); }""")
         page.mouse.move(600, 400)
         page.mouse.wheel(0, -600)
-        page.wait_for_timeout(500)
-        assert page.evaluate(zoom) == before  # the wheel scrolls the article, not the map
+        taken = page.wait_for_function("() => window.wheels.length && window.wheels").json_value()
+        assert taken == [False] * len(taken)  # the wheel scrolls the article, not the map
+        assert page.evaluate(f"() => {MAP}.scrollWheelZoom.enabled()") is False
+        settled(page)
+        assert page.evaluate(ZOOM) == before
         page.locator(".folium-map").focus()
         page.mouse.wheel(0, -600)
-        page.wait_for_timeout(800)
-        assert page.evaluate(zoom) > before
+        page.wait_for_function(f"() => {MAP}.getZoom() > {before}")
+        settled(page)
+        assert page.evaluate(ZOOM) > before
 
 
 CONTRAST = """(types) => {
@@ -386,7 +432,7 @@ CONTRAST = """(types) => {
 
 def test_text_and_marker_letters_pass_wcag_aa_contrast(browser, built: Path):
     """4.5:1 for all text (controls over any tile, popups, the list) and each marker's letter."""
-    schema = json.loads((Path(__file__).parents[1] / "geo/schemas/incident.schema.json").read_text())
+    schema = json.loads((Path(__file__).parents[1] / "geo/inputs/schemas/incident.schema.json").read_text())
     types = schema["properties"]["type"]["enum"]
     with OfflinePage(browser) as view:
         page = view.open(built / "khasan.html")
@@ -401,29 +447,32 @@ def test_popup_opens_clear_of_the_title_the_list_and_the_legend(browser, built: 
     with OfflinePage(browser, width=1000, height=700) as view:
         page = view.open(built / "khalkhin-gol.html", "#incident=khalkhin-gol-1939")
         page.wait_for_selector(".leaflet-popup-content h3")
-        page.wait_for_timeout(800)  # the autopan animation
+        popup_shown(page)  # the autopan animation is over
         title = page.locator(".map-title").bounding_box()
         assert page.locator(".leaflet-popup").bounding_box()["y"] >= title["y"] + title["height"]
         page.locator(".leaflet-popup-close-button").click()
-        page.wait_for_timeout(800)
-        inside = """() => { const m = Object.values(window).find(v => v && v._container && v.getZoom);
+        # closing restores the map's bounds (after the close, in a timeout) and pans back
+        page.wait_for_function(f"() => !!{MAP}.options.maxBounds")
+        settled(page)
+        inside = f"""() => {{ const m = {MAP};
                     if (!m.options.maxBounds) return false;
                     const c = m.getCenter();  // already inside: panning inside moves nothing
-                    m.panInsideBounds(m.options.maxBounds, {animate: false});
-                    return m.getCenter().equals(c); }"""
+                    m.panInsideBounds(m.options.maxBounds, {{animate: false}});
+                    return m.getCenter().equals(c); }}"""
         assert page.evaluate(inside)
 
         page = view.open(built / "khasan.html", "#incident=khasan-1938-08-06")  # near the list
         page.wait_for_selector(".leaflet-popup-content h3")
-        page.wait_for_timeout(800)
+        popup_shown(page, incident_title("khasan-1938-08-06"))
         panel = page.locator(".incident-panel").bounding_box()  # open at this width
         assert page.locator(".leaflet-popup").bounding_box()["x"] >= panel["x"] + panel["width"]
 
         legend = page.locator(".map-legend details")
         page = view.open(built / "khasan.html", "#incident=khasan-1938-07-29")  # above the legend
         page.wait_for_selector(".leaflet-popup-content h3")
-        page.wait_for_timeout(800)
+        # the same page: only the hash changed, so wait for this incident's popup, not the last
+        popup_shown(page, incident_title("khasan-1938-07-29"))
         assert legend.get_attribute("open") is None  # folded rather than covering the popup
         page.locator(".leaflet-popup-close-button").click()
-        page.wait_for_timeout(300)
+        page.wait_for_function("() => document.querySelector('.map-legend details').open")
         assert legend.get_attribute("open") is not None

@@ -3,6 +3,7 @@ traceback, and the previous output untouched."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shutil
@@ -21,6 +22,20 @@ FAST = ["--no-tiles", "--no-static"]
 def test_the_corpus_is_large_enough():
     assert len(CASES) >= 40
     assert len(list((HOSTILE / "corpus").iterdir())) == len(CASES)
+    # an empty expectation is "in" every output: each case names what the build must print
+    vague = [c["file"] for c in CASES if len(c["message"].strip()) < 15]
+    assert not vague, f"cases without a distinctive expected message: {vague}"
+
+
+def test_the_corpus_is_what_generate_writes():
+    """expected.json and corpus/ are the output of generate.py, not hand-edited copies."""
+    spec = importlib.util.spec_from_file_location("hostile_generate", HOSTILE / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    cases = list(generate.cases())
+    assert [(target, code, message) for _, target, _, code, message in cases] == \
+        [(c["replaces"], c["exit"], c["message"]) for c in CASES]
+    assert [name for name, *_ in cases] == [c["file"][3:].rsplit(".", 1)[0] for c in CASES]
 
 
 @pytest.fixture
