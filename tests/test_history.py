@@ -46,7 +46,7 @@ def all_features(layers_dir: Path = LAYERS) -> dict[str, dict]:
     """Every feature with an id in the non-base layers, by id."""
     proj = read_project(layers_dir)
     out = {}
-    for name, spec in proj.layers.items():
+    for spec in proj.layers.values():
         if spec.kind == "base":
             continue
         for f in collection(spec.file):
@@ -76,10 +76,10 @@ def features_outside_their_maps(layers_dir: Path = LAYERS) -> list[str]:
     """
     proj = read_project(layers_dir)
     bad = []
-    for name, spec in proj.layers.items():
+    for spec in proj.layers.values():
         if spec.kind == "base":
             continue
-        maps = [m for m in proj.maps.values() if name in m.layers]
+        maps = [m for m in proj.maps.values() if spec.name in m.layers]
         for f in collection(spec.file):
             if f["geometry"] is None:
                 continue
@@ -87,9 +87,9 @@ def features_outside_their_maps(layers_dir: Path = LAYERS) -> list[str]:
             fid = f["properties"]["id"]
             inside = [box(*m.extent).contains(geom) for m in maps]
             if spec.kind == "feature":
-                bad += [f"{fid} outside map {m.name}" for m, ok in zip(maps, inside) if not ok]
+                bad += [f"{fid} outside map {m.name}" for m, ok in zip(maps, inside, strict=True) if not ok]
             elif not any(inside):
-                bad.append(f"{fid} outside every map drawing {name}")
+                bad.append(f"{fid} outside every map drawing {spec.name}")
     return bad
 
 
@@ -138,7 +138,7 @@ def test_no_incident_marker_in_a_lake_or_the_sea():
 def side(line: LineString, pt: Point) -> int:
     """+1 left of the line's direction, -1 right, judged at the line's nearest segment."""
     coords = list(line.coords)
-    best = min(zip(coords, coords[1:]), key=lambda ab: LineString(ab).distance(pt))
+    best = min(zip(coords, coords[1:], strict=False), key=lambda ab: LineString(ab).distance(pt))
     (ax, ay), (bx, by) = best
     return 1 if (bx - ax) * (pt.y - ay) - (by - ay) * (pt.x - ax) > 0 else -1
 
@@ -149,7 +149,7 @@ def border_side_problems(layers_dir: Path = LAYERS) -> list[str]:
     circle therefore reach the border from the side the source gives."""
     proj = read_project(layers_dir)
     borders = {}
-    for name, spec in proj.layers.items():
+    for spec in proj.layers.values():
         if spec.kind == "border":
             for f in collection(spec.file):
                 borders[f["properties"]["id"]] = f

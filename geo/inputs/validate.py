@@ -186,7 +186,10 @@ def _schema_message(error: jsonschema.ValidationError) -> tuple[str, str]:
         name = missing.group(1) if missing else "?"
         return (f"{path}.{name}" if path else name), "missing (required)"
     if error.validator == "additionalProperties":
-        return path or "properties", error.message.replace("Additional properties", "unknown property")
+        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        label = "unknown property" if len(unknown) == 1 else "unknown properties"
+        return path or "properties", (f"{label} {', '.join(map(repr, unknown))}: "
+                                      "kept in the file, but no map shows it")
     if error.validator == "oneOf" and path.startswith(("sources", "casualties")):
         return path, "a source needs exactly one of \"file\" or \"ref\", and \"where\""
     return path or "properties", error.message
