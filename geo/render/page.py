@@ -25,6 +25,9 @@ from geo.render.elements import (
     VectorLayer,
     stable_element_ids,
 )
+from geo.render.jinja import ENV
+
+_CHROME = ENV.get_template("map-chrome.html").module  # its macros: title, legend, noscript
 
 
 def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
@@ -118,11 +121,7 @@ def _inset(content: MapContent, spec: MapSpec) -> dict | None:
 
 
 def _noscript_html(spec: MapSpec, content: MapContent, static: bool) -> str:
-    text = html.escape(alt_text(spec, content))
-    if not static:
-        return f'<p class="noscript">{text} (The interactive map needs JavaScript.)</p>'
-    return (f'<img class="noscript" src="{html.escape(spec.name)}.png" alt="{text}" '
-            'style="width:100%;height:auto">')
+    return _CHROME.noscript(spec.name, alt_text(spec, content), static)
 
 
 def _title_html(spec: MapSpec, content: MapContent) -> str:
@@ -131,31 +130,20 @@ def _title_html(spec: MapSpec, content: MapContent) -> str:
                    if layer.spec.kind == "incidents" for f in layer.collection["features"])
     count = f"{n} incident{'s' if n != 1 else ''}" + (
         f" ({unplaced} listed without a place)" if unplaced else "")  # as title.js says it
-    return (f"<h1>{html.escape(spec.title)}</h1><p>{html.escape(spec.description)} "
-            f"<span class=\"incident-count\">{count}</span> shown. "
-            "<a href=\"index.html\">All maps</a></p>")
+    return _CHROME.title(spec, count)
 
 
 def _legend_html(content: MapContent) -> str:
-    items = []
-    types_present = sorted({f["properties"].get("type") for layer in content.layers
-                            if layer.spec.kind == "incidents"
-                            for f in layer.collection["features"]} & set(BY_NAME))
-    for t in types_present:
-        items.append(f'<li><span class="legend-marker incident-marker incident-{t}"></span>'
-                     f"{html.escape(BY_NAME[t].label)}</li>")
-    if any(layer.spec.kind == "incidents" for layer in content.layers):
-        items.append('<li><span class="legend-swatch" style="border:1px dashed #7a3b00;'
-                     'border-radius:50%;background:rgba(224,130,20,0.1)"></span>'
-                     "Uncertainty of an approximate location</li>")
-    for layer in content.layers:
-        if layer.spec.kind == "incidents" or not layer.spec.legend:
-            continue  # base layers are in the legend whether drawn as tiles or as vectors
-        s = layer.spec.style
-        dash = " legend-dash" if s.dash else ""
-        items.append(f'<li><span class="legend-line{dash}" style="border-top-color:{s.color}">'
-                     f"</span>{html.escape(layer.spec.title)}</li>")
-    return "<details><summary>Legend</summary><ul>" + "".join(items) + "</ul></details>"
+    """Incident types present, the uncertainty circle, then the layers that ask for a line;
+    base layers are in the legend whether drawn as tiles or as vectors."""
+    incidents = [f for layer in content.layers if layer.spec.kind == "incidents"
+                 for f in layer.collection["features"]]
+    present = {f["properties"].get("type") for f in incidents}
+    return _CHROME.legend(
+        types=[t for t in sorted(BY_NAME.values()) if t.name in present],
+        uncertainty=any(layer.spec.kind == "incidents" for layer in content.layers),
+        lines=[layer.spec for layer in content.layers
+               if layer.spec.kind != "incidents" and layer.spec.legend])
 
 
 def _tidy(page: str) -> str:

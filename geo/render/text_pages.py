@@ -4,28 +4,25 @@ geo/render/templates, which escape every value they are given."""
 
 from __future__ import annotations
 
-import jinja2
-
-_ENV = jinja2.Environment(loader=jinja2.PackageLoader("geo.render", "templates"),
-                          autoescape=True, keep_trailing_newline=True)
+from geo.render.jinja import render
 
 
 def render_index(maps: list[tuple[str, dict]], title: str) -> str:
     """output/index.html: the maps, each (name, {"title", "description", "incidents"})."""
-    return _ENV.get_template("index.html").render(maps=maps, title=title)
+    return render("index.html", maps=maps, title=title)
 
 
 def render_embed(maps: list[tuple[str, dict]], title: str, static: bool) -> str:
     """output/embed.html: per map, an iframe snippet to paste into an article."""
-    return _ENV.get_template("embed.html").render(maps=maps, title=title, static=static)
+    return render("embed.html", maps=maps, title=title, static=static)
 
 
 def render_no_map(errors: list[str]) -> str:
     """What serve answers for a page the build has not written: the errors of the last build
     if it failed (before any map was built), else that nothing is there yet."""
-    return _ENV.get_template("no-map.html").render(errors=errors)
+    return render("no-map.html", errors=errors)
 
 
 def serve_client() -> str:
     """The script serve adds to every page: reload after a rebuild, show the build's errors."""
-    return _ENV.get_template("serve-client.html").render()
+    return render("serve-client.html")
