@@ -124,6 +124,24 @@ def link_or_copy(source: Path, target: Path) -> None:
         target.write_bytes(source.read_bytes())
 
 
+def link_tree(source: Path, target: Path, keep=lambda file_name: True) -> int:
+    """Hard-link every file of ``source`` whose name ``keep`` accepts into ``target``, keeping
+    the folders: an unchanged tile set is carried over in one walk. Returns the count."""
+    count = 0
+    for root, _, files in os.walk(source):
+        here = Path(root)
+        there = target / here.relative_to(source)
+        there.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            if keep(name):
+                try:
+                    os.link(here / name, there / name)
+                except OSError:
+                    (there / name).write_bytes((here / name).read_bytes())
+                count += 1
+    return count
+
+
 def map_outputs(name: str) -> list[str]:
     """The files and folders of one map in the output folder."""
     return [f"{name}.html", f"{name}.png", f"{name}.svg", f".{name}.static.sha256",
@@ -135,8 +153,6 @@ def reuse_map_outputs(previous: Path, staging: Path, name: str) -> None:
     for relative in map_outputs(name):
         source = previous / relative
         if source.is_dir():
-            for path in source.rglob("*"):
-                if path.is_file():
-                    link_or_copy(path, staging / path.relative_to(previous))
+            link_tree(source, staging / relative)
         elif source.is_file():
             link_or_copy(source, staging / relative)

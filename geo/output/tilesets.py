@@ -18,10 +18,10 @@ from pathlib import Path
 
 from geo.geometry.combine import MapContent
 from geo.geometry.tilegrid import Tile, map_tiles
-from geo.output.folder import link_or_copy, write, write_or_link
+from geo.output.folder import link_or_copy, link_tree, write, write_or_link
 from geo.render.images import static_digest, static_images
 from geo.render.mbtiles import mbtiles_bytes
-from geo.render.tiles import render_tiles, solid_tiles, tile_hashes
+from geo.render.tiles import render_tiles, solid_tiles, tile_hashes, tileset_digest
 
 
 @dataclass(frozen=True)
@@ -49,11 +49,23 @@ def write_tileset(content: MapContent, out_dir: Path, previous_dir: Path | None,
     name = content.spec.name
     suffix = "@2x" if scale == 2 else ""
     folder = out_dir / "tiles" / name
+    archive = f"tiles/{name}{suffix}.mbtiles"
+    old_folder = previous_dir / "tiles" / name if previous_dir else None
+    old = _read_manifest(old_folder, suffix) if old_folder else {}
+    digest = tileset_digest(content, scale)
+    if old.get("digest") == digest and (previous_dir / archive).is_file():
+        # nothing the tiles draw has changed (an edit of text the page alone shows): link all
+        link_tree(old_folder, folder, lambda file: file.endswith(f"{suffix}.png")
+                  and (suffix or "@2x" not in file) or file == f"manifest{suffix}.json")
+        link_or_copy(previous_dir / archive, out_dir / archive)
+        progress(old["count"], old["count"])
+        return TilesetReport(name=name + suffix, tiles=old["count"], rendered=0,
+                             reused=old["count"], unique=old["unique"],
+                             seconds=time.perf_counter() - started, bytes=old["bytes"])
+
     tile_list = map_tiles(content.spec)
     hashes = tile_hashes(content, tile_list, scale)
-    old_folder = previous_dir / "tiles" / name if previous_dir else None
-    old_hashes = _read_manifest(old_folder, suffix) if old_folder else {}
-
+    old_hashes = old.get("tiles", {})
     todo = []
     for t in tile_list:
         source = old_folder / tile_path(t, suffix) if old_folder else None
@@ -67,30 +79,32 @@ def write_tileset(content: MapContent, out_dir: Path, previous_dir: Path | None,
     for t, png in render_tiles(content, todo, executor, scale,
                                lambda done: progress(reused + done, len(tile_list)), known):
         write_or_link(out_dir, f"tiles/{name}/{tile_path(t, suffix)}", png, previous_dir)
-    write(folder, f"manifest{suffix}.json",
-          json.dumps({"tiles": {_key(t): hashes[t] for t in tile_list}}, sort_keys=True, indent=0)
-          + "\n")
 
     pngs = [(t, (folder / tile_path(t, suffix)).read_bytes()) for t in tile_list]
-    archive = f"tiles/{name}{suffix}.mbtiles"
     if not todo and previous_dir and (previous_dir / archive).is_file():
         link_or_copy(previous_dir / archive, out_dir / archive)
     else:
         write(out_dir, archive, mbtiles_bytes(content, pngs))
-    return TilesetReport(name=name + suffix, tiles=len(tile_list), rendered=len(todo),
-                         reused=reused, unique=len({hashlib.sha256(p).digest() for _, p in pngs}),
-                         seconds=time.perf_counter() - started,
-                         bytes=sum(len(p) for _, p in pngs))
+    report = TilesetReport(name=name + suffix, tiles=len(tile_list), rendered=len(todo),
+                           reused=reused, unique=len({hashlib.sha256(p).digest() for _, p in pngs}),
+                           seconds=time.perf_counter() - started,
+                           bytes=sum(len(p) for _, p in pngs))
+    write(folder, f"manifest{suffix}.json", json.dumps({
+        "digest": digest, "count": report.tiles, "unique": report.unique, "bytes": report.bytes,
+        "tiles": {_key(t): hashes[t] for t in tile_list}}, sort_keys=True, indent=0) + "\n")
+    return report
 
 
 def _key(t: Tile) -> str:
     return f"{t.z}/{t.x}/{t.y}"
 
 
-def _read_manifest(folder: Path, suffix: str) -> dict[str, str]:
+def _read_manifest(folder: Path, suffix: str) -> dict:
+    """The last build's record of a tile set: its digest, figures and per-tile hashes."""
     try:
-        return json.loads((folder / f"manifest{suffix}.json").read_text())["tiles"]
-    except (OSError, ValueError, KeyError):
+        manifest = json.loads((folder / f"manifest{suffix}.json").read_text())
+        return manifest if isinstance(manifest.get("tiles"), dict) else {}
+    except (OSError, ValueError, AttributeError):
         return {}
 
 

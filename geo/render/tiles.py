@@ -190,6 +190,11 @@ def _touching(tile_list: list[Tile], geometries: list, margin_px: float) -> dict
     return found
 
 
+def tileset_digest(content: MapContent, scale: int = 1) -> str:
+    """A hash of everything a map's tiles show: the same digest, the same tile set."""
+    return hashlib.sha256(style_xml(content).encode() + f"@{scale}".encode()).hexdigest()
+
+
 def tile_hashes(content: MapContent, tile_list: list[Tile], scale: int = 1) -> dict[Tile, str]:
     """For each tile, a hash of everything that decides its pixels: the style and what is
     drawn of the features that reach its block (labels are placed per block)."""
