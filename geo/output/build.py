@@ -32,6 +32,7 @@ class BuildReport:
     seconds: float
     tilesets: list = field(default_factory=list)  # output.tilesets.TilesetReport
     rebuilt: list = field(default_factory=list)  # names of the maps built anew
+    stages: dict = field(default_factory=dict)  # stage name -> seconds
 
 
 def build(layers_dir: Path, out_dir: Path, sources_dir: Path | None = None,
@@ -55,13 +56,17 @@ def build(layers_dir: Path, out_dir: Path, sources_dir: Path | None = None,
 
 def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, old_maps, digests
            ) -> BuildReport:
+    stages: dict[str, float] = {}  # seconds each stage took, for the log and the benchmark
+    lap = _stopwatch(stages)
     project, layers, warnings = load_and_check(layers_dir, sources_dir)
+    lap("inputs")
     log(f"Checked {len({layer.spec.file for layer in layers})} layer files "
         f"in {time.perf_counter() - started:.1f} s")
     changed = [name for name in project.maps
                if name not in digests or old_maps.get(name, {}).get("digest") != digests[name]
                or previous is None or not (previous / f"{name}.html").is_file()]
     contents = _contents(project, layers, changed)
+    lap("geometry")
 
     from geo.render.page import alt_text, render_map
     from geo.render.text_pages import render_embed, render_index
@@ -74,8 +79,10 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
                 folder.reuse_map_outputs(previous, staging, name)
                 entries[name] = old_maps[name]
                 log(f"{name}: unchanged")
+        lap("reuse")
         if contents and (options.tiles or options.static):
             tilesets = _write_images(contents, staging, previous, options, log)
+        lap("tiles and images")
         for content in contents:
             name = content.spec.name
             _warn_heavy(content, options, log)
@@ -93,8 +100,11 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
         for name, text in pages.items():
             folder.write_or_link(staging, name, text, previous)
         folder.write(staging, manifest.MANIFEST, manifest.dumps(entries))
+        lap("pages")
+    lap("swap")
     log(f"Built {len(changed)} of {len(project.maps)} maps into {out_dir} "
-        f"in {time.perf_counter() - started:.1f} s")
+        f"in {time.perf_counter() - started:.1f} s ("
+        + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in stages.items()) + ")")
     return BuildReport(
         pages={name: len(text.encode()) for name, text in pages.items()},
         incidents={name: entry["incidents"] for name, entry in entries.items()},
@@ -102,7 +112,19 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
         seconds=time.perf_counter() - started,
         tilesets=tilesets,
         rebuilt=changed,
+        stages=stages,
     )
+
+
+def _stopwatch(stages: dict[str, float]):
+    """lap(name): record the seconds since the last lap under ``name``."""
+    last = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        stages[name] = stages.get(name, 0.0) + now - last[0]
+        last[0] = now
+    return lap
 
 
 def _contents(project, layers, names: list[str]) -> list:
