@@ -17,6 +17,7 @@ import threading
 import tomllib
 import traceback
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import watchfiles
 
@@ -26,30 +27,41 @@ from geo.render.csp import content_security_policy, with_policy
 from geo.render.text_pages import render_no_map, serve_client
 
 WATCHED_SUFFIXES = (".geojson", ".json", ".toml", ".txt")
-DEBOUNCE_MS = 1000  # at most this long to group the changes of one save
-STEP_MS = 200  # changes are handed on once the files have been quiet this long
+DEBOUNCE_MS = 400  # at most this long to group the changes of one save
+STEP_MS = 50  # changes are handed on once the files have been quiet this long
+WAIT_SECONDS = 20  # a page's question "anything new since N?" is answered at once or after this
 
 
 class BuildState:
     """The result of the last build, shared by the rebuild loop and the HTTP handlers."""
 
     def __init__(self):
-        self.lock = threading.Lock()
-        self.version = 0
+        self.lock = threading.Condition()
+        self.version = 0  # successful builds
+        self.generation = 0  # builds, successful or not: what a waiting page is told about
         self.errors: list[str] = []
 
     def succeeded(self) -> None:
         with self.lock:
             self.version += 1
+            self.generation += 1
             self.errors = []
+            self.lock.notify_all()
 
     def failed(self, errors: list[str]) -> None:
         with self.lock:
+            self.generation += 1
             self.errors = errors
+            self.lock.notify_all()
 
-    def snapshot(self) -> dict:
+    def snapshot(self, since: int | None = None, timeout: float = WAIT_SECONDS) -> dict:
+        """The state now, or, with ``since``, once a build newer than that generation has
+        ended (or the timeout passed): the page hears of a rebuild the moment it is done."""
         with self.lock:
-            return {"version": self.version, "errors": list(self.errors)}
+            if since is not None:
+                self.lock.wait_for(lambda: self.generation != since, timeout)
+            return {"version": self.version, "generation": self.generation,
+                    "errors": list(self.errors)}
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -58,7 +70,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 (http.server's naming)
         path = self.path.split("?")[0]
         if path == "/__build__":
-            return self._send(json.dumps(self.state.snapshot()).encode(), "application/json")
+            since = parse_qs(urlsplit(self.path).query).get("since", [""])[0]
+            state = self.state.snapshot(int(since) if since.isdigit() else None)
+            return self._send(json.dumps(state).encode(), "application/json")
         if path.endswith("/"):
             path += "index.html"
         if path.endswith(".html"):

@@ -119,8 +119,9 @@ def test_a_crashing_build_is_shown_and_serving_goes_on(project, calls):
         config = layers / "maps.toml"
         config.write_text(config.read_text(encoding="utf-8") + "\n# saved\n", encoding="utf-8")
         crashed = server.wait_for(lambda s: s["errors"])
-        assert crashed == {"version": first["version"],
-                           "errors": ["Build crashed: RuntimeError: disk on fire"]}
+        assert crashed["version"] == first["version"]  # no new good build to reload
+        assert crashed["generation"] > first["generation"]  # but a build ended: pages hear it
+        assert crashed["errors"] == ["Build crashed: RuntimeError: disk on fire"]
         log = "\n".join(server.log)
         assert "Traceback (most recent call last)" in log and "RuntimeError: disk on fire" in log
 
