@@ -147,21 +147,9 @@ def main(argv: list[str] | None = None) -> None:
         shutil.copytree(args.layers, layers)
         _page_weight(ours, plain)
 
-        full = Path(tmp) / "full"
-        command = [sys.executable, "build_maps.py", "build", "-q", "--layers", str(layers),
-                   "--sources", str(_sources(args.layers)), "--out", str(full)]
-        cold = _timed(command, 1)
-        noop = _timed(command, args.runs)
-        edits = []
-        for run in range(args.runs):  # one edit to one layer, as an editor saves it
-            path = layers / "amur.geojson"
-            path.write_text(path.read_text(encoding="utf-8").replace(
-                '"Blagoveshchensk', f'"Blagoveshchensk{run}', 1), encoding="utf-8")
-            edits.append(_timed(command, 1))
-        edit = statistics.median(edits)
-        print(f"full build with tiles and static images: cold {cold:.1f} s; "
-              f"no-op rebuild {noop:.2f} s ({noop / cold:.1%} of cold); "
-              f"one-layer edit (amur.geojson) {edit:.1f} s ({edit / cold:.1%} of cold)")
+        from bench_edits import bench_edits
+
+        bench_edits(layers, _sources(args.layers), Path(tmp) / "full", args.runs)
     if args.tiles:
         from bench_tiles import bench_tiles
 
