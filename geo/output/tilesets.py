@@ -76,11 +76,13 @@ def write_tileset(content: MapContent, out_dir: Path, previous_dir: Path | None,
     reused = len(tile_list) - len(todo)
     progress(reused, len(tile_list))
     known = solid_tiles(content, todo)
+    drawn: dict[Tile, bytes] = {}
     for t, png in render_tiles(content, todo, executor, scale,
                                lambda done: progress(reused + done, len(tile_list)), known):
         write_or_link(out_dir, f"tiles/{name}/{tile_path(t, suffix)}", png, previous_dir)
-
-    pngs = [(t, (folder / tile_path(t, suffix)).read_bytes()) for t in tile_list]
+        drawn[t] = png
+    pngs = [(t, drawn[t] if t in drawn else (folder / tile_path(t, suffix)).read_bytes())
+            for t in tile_list]
     if not todo and previous_dir and (previous_dir / archive).is_file():
         link_or_copy(previous_dir / archive, out_dir / archive)
     else:
