@@ -29,7 +29,7 @@ def bench_tiles(layers_dir: Path, map_name: str, jobs: int, naive_sample: int) -
 
     from geo.geometry.tilegrid import map_tiles, mercator_bounds
     from geo.output.tilesets import write_tileset
-    from geo.render.executors import InlineExecutor, make_executor
+    from geo.render.executors import InlineExecutor, make_executor, start_workers
     from geo.render.style import style_xml
 
     content = _content(layers_dir, map_name)
@@ -50,6 +50,7 @@ def bench_tiles(layers_dir: Path, map_name: str, jobs: int, naive_sample: int) -
     with tempfile.TemporaryDirectory() as tmp:
         report1 = write_tileset(content, Path(tmp) / "one", None, InlineExecutor())
         with make_executor(jobs) as pool:
+            start_workers(pool, jobs)  # as in a build, where one pool serves every map
             report_n = write_tileset(content, Path(tmp) / "all", None, pool)
         again = write_tileset(content, Path(tmp) / "again", Path(tmp) / "all", InlineExecutor())
         archive_bytes = (Path(tmp) / "all" / "tiles" / f"{map_name}.mbtiles").stat().st_size

@@ -162,7 +162,7 @@ def _write_images(contents, staging: Path, previous: Path | None, options: Build
                     f"{report.seconds:.1f} s")
                 reports.append(report)
             if options.static and write_static(content, staging, previous):
-                log(f"Wrote {name}.png and {name}.svg")
+                log(f"Wrote {name}.png/.svg/.pdf (2 columns) and {name}-1col.png/.svg/.pdf")
     return reports
 
 

@@ -9,6 +9,7 @@ only place the build writes files.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
@@ -115,6 +116,36 @@ def write_or_link(folder: Path, relative: str, data: bytes | str, previous: Path
         write(folder, relative, raw)
 
 
+class DistinctFiles:
+    """Files of the output of which many share their bytes (tiles of open land or sea): each
+    distinct content is written once and its copies are hard links to it, since creating a
+    file costs far more than linking one. A content the last build had at the same place is
+    linked from there, so an unchanged file keeps its inode."""
+
+    def __init__(self, folder: Path, previous: Path | None):
+        self.folder, self.previous = folder, previous
+        self.first: dict[bytes, Path] = {}  # content digest -> the file written with it
+        self.folders: set[Path] = set()
+
+    def put(self, relative: str, data: bytes) -> None:
+        target = self.folder / relative
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
+        key = hashlib.blake2b(data, digest_size=16).digest()
+        first = self.first.get(key)
+        if first is not None:
+            link_or_copy(first, target)
+            return
+        old = self.previous / relative if self.previous is not None else None
+        if old is not None and old.is_file() and old.stat().st_size == len(data) \
+                and old.read_bytes() == data:
+            link_or_copy(old, target)
+        else:
+            target.write_bytes(data)
+        self.first[key] = target
+
+
 def link_or_copy(source: Path, target: Path) -> None:
     """Reuse an unchanged file of the previous build: a hard link where the disk allows."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -144,7 +175,8 @@ def link_tree(source: Path, target: Path, keep=lambda file_name: True) -> int:
 
 def map_outputs(name: str) -> list[str]:
     """The files and folders of one map in the output folder."""
-    return [f"{name}.html", f"{name}.png", f"{name}.svg", f".{name}.static.sha256",
+    return [f"{name}.html", f"{name}.png", f"{name}.svg", f"{name}.pdf", f"{name}-1col.png",
+            f"{name}-1col.svg", f"{name}-1col.pdf", f".{name}.static.sha256",
             f"tiles/{name}", f"tiles/{name}.mbtiles", f"tiles/{name}@2x.mbtiles"]
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from geo.geometry.combine import MapContent
 from geo.geometry.tilegrid import Tile, map_tiles
-from geo.output.folder import link_or_copy, link_tree, write, write_or_link
-from geo.render.images import static_digest, static_images
+from geo.output.folder import DistinctFiles, link_or_copy, link_tree, write
+from geo.render.images import static_digest, static_files, static_images
 from geo.render.mbtiles import mbtiles_bytes
 from geo.render.tiles import render_tiles, solid_tiles, tile_hashes, tileset_digest
 
@@ -77,9 +77,10 @@ def write_tileset(content: MapContent, out_dir: Path, previous_dir: Path | None,
     progress(reused, len(tile_list))
     known = solid_tiles(content, todo)
     drawn: dict[Tile, bytes] = {}
+    files = DistinctFiles(out_dir, previous_dir)
     for t, png in render_tiles(content, todo, executor, scale,
                                lambda done: progress(reused + done, len(tile_list)), known):
-        write_or_link(out_dir, f"tiles/{name}/{tile_path(t, suffix)}", png, previous_dir)
+        files.put(f"tiles/{name}/{tile_path(t, suffix)}", png)
         drawn[t] = png
     pngs = [(t, drawn[t] if t in drawn else (folder / tile_path(t, suffix)).read_bytes())
             for t in tile_list]
@@ -111,7 +112,8 @@ def _read_manifest(folder: Path, suffix: str) -> dict:
 
 
 def write_static(content: MapContent, out_dir: Path, previous_dir: Path | None) -> bool:
-    """Write ``<map>.png`` and ``<map>.svg``; reuse last build's if the inputs are unchanged.
+    """Write the print images (``render.images.static_files``: ``<map>.png``/``.svg``/``.pdf``
+    at 2 columns, ``<map>-1col.*`` at 1 column); reuse last build's if the inputs are unchanged.
 
     Returns True if the images were rendered, False if reused.
     """
@@ -119,12 +121,12 @@ def write_static(content: MapContent, out_dir: Path, previous_dir: Path | None) 
     digest = static_digest(content)
     stamp = f".{name}.static.sha256"
     if previous_dir is not None:
-        old = [previous_dir / f"{name}.png", previous_dir / f"{name}.svg", previous_dir / stamp]
-        if all(p.is_file() for p in old) and old[2].read_text().strip() == digest:
+        old = [previous_dir / f for f in static_files(name)] + [previous_dir / stamp]
+        if all(p.is_file() for p in old) and old[-1].read_text().strip() == digest:
             for p in old:
                 link_or_copy(p, out_dir / p.name)
             return False
-    for extension, data in static_images(content).items():
-        write(out_dir, f"{name}.{extension}", data)
+    for suffix, data in static_images(content).items():
+        write(out_dir, f"{name}{suffix}", data)
     write(out_dir, stamp, digest + "\n")
     return True

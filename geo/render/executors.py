@@ -45,8 +45,22 @@ def make_executor(jobs: int | None = None, scheduler: str | None = None):
         yield InlineExecutor()
         return
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=warm) as pool:
         yield pool
+
+
+def warm() -> None:
+    """Start a worker ready to draw: Mapnik loaded and the fonts registered, once for all the
+    blocks of every map it renders (each worker also keeps its parsed style: render.tiles)."""
+    from geo.render.style import register_system_fonts
+
+    register_system_fonts()
+
+
+def start_workers(executor: Executor, jobs: int) -> None:
+    """Have every worker started and warm now, not on its first block (for timing)."""
+    for future in [executor.submit(time.sleep, 0.05) for _ in range(jobs)]:
+        future.result()
 
 
 class Progress:

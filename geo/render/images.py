@@ -1,42 +1,114 @@
-"""The whole map as one image, for print (PNG) and for pages without scripts (PNG, SVG)."""
+"""The whole map as print-ready images, for newspapers and for pages without scripts.
+
+For each newspaper width (2 columns, 115 mm; 1 column, 55 mm) at 300 dpi: an SVG sheet with
+live text (``print_layout``: title, map, legend, scale bar, north arrow, attribution, sources),
+the PNG made from it (the exact pixel width, tagged 300 dpi) and a PDF (cairosvg). The basemap
+inside is a Mapnik raster of the tile style without its labels: the sheet sets the place labels
+itself, clear of the markers. Returns bytes; ``geo.output.tilesets.write_static`` writes them.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import tempfile
+import re
+import struct
+import zlib
 from pathlib import Path
 
 from geo.geometry.combine import MapContent
 from geo.geometry.tilegrid import mercator_xy
+from geo.render import print_layout, print_marks
+from geo.render.print_layout import DPI, Sizes, map_size, print_svg
 from geo.render.style import register_system_fonts, style_xml
 
-PRINT_WIDTH_PX = 3000
-SCREEN_WIDTH_PX = 1200  # symbols and labels are sized as on a screen this wide
+# file-name suffix -> sheet width in millimetres: <map>.png is the 2-column image
+PRINT_WIDTHS_MM = {"": 115.0, "-1col": 55.0}
+FORMATS = ("png", "svg", "pdf")
+PDF_DATE = b"D:20000101000000Z"  # a fixed date instead of the time of the build
+
+
+def width_px(mm: float) -> int:
+    """55 mm -> 650 px, 115 mm -> 1358 px at 300 dpi."""
+    return round(mm / 25.4 * DPI)
+
+
+def static_files(name: str) -> list[str]:
+    """The file names ``static_images`` makes for map ``name``."""
+    return [f"{name}{suffix}.{ext}" for suffix in PRINT_WIDTHS_MM for ext in FORMATS]
 
 
 def static_digest(content: MapContent) -> str:
-    """A hash of everything the images show: equal digests, equal images."""
-    return hashlib.sha256(style_xml(content, incidents=True).encode()).hexdigest()
+    """A hash of everything the images show (the basemap's style and data, every mark and
+    word of the sheets) and of the code that draws them: equal digests, equal images."""
+    h = hashlib.sha256(basemap_xml(content).encode())
+    for mm in PRINT_WIDTHS_MM.values():
+        h.update(print_svg(content, width_px(mm), None).encode())
+    for module in (print_layout, print_marks):
+        h.update(Path(module.__file__).read_bytes())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()
 
 
-def static_images(content: MapContent, width: int = PRINT_WIDTH_PX) -> dict[str, bytes]:
-    """{"png": ..., "svg": ...}: the map's extent with its incidents."""
+def static_images(content: MapContent) -> dict[str, bytes]:
+    """{"<suffix>.<ext>": bytes} for each width and format, e.g. ".png", "-1col.svg"."""
+    import cairosvg
+
+    images = {}
+    for suffix, mm in PRINT_WIDTHS_MM.items():
+        width = width_px(mm)
+        svg = print_svg(content, width, basemap_png(content, width)).encode()
+        height = int(re.search(rb'viewBox="0 0 \d+ (\d+)"', svg).group(1))
+        png = cairosvg.svg2png(bytestring=svg, output_width=width, output_height=height)
+        images[f"{suffix}.svg"] = svg
+        images[f"{suffix}.png"] = with_dpi(png, DPI)
+        images[f"{suffix}.pdf"] = _fixed_dates(cairosvg.svg2pdf(bytestring=svg))
+    return images
+
+
+def basemap_xml(content: MapContent) -> str:
+    """The tile style (land, water, borders, features) without its text: the sheet labels."""
+    return re.sub(r"<TextSymbolizer\b[^>]*>.*?</TextSymbolizer>", "", style_xml(content),
+                  flags=re.S)
+
+
+def basemap_png(content: MapContent, width: int) -> bytes:
+    """The basemap at the map frame's pixel size, lines and symbols scaled for print."""
     import mapnik
 
     register_system_fonts()
-    xml = style_xml(content, incidents=True)
+    mw, mh = map_size(content, width)
     west, south, east, north = content.spec.extent
     (left, bottom), (right, top) = mercator_xy(west, south), mercator_xy(east, north)
-    height = max(1, round(width * (top - bottom) / (right - left)))
-    m = mapnik.Map(width, height)
-    mapnik.load_map_from_string(m, xml)
+    m = mapnik.Map(mw, mh)
+    mapnik.load_map_from_string(m, basemap_xml(content))
     m.zoom_to_box(mapnik.Box2d(left, bottom, right, top))
-    image = mapnik.Image(width, height)
-    mapnik.render(m, image, width / SCREEN_WIDTH_PX)
-    small = mapnik.Map(SCREEN_WIDTH_PX, round(SCREEN_WIDTH_PX * height / width))
-    mapnik.load_map_from_string(small, xml)
-    small.zoom_to_box(mapnik.Box2d(left, bottom, right, top))
-    with tempfile.TemporaryDirectory() as scratch:  # Mapnik's SVG renderer writes only to a file
-        svg = Path(scratch) / "map.svg"
-        mapnik.render_to_file(small, str(svg), "svg")
-        return {"png": image.to_string("png8:m=h:z=9"), "svg": svg.read_bytes()}
+    image = mapnik.Image(mw, mh)
+    mapnik.render(m, image, Sizes(width).raster_scale)
+    return image.to_string("png8:m=h:z=9")
+
+
+def with_dpi(png: bytes, dpi: int) -> bytes:
+    """The PNG with a pHYs chunk saying ``dpi`` (in pixels per metre), after its header."""
+    per_metre = round(dpi / 0.0254)
+    body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
+    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body))
+    end_of_header = 8 + 25  # signature, then IHDR (length, type, 13 bytes, CRC)
+    rest = _without_chunk(png[end_of_header:], b"pHYs")
+    return png[:end_of_header] + chunk + rest
+
+
+def _without_chunk(chunks: bytes, kind: bytes) -> bytes:
+    out, i = [], 0
+    while i < len(chunks):
+        length = struct.unpack(">I", chunks[i:i + 4])[0]
+        if chunks[i + 4:i + 8] != kind:
+            out.append(chunks[i:i + 12 + length])
+        i += 12 + length
+    return b"".join(out)
+
+
+def _fixed_dates(pdf: bytes) -> bytes:
+    """Cairo stamps the PDF with the time of day: put a fixed date of the same length there,
+    so the cross-reference offsets stay right and the same input gives the same bytes."""
+    return re.sub(rb"\((D:\d{14}[^)]{0,8})\)", lambda m: b"(" + PDF_DATE.ljust(len(m.group(1)))
+                  + b")", pdf)

@@ -1,0 +1,314 @@
+"""The print sheet of a map, as SVG: title, the map (its basemap an embedded raster, markers
+and place labels as SVG elements), scale bar, north arrow, legend, attribution and sources.
+
+All text is live ``<text>`` (escaped here, never by the caller), sized in points for a
+newspaper column; the SVG's user unit is one pixel at 300 dpi, so the PNGs made from it are
+the raster pixel for pixel. ``print_svg(content, width, None)`` leaves the raster out: that
+string, with the basemap style, is what decides whether the images must be made anew.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from xml.sax.saxutils import escape, quoteattr
+
+from geo.geometry.combine import MapContent
+from geo.geometry.tilegrid import mercator_xy
+from geo.incident_types import BY_NAME, INCIDENT_TYPES
+from geo.render.print_marks import FONT_FAMILY, nearest_on_box, place_labels, spread, wrap
+
+DPI = 300
+PT = DPI / 72  # one typographic point in pixels
+INK = "#222222"
+MARKER_STROKE = "#3b1f00"
+
+
+class Sizes:
+    """Type and symbol sizes in pixels: 1-column images a little tighter than 2-column ones."""
+
+    def __init__(self, width: int):
+        narrow = width < 1000
+        self.width = width
+        self.pad = round(1.5 * PT)
+        self.title = (9.0 if narrow else 11.0) * PT
+        self.desc = (6.5 if narrow else 7.5) * PT
+        self.legend = (6.3 if narrow else 7.0) * PT
+        self.label = (6.3 if narrow else 7.2) * PT
+        self.small = (5.5 if narrow else 6.0) * PT
+        self.marker = (7.0 if narrow else 8.0) * PT
+        self.columns = 1 if narrow else 2
+        self.raster_scale = 1.8 if narrow else 2.2  # Mapnik's scale factor for the basemap
+
+
+def map_size(content: MapContent, width: int) -> tuple[int, int]:
+    """The map frame's pixel size: the full sheet width, the extent's Mercator aspect."""
+    (left, bottom), (right, top) = _corners(content)
+    return width, max(1, round(width * (top - bottom) / (right - left)))
+
+
+def _corners(content: MapContent):
+    west, south, east, north = content.spec.extent
+    return mercator_xy(west, south), mercator_xy(east, north)
+
+
+def print_svg(content: MapContent, width: int, raster: bytes | None) -> str:
+    """The whole sheet ``width`` px wide (55 mm = 650 px, 115 mm = 1358 px at 300 dpi)."""
+    s = Sizes(width)
+    out: list[str] = []
+    y = s.pad
+    for line in wrap(content.spec.title, s.title, width - 2 * s.pad, bold=True):
+        y += s.title * 1.0
+        out.append(_text(s.pad, y, line, s.title, bold=True))
+        y += s.title * 0.2
+    for line in wrap(content.spec.description, s.desc, width - 2 * s.pad):
+        y += s.desc * 1.15
+        out.append(_text(s.pad, y, line, s.desc))
+    top = round(y + s.pad)
+    mw, mh = map_size(content, width)
+    drawn_map, fanned = _map(content, s, top, mw, mh, raster)
+    out.append(drawn_map)
+    y = top + mh
+    out.append(_scale_and_north(content, s, y, mw))
+    y += round(s.legend * 2.4)
+    legend, y = _legend(content, s, y, fanned)
+    out.append(legend)
+    y += s.pad * 0.5
+    for line in _credits(content, s):
+        y += s.small * 1.2
+        out.append(_text(s.pad, y, line, s.small))
+    height = round(y + s.pad)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'version="1.1" width="{width / DPI * 25.4:.2f}mm" height="{height / DPI * 25.4:.2f}mm" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="title desc" '
+        f'font-family={quoteattr(FONT_FAMILY)} fill="{INK}">\n'
+        f'<title id="title">{escape(content.spec.title)}</title>\n'
+        f'<desc id="desc">{escape(description(content))}</desc>\n'
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>\n'
+        + "\n".join(out) + "\n</svg>\n")
+
+
+def description(content: MapContent) -> str:
+    placed, unplaced = _incidents(content)
+    text = (f"{content.spec.description} Map of {len(placed)} incidents, each a lettered marker "
+            "by type (see the legend), with place labels, scale bar and north arrow.")
+    if unplaced:
+        text += f" {unplaced} more incidents are listed without a place and not drawn."
+    return text
+
+
+def _incidents(content: MapContent) -> tuple[list[dict], int]:
+    """The map's incidents that have a place (in date order) and how many have none."""
+    features = [f for layer in content.layers if layer.spec.kind == "incidents"
+                for f in layer.collection["features"]]
+    placed = [f for f in features if f.get("geometry") and f["geometry"]["type"] == "Point"]
+    placed.sort(key=lambda f: (str(f["properties"].get("date", "")), str(f["properties"].get("id", ""))))
+    return placed, sum(1 for f in features if not f.get("geometry"))
+
+
+def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
+         ) -> tuple[str, bool]:
+    """The map frame's SVG, and whether any markers had to be fanned out."""
+    (left, bottom), (right, up) = _corners(content)
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        x, y = mercator_xy(lon, lat)
+        return (x - left) / (right - left) * mw, top + (up - y) / (up - bottom) * mh
+
+    frame = (0.0, float(top), float(mw), float(top + mh))
+    parts = [f'<g id="map"><clipPath id="frame"><rect y="{top}" width="{mw}" height="{mh}"/>'
+             '</clipPath><g clip-path="url(#frame)">']
+    if raster is not None:
+        data = base64.b64encode(raster).decode()
+        parts.append(f'<image y="{top}" width="{mw}" height="{mh}" preserveAspectRatio="none" '
+                     f'xlink:href="data:image/png;base64,{data}"/>')
+    placed, _ = _incidents(content)
+    points = [project(*f["geometry"]["coordinates"][:2]) for f in placed]
+    spots, groups = spread(points, s.marker, frame)
+    for group in groups:  # leader lines from each fanned-out marker to its place
+        for i in group:
+            parts.append(f'<line x1="{spots[i][0]:.1f}" y1="{spots[i][1]:.1f}" x2="{points[i][0]:.1f}" '
+                         f'y2="{points[i][1]:.1f}" stroke="{MARKER_STROKE}" stroke-width="{0.5 * PT:.2f}"/>')
+        for i in group:
+            parts.append(f'<circle cx="{points[i][0]:.1f}" cy="{points[i][1]:.1f}" r="{0.9 * PT:.2f}" '
+                         f'fill="{MARKER_STROKE}"/>')
+    markers = [marker(f["properties"].get("type", ""), x, y, s.marker)
+               for f, (x, y) in zip(placed, spots, strict=True)]
+    half = s.marker / 2 + 0.5 * PT
+    obstacles = [(x - half, y - half, x + half, y + half) for x, y in spots + points]
+    labels = [(str(f["properties"]["name"]), *project(*f["geometry"]["coordinates"][:2]))
+              for layer in content.layers if layer.spec.kind not in ("incidents", "base")
+              for f in layer.collection["features"]
+              if f.get("geometry") and f["geometry"]["type"] == "Point"
+              and f.get("properties", {}).get("name")]
+    dot = 4.5 * s.raster_scale  # the basemap's point symbol: 9 style px across
+    obstacles += [(x - dot, y - dot, x + dot, y + dot) for _, x, y in labels]
+    inner = (frame[0] + 2, frame[1] + 2, frame[2] - 2, frame[3] - 2)
+    offset = dot + 0.8 * PT
+    texts: list[str] = []
+    for text, x, y, anchor, box, (px, py) in place_labels(labels, s.label, obstacles, inner,
+                                                          offset):
+        ex, ey = nearest_on_box(px, py, box)
+        if math.dist((px, py), (ex, ey)) > offset * 1.5:  # set apart: a line leads to the point
+            parts.append(f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" '
+                         f'stroke="{INK}" stroke-width="{0.4 * PT:.2f}" stroke-dasharray="'
+                         f'{1.2 * PT:.1f},{0.8 * PT:.1f}"/>')
+        texts.append(f'<rect x="{box[0]:.1f}" y="{box[1]:.1f}" width="{box[2] - box[0]:.1f}" '
+                     f'height="{box[3] - box[1]:.1f}" rx="{0.8 * PT:.1f}" fill="#ffffff" '
+                     'fill-opacity="0.8"/>')
+        texts.append(_text(x, y, text, s.label, anchor=anchor))
+    parts += markers + texts  # above every line: the markers, then the labels beside them
+    parts.append(f'</g><rect y="{top}" width="{mw}" height="{mh}" fill="none" stroke="{INK}" '
+                 f'stroke-width="{0.5 * PT:.2f}"/></g>')
+    return "".join(parts), bool(groups)
+
+
+def marker(type_name: str, x: float, y: float, size: float) -> str:
+    """An incident marker as on the page: the type's letter in its coloured shape."""
+    t = BY_NAME.get(type_name)
+    fill, ink, letter, shape = (t.fill, t.ink, t.letter, t.shape) if t else ("#ffffff", INK, "?",
+                                                                             "circle")
+    stroke = f'stroke="{MARKER_STROKE}" stroke-width="{0.45 * PT:.2f}"'
+    r = size / 2
+    if shape == "square":
+        a = r * 0.86
+        body = f'<rect x="{x - a:.1f}" y="{y - a:.1f}" width="{2 * a:.1f}" height="{2 * a:.1f}" fill="{fill}" {stroke}/>'
+    elif shape == "diamond":
+        a = r * 1.12
+        body = (f'<polygon points="{x:.1f},{y - a:.1f} {x + a:.1f},{y:.1f} {x:.1f},{y + a:.1f} '
+                f'{x - a:.1f},{y:.1f}" fill="{fill}" {stroke}/>')
+    else:
+        body = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}" {stroke}/>'
+    font = size * (0.56 if shape == "diamond" else 0.62)
+    return (f'<g class="marker">{body}'
+            + _text(x, y + font * 0.36, letter, font, bold=True, anchor="middle", fill=ink) + "</g>")
+
+
+def _scale_and_north(content, s: Sizes, y: float, mw: int) -> str:
+    """A scale bar (true at the map's middle latitude) at the left under the map and a north
+    arrow at the right: the Mercator frame's north is up everywhere."""
+    (left, _), (right, _) = _corners(content)
+    west, south, east, north = content.spec.extent
+    mid = (south + north) / 2
+    metres_per_px = (right - left) / mw * math.cos(math.radians(mid))
+    most = metres_per_px * mw * 0.3
+    length = max(v * 10 ** k for k in range(0, 8) for v in (1, 2, 5) if v * 10 ** k <= most)
+    bar = length / metres_per_px
+    label = f"{length // 1000:g} km" if length >= 1000 else f"{length:g} m"
+    if north - south > 3:
+        label += f" (at {mid:.0f}° N)"
+    by, h = y + s.legend * 0.9, 0.9 * PT
+    x0 = s.pad
+    parts = [f'<g id="scale"><rect x="{x0}" y="{by:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+             f'fill="#ffffff" stroke="{INK}" stroke-width="{0.4 * PT:.2f}"/>',
+             f'<rect x="{x0}" y="{by:.1f}" width="{bar / 2:.1f}" height="{h:.1f}" fill="{INK}"/>',
+             _text(x0 + bar + 1.5 * PT, by + h / 2 + s.legend * 0.36, label, s.legend), "</g>"]
+    ax, ay, ah = mw - s.pad - s.legend * 0.5, y + s.legend * 0.35, s.legend * 1.55
+    parts.append(f'<g id="north"><polygon points="{ax:.1f},{ay:.1f} {ax + ah * 0.3:.1f},{ay + ah:.1f} '
+                 f'{ax:.1f},{ay + ah * 0.75:.1f} {ax - ah * 0.3:.1f},{ay + ah:.1f}" fill="{INK}"/>'
+                 + _text(ax - ah * 0.45, ay + ah * 0.8, "N", s.legend, bold=True, anchor="end")
+                 + "</g>")
+    return "".join(parts)
+
+
+def _legend(content, s: Sizes, y: float, fanned: bool) -> tuple[str, float]:
+    """Legend entries (incident types drawn, then the map's line and area layers) in
+    ``s.columns`` columns; returns the SVG and the y below it."""
+    placed, unplaced = _incidents(content)
+    counts = {t.name: 0 for t in INCIDENT_TYPES}
+    for f in placed:
+        counts[f["properties"].get("type", "")] = counts.get(f["properties"].get("type", ""), 0) + 1
+    entries = [(lambda x, cy, t=t: marker(t.name, x, cy, s.marker), f"{t.label} ({counts[t.name]})")
+               for t in INCIDENT_TYPES if counts[t.name]]
+    for layer in content.layers:
+        if layer.spec.kind != "incidents" and layer.spec.legend:
+            kinds = {f["geometry"]["type"].replace("Multi", "") for f in layer.collection["features"]
+                     if f.get("geometry")}
+            if kinds:
+                entries.append((lambda x, cy, st=layer.spec.style, k=kinds: _swatch(st, k, x, cy, s),
+                                layer.spec.title))
+    notes = []
+    if fanned:
+        notes.append("Incidents too close to show apart are fanned out; a line leads to each place.")
+    if unplaced:
+        notes.append(f"{unplaced} more incident{'s are' if unplaced > 1 else ' is'} listed without "
+                     "a place and not drawn.")
+    gap = 3 * PT
+    col_w = (s.width - 2 * s.pad - gap * (s.columns - 1)) / s.columns
+    symbol_w = s.marker * 2.1
+    line_h = s.legend * 1.2
+    blocks = []
+    for draw, text in entries:
+        lines = wrap(text, s.legend, col_w - symbol_w)
+        blocks.append((draw, lines, max(s.marker * 1.25, line_h * len(lines) + s.legend * 0.35)))
+    total = sum(h for _, _, h in blocks)
+    parts, x, cy, column, bottom = ['<g id="legend">'], float(s.pad), y, 0, y
+    for draw, lines, h in blocks:
+        if column < s.columns - 1 and cy - y + h / 2 > total / s.columns:
+            column, cy, x = column + 1, y, x + col_w + gap
+        middle = cy + h / 2
+        parts.append(draw(x + symbol_w / 2 - s.marker * 0.25, middle))
+        first = middle - line_h * (len(lines) - 1) / 2 + s.legend * 0.36
+        for k, line in enumerate(lines):
+            parts.append(_text(x + symbol_w, first + k * line_h, line, s.legend))
+        cy += h
+        bottom = max(bottom, cy)
+    for note in notes:
+        for line in wrap(note, s.legend, s.width - 2 * s.pad):
+            bottom += line_h
+            parts.append(_text(s.pad, bottom, line, s.legend, italic=True))
+    return "".join(parts) + "</g>", bottom
+
+
+def _swatch(style, kinds: set[str], x: float, cy: float, s: Sizes) -> str:
+    w = s.marker * 1.7
+    k = s.raster_scale
+    if "Polygon" in kinds and style.fill:
+        return (f'<rect x="{x - w / 2:.1f}" y="{cy - s.marker * 0.4:.1f}" width="{w:.1f}" '
+                f'height="{s.marker * 0.8:.1f}" fill="{style.fill}" fill-opacity="{style.fill_opacity}" '
+                f'stroke="{style.color}" stroke-width="{max(style.weight, 0.5) * k:.1f}"/>')
+    if "LineString" in kinds or "Polygon" in kinds:
+        dash = (f' stroke-dasharray="{",".join(f"{float(d) * k:g}" for d in style.dash.split())}"'
+                if style.dash else "")
+        return (f'<line x1="{x - w / 2:.1f}" y1="{cy:.1f}" x2="{x + w / 2:.1f}" y2="{cy:.1f}" '
+                f'stroke="{style.color}" stroke-width="{style.weight * k:.1f}"{dash}/>')
+    return (f'<circle cx="{x:.1f}" cy="{cy:.1f}" r="{4.5 * k:.1f}" fill="{style.color}" '
+            f'stroke="#ffffff" stroke-width="{1.5 * k:.1f}"/>')
+
+
+def _credits(content, s: Sizes) -> list[str]:
+    width = s.width - 2 * s.pad
+    lines = wrap(content.attribution, s.small, width) if content.attribution else []
+    sources = cited_sources(content)
+    if sources:
+        lines += wrap("Sources: " + "; ".join(sources) + ".", s.small, width)
+    return lines
+
+
+def cited_sources(content: MapContent) -> list[str]:
+    """What the drawn incidents cite: the source texts by file name, then the bibliography
+    entries by title. (One function, so a bibliographic citation helper can take its place.)"""
+    placed, _ = _incidents(content)
+    files, refs = set(), set()
+    for f in placed:
+        for source in f["properties"].get("sources") or []:
+            if source.get("file"):
+                files.add(str(source["file"]))
+            elif source.get("ref"):
+                refs.add(str(source["ref"]))
+    # a bibliography title names the work, then after a colon the passage: print the work
+    titles = sorted({(content.bibliography.get(r, {}).get("title") or r).split(": ")[0]
+                     for r in refs})
+    return sorted(files) + titles
+
+
+def _text(x: float, y: float, text: str, size: float, bold: bool = False, italic: bool = False,
+          anchor: str = "start", fill: str = INK) -> str:
+    attrs = f' font-weight="bold"' if bold else ""
+    attrs += ' font-style="italic"' if italic else ""
+    attrs += f' text-anchor="{anchor}"' if anchor != "start" else ""
+    attrs += f' fill="{fill}"' if fill != INK else ""
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:.1f}"{attrs}>{escape(text)}</text>')
+

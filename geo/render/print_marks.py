@@ -1,0 +1,194 @@
+"""Where the print images put their marks: incident markers fanned out where they would
+overlap, place labels set where they cover no marker and no other label, and text measured
+and wrapped with the font the images name (DejaVu Sans, shipped with the mapnik wheel).
+
+Everything here is plain arithmetic on pixel boxes, so the same input gives the same layout.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"
+
+
+@lru_cache(maxsize=None)
+def _font(bold: bool, size: float):
+    from PIL import ImageFont
+
+    import mapnik
+
+    folder = Path(mapnik.__file__).parent / "lib" / "mapnik" / "fonts"
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    path = folder / name if (folder / name).is_file() else Path("/usr/share/fonts/truetype/dejavu") / name
+    return ImageFont.truetype(str(path), size=size)
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The advance width of ``text`` at ``size`` px in DejaVu Sans (bold on request)."""
+    return _font(bold, round(size, 2)).getlength(text)
+
+
+def wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
+    """Greedy word wrap of ``text`` into lines no wider than ``width`` px (a single word
+    wider than the line stays whole)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if line and text_width(candidate, size, bold) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return lines + [line] if line else lines
+
+
+def spread(points: list[tuple[float, float]], size: float, frame: Box
+           ) -> tuple[list[tuple[float, float]], list[list[int]]]:
+    """Positions for markers of diameter ``size`` at ``points`` so that no two overlap.
+
+    Markers that would overlap are gathered into a group and fanned out on rings around the
+    group's centre (the page's "spiderfy"); groups that then overlap are merged, until none
+    do. Returns each marker's position and the groups of more than one marker.
+    """
+    gap = size * 1.12
+    groups = [[i] for i in range(len(points))]
+    while True:
+        placed = [_arrange(g, points, size, frame) for g in groups]
+        clash = _first_clash(placed, [[points[i] for i in g] if len(g) > 1 else [] for g in groups],
+                             gap)
+        if clash is None:
+            break
+        a, b = clash
+        groups[a] = sorted(groups[a] + groups[b])
+        del groups[b]
+    positions: list[tuple[float, float]] = [(0.0, 0.0)] * len(points)
+    for group, spots in zip(groups, placed, strict=True):
+        for i, spot in zip(group, spots, strict=True):
+            positions[i] = spot
+    return positions, sorted((g for g in groups if len(g) > 1), key=lambda g: g[0])
+
+
+def _first_clash(placed: list[list[tuple[float, float]]], dots: list[list[tuple[float, float]]],
+                 gap: float) -> tuple[int, int] | None:
+    """Two groups whose markers overlap, or whose markers cover the other's places (the dots
+    in the middle of a fan, where its lines meet), or None."""
+    for a in range(len(placed)):
+        for b in range(a + 1, len(placed)):
+            if (any(math.dist(p, q) < gap for p in placed[a] for q in placed[b] + dots[b])
+                    or any(math.dist(p, q) < gap for p in placed[b] for q in dots[a])):
+                return a, b
+    return None
+
+
+def _arrange(group: list[int], points, size: float, frame: Box) -> list[tuple[float, float]]:
+    if len(group) == 1:
+        x, y = points[group[0]]
+        return [_clamp(x, y, size / 2, frame)]
+    cx = sum(points[i][0] for i in group) / len(group)
+    cy = sum(points[i][1] for i in group) / len(group)
+    # the members farthest from the centre choose first, each the free slot nearest its place:
+    # short leader lines that seldom cross
+    order = sorted(group, key=lambda i: (-math.dist(points[i], (cx, cy)), i))
+    slots: list[tuple[float, float]] = []
+    radius, ring = 0.0, 0
+    while len(slots) < len(order):
+        widest = radius + size * 1.1 if radius else size * 1.75
+        count = min(max(1, int(2 * math.pi * widest / (size * 1.2))), len(order) - len(slots))
+        least = count * size * 1.2 / (2 * math.pi)
+        radius = max(radius + size * 1.1, least) if radius else max(size * 0.75, least)
+        start = -math.pi / 2 + (math.pi / count if ring % 2 else 0.0)  # rings interleave
+        slots += [(cx + radius * math.cos(start + 2 * math.pi * k / count),
+                   cy + radius * math.sin(start + 2 * math.pi * k / count)) for k in range(count)]
+        ring += 1
+    # the whole fan moves inside the frame together
+    half = size / 2
+    dx = max(0.0, frame[0] + half - min(x for x, _ in slots)) - max(
+        0.0, max(x for x, _ in slots) - (frame[2] - half))
+    dy = max(0.0, frame[1] + half - min(y for _, y in slots)) - max(
+        0.0, max(y for _, y in slots) - (frame[3] - half))
+    free = [(x + dx, y + dy) for x, y in slots]
+    spots = {}
+    for i in order:
+        best = min(range(len(free)), key=lambda k: (math.dist(free[k], points[i]), k))
+        spots[i] = free.pop(best)
+    _uncross(spots, points)
+    return [spots[i] for i in group]
+
+
+def _uncross(spots: dict, points) -> None:
+    """Swap the slots of two markers while that shortens their leader lines together (two
+    crossing lines always get shorter uncrossed), until no swap helps."""
+    members = sorted(spots)
+    improved = True
+    while improved:
+        improved = False
+        for a in members:
+            for b in members:
+                if a < b:
+                    now = math.dist(spots[a], points[a]) + math.dist(spots[b], points[b])
+                    swapped = math.dist(spots[b], points[a]) + math.dist(spots[a], points[b])
+                    if swapped < now - 1e-6:
+                        spots[a], spots[b] = spots[b], spots[a]
+                        improved = True
+
+
+def _clamp(x: float, y: float, margin: float, frame: Box) -> tuple[float, float]:
+    return (min(max(x, frame[0] + margin), frame[2] - margin),
+            min(max(y, frame[1] + margin), frame[3] - margin))
+
+
+def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles: list[Box],
+                 frame: Box, offset: float) -> list[tuple]:
+    """Put each label (text, x, y of its point) beside its point where its box meets no
+    obstacle, no other label and stays in ``frame``; drop it where no position is free.
+
+    Returns (text, x, baseline y, text-anchor, box, point) of the labels placed, in input
+    order.
+    """
+    taken = list(obstacles)
+    placed = []
+    ascent, descent = size * 0.76, size * 0.24
+    pad = size * 0.18
+    for text, x, y in labels:
+        w = text_width(text, size)
+        for reach in (1.0, 2.0, 3.2, 4.6, 6.5, 9.0):  # beside the point first, then farther out
+            spot = _free_spot(text, w, x, y, offset * reach, ascent, descent, pad, taken, frame)
+            if spot:
+                taken.append(spot[3])
+                placed.append((text, *spot, (x, y)))
+                break
+    return placed
+
+
+def _free_spot(text, w, x, y, offset, ascent, descent, pad, taken, frame):
+    """The first of eight positions around (x, y) at ``offset`` whose box is free, or None."""
+    d = offset * 0.7
+    middle = (ascent - descent) / 2
+    # right, left, above, below, then the diagonals: the cartographer's usual order
+    candidates = [(x + offset, y + middle, "start"), (x - offset, y + middle, "end"),
+                  (x, y - offset - descent, "middle"), (x, y + offset + ascent, "middle"),
+                  (x + d, y - d - descent, "start"), (x + d, y + d + ascent, "start"),
+                  (x - d, y - d - descent, "end"), (x - d, y + d + ascent, "end")]
+    for bx, by, anchor in candidates:
+        left = {"start": bx, "end": bx - w, "middle": bx - w / 2}[anchor]
+        box = (left - pad, by - ascent - pad, left + w + pad, by + descent + pad)
+        inside = (box[0] >= frame[0] and box[1] >= frame[1] and box[2] <= frame[2]
+                  and box[3] <= frame[3])
+        if inside and not any(_overlaps(box, other) for other in taken):
+            return bx, by, anchor, box
+    return None
+
+
+def nearest_on_box(x: float, y: float, box: Box) -> tuple[float, float]:
+    """The point of ``box`` nearest (x, y): where a label's leader line ends."""
+    return min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
