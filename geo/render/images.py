@@ -17,7 +17,7 @@ from pathlib import Path
 
 from geo.geometry.combine import MapContent
 from geo.geometry.tilegrid import mercator_xy
-from geo.render import print_layout, print_marks
+from geo.render import print_layout, print_legend, print_marks
 from geo.render.print_layout import DPI, Sizes, map_size, print_svg
 from geo.render.style import register_system_fonts, style_xml
 
@@ -43,7 +43,7 @@ def static_digest(content: MapContent) -> str:
     h = hashlib.sha256(basemap_xml(content).encode())
     for mm in PRINT_WIDTHS_MM.values():
         h.update(print_svg(content, width_px(mm), None).encode())
-    for module in (print_layout, print_marks):
+    for module in (print_layout, print_legend, print_marks):
         h.update(Path(module.__file__).read_bytes())
     h.update(Path(__file__).read_bytes())
     return h.hexdigest()

@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from geo.geometry.combine import MapContent
 from geo.geometry.tilegrid import mercator_xy
-from geo.incident_types import BY_NAME, INCIDENT_TYPES
+from geo.incident_types import BY_NAME
 from geo.render.print_marks import FONT_FAMILY, nearest_on_box, place_labels, spread, wrap
 
 DPI = 300
@@ -43,40 +43,42 @@ class Sizes:
 
 def map_size(content: MapContent, width: int) -> tuple[int, int]:
     """The map frame's pixel size: the full sheet width, the extent's Mercator aspect."""
-    (left, bottom), (right, top) = _corners(content)
+    (left, bottom), (right, top) = corners(content)
     return width, max(1, round(width * (top - bottom) / (right - left)))
 
 
-def _corners(content: MapContent):
+def corners(content: MapContent):
     west, south, east, north = content.spec.extent
     return mercator_xy(west, south), mercator_xy(east, north)
 
 
 def print_svg(content: MapContent, width: int, raster: bytes | None) -> str:
     """The whole sheet ``width`` px wide (55 mm = 650 px, 115 mm = 1358 px at 300 dpi)."""
+    from geo.render.print_legend import credits, legend, scale_and_north
+
     s = Sizes(width)
     out: list[str] = []
     y = s.pad
     for line in wrap(content.spec.title, s.title, width - 2 * s.pad, bold=True):
         y += s.title * 1.0
-        out.append(_text(s.pad, y, line, s.title, bold=True))
+        out.append(text(s.pad, y, line, s.title, bold=True))
         y += s.title * 0.2
     for line in wrap(content.spec.description, s.desc, width - 2 * s.pad):
         y += s.desc * 1.15
-        out.append(_text(s.pad, y, line, s.desc))
+        out.append(text(s.pad, y, line, s.desc))
     top = round(y + s.pad)
     mw, mh = map_size(content, width)
     drawn_map, fanned = _map(content, s, top, mw, mh, raster)
     out.append(drawn_map)
     y = top + mh
-    out.append(_scale_and_north(content, s, y, mw))
+    out.append(scale_and_north(content, s, y, mw))
     y += round(s.legend * 2.4)
-    legend, y = _legend(content, s, y, fanned)
-    out.append(legend)
+    drawn_legend, y = legend(content, s, y, fanned)
+    out.append(drawn_legend)
     y += s.pad * 0.5
-    for line in _credits(content, s):
+    for line in credits(content, s):
         y += s.small * 1.2
-        out.append(_text(s.pad, y, line, s.small))
+        out.append(text(s.pad, y, line, s.small))
     height = round(y + s.pad)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -91,7 +93,7 @@ def print_svg(content: MapContent, width: int, raster: bytes | None) -> str:
 
 
 def description(content: MapContent) -> str:
-    placed, unplaced = _incidents(content)
+    placed, unplaced = incidents(content)
     text = (f"{content.spec.description} Map of {len(placed)} incidents, each a lettered marker "
             "by type (see the legend), with place labels, scale bar and north arrow.")
     if unplaced:
@@ -99,7 +101,7 @@ def description(content: MapContent) -> str:
     return text
 
 
-def _incidents(content: MapContent) -> tuple[list[dict], int]:
+def incidents(content: MapContent) -> tuple[list[dict], int]:
     """The map's incidents that have a place (in date order) and how many have none."""
     features = [f for layer in content.layers if layer.spec.kind == "incidents"
                 for f in layer.collection["features"]]
@@ -111,7 +113,7 @@ def _incidents(content: MapContent) -> tuple[list[dict], int]:
 def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
          ) -> tuple[str, bool]:
     """The map frame's SVG, and whether any markers had to be fanned out."""
-    (left, bottom), (right, up) = _corners(content)
+    (left, bottom), (right, up) = corners(content)
 
     def project(lon: float, lat: float) -> tuple[float, float]:
         x, y = mercator_xy(lon, lat)
@@ -124,7 +126,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
         data = base64.b64encode(raster).decode()
         parts.append(f'<image y="{top}" width="{mw}" height="{mh}" preserveAspectRatio="none" '
                      f'xlink:href="data:image/png;base64,{data}"/>')
-    placed, _ = _incidents(content)
+    placed, _ = incidents(content)
     points = [project(*f["geometry"]["coordinates"][:2]) for f in placed]
     spots, groups = spread(points, s.marker, frame)
     for group in groups:  # leader lines from each fanned-out marker to its place
@@ -148,7 +150,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     inner = (frame[0] + 2, frame[1] + 2, frame[2] - 2, frame[3] - 2)
     offset = dot + 0.8 * PT
     texts: list[str] = []
-    for text, x, y, anchor, box, (px, py) in place_labels(labels, s.label, obstacles, inner,
+    for name, x, y, anchor, box, (px, py) in place_labels(labels, s.label, obstacles, inner,
                                                           offset):
         ex, ey = nearest_on_box(px, py, box)
         if math.dist((px, py), (ex, ey)) > offset * 1.5:  # set apart: a line leads to the point
@@ -158,7 +160,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
         texts.append(f'<rect x="{box[0]:.1f}" y="{box[1]:.1f}" width="{box[2] - box[0]:.1f}" '
                      f'height="{box[3] - box[1]:.1f}" rx="{0.8 * PT:.1f}" fill="#ffffff" '
                      'fill-opacity="0.8"/>')
-        texts.append(_text(x, y, text, s.label, anchor=anchor))
+        texts.append(text(x, y, name, s.label, anchor=anchor))
     parts += markers + texts  # above every line: the markers, then the labels beside them
     parts.append(f'</g><rect y="{top}" width="{mw}" height="{mh}" fill="none" stroke="{INK}" '
                  f'stroke-width="{0.5 * PT:.2f}"/></g>')
@@ -174,7 +176,8 @@ def marker(type_name: str, x: float, y: float, size: float) -> str:
     r = size / 2
     if shape == "square":
         a = r * 0.86
-        body = f'<rect x="{x - a:.1f}" y="{y - a:.1f}" width="{2 * a:.1f}" height="{2 * a:.1f}" fill="{fill}" {stroke}/>'
+        body = (f'<rect x="{x - a:.1f}" y="{y - a:.1f}" width="{2 * a:.1f}" '
+                f'height="{2 * a:.1f}" fill="{fill}" {stroke}/>')
     elif shape == "diamond":
         a = r * 1.12
         body = (f'<polygon points="{x:.1f},{y - a:.1f} {x + a:.1f},{y:.1f} {x:.1f},{y + a:.1f} '
@@ -183,132 +186,13 @@ def marker(type_name: str, x: float, y: float, size: float) -> str:
         body = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}" {stroke}/>'
     font = size * (0.56 if shape == "diamond" else 0.62)
     return (f'<g class="marker">{body}'
-            + _text(x, y + font * 0.36, letter, font, bold=True, anchor="middle", fill=ink) + "</g>")
+            + text(x, y + font * 0.36, letter, font, bold=True, anchor="middle", fill=ink) + "</g>")
 
 
-def _scale_and_north(content, s: Sizes, y: float, mw: int) -> str:
-    """A scale bar (true at the map's middle latitude) at the left under the map and a north
-    arrow at the right: the Mercator frame's north is up everywhere."""
-    (left, _), (right, _) = _corners(content)
-    west, south, east, north = content.spec.extent
-    mid = (south + north) / 2
-    metres_per_px = (right - left) / mw * math.cos(math.radians(mid))
-    most = metres_per_px * mw * 0.3
-    length = max(v * 10 ** k for k in range(0, 8) for v in (1, 2, 5) if v * 10 ** k <= most)
-    bar = length / metres_per_px
-    label = f"{length // 1000:g} km" if length >= 1000 else f"{length:g} m"
-    if north - south > 3:
-        label += f" (at {mid:.0f}° N)"
-    by, h = y + s.legend * 0.9, 0.9 * PT
-    x0 = s.pad
-    parts = [f'<g id="scale"><rect x="{x0}" y="{by:.1f}" width="{bar:.1f}" height="{h:.1f}" '
-             f'fill="#ffffff" stroke="{INK}" stroke-width="{0.4 * PT:.2f}"/>',
-             f'<rect x="{x0}" y="{by:.1f}" width="{bar / 2:.1f}" height="{h:.1f}" fill="{INK}"/>',
-             _text(x0 + bar + 1.5 * PT, by + h / 2 + s.legend * 0.36, label, s.legend), "</g>"]
-    ax, ay, ah = mw - s.pad - s.legend * 0.5, y + s.legend * 0.35, s.legend * 1.55
-    parts.append(f'<g id="north"><polygon points="{ax:.1f},{ay:.1f} {ax + ah * 0.3:.1f},{ay + ah:.1f} '
-                 f'{ax:.1f},{ay + ah * 0.75:.1f} {ax - ah * 0.3:.1f},{ay + ah:.1f}" fill="{INK}"/>'
-                 + _text(ax - ah * 0.45, ay + ah * 0.8, "N", s.legend, bold=True, anchor="end")
-                 + "</g>")
-    return "".join(parts)
-
-
-def _legend(content, s: Sizes, y: float, fanned: bool) -> tuple[str, float]:
-    """Legend entries (incident types drawn, then the map's line and area layers) in
-    ``s.columns`` columns; returns the SVG and the y below it."""
-    placed, unplaced = _incidents(content)
-    counts = {t.name: 0 for t in INCIDENT_TYPES}
-    for f in placed:
-        counts[f["properties"].get("type", "")] = counts.get(f["properties"].get("type", ""), 0) + 1
-    entries = [(lambda x, cy, t=t: marker(t.name, x, cy, s.marker), f"{t.label} ({counts[t.name]})")
-               for t in INCIDENT_TYPES if counts[t.name]]
-    for layer in content.layers:
-        if layer.spec.kind != "incidents" and layer.spec.legend:
-            kinds = {f["geometry"]["type"].replace("Multi", "") for f in layer.collection["features"]
-                     if f.get("geometry")}
-            if kinds:
-                entries.append((lambda x, cy, st=layer.spec.style, k=kinds: _swatch(st, k, x, cy, s),
-                                layer.spec.title))
-    notes = []
-    if fanned:
-        notes.append("Incidents too close to show apart are fanned out; a line leads to each place.")
-    if unplaced:
-        notes.append(f"{unplaced} more incident{'s are' if unplaced > 1 else ' is'} listed without "
-                     "a place and not drawn.")
-    gap = 3 * PT
-    col_w = (s.width - 2 * s.pad - gap * (s.columns - 1)) / s.columns
-    symbol_w = s.marker * 2.1
-    line_h = s.legend * 1.2
-    blocks = []
-    for draw, text in entries:
-        lines = wrap(text, s.legend, col_w - symbol_w)
-        blocks.append((draw, lines, max(s.marker * 1.25, line_h * len(lines) + s.legend * 0.35)))
-    total = sum(h for _, _, h in blocks)
-    parts, x, cy, column, bottom = ['<g id="legend">'], float(s.pad), y, 0, y
-    for draw, lines, h in blocks:
-        if column < s.columns - 1 and cy - y + h / 2 > total / s.columns:
-            column, cy, x = column + 1, y, x + col_w + gap
-        middle = cy + h / 2
-        parts.append(draw(x + symbol_w / 2 - s.marker * 0.25, middle))
-        first = middle - line_h * (len(lines) - 1) / 2 + s.legend * 0.36
-        for k, line in enumerate(lines):
-            parts.append(_text(x + symbol_w, first + k * line_h, line, s.legend))
-        cy += h
-        bottom = max(bottom, cy)
-    for note in notes:
-        for line in wrap(note, s.legend, s.width - 2 * s.pad):
-            bottom += line_h
-            parts.append(_text(s.pad, bottom, line, s.legend, italic=True))
-    return "".join(parts) + "</g>", bottom
-
-
-def _swatch(style, kinds: set[str], x: float, cy: float, s: Sizes) -> str:
-    w = s.marker * 1.7
-    k = s.raster_scale
-    if "Polygon" in kinds and style.fill:
-        return (f'<rect x="{x - w / 2:.1f}" y="{cy - s.marker * 0.4:.1f}" width="{w:.1f}" '
-                f'height="{s.marker * 0.8:.1f}" fill="{style.fill}" fill-opacity="{style.fill_opacity}" '
-                f'stroke="{style.color}" stroke-width="{max(style.weight, 0.5) * k:.1f}"/>')
-    if "LineString" in kinds or "Polygon" in kinds:
-        dash = (f' stroke-dasharray="{",".join(f"{float(d) * k:g}" for d in style.dash.split())}"'
-                if style.dash else "")
-        return (f'<line x1="{x - w / 2:.1f}" y1="{cy:.1f}" x2="{x + w / 2:.1f}" y2="{cy:.1f}" '
-                f'stroke="{style.color}" stroke-width="{style.weight * k:.1f}"{dash}/>')
-    return (f'<circle cx="{x:.1f}" cy="{cy:.1f}" r="{4.5 * k:.1f}" fill="{style.color}" '
-            f'stroke="#ffffff" stroke-width="{1.5 * k:.1f}"/>')
-
-
-def _credits(content, s: Sizes) -> list[str]:
-    width = s.width - 2 * s.pad
-    lines = wrap(content.attribution, s.small, width) if content.attribution else []
-    sources = cited_sources(content)
-    if sources:
-        lines += wrap("Sources: " + "; ".join(sources) + ".", s.small, width)
-    return lines
-
-
-def cited_sources(content: MapContent) -> list[str]:
-    """What the drawn incidents cite: the source texts by file name, then the bibliography
-    entries by title. (One function, so a bibliographic citation helper can take its place.)"""
-    placed, _ = _incidents(content)
-    files, refs = set(), set()
-    for f in placed:
-        for source in f["properties"].get("sources") or []:
-            if source.get("file"):
-                files.add(str(source["file"]))
-            elif source.get("ref"):
-                refs.add(str(source["ref"]))
-    # a bibliography title names the work, then after a colon the passage: print the work
-    titles = sorted({(content.bibliography.get(r, {}).get("title") or r).split(": ")[0]
-                     for r in refs})
-    return sorted(files) + titles
-
-
-def _text(x: float, y: float, text: str, size: float, bold: bool = False, italic: bool = False,
+def text(x: float, y: float, content: str, size: float, bold: bool = False, italic: bool = False,
           anchor: str = "start", fill: str = INK) -> str:
-    attrs = f' font-weight="bold"' if bold else ""
+    attrs = ' font-weight="bold"' if bold else ""
     attrs += ' font-style="italic"' if italic else ""
     attrs += f' text-anchor="{anchor}"' if anchor != "start" else ""
     attrs += f' fill="{fill}"' if fill != INK else ""
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:.1f}"{attrs}>{escape(text)}</text>')
-
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:.1f}"{attrs}>{escape(content)}</text>')

@@ -18,9 +18,8 @@ FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"
 
 @lru_cache(maxsize=None)
 def _font(bold: bool, size: float):
-    from PIL import ImageFont
-
     import mapnik
+    from PIL import ImageFont
 
     folder = Path(mapnik.__file__).parent / "lib" / "mapnik" / "fonts"
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"

@@ -1,0 +1,130 @@
+"""The furniture of the print sheet under the map: scale bar and north arrow, the legend
+(incident types drawn, with their lettered markers, then the map's line and area layers),
+attribution and the line of sources. Text escaped by ``print_layout.text``."""
+
+from __future__ import annotations
+
+import math
+
+from geo.geometry.combine import MapContent
+from geo.incident_types import INCIDENT_TYPES
+from geo.render.print_layout import INK, PT, Sizes, corners, incidents, marker, text
+from geo.render.print_marks import wrap
+
+
+def scale_and_north(content, s: Sizes, y: float, mw: int) -> str:
+    """A scale bar (true at the map's middle latitude) at the left under the map and a north
+    arrow at the right: the Mercator frame's north is up everywhere."""
+    (left, _), (right, _) = corners(content)
+    west, south, east, north = content.spec.extent
+    mid = (south + north) / 2
+    metres_per_px = (right - left) / mw * math.cos(math.radians(mid))
+    most = metres_per_px * mw * 0.3
+    length = max(v * 10 ** k for k in range(0, 8) for v in (1, 2, 5) if v * 10 ** k <= most)
+    bar = length / metres_per_px
+    label = f"{length // 1000:g} km" if length >= 1000 else f"{length:g} m"
+    if north - south > 3:
+        label += f" (at {mid:.0f}° N)"
+    by, h = y + s.legend * 0.9, 0.9 * PT
+    x0 = s.pad
+    parts = [f'<g id="scale"><rect x="{x0}" y="{by:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+             f'fill="#ffffff" stroke="{INK}" stroke-width="{0.4 * PT:.2f}"/>',
+             f'<rect x="{x0}" y="{by:.1f}" width="{bar / 2:.1f}" height="{h:.1f}" fill="{INK}"/>',
+             text(x0 + bar + 1.5 * PT, by + h / 2 + s.legend * 0.36, label, s.legend), "</g>"]
+    ax, ay, ah = mw - s.pad - s.legend * 0.5, y + s.legend * 0.35, s.legend * 1.55
+    parts.append(f'<g id="north"><polygon points="{ax:.1f},{ay:.1f} {ax + ah * 0.3:.1f},{ay + ah:.1f} '
+                 f'{ax:.1f},{ay + ah * 0.75:.1f} {ax - ah * 0.3:.1f},{ay + ah:.1f}" fill="{INK}"/>'
+                 + text(ax - ah * 0.45, ay + ah * 0.8, "N", s.legend, bold=True, anchor="end")
+                 + "</g>")
+    return "".join(parts)
+
+
+def legend(content, s: Sizes, y: float, fanned: bool) -> tuple[str, float]:
+    """Legend entries (incident types drawn, then the map's line and area layers) in
+    ``s.columns`` columns; returns the SVG and the y below it."""
+    placed, unplaced = incidents(content)
+    counts = {t.name: 0 for t in INCIDENT_TYPES}
+    for f in placed:
+        counts[f["properties"].get("type", "")] = counts.get(f["properties"].get("type", ""), 0) + 1
+    entries = [(lambda x, cy, t=t: marker(t.name, x, cy, s.marker), f"{t.label} ({counts[t.name]})")
+               for t in INCIDENT_TYPES if counts[t.name]]
+    for layer in content.layers:
+        if layer.spec.kind != "incidents" and layer.spec.legend:
+            kinds = {f["geometry"]["type"].replace("Multi", "") for f in layer.collection["features"]
+                     if f.get("geometry")}
+            if kinds:
+                entries.append((lambda x, cy, st=layer.spec.style, k=kinds: _swatch(st, k, x, cy, s),
+                                layer.spec.title))
+    notes = []
+    if fanned:
+        notes.append("Incidents too close to show apart are fanned out; a line leads to each place.")
+    if unplaced:
+        notes.append(f"{unplaced} more incident{'s are' if unplaced > 1 else ' is'} listed without "
+                     "a place and not drawn.")
+    gap = 3 * PT
+    col_w = (s.width - 2 * s.pad - gap * (s.columns - 1)) / s.columns
+    symbol_w = s.marker * 2.1
+    line_h = s.legend * 1.2
+    blocks = []
+    for draw, label in entries:
+        lines = wrap(label, s.legend, col_w - symbol_w)
+        blocks.append((draw, lines, max(s.marker * 1.25, line_h * len(lines) + s.legend * 0.35)))
+    total = sum(h for _, _, h in blocks)
+    parts, x, cy, column, bottom = ['<g id="legend">'], float(s.pad), y, 0, y
+    for draw, lines, h in blocks:
+        if column < s.columns - 1 and cy - y + h / 2 > total / s.columns:
+            column, cy, x = column + 1, y, x + col_w + gap
+        middle = cy + h / 2
+        parts.append(draw(x + symbol_w / 2 - s.marker * 0.25, middle))
+        first = middle - line_h * (len(lines) - 1) / 2 + s.legend * 0.36
+        for k, line in enumerate(lines):
+            parts.append(text(x + symbol_w, first + k * line_h, line, s.legend))
+        cy += h
+        bottom = max(bottom, cy)
+    for note in notes:
+        for line in wrap(note, s.legend, s.width - 2 * s.pad):
+            bottom += line_h
+            parts.append(text(s.pad, bottom, line, s.legend, italic=True))
+    return "".join(parts) + "</g>", bottom
+
+
+def _swatch(style, kinds: set[str], x: float, cy: float, s: Sizes) -> str:
+    w = s.marker * 1.7
+    k = s.raster_scale
+    if "Polygon" in kinds and style.fill:
+        return (f'<rect x="{x - w / 2:.1f}" y="{cy - s.marker * 0.4:.1f}" width="{w:.1f}" '
+                f'height="{s.marker * 0.8:.1f}" fill="{style.fill}" fill-opacity="{style.fill_opacity}" '
+                f'stroke="{style.color}" stroke-width="{max(style.weight, 0.5) * k:.1f}"/>')
+    if "LineString" in kinds or "Polygon" in kinds:
+        dash = (f' stroke-dasharray="{",".join(f"{float(d) * k:g}" for d in style.dash.split())}"'
+                if style.dash else "")
+        return (f'<line x1="{x - w / 2:.1f}" y1="{cy:.1f}" x2="{x + w / 2:.1f}" y2="{cy:.1f}" '
+                f'stroke="{style.color}" stroke-width="{style.weight * k:.1f}"{dash}/>')
+    return (f'<circle cx="{x:.1f}" cy="{cy:.1f}" r="{4.5 * k:.1f}" fill="{style.color}" '
+            f'stroke="#ffffff" stroke-width="{1.5 * k:.1f}"/>')
+
+
+def credits(content, s: Sizes) -> list[str]:
+    width = s.width - 2 * s.pad
+    lines = wrap(content.attribution, s.small, width) if content.attribution else []
+    sources = cited_sources(content)
+    if sources:
+        lines += wrap("Sources: " + "; ".join(sources) + ".", s.small, width)
+    return lines
+
+
+def cited_sources(content: MapContent) -> list[str]:
+    """What the drawn incidents cite: the source texts by file name, then the bibliography
+    entries by title. (One function, so a bibliographic citation helper can take its place.)"""
+    placed, _ = incidents(content)
+    files, refs = set(), set()
+    for f in placed:
+        for source in f["properties"].get("sources") or []:
+            if source.get("file"):
+                files.add(str(source["file"]))
+            elif source.get("ref"):
+                refs.add(str(source["ref"]))
+    # a bibliography title names the work, then after a colon the passage: print the work
+    titles = sorted({(content.bibliography.get(r, {}).get("title") or r).split(": ")[0]
+                     for r in refs})
+    return sorted(files) + titles
