@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, as_completed
 
@@ -154,7 +155,7 @@ def solid_tiles(content: MapContent, tile_list: list[Tile]) -> dict[Tile, str]:
     """The tiles the geometry shows to be one flat fill: {tile: fill key}.
 
     A tile is solid when every line or polygon whose stroke can reach it is a polygon
-    covering it whole, and no point (a symbol and its label) comes within the label buffer.
+    covering it whole, and no point's symbol (or label, where the tiles draw labels) reaches it.
     Its pixels then depend only on which fills lie over it: tiles with the same fills are the
     same picture.
     """
@@ -164,7 +165,11 @@ def solid_tiles(content: MapContent, tile_list: list[Tile]) -> dict[Tile, str]:
     stroke_px = max((layer.spec.style.weight for layer in content.layers if in_tiles(layer)),
                     default=0) / 2 + 2  # half the widest stroke, and its anti-aliasing
     near_shapes = _touching(tile_list, [geometries[i] for i in shapes], stroke_px)
-    near_points = _touching(tile_list, [geometries[i] for i in points], BUFFER_PX)
+    # a point's symbol is a few pixels; its label, if the tiles draw labels, reaches further
+    style = style_xml(content, with_data=False)
+    symbols = [float(w) for w in re.findall(r'<MarkersSymbolizer[^>]*\bwidth="([\d.]+)"', style)]
+    point_px = BUFFER_PX if "<TextSymbolizer" in style else max(symbols, default=0) / 2 + 4
+    near_points = _touching(tile_list, [geometries[i] for i in points], point_px)
     tight = _buffered_boxes(tile_list, stroke_px)
     result = {}
     for ti, t in enumerate(tile_list):
