@@ -168,7 +168,8 @@ def solid_tiles(content: MapContent, tile_list: list[Tile]) -> dict[Tile, str]:
     # a point's symbol is a few pixels; its label, if the tiles draw labels, reaches further
     style = style_xml(content, with_data=False)
     symbols = [float(w) for w in re.findall(r'<MarkersSymbolizer[^>]*\bwidth="([\d.]+)"', style)]
-    point_px = BUFFER_PX if "<TextSymbolizer" in style else max(symbols, default=0) / 2 + 4
+    labelled = re.search(r"<(Text|Shield|Point)Symbolizer", style)  # sizes we cannot tell
+    point_px = BUFFER_PX if labelled else max(symbols, default=0) / 2 + 4
     near_points = _touching(tile_list, [geometries[i] for i in points], point_px)
     tight = _buffered_boxes(tile_list, stroke_px)
     result = {}
