@@ -1,0 +1,147 @@
+"""The print images: 1- and 2-column PNGs at 300 dpi, the SVG sheet with live text (title,
+legend, scale bar, sources, lettered markers), labels clear of markers, and layer text that
+can only ever be text."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import io
+import math
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from geo.geometry.combine import combine
+from geo.geometry.reproject import to_frame
+from geo.incident_types import BY_NAME
+from geo.inputs.check import load_and_check
+from geo.render.print_layout import Sizes
+from tests.conftest import LAYERS
+
+SVG = "{http://www.w3.org/2000/svg}"
+HOSTILE = '<script>alert("x")</script> & Co]]>'
+
+
+@pytest.fixture(scope="module")
+def content(sources_dir):
+    """The Lake Khasan map, with a place label and the title made of markup-like text."""
+    project, layers, _ = load_and_check(LAYERS, sources_dir)
+    frames = {layer.spec.name: to_frame(layer) for layer in layers}
+    real = combine(project.maps["khasan"], frames, project)
+    layers = []
+    for layer in real.layers:
+        if layer.spec.name == "khasan":
+            collection = copy.deepcopy(layer.collection)
+            point = next(f for f in collection["features"] if f["geometry"]["type"] == "Point")
+            point["properties"]["name"] = HOSTILE
+            layer = dataclasses.replace(layer, collection=collection)
+        layers.append(layer)
+    spec = dataclasses.replace(real.spec, title=real.spec.title + " <b>&amp;</b>")
+    return dataclasses.replace(real, spec=spec, layers=tuple(layers))
+
+
+@pytest.fixture(scope="module")
+def images(content):
+    from geo.render.images import static_images
+
+    return static_images(content)
+
+
+def texts(svg: bytes) -> list[str]:
+    return ["".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")]
+
+
+def placed_incidents(content) -> list[dict]:
+    return [f for layer in content.layers if layer.spec.kind == "incidents"
+            for f in layer.collection["features"] if f.get("geometry")]
+
+
+@pytest.mark.parametrize("suffix", ["", "-1col"])
+def test_the_svg_sheet_says_it_all_in_live_text(images, content, suffix):
+    svg = images[f"{suffix}.svg"]
+    root = ET.fromstring(svg)
+    assert root.find(f"{SVG}title").text == content.spec.title
+    assert "incidents" in root.find(f"{SVG}desc").text
+    words = " ".join(texts(svg))
+    assert " ".join(content.spec.title.split()) in words  # wrapped into lines, word for word
+    for t in {f["properties"]["type"] for f in placed_incidents(content)}:
+        n = sum(f["properties"]["type"] == t for f in placed_incidents(content))
+        assert f"{BY_NAME[t].label} ({n})" in words
+    for name in ("claims-soviet", "claims-japanese"):
+        title = next(layer.spec.title for layer in content.layers if layer.spec.name == name)
+        assert title in words
+    scale = root.find(f".//{SVG}g[@id='scale']")
+    assert re.fullmatch(r"\d+ k?m", "".join(scale.find(f"{SVG}text").itertext()))
+    assert root.find(f".//{SVG}g[@id='north']") is not None
+    assert content.attribution in words
+    assert "Sources: " in words and "002_25b5bb55c95d5796.txt" in words
+    unplaced = sum(1 for layer in content.layers if layer.spec.kind == "incidents"
+                   for f in layer.collection["features"] if not f.get("geometry"))
+    assert f"{unplaced} more incidents are listed without a place and not drawn." in words
+
+
+@pytest.mark.parametrize("suffix", ["", "-1col"])
+def test_layer_text_is_text_never_markup(images, suffix):
+    svg = images[f"{suffix}.svg"]
+    assert b"<script" not in svg and b"<b>" not in svg
+    assert HOSTILE in texts(svg)  # a place label, character for character
+    assert any(t.endswith("<b>&amp;</b>") for t in texts(svg))  # the title, as typed
+
+
+@pytest.mark.parametrize("suffix", ["", "-1col"])
+def test_markers_carry_their_letters_and_unplaced_incidents_are_not_drawn(images, content, suffix):
+    root = ET.fromstring(images[f"{suffix}.svg"])
+    letters = sorted("".join(g.find(f"{SVG}text").itertext())
+                     for g in root.iter(f"{SVG}g") if g.get("class") == "marker"
+                     and g not in list(root.find(f".//{SVG}g[@id='legend']")))
+    expected = sorted(BY_NAME[f["properties"]["type"]].letter for f in placed_incidents(content))
+    assert letters == expected
+
+
+@pytest.mark.parametrize("suffix", ["", "-1col"])
+def test_labels_overprint_no_marker_and_no_label(images, suffix):
+    root = ET.fromstring(images[f"{suffix}.svg"])
+    chart = root.find(f".//{SVG}g[@id='map']")
+    boxes = [tuple(float(r.get(k)) for k in ("x", "y", "width", "height"))
+             for r in chart.iter(f"{SVG}rect") if r.get("fill-opacity") == "0.8"]
+    assert boxes
+    size = Sizes(int(root.get("viewBox").split()[2])).marker
+    centres = []
+    for g in chart.iter(f"{SVG}g"):
+        if g.get("class") == "marker":  # the letter sits 0.36 of its size below the centre
+            letter = g.find(f"{SVG}text")
+            centres.append((float(letter.get("x")),
+                            float(letter.get("y")) - 0.36 * float(letter.get("font-size"))))
+    markers = [(x - size / 2, y - size / 2, size, size) for x, y in centres]
+
+    def overlap(a, b):
+        return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+    for i, a in enumerate(boxes):
+        assert not any(overlap(a, b) for b in boxes[i + 1:])
+        assert not any(overlap(a, m) for m in markers)
+    for i, a in enumerate(centres):  # and no two markers overlap
+        assert all(math.dist(a, b) >= size for b in centres[i + 1:])
+
+
+@pytest.mark.parametrize(("suffix", "width"), [("", 1358), ("-1col", 650)])
+def test_pngs_are_newspaper_column_widths_at_300_dpi(images, suffix, width):
+    from PIL import Image
+
+    png = Image.open(io.BytesIO(images[f"{suffix}.png"]))
+    assert png.width == width  # 115 mm and 55 mm at 300 dpi
+    assert tuple(round(d) for d in png.info["dpi"]) == (300, 300)
+    svg = ET.fromstring(images[f"{suffix}.svg"])
+    assert svg.get("viewBox").split()[2:] == [str(width), str(png.height)]
+    assert svg.get("width") == f"{width / 300 * 25.4:.2f}mm"
+
+
+def test_the_same_input_gives_the_same_bytes_and_the_digest_covers_the_text(images, content):
+    from geo.render.images import static_digest, static_images
+
+    assert images[".pdf"].startswith(b"%PDF") and b"D:20000101000000Z" in images[".pdf"]
+    assert static_images(content) == images
+    renamed = dataclasses.replace(content, spec=dataclasses.replace(content.spec, title="Other"))
+    assert static_digest(renamed) != static_digest(content) == static_digest(content)
