@@ -8,13 +8,14 @@ then drawn in the map's tiles instead of the page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import shapely
-from shapely.geometry import box
+from shapely.geometry import box, mapping
 
 from geo.config import LayerSpec, MapSpec, Project
+from geo.geometry.reproject import PROPERTIES
 
 COORDINATE_GRID = 1e-6  # degrees (about 0.1 m): what the HTML keeps of each coordinate
 # Above these, a layer is too heavy for a responsive page: it is drawn in the tiles only.
@@ -51,8 +52,7 @@ def simplify_tolerance(max_zoom: int) -> float:
 def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project) -> MapContent:
     """The map's layers, each clipped to its padded extent and ready to serialise."""
     area = box(*spec.padded_extent())
-    widest = max(project.maps.values(),
-                 key=lambda m: (m.extent[2] - m.extent[0]) * (m.extent[3] - m.extent[1]))
+    widest = widest_map(project)
     layers = []
     for name in spec.layers:
         layer_spec = project.layers[name]
@@ -76,11 +76,55 @@ def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project
             continue  # nothing of this layer on this map: keep it out of the control and legend
         heavy = (len(frame) > HEAVY_FEATURES
                  or int(shapely.get_num_coordinates(frame.geometry.values).sum()) > HEAVY_VERTICES)
-        layers.append(MapLayer(layer_spec, frame.to_geo_dict(na="drop", drop_id=True), heavy))
+        layers.append(MapLayer(layer_spec, _collection(frame), heavy))
+    return assemble(spec, layers, project)
+
+
+def assemble(spec: MapSpec, layers: list[MapLayer], project: Project) -> MapContent:
+    """A map's content from its combined layers and what the project says of every map."""
     bibliography = {key: {"title": ref.title, "url": ref.url, "licence": ref.licence}
                     for key, ref in sorted(project.bibliography.items())}
     return MapContent(spec, tuple(layers), project.attribution, bibliography,
-                      project.online_basemaps, widest)
+                      project.online_basemaps, widest_map(project))
+
+
+def widest_map(project: Project) -> MapSpec:
+    """The map with the widest extent: the overview, shown in every inset, listing all."""
+    return max(project.maps.values(),
+               key=lambda m: (m.extent[2] - m.extent[0]) * (m.extent[3] - m.extent[1]))
+
+
+def with_incident_text(content: MapContent, features: dict[str, dict]) -> MapContent:
+    """The content with each incident's properties taken anew from ``features`` ({id:
+    feature of the incident file}), keeping what the build measured (``_border_km``...):
+    for an edit of text alone, whose places and measurements are those of the last build."""
+    layers = []
+    for layer in content.layers:
+        if layer.spec.kind == "incidents":
+            updated = []
+            for f in layer.collection["features"]:
+                measured = {k: v for k, v in f["properties"].items() if k.startswith("_")}
+                new = features[f["properties"]["id"]].get("properties") or {}
+                updated.append({**f, "properties": {**new, **measured}})
+            layer = replace(layer, collection={**layer.collection, "features": updated})
+        layers.append(layer)
+    return replace(content, layers=tuple(layers))
+
+
+def _collection(frame: gpd.GeoDataFrame) -> dict:
+    """The frame as GeoJSON: each feature's properties as its layer file gives them, with the
+    measurements the build adds (``_border_km``, ``_length_km``...) where it has them."""
+    if PROPERTIES not in frame:  # a frame the build made (the sea, inverted from the land)
+        return frame.to_geo_dict(na="drop", drop_id=True)
+    extra = {c: frame[c].tolist() for c in frame.columns if c.startswith("_") and c != PROPERTIES}
+    features = []
+    for i, (geometry, properties) in enumerate(zip(frame.geometry.values, frame[PROPERTIES],
+                                                   strict=True)):
+        measured = {c: values[i] for c, values in extra.items()
+                    if values[i] is not None and values[i] == values[i]}  # not None, not NaN
+        features.append({"type": "Feature", "properties": {**properties, **measured},
+                         "geometry": None if geometry is None else mapping(geometry)})
+    return {"type": "FeatureCollection", "features": features}
 
 
 def _listed_without_place(frame: gpd.GeoDataFrame, spec: MapSpec, widest: MapSpec):

@@ -17,12 +17,16 @@ from geo.inputs.crs import wgs84_transform
 from geo.inputs.load import Layer
 
 _GEOD = Geod(ellps="WGS84")
+PROPERTIES = "_properties"  # the column of each feature's properties, untouched
 SEGMENT_DEGREES = 0.005  # longest segment projected as a straight line (about 500 m)
 
 
 def to_frame(layer: Layer) -> gpd.GeoDataFrame:
     """The layer's features as a GeoDataFrame in WGS84 (EPSG:4326, lon/lat order)."""
     frame = gpd.GeoDataFrame.from_features(layer.features)
+    # the properties as the file gives them, for the maps: a frame's columns would make every
+    # number of a column with a gap a float (400 -> 400.0) and turn missing values into NaN
+    frame[PROPERTIES] = [f.get("properties") or {} for f in layer.features]
     transform = wgs84_transform(layer.crs)
     if transform is not None:
         frame["geometry"] = shapely.transform(frame.geometry.values, transform, interleaved=False)

@@ -13,15 +13,19 @@ from geo.errors import BuildError, Problem
 from geo.inputs.load import Layer, load_layer
 
 
-def load_and_check(layers_dir: Path, sources_dir: Path | None = None
-                   ) -> tuple[Project, list[Layer], list[Problem]]:
-    """Read maps.toml and every layer; return them with the warnings, or raise BuildError."""
+def load_and_check(layers_dir: Path, sources_dir: Path | None = None,
+                   kinds: set[str] | None = None) -> tuple[Project, list[Layer], list[Problem]]:
+    """Read maps.toml and every layer (or those of ``kinds``: the build reads only the
+    incidents when nothing else changed since its last run); return them with the
+    warnings, or raise BuildError."""
     from geo.inputs.validate import validate
 
     project = read_project(layers_dir, sources_dir)
     layers, problems = [], []
     by_file: dict[Path, Layer] = {}
     for spec in project.layers.values():
+        if kinds is not None and spec.kind not in kinds:
+            continue
         if spec.file in by_file:  # one file drawn as two layers is read once
             layers.append(replace(by_file[spec.file], spec=spec))
             continue

@@ -19,7 +19,7 @@ from pathlib import Path
 from geo.config import BuildOptions, distance_layers
 from geo.errors import Problem
 from geo.inputs.check import load_and_check
-from geo.output import folder, manifest
+from geo.output import content_cache, folder, manifest, single_file
 
 INDEX_TITLE = "Maps of the Soviet–Japanese border conflicts, 1932–1939"
 
@@ -50,22 +50,32 @@ def build(layers_dir: Path, out_dir: Path, sources_dir: Path | None = None,
             log(f"{out_dir} is up to date.")
             return BuildReport(pages={}, incidents={n: m["incidents"] for n, m in old_maps.items()},
                                warnings=[], seconds=time.perf_counter() - started, rebuilt=[])
+        placements = manifest.map_digests(layers_dir, sources_dir, options.fingerprint(),
+                                          placement=True) or {}
+        # only the text of incidents changed: reuse the last build's geometry (and so its tiles)
+        text_only = bool(placements) and placements == {
+            n: m.get("placement") for n, m in old_maps.items()} and all(
+            (previous / content_cache.path(n)).is_file() for n in placements)
         return _build(layers_dir, out_dir, sources_dir, log, options, started, previous,
-                      old_maps, digests or {})
+                      old_maps, digests or {}, placements, text_only)
 
 
-def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, old_maps, digests
-           ) -> BuildReport:
+def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, old_maps, digests,
+           placements, text_only) -> BuildReport:
     stages: dict[str, float] = {}  # seconds each stage took, for the log and the benchmark
     lap = _stopwatch(stages)
-    project, layers, warnings = load_and_check(layers_dir, sources_dir)
+    project, layers, warnings = load_and_check(layers_dir, sources_dir,
+                                               {"incidents"} if text_only else None)
     lap("inputs")
     log(f"Checked {len({layer.spec.file for layer in layers})} layer files "
         f"in {time.perf_counter() - started:.1f} s")
     changed = [name for name in project.maps
                if name not in digests or old_maps.get(name, {}).get("digest") != digests[name]
                or previous is None or not (previous / f"{name}.html").is_file()]
-    contents = _contents(project, layers, changed)
+    if text_only:
+        contents = content_cache.with_new_text(previous, project, layers, changed)
+    else:
+        contents = _contents(project, layers, changed)
     lap("geometry")
 
     from geo.render.page import alt_text, render_map
@@ -88,8 +98,15 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
             _warn_heavy(content, options, log)
             pages[f"{name}.html"] = render_map(content, tiled=options.tiles, retina=options.retina,
                                                static=options.static)
+            if options.tiles:  # the same page with its basemap inside: it works copied alone
+                pages[f"{name}{single_file.SUFFIX}"] = single_file.single_file_page(
+                    content, staging, render_map(content, tiled=True, static=options.static)
+                    if options.retina else pages[f"{name}.html"])
             entries[name] = {"digest": digests.get(name), "incidents": content.count("incidents"),
-                             "alt": alt_text(content.spec, content)}
+                             "alt": alt_text(content.spec, content),
+                             "placement": placements.get(name)}
+            folder.write_or_link(staging, content_cache.path(name), content_cache.dumps(content),
+                                 previous)
             log(f"{name}: wrote {name}.html, {content.count('incidents')} incidents, "
                 f"{len(pages[f'{name}.html'].encode()) // 1024} KiB")
         for name, spec in project.maps.items():

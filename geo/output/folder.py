@@ -177,7 +177,8 @@ def map_outputs(name: str) -> list[str]:
     """The files and folders of one map in the output folder."""
     return [f"{name}.html", f"{name}.png", f"{name}.svg", f"{name}.pdf", f"{name}-1col.png",
             f"{name}-1col.svg", f"{name}-1col.pdf", f".{name}.static.sha256",
-            f"tiles/{name}", f"tiles/{name}.mbtiles", f"tiles/{name}@2x.mbtiles"]
+            f"tiles/{name}", f"tiles/{name}.mbtiles", f"tiles/{name}@2x.mbtiles",
+            f".content/{name}.json", f"{name}.standalone.html"]
 
 
 def reuse_map_outputs(previous: Path, staging: Path, name: str) -> None:

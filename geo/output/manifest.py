@@ -4,8 +4,8 @@ Only the standard library is imported here, so that a build with nothing to do a
 fraction of a second, before geopandas, folium or Mapnik are loaded.
 
 A map's fingerprint is ``config.map_inputs`` (its part of maps.toml and of the layers it
-depends on) with the digests of those layers' files, the names of the source texts, the build
-options and the code of this package.
+depends on) with the digests of those layers' files and of its DEM (`dem`), the names of the
+source texts, the build options and the code of this package.
 """
 
 from __future__ import annotations
@@ -31,9 +31,15 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def map_digests(layers_dir: Path, sources_dir: Path | None, options: dict) -> dict[str, str] | None:
+def map_digests(layers_dir: Path, sources_dir: Path | None, options: dict,
+                placement: bool = False) -> dict[str, str] | None:
     """{map name: fingerprint of its inputs}, or None if maps.toml cannot even be read
-    (the full build then reports why)."""
+    (the full build then reports why).
+
+    With ``placement``, incident files count only for what places and draws them (ids,
+    geometry, type, the maps that list them): the fingerprint of everything but the text
+    that the pages alone show. Equal, and a rebuild need not redo the geometry or tiles.
+    """
     try:
         raw = tomllib.loads((layers_dir / CONFIG_NAME).read_text(encoding="utf-8"))
         sources = sources_path(layers_dir, raw, sources_dir)
@@ -49,13 +55,30 @@ def map_digests(layers_dir: Path, sources_dir: Path | None, options: dict) -> di
             for table in inputs["layers"].values():
                 file = table["file"]
                 if file not in file_digests:
-                    file_digests[file] = hashlib.sha256((layers_dir / file).read_bytes()).hexdigest()
+                    file_digests[file] = _file_digest(
+                        layers_dir / file, placement and table.get("kind") == "incidents")
             files = {t["file"]: file_digests[t["file"]] for t in inputs["layers"].values()}
+            dem = inputs["map"].get("dem")
+            if isinstance(dem, str):  # the relief is drawn from it: editing it rebuilds the map
+                files[dem] = hashlib.sha256((layers_dir / dem).read_bytes()).hexdigest()
             text = json.dumps({**common, **inputs, "files": files}, sort_keys=True, default=str)
             digests[name] = hashlib.sha256(text.encode()).hexdigest()
         return digests
     except (OSError, KeyError, TypeError, ValueError, tomllib.TOMLDecodeError):
         return None
+
+
+def _file_digest(path: Path, placement: bool) -> str:
+    data = path.read_bytes()
+    if placement:
+        try:
+            features = json.loads(data)["features"]
+            data = json.dumps([[f.get("geometry"), *((f.get("properties") or {}).get(key)
+                                                   for key in ("id", "type", "maps"))]
+                               for f in features], sort_keys=True).encode()
+        except (ValueError, KeyError, TypeError, AttributeError):
+            pass  # not readable as GeoJSON: the bytes decide (the build says what is wrong)
+    return hashlib.sha256(data).hexdigest()
 
 
 def read(out_dir: Path) -> dict:
