@@ -99,9 +99,16 @@ def test_editing_an_incidents_text_touches_no_tile(layers_copy, tmp_path, source
     edit_layer(layers_copy, "incidents.geojson", reword)
     result = run_cli(*args)
     assert result.returncode == 0, result.stderr
+    assert "Checked 1 layer files" in result.stderr  # the incidents alone: no other layer read
     after = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in before}
     assert after == before  # every tile, archive and image is the same file, untouched
     changed = {p.name for p in out.glob("*.html") if p.read_bytes() != pages[p.name][0]}
     rewritten = {p.name for p in out.glob("*.html") if p.stat().st_ino != pages[p.name][1]}
     shown = {"overview.html", "amur.html"}  # the maps that show the Kanchazu incident
     assert changed == rewritten == shown
+    # the pages made from the last build's geometry are those a full build makes
+    fresh = tmp_path / "fresh"
+    assert run_cli("build", "--layers", str(layers_copy), "--out", str(fresh), "--sources",
+                   str(sources_dir), "--jobs", "1").returncode == 0
+    for page in out.glob("*.html"):
+        assert page.read_bytes() == (fresh / page.name).read_bytes(), page.name
