@@ -70,8 +70,8 @@ def leaflet_assets() -> tuple[str, str]:
 # others use its helpers and events; each control's file before the templates call it).
 SCRIPTS = ("core.js", "popup-content.js", "popups.js", "incident-layer.js", "vector-layer.js",
            "title.js", "legend.js", "list.js", "deep-links.js", "timeline.js", "language.js",
-           "inset.js", "embed.js", "unplaced.js")
-STYLES = ("geo-maps.css",)
+           "inset.js", "embed.js", "unplaced.js", "fit-view.js")
+STYLES = ("geo-maps.css", "reading.css")
 
 _SHAPES = {"circle": "border-radius: 50%;", "square": "border-radius: 2px;",
            # a diamond by clip-path: Leaflet owns the marker's `transform`
@@ -188,10 +188,11 @@ geoMaps.popups({{ map }});
 geoMaps.showIncidents({{ map }});
 geoMaps.unplacedPanel({{ map }});
 geoMaps.incidentList({{ map }});
-geoMaps.deepLinks({{ map }});
 geoMaps.timeline({{ map }}, 1932, 1945);
 geoMaps.languageSwitch({{ map }});
 {% if this.inset %}geoMaps.inset({{ map }}, {{ this.inset }});{% endif %}
+geoMaps.fitView({{ map }}, {{ this.extent }});
+geoMaps.deepLinks({{ map }});
 {% endmacro %}
 """)
 

@@ -54,7 +54,9 @@
                              marks its row, deep-links.js writes #incident=ID);
        'filter' {visible, shown, total, from, to}   the timeline's years changed: `visible`
                              maps the ids still shown to true (incident-layer.js hides markers,
-                             list.js rows, title.js updates the count). */
+                             list.js rows, title.js updates the count);
+       'select' {id}         an incident is about to be shown: incident-layer.js draws its
+                             marker on its own, out of any place marker. */
   var listeners = {};
 
   function on(name, handler) {

@@ -8,20 +8,19 @@
     return g.state.incidents.find(function (item) { return item.id === id; });
   }
 
-  /* `types` is the table of geo/incident_types.py; a type not in it is drawn as "other". */
+  /* Icon sizes in px, with a gap of 4 px: markers and place markers never touch. */
+  var MARKER = 18, PLACE = 28, GAP = 4;
+
+  /* `types` is the table of geo/incident_types.py; a type not in it is drawn as "other".
+     Markers whose icons would touch at the current zoom are drawn as one place marker with
+     their count, which opens their list; the incident asked for last (`selected`) is always
+     drawn on its own. Uncertainty circles are drawn only for the incident pointed at,
+     focused or open. */
   g.incidentLayer = function (data, bibliography, types) {
     var known = {};
     (types || []).forEach(function (t) { known[t.name] = true; });
     var group = L.featureGroup();
-    /* Incidents at the same spot are fanned out side by side, 20 px apart, so that each
-       stays clickable; the uncertainty circle still marks the true position. */
-    var sameSpot = {};
-    data.features.forEach(function (feature) {
-      if (!feature.geometry) return;
-      var key = feature.geometry.coordinates.join(',');
-      sameSpot[key] = (sameSpot[key] || 0) + 1;
-    });
-    var placed = {};
+    var items = [], visible = {}, places = [], selected = null, hovered = null;
     data.features.forEach(function (feature) {
       var p = feature.properties;
       var years = String(p.date).split('/').map(function (d) { return parseInt(d, 10); });
@@ -32,22 +31,19 @@
       if (!feature.geometry) return;  /* the sources do not place it: listed, not drawn */
       var c = feature.geometry.coordinates;
       var latlng = L.latLng(c[1], c[0]);
-      var circle = null;
       if (p.precision_m > 500) {
-        circle = L.circle(latlng, {
-          radius: p.precision_m, interactive: false, weight: 1, dashArray: '4 4',
+        item.circle = L.circle(latlng, {
+          radius: p.precision_m, interactive: false, weight: 1.5, dashArray: '4 4',
           color: '#7a3b00', fillColor: '#e08214', fillOpacity: 0.06,
           className: 'incident-uncertainty'
-        }).addTo(group);
-        item.circle = circle;
+        });
       }
-      var key = c.join(',');
-      var shift = ((placed[key] = (placed[key] || 0) + 1) - 1 - (sameSpot[key] - 1) / 2) * 20;
       var label = item.label = p.title + ', ' + g.formatDate(p.date);
       var marker = item.marker = L.marker(latlng, {
         icon: L.divIcon({
           className: 'incident-marker incident-' + (known[p.type] === true ? p.type : 'other'),
-          iconSize: [18, 18], iconAnchor: [9 - shift, 9], popupAnchor: [0, -8], tooltipAnchor: [10, 0]
+          iconSize: [MARKER, MARKER], iconAnchor: [MARKER / 2, MARKER / 2],
+          popupAnchor: [0, -8], tooltipAnchor: [10, 0]
         }),
         title: label, alt: label, keyboard: true, riseOnHover: true
       });
@@ -58,29 +54,152 @@
         node.setAttribute('data-incident', p.id);
         node.setAttribute('aria-label', label);
       });
-      marker.on('popupopen', function () { g.emit('opened', {id: p.id}); });
-      marker.addTo(group);
+      marker.on('popupopen', function () {
+        selected = item;
+        drawCircles();
+        g.emit('opened', {id: p.id});
+      });
+      marker.on('popupclose', function () {
+        setTimeout(function () {  /* story mode closes one popup just before opening the next */
+          if (selected === item && !(marker.getPopup() && marker.getPopup().isOpen())) {
+            selected = null;
+            declutter();
+          }
+        }, 0);
+      });
+      marker.on('mouseover focus', function () { hovered = item; drawCircles(); });
+      marker.on('mouseout blur', function () { if (hovered === item) { hovered = null; drawCircles(); } });
+      items.push(item);
+      visible[item.id] = true;
+    });
+
+    function drawCircles() {
+      items.forEach(function (item) {
+        if (!item.circle) return;
+        var on = visible[item.id] && (item === selected || item === hovered);
+        if (on && !group.hasLayer(item.circle)) group.addLayer(item.circle);
+        if (!on && group.hasLayer(item.circle)) group.removeLayer(item.circle);
+      });
+    }
+
+    /* A place marker: the count of the incidents it stands for; it opens their list. */
+    function placeMarker(members, latlng) {
+      members.sort(function (a, b) {
+        return a.date < b.date ? -1 : a.date > b.date ? 1 : (a.id < b.id ? -1 : 1);
+      });
+      var label = members.length + ' incidents here: ' +
+        members.map(function (m) { return m.title; }).join('; ');
+      var place = L.marker(latlng, {
+        icon: L.divIcon({className: 'incident-place', iconSize: [PLACE, PLACE],
+                         iconAnchor: [PLACE / 2, PLACE / 2], popupAnchor: [0, -10]}),
+        title: label, alt: label, keyboard: true, riseOnHover: true
+      });
+      place.on('add', function () {
+        var node = place.getElement();
+        node.textContent = String(members.length);
+        node.setAttribute('aria-label', label);
+        node.setAttribute('data-place', members.map(function (m) { return m.id; }).join(' '));
+      });
+      place.bindPopup(function () {
+        var box = g.el('div', 'popup place-list');
+        box.appendChild(g.el('h3', null, members.length + ' incidents at or near this place'));
+        var list = g.el('ol');
+        members.forEach(function (m) {
+          var li = g.el('li');
+          var button = g.el('button', 'place-row');
+          button.type = 'button';
+          button.setAttribute('data-incident', m.id);
+          g.append(button, [g.el('span', 'row-date', g.formatDate(m.date)),
+                            g.el('span', 'row-title', m.title)]);
+          button.addEventListener('click', function () { g.emit('show', {id: m.id}); });
+          li.appendChild(button);
+          list.appendChild(li);
+        });
+        box.appendChild(list);
+        return box;
+      }, {maxWidth: 320, minWidth: 200, className: 'place-popup'});
+      place.on('mouseover focus', function () { hovered = null; drawCircles(); });
+      return place;
+    }
+
+    /* Groups the visible markers so that no two icons touch: the two closest icons that
+       touch are merged, at the mean of their positions, until none do. */
+    function declutter() {
+      var map = group._map;
+      if (!map) return;
+      var zoom = map.getZoom();
+      var clusters = [];
+      items.forEach(function (item) {
+        if (!visible[item.id] || item === selected) return;
+        clusters.push({members: [item], point: map.project(item.marker.getLatLng(), zoom)});
+      });
+      function size(c) { return c.members.length > 1 ? PLACE : MARKER; }
+      for (;;) {
+        var best = null, bestDistance = Infinity;
+        for (var i = 0; i < clusters.length; i++) {
+          for (var j = i + 1; j < clusters.length; j++) {
+            var a = clusters[i], b = clusters[j], reach = (size(a) + size(b)) / 2 + GAP;
+            var dx = Math.abs(a.point.x - b.point.x), dy = Math.abs(a.point.y - b.point.y);
+            if (dx < reach && dy < reach && Math.max(dx, dy) < bestDistance) {
+              best = [i, j];
+              bestDistance = Math.max(dx, dy);
+            }
+          }
+        }
+        if (!best) break;
+        var first = clusters[best[0]], second = clusters[best[1]];
+        var members = first.members.concat(second.members), sum = L.point(0, 0);
+        members.forEach(function (m) { sum = sum.add(map.project(m.marker.getLatLng(), zoom)); });
+        clusters.splice(best[1], 1);
+        clusters[best[0]] = {members: members, point: sum.divideBy(members.length)};
+      }
+      places.forEach(function (place) { group.removeLayer(place); });
+      places = [];
+      var drawn = {};
+      clusters.forEach(function (c) {
+        if (c.members.length === 1) { drawn[c.members[0].id] = true; return; }
+        var place = placeMarker(c.members, map.unproject(c.point, zoom));
+        c.members.forEach(function (m) { m.place = place; });
+        places.push(place);
+      });
+      if (selected && visible[selected.id]) drawn[selected.id] = true;
+      items.forEach(function (item) {
+        if (drawn[item.id]) item.place = null;
+        if (drawn[item.id] && !group.hasLayer(item.marker)) group.addLayer(item.marker);
+        if (!drawn[item.id] && group.hasLayer(item.marker)) group.removeLayer(item.marker);
+      });
+      places.forEach(function (place) { group.addLayer(place); });
+      drawCircles();
+    }
+
+    group.on('add', function () {
+      group._map.on('zoomend viewreset', declutter);
+      declutter();
+    });
+    group.on('remove', function (e) { e.target._map && e.target._map.off('zoomend viewreset', declutter); });
+
+    /* Markers and circles outside the timeline's years leave the map. */
+    g.on('filter', function (e) {
+      items.forEach(function (item) { visible[item.id] = e.visible[item.id] === true; });
+      if (selected && !visible[selected.id]) selected = null;
+      declutter();
+    });
+    /* The incident asked for is drawn on its own, so that its popup can open on it. */
+    g.on('select', function (e) {
+      var item = byId(e.id);
+      if (!item || !item.marker || items.indexOf(item) < 0) return;
+      selected = item;
+      declutter();
     });
     return group;
   };
-
-  /* Markers and circles outside the timeline's years leave the map. */
-  g.on('filter', function (e) {
-    g.state.incidents.forEach(function (item) {
-      var visible = e.visible[item.id] === true;
-      [item.marker, item.circle].forEach(function (layer) {
-        if (!layer) return;
-        if (visible && !item.group.hasLayer(layer)) item.group.addLayer(layer);
-        if (!visible && item.group.hasLayer(layer)) item.group.removeLayer(layer);
-      });
-    });
-  });
 
   /* 'show': centre the map on the incident and open its popup. */
   g.showIncidents = function (map) {
     g.on('show', function (e) {
       var item = byId(e.id);
       if (!item || !item.marker) return;
+      g.emit('select', {id: item.id});
       map.setView(item.marker.getLatLng(), Math.max(map.getZoom(), map.getMinZoom()), {animate: false});
       item.marker.openPopup();
     });

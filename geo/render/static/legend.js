@@ -10,7 +10,8 @@
     control.onAdd = function () {
       var div = L.DomUtil.create('div', 'map-legend');
       div.innerHTML = legendHtml;
-      div.querySelector('details').open = window.innerWidth >= 800;  /* folded on phones */
+      div.querySelector('details').open = window.innerWidth >= 800 &&  /* folded on phones */
+        !document.body.classList.contains('embed');
       L.DomEvent.disableClickPropagation(div);
       return div;
     };

@@ -1,0 +1,119 @@
+/* The first view: every incident inside the part of the map that the title bar and the
+   controls leave free. A control that would cover a marker pushes the view away from its
+   corner, or, if that would cost too much of the map, folds (the incident list, the legend,
+   the timeline). In ?embed=1 these panels start folded. */
+(function () {
+  'use strict';
+
+  var g = window.geoMaps;
+  var MARGIN = 16;  /* px between the incidents and the edge of the free area */
+
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  function shown(node) {
+    return node.getClientRects().length > 0 && getComputedStyle(node).visibility !== 'hidden';
+  }
+
+  /* The title bar and each control, with the corner it sits in. */
+  function obstacles(container) {
+    var list = [];
+    var title = document.querySelector('.map-title');
+    if (title && shown(title)) list.push({node: title, vertical: 'top', horizontal: null});
+    container.querySelectorAll('.leaflet-control').forEach(function (node) {
+      if (!shown(node)) return;
+      var corner = node.parentNode.className;
+      list.push({node: node, vertical: /leaflet-top/.test(corner) ? 'top' : 'bottom',
+                 horizontal: /leaflet-left/.test(corner) ? 'left' : 'right'});
+    });
+    return list;
+  }
+
+  g.fitView = function (map, extent) {
+    var container = map.getContainer();
+    if (document.body.classList.contains('embed')) {
+      container.querySelectorAll('.leaflet-control details[open]').forEach(function (d) { d.open = false; });
+    }
+    if (/^#(incident=|\d+\/)/.test(location.hash)) return;  /* a deep link chooses the view */
+    /* after the rest of the page's first script (view.js sets the least zoom first) */
+    Promise.resolve().then(function () { fitIncidents(map, extent); });
+  };
+
+  function fitIncidents(map, extent) {
+    var container = map.getContainer();
+    /* the incidents of the map's extent (those in the margin around it are context) */
+    var area = L.latLngBounds(extent);
+    var points = g.state.incidents.filter(function (item) {
+      return item.marker && area.contains(item.marker.getLatLng());
+    }).map(function (item) { return item.marker.getLatLng(); });
+    var target = points.length ? L.latLngBounds(points) : L.latLngBounds(extent);
+    var box = container.getBoundingClientRect();
+    var pad = {top: MARGIN, right: MARGIN, bottom: MARGIN, left: MARGIN};
+    var title = document.querySelector('.map-title');
+    if (title && shown(title)) pad.top = title.getBoundingClientRect().bottom - box.top + MARGIN;
+
+    var minZoom = map.getMinZoom();
+    /* On a small screen the incidents may not fit at the map's smallest zoom: the map may
+       then go up to two levels further out, its tiles drawn from their smallest zoom. */
+    function allowZoom(zoom) {
+      if (zoom >= map.getMinZoom()) return;
+      map.eachLayer(function (layer) {
+        if (!(layer instanceof L.TileLayer) || layer.options.minZoom === undefined) return;
+        if (layer.options.minNativeZoom === undefined) layer.options.minNativeZoom = layer.options.minZoom;
+        layer.options.minZoom = Math.min(layer.options.minZoom, zoom);
+      });
+      map.setMinZoom(zoom);
+    }
+
+    function fit() {
+      var size = L.point(pad.left + pad.right, pad.top + pad.bottom);
+      var current = map.getMinZoom();
+      map.options.minZoom = minZoom - 2;  /* unclamped, for the two measures below */
+      var needed = map.getBoundsZoom(target, false, size);
+      /* never closer than two levels in from the zoom that shows the map's whole extent
+         (the extent's own zoom for a single incident) */
+      var widest = map.getBoundsZoom(extent, false, size) + (points.length > 1 ? 2 : 0);
+      map.options.minZoom = current;
+      allowZoom(Math.max(minZoom - 2, needed));
+      var options = {paddingTopLeft: [pad.left, pad.top], paddingBottomRight: [pad.right, pad.bottom],
+                     maxZoom: Math.max(map.getMinZoom(), widest), animate: false};
+      map.fitBounds(target, options);
+      /* a new zoom may have brought bounds back (view.js), and a pan into them: again */
+      if (map.options.maxBounds) map.setMaxBounds(null);
+      map.stop();
+      map.fitBounds(target, options);
+    }
+
+    /* The view may reach beyond the map's bounds to show the incidents clear of the panels:
+       the bounds grow to take it in. */
+    var bounds = map.options.maxBounds;  /* (view.js may change them with the zoom) */
+    if (bounds) map.setMaxBounds(null);
+    map.stop();  /* a pan into the bounds may still be under way */
+    for (var round = 0; round < 12; round++) {
+      fit();
+      var markers = [];
+      container.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').forEach(function (m) {
+        markers.push(m.getBoundingClientRect());
+      });
+      var changed = false;
+      obstacles(container).forEach(function (o) {
+        if (changed) return;
+        var r = o.node.getBoundingClientRect();
+        if (!markers.some(function (m) { return overlaps(m, r); })) return;
+        var panel = o.node.querySelector('details[open]');
+        var padY = o.vertical === 'top' ? r.bottom - box.top + MARGIN : box.bottom - r.top + MARGIN;
+        var padX = o.horizontal === 'left' ? r.right - box.left + MARGIN
+                 : o.horizontal === 'right' ? box.right - r.left + MARGIN : Infinity;
+        var fx = padX / box.width, fy = padY / box.height;
+        var side = fx <= fy ? o.horizontal : o.vertical, value = fx <= fy ? padX : padY;
+        var cost = Math.min(fx, fy);
+        if (panel && cost > 0.35) { panel.open = false; changed = true; return; }
+        if (value > pad[side] && cost <= 0.6) { pad[side] = value; changed = true; return; }
+        if (panel) { panel.open = false; changed = true; }
+      });
+      if (!changed) break;
+    }
+    if (bounds) map.setMaxBounds(L.latLngBounds(bounds).extend(map.getBounds()));
+  }
+})();
