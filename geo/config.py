@@ -49,8 +49,7 @@ class LayerSpec:
 
 @dataclass(frozen=True)
 class MapSpec:
-    """One output map: its extent (west, south, east, north in WGS84; the map opens fitted to
-    it, so it fills any window or iframe size), zooms and layers."""
+    """One output map: extent (west, south, east, north, WGS84; opens fitted to it), zooms, layers."""
 
     name: str
     title: str
@@ -59,6 +58,7 @@ class MapSpec:
     min_zoom: int
     max_zoom: int
     layers: tuple[str, ...]
+    dem: Path | None = None  # a GeoTIFF of elevations: hillshade and contours (render/relief.py)
 
     def padded_extent(self) -> tuple[float, float, float, float]:
         """The extent plus a margin: what the map carries data for and lets the reader pan to."""
@@ -117,7 +117,8 @@ def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
                            Style(**t.get("style", {})), t.get("legend", True), t.get("show", True),
                            t.get("invert", False)) for n, t in raw.get("layers", {}).items()}
     maps = {n: MapSpec(n, t.get("title", n), t.get("description", ""), tuple(map(float, t["extent"])),
-                       t["zoom"][0], t["zoom"][1], tuple(t["layers"])) for n, t in raw["maps"].items()}
+                       t["zoom"][0], t["zoom"][1], tuple(t["layers"]),
+                       layers_dir / t["dem"] if "dem" in t else None) for n, t in raw["maps"].items()}
     bibliography = {k: Reference(k, t["title"], t.get("url", ""), t.get("licence", ""))
                     for k, t in raw.get("bibliography", {}).items()}
     if sources_dir is None:

@@ -38,6 +38,8 @@ def validate(project: Project, layers: list[Layer]) -> list[Problem]:
         problems.append(Problem(str(project.sources_dir), severity="warning", message=(
             "source texts not found, so cited file names are not checked "
             "(pass --sources DIR or set `sources` in maps.toml)")))
+    problems += [Problem(str(spec.dem), prop=f"maps.{name}.dem", message="DEM file not found")
+                 for name, spec in project.maps.items() if spec.dem and not spec.dem.is_file()]
     seen_ids: dict[str, str] = {}
     seen_files: set = set()
     for layer in layers:
@@ -200,6 +202,8 @@ def _sources(props: dict):
     if isinstance(sources, list):
         for i, s in enumerate(sources):
             yield f"sources[{i}]", s
+    if isinstance(props.get("elevation_source"), dict):  # a spot height's figure
+        yield "elevation_source", props["elevation_source"]
     casualties = props.get("casualties")
     if isinstance(casualties, list):
         for i, c in enumerate(casualties):

@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 from geo.config import Style
 from geo.geometry.combine import MapContent
 from geo.incident_types import INCIDENT_TYPES
+from geo.render.relief import relief_xml, spot_height_rule
 
 TILE_SIZE = 256
 BUFFER_PX = 128  # labels and symbols may reach this far into a tile from outside it
@@ -31,12 +32,17 @@ def style_xml(content: MapContent, with_data: bool = True, incidents: bool = Fal
     """
     layers, styles = [], []
     fontset = "".join(f'<Font face-name={quoteattr(f)}/>' for f in available_fonts())
+    relief = relief_xml(content, with_data)  # (styles, layers) of a DEM's relief, over the base
     for layer in content.layers:
         kind = layer.spec.kind
         if not (in_tiles(layer) or incidents):
             continue
+        if relief and kind != "base":
+            styles.append(relief[0]), layers.append(relief[1])
+            relief = None
         name = layer.spec.name
-        styles.append(f'<Style name={quoteattr(name)}>{_rules(layer.spec.style, kind)}</Style>')
+        styles.append(f'<Style name={quoteattr(name)}>{_rules(layer.spec.style, kind)}'
+                      f'{spot_height_rule(layer)}</Style>')
         data = json.dumps(drawn(layer), sort_keys=True, separators=(",", ":")) if with_data else ""
         layers.append(
             f'<Layer name={quoteattr(name)} srs="epsg:4326">'
@@ -48,14 +54,15 @@ def style_xml(content: MapContent, with_data: bool = True, incidents: bool = Fal
         '<?xml version="1.0" encoding="utf-8"?>'
         f'<Map srs="epsg:3857" background-color="{BACKGROUND}" buffer-size="{BUFFER_PX}">'
         f'<FontSet name="labels">{fontset}</FontSet>'
-        + "".join(styles) + "".join(layers) + "</Map>")
+        + "".join(styles) + (relief or ("",))[0] + "".join(layers) + (relief or ("", ""))[1]
+        + "</Map>")
 
 
 def drawn(layer) -> dict:
     """What the tiles and images draw of a layer: placed features with only the properties the
     style reads (a label's name, an incident's type). Text shown only in the page (summaries,
     sources) stays out, so that editing it re-renders no tile and no image."""
-    keep = {"incidents": ("type",), "base": ()}.get(layer.spec.kind, ("name",))
+    keep = {"incidents": ("type",), "base": ()}.get(layer.spec.kind, ("name", "elevation"))
     features = []
     for f in layer.collection["features"]:
         if f.get("geometry") is not None:  # an incident without a place is listed, not drawn

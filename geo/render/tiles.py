@@ -23,6 +23,7 @@ from shapely.geometry import box, shape
 
 from geo.geometry.combine import MapContent
 from geo.geometry.tilegrid import Tile, lnglat_bounds, mercator_bounds
+from geo.render.relief import relief_area
 from geo.render.style import BUFFER_PX, TILE_SIZE, drawn, in_tiles, register_system_fonts, style_xml
 
 PNG_FORMAT = "png8:m=h:z=9"  # palette PNG: a quarter of the bytes of RGBA, no visible loss here
@@ -172,9 +173,10 @@ def solid_tiles(content: MapContent, tile_list: list[Tile]) -> dict[Tile, str]:
     point_px = BUFFER_PX if labelled else max(symbols, default=0) / 2 + 4
     near_points = _touching(tile_list, [geometries[i] for i in points], point_px)
     tight = _buffered_boxes(tile_list, stroke_px)
+    relief = relief_area(content)  # a DEM shades and contours its area: no tile there is flat
     result = {}
     for ti, t in enumerate(tile_list):
-        if near_points.get(ti):
+        if near_points.get(ti) or (relief is not None and relief.intersects(tight[ti])):
             continue
         found = sorted(shapes[i] for i in near_shapes.get(ti, []))
         if all(geometries[f].geom_type in ("Polygon", "MultiPolygon")

@@ -1,0 +1,240 @@
+"""Relief from a DEM: a synthetic two-hill GeoTIFF at the Khasan heights, hillshade pixels,
+contours around both summits, spot heights, and maps without a DEM left exactly as they were."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from shapely.geometry import Point, Polygon, shape
+
+from tests.conftest import LAYERS, edit_layer, run_cli, shrink_zooms
+
+# The heights as 002_25b5bb55c95d5796.txt (line 272) gives them.
+ZAOZERNAYA = (130 + 35.67 / 60, 42 + 26.79 / 60)
+BEZYMYANNAYA = (130 + 35.42 / 60, 42 + 27.77 / 60)
+HILLS = ((ZAOZERNAYA, 150.0), (BEZYMYANNAYA, 130.0))  # summit, height above the plain
+PLAIN_M, SIGMA_M = 20.0, 350.0
+ZOOMS = 3  # khasan: 11 to 13
+
+
+def make_dem(path: Path, hills=HILLS, west=130.50, north=42.52, res=0.0003, width=600,
+             height=500) -> None:
+    """A GeoTIFF (EPSG:4326, float32) of Gaussian hills on a plain at PLAIN_M metres."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    from geo.render.relief import _own_proj
+
+    lon = west + (np.arange(width) + 0.5) * res
+    lat = north - (np.arange(height) + 0.5) * res
+    lons, lats = np.meshgrid(lon, lat)
+    z = np.full(lons.shape, PLAIN_M)
+    for (x, y), peak in hills:
+        dx = (lons - x) * 111_320 * np.cos(np.radians(y))
+        dy = (lats - y) * 110_574
+        z += peak * np.exp(-(dx ** 2 + dy ** 2) / (2 * SIGMA_M ** 2))
+    with _own_proj(), rasterio.open(path, "w", driver="GTiff", width=width, height=height,
+                                    count=1, dtype="float32", crs="EPSG:4326",
+                                    transform=from_origin(west, north, res, res)) as out:
+        out.write(z.astype("float32"), 1)
+
+
+def add_dem(layers_dir: Path, dem: str = "relief/khasan-dem.tif") -> None:
+    """Give the khasan map a `dem`, and a spot height with a cited elevation."""
+    (layers_dir / dem).parent.mkdir(exist_ok=True)
+    make_dem(layers_dir / dem)
+    path = layers_dir / "maps.toml"
+    text = path.read_text(encoding="utf-8")
+    table = "[maps.khasan]\n"
+    assert text.count(table) == 1
+    path.write_text(text.replace(table, f'{table}dem = "{dem}"\n'), encoding="utf-8")
+    edit_layer(layers_dir, "khasan.geojson", lambda c: c["features"].append({
+        "type": "Feature", "geometry": {"type": "Point", "coordinates": [130.62, 42.47]},
+        "properties": {"id": "test-height-194", "name": "Height 194.0", "kind": "spot-height",
+                       "elevation": 194.0, "sources": [{"file": "002_25b5bb55c95d5796.txt",
+                                                        "where": "line 322"}],
+                       "elevation_source": {"file": "002_25b5bb55c95d5796.txt",
+                                            "where": "line 322: height 194.0"}}}))
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory, sources_dir) -> dict[str, Path]:
+    """Two builds of the real layers at few zooms: "plain", and "relief" (khasan with a DEM)."""
+    out = {}
+    for name in ("plain", "relief"):
+        root = tmp_path_factory.mktemp(name)
+        layers = root / "layers"
+        import shutil
+
+        shutil.copytree(LAYERS, layers)
+        shrink_zooms(layers, ZOOMS)
+        if name == "relief":
+            add_dem(layers)
+        result = run_cli("build", "--layers", str(layers), "--out", str(root / "output"),
+                         "--sources", str(sources_dir))
+        assert result.returncode == 0, result.stderr
+        out[name], out[name + "-layers"] = root / "output", layers
+    return out
+
+
+def _content(layers: Path, sources: Path, map_name: str = "khasan"):
+    from geo.inputs.check import load_and_check
+    from geo.output.build import _contents
+
+    project, loaded, _ = load_and_check(layers, sources)
+    return _contents(project, loaded, [map_name])[0]
+
+
+def _pixels(tile: Path) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(tile.read_bytes())).convert("L"), dtype=float)
+
+
+def _tile_pixel(lon: float, lat: float, zoom: int) -> tuple[tuple[int, int, int], int, int]:
+    import mercantile
+
+    t = mercantile.tile(lon, lat, zoom)
+    left, bottom, right, top = mercantile.xy_bounds(t)
+    x, y = mercantile.xy(lon, lat)
+    return (t.z, t.x, t.y), int((x - left) / (right - left) * 256), int((top - y) / (top - bottom) * 256)
+
+
+def _patch(output: Path, lon: float, lat: float, zoom: int) -> float:
+    """Median grey (0..255) of the 9×9 pixels around a point in the built khasan tiles (the
+    median: a contour line across the patch does not move it)."""
+    (z, x, y), px, py = _tile_pixel(lon, lat, zoom)
+    pixels = _pixels(output / "tiles" / "khasan" / str(z) / str(x) / f"{y}.png")
+    assert 4 <= px < 252 and 4 <= py < 252, "the patch must lie inside one tile"
+    return float(np.median(pixels[py - 4:py + 5, px - 4:px + 5]))
+
+
+def _offset(point, east_m: float, north_m: float):
+    lon, lat = point
+    return (lon + east_m / (111_320 * np.cos(np.radians(lat))), lat + north_m / 110_574)
+
+
+@pytest.mark.parametrize("summit", [ZAOZERNAYA, BEZYMYANNAYA], ids=["zaozernaya", "bezymyannaya"])
+def test_slopes_facing_away_from_the_light_are_darker(builds, summit):
+    """The light comes from the north-west: the west slope (facing it) is lighter than the
+    east slope, and the east slope darker than the open plain, in the tile's pixels."""
+    zoom = 13
+    west = _patch(builds["relief"], *_offset(summit, -SIGMA_M, 0), zoom)
+    east = _patch(builds["relief"], *_offset(summit, SIGMA_M, 0), zoom)
+    plain_relief = _patch(builds["relief"], 130.53, 42.40, zoom)
+    plain = _patch(builds["plain"], 130.53, 42.40, zoom)
+    assert east < west - 15, (east, west)
+    assert east < plain_relief - 10, (east, plain_relief)
+    assert abs(plain_relief - plain) <= 2  # the flat is left as it was: the shading is clear
+    before = _patch(builds["plain"], *_offset(summit, SIGMA_M, 0), zoom)
+    assert east < before - 10  # the relief darkened that slope
+
+
+def test_hillshade_raster_faces_the_light():
+    """The shading itself: on one hill, the north-west slope light, the south-east slope dark,
+    and the plain untouched (alpha 0)."""
+    from rasterio.transform import from_origin
+
+    from geo.render.relief import hillshade_rgba
+
+    res = 0.0003
+    y, x = np.mgrid[0:101, 0:101]
+    z = PLAIN_M + 150 * np.exp(-(((x - 50) * 24.6) ** 2 + ((y - 50) * 33.2) ** 2) / (2 * SIGMA_M ** 2))
+    rgba = hillshade_rgba(z, from_origin(130.5, 42.5, res, res), geographic=True)
+    assert rgba[3, 0, 0] == 0  # the flat: clear
+    nw, se = (35, 35), (65, 65)  # (row, column): row 35 is north of the summit
+    assert rgba[0][nw] == 255 and rgba[3][nw] > 0  # white, on the slope facing the light
+    assert rgba[0][se] < 100 and rgba[3][se] > 0  # dark, on the slope facing away
+
+
+def test_contours_ring_both_summits(builds, sources_dir):
+    """Closed contour lines encircle each summit, and at the higher levels one ring holds one
+    summit only (two hills, not one blob)."""
+    from geo.render.relief import relief_for
+
+    relief = relief_for(_content(builds["relief-layers"], sources_dir))
+    assert relief.interval == 10.0
+    rings = {}  # elevation -> closed rings
+    for feature in relief.contours["features"]:
+        geometry = shape(feature["geometry"])
+        parts = getattr(geometry, "geoms", [geometry])
+        rings[feature["properties"]["elevation"]] = [
+            Polygon(p.coords) for p in parts if p.is_ring or p.coords[0] == p.coords[-1]]
+        assert feature["properties"]["label"] == f"{feature['properties']['elevation']:g} m"
+    assert sorted(f["properties"]["index"] for f in relief.contours["features"]).count(1) == 3
+    for summit, other in ((ZAOZERNAYA, BEZYMYANNAYA), (BEZYMYANNAYA, ZAOZERNAYA)):
+        around = [level for level, polygons in rings.items()
+                  if any(p.contains(Point(summit)) and not p.contains(Point(other)) for p in polygons)]
+        assert len(around) >= 8, (summit, sorted(rings))
+        peak = PLAIN_M + dict(HILLS)[summit]
+        assert peak - 20 <= max(around) < peak  # the highest rings just below the summit
+        # each ring is a level line: the synthetic surface is at that level along it
+        ring = next(p for p in rings[max(around)] if p.contains(Point(summit)))
+        assert ring.area > 0 and Point(summit).distance(ring.exterior) < 0.003
+
+
+def test_spot_height_written_with_its_figure(builds, sources_dir):
+    """A spot height keeps its cited elevation in what the tiles draw, and the style writes it."""
+    from geo.render.style import drawn, style_xml
+
+    content = _content(builds["relief-layers"], sources_dir)
+    layer = next(layer for layer in content.layers if layer.spec.name == "khasan")
+    heights = [f for f in drawn(layer)["features"] if "elevation" in f["properties"]]
+    assert [f["properties"]["elevation"] for f in heights] == [194.0]
+    xml = style_xml(content)
+    assert "[elevation] + ' m'" in xml and "relief-hillshade" in xml and "relief-contours" in xml
+
+
+def test_elevation_needs_its_source(layers_copy, sources_dir):
+    edit_layer(layers_copy, "khasan.geojson",
+               lambda c: c["features"][1]["properties"].update(elevation=157))
+    result = run_cli("check", "--layers", str(layers_copy), "--sources", str(sources_dir))
+    assert result.returncode == 1 and "elevation_source" in result.stdout + result.stderr
+
+
+def test_maps_without_a_dem_are_unchanged(builds):
+    """Every file of the maps without a DEM is byte for byte what the build without any DEM
+    wrote; khasan's tiles and images change where the relief is. (The overview changes too: it
+    draws the khasan layer, which gained a spot height.)"""
+    plain, relief = builds["plain"], builds["relief"]
+    files = sorted(p.relative_to(plain) for p in plain.rglob("*") if p.is_file())
+    others = [f for f in files if any(m in str(f) for m in ("amur", "suifenhe", "khalkhin-gol"))]
+    assert len(others) > 1000
+    different = {str(f) for f in files
+                 if not (relief / f).is_file() or (relief / f).read_bytes() != (plain / f).read_bytes()}
+    assert not different & {str(f) for f in others}, sorted(different & {str(f) for f in others})[:10]
+    assert "khasan.png" in different and "tiles/khasan/manifest.json" in different
+    old = json.loads((plain / "tiles" / "khasan" / "manifest.json").read_text())["tiles"]
+    new = json.loads((relief / "tiles" / "khasan" / "manifest.json").read_text())["tiles"]
+    (z, x, y), _, _ = _tile_pixel(*ZAOZERNAYA, 13)
+    assert old[f"{z}/{x}/{y}"] != new[f"{z}/{x}/{y}"]
+
+
+def test_editing_the_dem_rebuilds_only_its_map(builds, sources_dir):
+    from geo.config import BuildOptions
+    from geo.output.manifest import map_digests
+
+    layers = builds["relief-layers"]
+    options = BuildOptions().fingerprint()
+    before = map_digests(layers, sources_dir, options)
+    dem = layers / "relief" / "khasan-dem.tif"
+    saved = dem.read_bytes()
+    try:
+        make_dem(dem, hills=((ZAOZERNAYA, 160.0), (BEZYMYANNAYA, 130.0)))
+        after = map_digests(layers, sources_dir, options)
+    finally:
+        dem.write_bytes(saved)
+    assert {name for name in before if before[name] != after[name]} == {"khasan"}
+
+
+def test_a_missing_dem_is_reported(layers_copy, sources_dir):
+    path = layers_copy / "maps.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "[maps.khasan]\n", '[maps.khasan]\ndem = "nowhere/dem.tif"\n'), encoding="utf-8")
+    result = run_cli("check", "--layers", str(layers_copy), "--sources", str(sources_dir))
+    assert result.returncode == 1
+    assert "maps.khasan.dem" in result.stdout + result.stderr and "DEM file not found" in result.stdout + result.stderr
