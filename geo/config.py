@@ -18,7 +18,9 @@ from geo.errors import BuildError, Problem
 CONFIG_NAME = "maps.toml"
 SCHEMA_NAME = "maps.schema.json"  # in geo/inputs/schemas: what maps.toml may say
 DEFAULT_SOURCES = "../../shared/sources"  # relative to the layers folder, as CI lays it out
-MAP_MARGIN = 0.1  # share of a map's width/height drawn and pannable beyond its extent
+MAP_MARGIN = 0.1  # share of a map's width/height drawn and pannable beyond its extent, at least
+MAP_MARGIN_PX = 1024  # ... and at each zoom this many pixels, so that a view up to 2048 px fits
+MAX_MARGIN_M = 900_000  # ... but never more than this (about 8° of longitude): what layers/base covers
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,28 @@ class MapSpec:
     layers: tuple[str, ...]
     dem: Path | None = None  # a GeoTIFF of elevations: hillshade and contours (render/relief.py)
 
-    def padded_extent(self) -> tuple[float, float, float, float]:
-        """The extent plus a margin: what the map carries data for and lets the reader pan to."""
+    def padded_extent(self, zoom: int | None = None) -> tuple[float, float, float, float]:
+        """The extent plus a margin: what the map has tiles for and lets the reader pan to at
+        ``zoom`` (by default its widest, at the map's least zoom). The margin is MAP_MARGIN_PX
+        at that zoom (a view up to 2048 px wide or high then fits in it: no grey beyond the
+        data), within MAP_MARGIN and MAX_MARGIN of the extent's size; the page raises its least
+        zoom on a window too large for the margin of a zoom."""
+        import mercantile
+
         west, south, east, north = self.extent
-        dx, dy = (east - west) * MAP_MARGIN, (north - south) * MAP_MARGIN
-        return (max(west - dx, -180.0), max(south - dy, -85.0),
-                min(east + dx, 180.0), min(north + dy, 85.0))
+        left, bottom = mercantile.xy(west, south)
+        right, top = mercantile.xy(east, north)
+        metres = 2 * 20037508.342789244 / (256 * 2 ** (self.min_zoom if zoom is None else zoom))
+        dx = min(max(MAP_MARGIN_PX * metres, (right - left) * MAP_MARGIN), MAX_MARGIN_M)
+        dy = min(max(MAP_MARGIN_PX * metres, (top - bottom) * MAP_MARGIN), MAX_MARGIN_M)
+        w, s = mercantile.lnglat(left - dx, bottom - dy)
+        e, n = mercantile.lnglat(right + dx, top + dy)
+        return (round(max(w, -180.0), 6), round(max(s, -85.0), 6),
+                round(min(e, 180.0), 6), round(min(n, 85.0), 6))
+
+    def zoom_extents(self) -> dict[int, tuple[float, float, float, float]]:
+        """{zoom: padded extent} for each zoom of the map."""
+        return {z: self.padded_extent(z) for z in range(self.min_zoom, self.max_zoom + 1)}
 
 
 @dataclass(frozen=True)
@@ -119,8 +137,7 @@ def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
     maps = {n: MapSpec(n, t.get("title", n), t.get("description", ""), tuple(map(float, t["extent"])),
                        t["zoom"][0], t["zoom"][1], tuple(t["layers"]),
                        layers_dir / t["dem"] if "dem" in t else None) for n, t in raw["maps"].items()}
-    bibliography = {k: Reference(k, t["title"], t.get("url", ""), t.get("licence", ""))
-                    for k, t in raw.get("bibliography", {}).items()}
+    bibliography = {k: Reference(k, **t) for k, t in raw.get("bibliography", {}).items()}
     if sources_dir is None:
         sources_dir = sources_path(layers_dir, raw).resolve()
     return Project(layers_dir, sources_dir, maps, layers, bibliography, raw.get("attribution", ""),

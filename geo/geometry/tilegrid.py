@@ -16,8 +16,8 @@ __all__ = ["Tile", "map_tiles", "lnglat_bounds", "mercator_bounds", "mercator_xy
 
 
 def map_tiles(spec: MapSpec) -> list[Tile]:
-    """Every tile of the map's zooms that touches its padded extent, zoom by zoom."""
-    return list(mercantile.tiles(*spec.padded_extent(), range(spec.min_zoom, spec.max_zoom + 1)))
+    """Every tile of the map's zooms that touches its padded extent at that zoom, zoom by zoom."""
+    return [t for z, extent in spec.zoom_extents().items() for t in mercantile.tiles(*extent, [z])]
 
 
 def lnglat_bounds(t: Tile) -> tuple[float, float, float, float]:

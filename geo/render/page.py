@@ -9,6 +9,7 @@ build's scripts run (``csp``).
 from __future__ import annotations
 
 import html
+import math
 from urllib.parse import urlsplit
 
 import folium
@@ -88,9 +89,49 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
                   label_zoom=None if tiled else LABEL_ZOOM,
                   extent=[[south, west], [north, east]],
                   noscript_html=_noscript_html(spec, content, static),
-                  inset=_inset(content, spec) if tiled else None).add_to(fmap)
+                  inset=_inset(content, spec) if tiled else None,
+                  labels=map_labels(content),
+                  zoom_extents={z: [[s, w], [n, e]] for z, (w, s, e, n)
+                                in spec.zoom_extents().items()}).add_to(fmap)
         page = _tidy(fmap.get_root().render())
     return with_policy(page, content_security_policy(page, images=tuple(online_hosts)))
+
+
+def map_labels(content: MapContent) -> list[dict]:
+    """The names labels.js draws on the map: every point of a layer that asks for a label
+    (``label: true``), as {name, names, lat, lon, kind, rank, min_zoom, max_zoom}. kind is
+    "country", "town" (a base town) or "place" (a place of the map's own layers, which wins
+    over a base town at the same spot: within DUPLICATE_M, the town is left out)."""
+    found = []
+    for layer in content.layers:
+        if layer.spec.kind == "incidents":
+            continue
+        for f in layer.collection["features"]:
+            p, geom = f["properties"], f.get("geometry")
+            if not (p.get("label") and geom and geom["type"] == "Point"):
+                continue
+            kind = p.get("kind") if p.get("kind") in ("country", "town") else "place"
+            if layer.spec.kind != "base" and kind == "town":
+                kind = "place"
+            lon, lat = geom["coordinates"][:2]
+            item = {"name": p["name"], "names": p.get("names", {}), "lat": lat, "lon": lon,
+                    "kind": kind, "rank": p.get("rank", 1 if kind != "town" else 4)}
+            item.update({k: p[k] for k in ("min_zoom", "max_zoom") if k in p})
+            found.append(item)
+    places = [(i["lon"], i["lat"]) for i in found if i["kind"] == "place"]
+    return [i for i in found if i["kind"] != "town" or not any(
+        _metres((i["lon"], i["lat"]), p) < DUPLICATE_M for p in places)]
+
+
+def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (haversine, mean Earth radius): enough to match a town."""
+    (lon1, lat1), (lon2, lat2) = [(math.radians(x), math.radians(y)) for x, y in (a, b)]
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * 6371008.8 * math.asin(math.sqrt(h))
+
+
+DUPLICATE_M = 5000  # a base town this close to a place of the map's own layers is that place
 
 
 def _origin(url: str) -> str:

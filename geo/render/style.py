@@ -1,7 +1,8 @@
 """The Mapnik style of a map's tiles and images, generated from maps.toml and the layers.
 
-Land, sea, lakes, rivers, modern borders faint, historical and claimed borders prominent,
-place labels with halos; incidents coloured by ``geo.incident_types`` where an image shows
+Land, sea, lakes, rivers as water (the major ones wider), modern borders faint, historical and
+claimed borders prominent, towns as dots; no text: the page draws every name, in the reader's
+language (static/labels.js). Incidents coloured by ``geo.incident_types`` where an image shows
 them. The XML carries the layers' data inline, so a worker needs nothing but this string.
 """
 
@@ -62,7 +63,7 @@ def drawn(layer) -> dict:
     """What the tiles and images draw of a layer: placed features with only the properties the
     style reads (a label's name, an incident's type). Text shown only in the page (summaries,
     sources) stays out, so that editing it re-renders no tile and no image."""
-    keep = {"incidents": ("type",), "base": ()}.get(layer.spec.kind, ("name", "elevation"))
+    keep = {"incidents": ("type",)}.get(layer.spec.kind, ("kind", "rank", "elevation"))
     features = []
     for f in layer.collection["features"]:
         if f.get("geometry") is not None:  # an incident without a place is listed, not drawn
@@ -92,16 +93,46 @@ def _rules(style: Style, kind: str) -> str:
             f'<MarkersSymbolizer fill="{t.fill}" stroke="#3b1f00" stroke-width="1.5" width="14" '
             'height="14" allow-overlap="true"/></Rule>'
             for t in sorted(INCIDENT_TYPES))
-    label = ('<TextSymbolizer fontset-name="labels" size="12" fill="#222222" halo-fill="'
-             f'{HALO}" halo-radius="2" dx="8" placement="point" '
-             'horizontal-alignment="right" allow-overlap="false">[name]</TextSymbolizer>')
     point = (f'<MarkersSymbolizer fill={quoteattr(style.color)} stroke="#ffffff" '
              'stroke-width="1.5" width="9" height="9" allow-overlap="true"/>')
     return (
         f'<Rule><Filter>[mapnik::geometry_type] = polygon</Filter>{fill}{stroke}</Rule>'
-        f'<Rule><Filter>[mapnik::geometry_type] = linestring</Filter>{stroke}</Rule>'
-        f'<Rule><Filter>[mapnik::geometry_type] = point</Filter>{point}'
-        + (label if kind != "base" else "") + "</Rule>")
+        + _major_rivers()
+        + '<Rule><Filter>[mapnik::geometry_type] = linestring and not ([rank] = 1)</Filter>'
+        f'{stroke}</Rule>'
+        # a country's name is only a label (drawn by the page); a town is a dot, larger by rank
+        "<Rule><Filter>[mapnik::geometry_type] = point and [kind] = 'town'</Filter>"
+        '<MarkersSymbolizer fill="#2b2b2b" stroke="#ffffff" stroke-width="1.2" '
+        'width="6" height="6" allow-overlap="true"/></Rule>'
+        + "<Rule><Filter>[mapnik::geometry_type] = point and not ([kind] = 'town' or "
+        f"[kind] = 'country')</Filter>{point}</Rule>")
+
+
+# Major rivers (rank 1 in layers/base/rivers.geojson) as water: a pale channel in a darker bank
+# line, wider as the reader zooms in; (least zoom, width in px) from that zoom on.
+RIVER_WIDTHS = ((0, 1.6), (7, 2.4), (9, 3.5), (11, 6.0), (13, 9.0))
+WATER, BANK = "#a9c9e3", "#6f9fc8"
+
+
+def _scale(zoom: int) -> float:
+    """Mapnik's scale denominator halfway into the zoom below ``zoom`` (256 px web mercator)."""
+    return 559082264.028 / 2 ** zoom * 1.5
+
+
+def _major_rivers() -> str:
+    rules = []
+    for i, (zoom, width) in enumerate(RIVER_WIDTHS):
+        upper = f"<MaxScaleDenominator>{_scale(zoom):.1f}</MaxScaleDenominator>" if zoom else ""
+        lower = (f"<MinScaleDenominator>{_scale(RIVER_WIDTHS[i + 1][0]):.1f}</MinScaleDenominator>"
+                 if i + 1 < len(RIVER_WIDTHS) else "")
+        rules.append(
+            f"<Rule>{upper}{lower}"
+            "<Filter>[mapnik::geometry_type] = linestring and [rank] = 1</Filter>"
+            f'<LineSymbolizer stroke="{BANK}" stroke-width="{width + 1.4}" stroke-linejoin="round" '
+            'stroke-linecap="round"/>'
+            f'<LineSymbolizer stroke="{WATER}" stroke-width="{width}" stroke-linejoin="round" '
+            'stroke-linecap="round"/></Rule>')
+    return "".join(rules)
 
 
 def available_fonts() -> list[str]:

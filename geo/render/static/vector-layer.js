@@ -7,6 +7,9 @@
   g.vectorLayer = function (data, style, interactive, bibliography) {
     return L.geoJSON(data, {
       interactive: interactive,
+      filter: function (feature) {   // a country's name is a label only (labels.js)
+        return !(feature.properties && feature.properties.kind === 'country');
+      },
       style: function () { return style; },
       pointToLayer: function (feature, latlng) {
         return L.circleMarker(latlng, {
@@ -18,10 +21,9 @@
         if (!interactive) return;
         var p = feature.properties;
         layer.bindPopup(function () { return g.featurePopup(p, bibliography); }, g.POPUP_OPTIONS);
-        var isLabel = p.label && feature.geometry.type === 'Point';
+        if (p.label && feature.geometry.type === 'Point') return;  // named by labels.js
         layer.bindTooltip(g.el('span', null, g.localName(p.name, p.names)), {
-          permanent: !!isLabel, direction: isLabel ? 'right' : 'auto',
-          className: isLabel ? 'feature-label' : 'feature-tooltip'
+          direction: 'auto', className: 'feature-tooltip'
         });
       }
     });

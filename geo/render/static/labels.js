@@ -1,0 +1,115 @@
+/* Place names on the map, drawn in the page in the reader's language (the tiles carry none):
+   country names, the map's own places, then towns by size. Each label is placed in turn by
+   priority, at the first of its candidate positions that lies inside the map and clear of the
+   labels already placed, of every place's dot and of every marker icon; a label with no such
+   position is left out. Done again after every zoom, move, resize and marker change. */
+(function () {
+  'use strict';
+
+  var g = window.geoMaps;
+  var GAP = 3;          // px kept clear around a label
+  var DOTS = [5, 17];   // px from a place's point to its label: beside its dot, or clear of a marker on it
+  var TOWN_ZOOM = {1: 0, 2: 5, 3: 6, 4: 7};   // towns of a rank show from this zoom on
+  var PRIORITY = {country: 0, place: 1, town: 2};
+
+  function overlaps(a, b) {
+    return a.x < b.x + b.w + GAP && b.x < a.x + a.w + GAP &&
+           a.y < b.y + b.h + GAP && b.y < a.y + a.h + GAP;
+  }
+
+  /* Candidate boxes (container px) of a label at point p: beside its dot, or centred. */
+  function candidates(item, p) {
+    var w = item.w, h = item.h;
+    if (!item.dot) return [{x: p.x - w / 2, y: p.y - h / 2, w: w, h: h}];
+    var boxes = [];
+    DOTS.forEach(function (d) {
+      boxes.push({x: p.x + d, y: p.y - h / 2, w: w, h: h}, {x: p.x - d - w, y: p.y - h / 2, w: w, h: h},
+                 {x: p.x - w / 2, y: p.y - d - h, w: w, h: h}, {x: p.x - w / 2, y: p.y + d, w: w, h: h});
+    });
+    return boxes;
+  }
+
+  g.labels = function (map, labels) {
+    var pane = map.createPane('geoLabels');
+    pane.className += ' map-labels';
+    var items = labels.map(function (l) {
+      var text = g.localName(l.name, l.names);
+      var node = g.el('div', 'map-label map-label-' + l.kind +
+                      (l.kind === 'town' ? ' map-label-rank' + l.rank : ''), text);
+      node.lang = text === l.name ? 'en' : g.LANG;
+      pane.appendChild(node);
+      return {label: l, node: node, latlng: L.latLng(l.lat, l.lon), dot: l.kind !== 'country',
+              order: [PRIORITY[l.kind], l.rank || 9], w: 0, h: 0};
+    });
+    items.sort(function (a, b) {
+      return a.order[0] - b.order[0] || a.order[1] - b.order[1] ||
+             (a.label.name < b.label.name ? -1 : a.label.name > b.label.name ? 1 : 0);
+    });
+
+    function shown(item, zoom) {
+      var l = item.label;
+      if (l.min_zoom !== undefined && l.min_zoom !== null && zoom < l.min_zoom) return false;
+      if (l.max_zoom !== undefined && l.max_zoom !== null && zoom > l.max_zoom) return false;
+      return l.kind !== 'town' || zoom >= (TOWN_ZOOM[l.rank] || 0);
+    }
+
+    function markerBoxes(origin) {
+      var boxes = [];
+      map.getPane('markerPane').querySelectorAll('.leaflet-marker-icon').forEach(function (icon) {
+        var r = icon.getBoundingClientRect();
+        if (r.width > 0 && r.height > 0 && getComputedStyle(icon).visibility !== 'hidden') {
+          boxes.push({x: r.left - origin.left, y: r.top - origin.top, w: r.width, h: r.height});
+        }
+      });
+      return boxes;
+    }
+
+    function layout() {
+      var zoom = map.getZoom(), size = map.getSize();
+      var origin = map.getContainer().getBoundingClientRect();
+      items.forEach(function (item) {   // measure (once: the text does not change)
+        if (!item.w) { item.w = item.node.offsetWidth; item.h = item.node.offsetHeight; }
+      });
+      var taken = markerBoxes(origin);
+      var points = items.map(function (item) { return map.latLngToContainerPoint(item.latlng); });
+      items.forEach(function (item, i) {   // every drawn dot stays readable
+        if (item.dot && shown(item, zoom)) {
+          taken.push({x: points[i].x - 3, y: points[i].y - 3, w: 6, h: 6, owner: item});
+        }
+      });
+      items.forEach(function (item, i) {
+        var place = null;
+        if (shown(item, zoom)) {
+          place = candidates(item, points[i]).filter(function (box) {
+            return box.x >= 0 && box.y >= 0 && box.x + box.w <= size.x && box.y + box.h <= size.y &&
+              !taken.some(function (other) { return other.owner !== item && overlaps(box, other); });
+          })[0] || null;
+        }
+        if (place) {
+          taken.push(place);
+          L.DomUtil.setPosition(item.node, map.containerPointToLayerPoint([place.x, place.y]).round());
+          item.node.classList.add('map-label-on');
+        } else {
+          item.node.classList.remove('map-label-on');
+        }
+      });
+      pane.classList.remove('map-labels-moving');
+    }
+
+    var pending = false;
+    function schedule() {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; layout(); });
+    }
+    map.on('zoomstart', function () { pane.classList.add('map-labels-moving'); });
+    map.on('zoomend moveend resize layeradd layerremove', schedule);
+    g.on('filter', schedule);
+    if (window.MutationObserver) {   // markers moved, shown or hidden by another control
+      new MutationObserver(schedule).observe(map.getPane('markerPane'),
+        {childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class']});
+    }
+    layout();
+    return items;
+  };
+})();

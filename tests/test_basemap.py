@@ -1,0 +1,157 @@
+"""The basemap as a map (issue 11): no grey void at any window size, names on the map in the
+reader's language that never overlap each other or a marker, rivers and towns from the data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from tests.conftest import LAYERS
+from tests.test_browser import IDLE, MAP, OfflinePage, browser, settled  # noqa: F401
+from tests.test_build import MAPS
+
+VOID = (0xDC, 0xDC, 0xD8)  # style.BACKGROUND: beyond the data
+WIDTHS = (320, 375, 768, 1200, 1920)
+
+# every tile of the view loaded and faded in (Leaflet fades tiles in by their inline opacity)
+TILES_LOADED = """() => {
+  const tiles = [...document.querySelectorAll('.leaflet-tile-container img')];
+  return tiles.length > 0 && tiles.every(t => t.complete && t.naturalWidth > 0 &&
+    t.classList.contains('leaflet-tile-loaded') && (t.style.opacity === '' || +t.style.opacity === 1));
+}"""
+
+LABELS = """() => [...document.querySelectorAll('.map-label-on')].map(n => {
+  const r = n.getBoundingClientRect();
+  return {text: n.textContent, lang: n.lang, x: r.left, y: r.top, w: r.width, h: r.height};
+})"""
+
+MARKERS = """() => [...document.querySelectorAll('.leaflet-marker-icon')].map(n => {
+  const r = n.getBoundingClientRect();
+  return {x: r.left, y: r.top, w: r.width, h: r.height};
+}).filter(r => r.w > 0)"""
+
+
+def void_share(png: bytes) -> float:
+    from io import BytesIO
+
+    from PIL import Image
+
+    import numpy as np
+
+    pixels = np.asarray(Image.open(BytesIO(png)).convert("RGB")).reshape(-1, 3)
+    return float((pixels == VOID).all(axis=1).mean())
+
+
+def map_only(page) -> bytes:
+    """A screenshot of the map with the page's controls and title hidden."""
+    page.add_style_tag(content=".leaflet-control-container, .map-title, .map-labels,"
+                       " .leaflet-marker-pane, .leaflet-overlay-pane { visibility: hidden !important; }")
+    return page.screenshot()
+
+
+def overlap(a: dict, b: dict) -> bool:
+    return a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and \
+        a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
+
+
+def opened(view, path: Path, suffix: str = ""):
+    page = view.open(path, suffix)
+    settled(page)
+    page.wait_for_function(TILES_LOADED)
+    return page
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", MAPS)
+def test_no_void_at_any_window_width(browser, built: Path, map_name: str):  # noqa: F811
+    shares = {}
+    for width in WIDTHS:
+        height = 700 if width < 500 else 900
+        with OfflinePage(browser, width, height) as view:
+            page = opened(view, built / f"{map_name}.html")
+            shares[width] = void_share(map_only(page))
+            # zoomed out as far as the map lets the reader, the view still shows basemap
+            page.evaluate(f"() => {{ const m = {MAP}; m.setZoom(m.getMinZoom(), {{animate: false}}); }}")
+            page.wait_for_function(IDLE)
+            page.wait_for_function(TILES_LOADED)
+            shares[f"{width} out"] = void_share(page.screenshot())
+            # a tile load cut short by a zoom fails too: only a missing tile is a fault
+            missing = [u for u in view.failed if not Path(unquote(urlsplit(u).path)).exists()]
+            assert not missing, missing[:5]
+    print(map_name, {k: round(v * 100, 2) for k, v in shares.items()})
+    assert all(v < 0.02 for v in shares.values()), shares
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", MAPS)
+@pytest.mark.parametrize("width", [375, 1200])
+def test_labels_follow_the_language_and_never_collide(browser, built: Path, map_name: str,
+                                                       width: int):  # noqa: F811
+    texts = {}
+    for lang in ("en", "ru", "ja", "zh"):
+        with OfflinePage(browser, width, 700 if width < 500 else 800) as view:
+            page = opened(view, built / f"{map_name}.html", f"?lang={lang}")
+            labels = page.wait_for_function(f"() => {{ const l = ({LABELS})(); "
+                                             "return l.length ? l : null; }").json_value()
+            markers = page.evaluate(MARKERS)
+            size = page.viewport_size
+            for i, a in enumerate(labels):
+                assert 0 <= a["x"] and a["x"] + a["w"] <= size["width"] + 0.5, a
+                for b in labels[i + 1:]:
+                    assert not overlap(a, b), (a, b)
+                for m in markers:
+                    assert not overlap(a, m), (a, m)
+            texts[lang] = sorted(label["text"] for label in labels)
+    for lang in ("ru", "ja", "zh"):
+        assert texts[lang] != texts["en"], (lang, texts)
+
+
+@pytest.mark.browser
+def test_grodekovo_labelled_on_the_suifenhe_map(browser, built: Path):  # noqa: F811
+    for width in (375, 1200):
+        for lang, name in (("en", "Grodekovo"), ("ru", "Гродеково")):
+            with OfflinePage(browser, width, 800) as view:
+                page = opened(view, built / "suifenhe.html", f"?lang={lang}")
+                texts = [label["text"] for label in page.evaluate(LABELS)]
+                assert any(t.startswith(name) for t in texts), (width, lang, texts)
+
+
+def test_countries_named_in_four_languages_and_cited():
+    countries = json.loads((LAYERS / "countries.geojson").read_text(encoding="utf-8"))
+    names = {f["properties"]["name"] for f in countries["features"]}
+    assert names == {"USSR", "Manchukuo", "Mongolian People's Republic", "Korea (under Japanese rule)"}
+    for f in countries["features"]:
+        p = f["properties"]
+        assert set(p["names"]) == {"ru", "ja", "zh"} and p["label"] and p["kind"] == "country"
+        assert any("file" in s for s in p["sources"]) and any("ref" in s for s in p["sources"])
+
+
+def test_major_rivers_drawn_as_water_by_class():
+    from geo.render.style import WATER, _rules
+    from geo.config import Style
+
+    rivers = json.loads((LAYERS / "base" / "rivers.geojson").read_text(encoding="utf-8"))
+    major = {f["properties"]["name"] for f in rivers["features"] if f["properties"]["rank"] == 1}
+    assert {"Amur", "Ussuri", "Argun", "Tumen", "Khalkhin Gol"} <= major
+    assert f'stroke="{WATER}"' in _rules(Style(), "base")
+    assert "TextSymbolizer" not in _rules(Style(), "feature")  # names are the page's, not the tiles'
+
+
+def test_towns_cite_geonames():
+    towns = json.loads((LAYERS / "base" / "places.geojson").read_text(encoding="utf-8"))
+    assert len(towns["features"]) >= 30
+    for f in towns["features"]:
+        assert f["properties"]["sources"][0]["ref"] == "geonames"
+
+
+def test_schematic_outline_is_said_so():
+    import tomllib
+
+    toml = tomllib.loads((LAYERS / "maps.toml").read_text(encoding="utf-8"))
+    assert "schematic" in toml["layers"]["khasan"]["title"]  # the legend line
+    khasan = json.loads((LAYERS / "khasan.geojson").read_text(encoding="utf-8"))
+    lake = next(f for f in khasan["features"] if f["properties"]["id"] == "lake-khasan")
+    assert "schematic" in lake["properties"]["description"]  # the popup
