@@ -88,12 +88,16 @@ class MapSpec:
 
 @dataclass(frozen=True)
 class Reference:
-    """An entry of the project's own bibliography, for facts not in ../shared/sources."""
+    """An entry of the project's bibliography: a work of its own, or (``file``) a source text of
+    ../shared/sources, which popups and print images then cite by its title and ``kind``."""
 
     key: str
     title: str
     url: str = ""
     licence: str = ""
+    kind: str = ""  # "encyclopedia article", ...
+    file: str = ""  # the source text it is, in ../shared/sources
+    found_in: str = ""  # where a reader finds it
 
 
 @dataclass(frozen=True)

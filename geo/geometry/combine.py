@@ -82,7 +82,8 @@ def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project
 
 def assemble(spec: MapSpec, layers: list[MapLayer], project: Project) -> MapContent:
     """A map's content from its combined layers and what the project says of every map."""
-    bibliography = {key: {"title": ref.title, "url": ref.url, "licence": ref.licence}
+    bibliography = {key: {"title": ref.title, "url": ref.url, "licence": ref.licence,
+                          **{k: getattr(ref, k) for k in ("kind", "file", "found_in") if getattr(ref, k)}}
                     for key, ref in sorted(project.bibliography.items())}
     return MapContent(spec, tuple(layers), project.attribution, bibliography,
                       project.online_basemaps, widest_map(project))

@@ -79,7 +79,7 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
     lap("geometry")
 
     from geo.render.page import alt_text, render_map
-    from geo.render.text_pages import render_embed, render_index
+    from geo.render.text_pages import ARTICLE_MAP, render_article_demo, render_embed, render_index
 
     pages: dict[str, str] = {}
     tilesets, entries = [], {}
@@ -114,6 +114,10 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
         entries = {name: entries[name] for name in project.maps}  # maps.toml order
         pages["index.html"] = render_index(list(entries.items()), INDEX_TITLE)
         pages["embed.html"] = render_embed(list(entries.items()), INDEX_TITLE, options.static)
+        if ARTICLE_MAP in project.maps:  # the article API's demo: an article driving that map
+            pages["article-demo.html"] = render_article_demo(project.maps[ARTICLE_MAP], [
+                f for layer in layers if layer.spec.kind == "incidents"
+                for f in layer.collection["features"]])
         for name, text in pages.items():
             folder.write_or_link(staging, name, text, previous)
         folder.write(staging, manifest.MANIFEST, manifest.dumps(entries))

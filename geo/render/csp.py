@@ -16,16 +16,18 @@ _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 
 def content_security_policy(page: str, extra_scripts: tuple[str, ...] = (),
-                            connect: str = "'none'", images: tuple[str, ...] = ()) -> str:
+                            connect: str = "'none'", images: tuple[str, ...] = (),
+                            frames: str | None = None) -> str:
     """A policy that lets the page run only the scripts the build wrote and load nothing from
     the network (but the online basemaps a map offers): each inline script is allowed by its
-    hash, everything else by origin."""
+    hash, everything else by origin; ``frames`` (e.g. "'self'") lets it frame pages."""
     hashes = sorted({_script_hash(body) for body in _INLINE_SCRIPT.findall(page)}
                     | {_script_hash(body) for body in extra_scripts})
     scripts = " ".join(hashes) or "'none'"
     image_sources = " ".join(("'self'", "data:", *images))
     return (f"default-src 'none'; script-src {scripts}; style-src 'unsafe-inline'; "
-            f"img-src {image_sources}; connect-src {connect}; base-uri 'none'; "
+            f"img-src {image_sources}; connect-src {connect}; "
+            + (f"frame-src {frames}; " if frames else "") + "base-uri 'none'; "
             "form-action 'none'")
 
 

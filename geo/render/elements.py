@@ -70,7 +70,8 @@ def leaflet_assets() -> tuple[str, str]:
 # others use its helpers and events; each control's file before the templates call it).
 SCRIPTS = ("core.js", "popup-content.js", "popups.js", "incident-layer.js", "vector-layer.js",
            "title.js", "legend.js", "list.js", "deep-links.js", "timeline.js", "language.js",
-           "inset.js", "embed.js", "unplaced.js", "fit-view.js", "view.js", "labels.js")
+           "inset.js", "embed.js", "unplaced.js", "fit-view.js", "view.js", "labels.js",
+           "a11y.js", "article-api.js")
 STYLES = ("geo-maps.css", "reading.css")
 
 _SHAPES = {"circle": "border-radius: 50%;", "square": "border-radius: 2px;",
@@ -189,20 +190,25 @@ geoMaps.popups({{ map }});
 geoMaps.showIncidents({{ map }});
 geoMaps.unplacedPanel({{ map }});
 geoMaps.incidentList({{ map }});
-geoMaps.timeline({{ map }}, 1932, 1945);
+geoMaps.timeline({{ map }}, {{ this.timeline }});
 geoMaps.languageSwitch({{ map }});
 geoMaps.labels({{ map }}, {{ this.labels }});
 {% if this.inset %}geoMaps.inset({{ map }}, {{ this.inset }});{% endif %}
 geoMaps.fitView({{ map }}, {{ this.extent }});
 geoMaps.deepLinks({{ map }});
+geoMaps.accessible({{ map }});
+geoMaps.articleApi({{ map }});
 {% endmacro %}
 """)
 
     def __init__(self, title_html: str, legend_html: str, attribution_html: str,
                  label_zoom: int | None = LABEL_ZOOM, extent: list | None = None,
                  noscript_html: str = "", inset: dict | None = None,
-                 labels: list | None = None, zoom_extents: dict | None = None):
+                 labels: list | None = None, zoom_extents: dict | None = None,
+                 timeline: dict | None = None):
         super().__init__()
+        # the timeline's range and step: {"from", "to", "step"} (page.timeline_range)
+        self.timeline = script_json(timeline or {"from": "1932", "to": "1945", "step": "year"})
         self.labels = script_json(labels or [])  # place names, drawn by labels.js
         self.zoom_extents = script_json(zoom_extents) if zoom_extents else ""
         self.noscript_html = noscript_html

@@ -17,6 +17,7 @@ import folium
 from geo.config import MapSpec, online_basemap
 from geo.geometry.combine import MapContent
 from geo.incident_types import BY_NAME
+from geo.inputs.dates import parse_date
 from geo.render.csp import content_security_policy, with_policy
 from geo.render.elements import (
     LABEL_ZOOM,
@@ -92,9 +93,37 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
                   inset=_inset(content, spec) if tiled else None,
                   labels=map_labels(content),
                   zoom_extents={z: [[s, w], [n, e]] for z, (w, s, e, n)
-                                in spec.zoom_extents().items()}).add_to(fmap)
+                                in spec.zoom_extents().items()},
+                  timeline=timeline_range(content)).add_to(fmap)
         page = _tidy(fmap.get_root().render())
     return with_policy(page, content_security_policy(page, images=tuple(online_hosts)))
+
+
+DAY_SPAN = 200  # a map whose incidents span at most this many days has a timeline in days,
+MONTH_SPAN = 8  # ... else at most this many years, in months; else in years
+
+
+def timeline_range(content: MapContent) -> dict:
+    """The timeline's range and step, from the incidents the map is about (those it places
+    inside its extent; all of them if none is): {"from": "1938-07-08", "to": "1938-08-13",
+    "step": "day"} for Khasan, months or years on maps that span years. A partial date counts
+    as its whole month or year. The timeline's ends are open: at the ends, the incidents
+    before and after the range (in the map's margin, or listed without a place) stay shown."""
+    from shapely.geometry import box, shape
+
+    features = [f for layer in content.layers if layer.spec.kind == "incidents"
+                for f in layer.collection["features"]]
+    area = box(*content.spec.extent)
+    inside = [f for f in features if f.get("geometry") and area.intersects(shape(f["geometry"]))]
+    spans = [parse_date(str(f["properties"]["date"])) for f in inside or features]
+    if not spans:
+        return {"from": "1932", "to": "1945", "step": "year"}
+    first, last = min(s[0] for s in spans), max(s[1] for s in spans)
+    if (last - first).days <= DAY_SPAN:
+        return {"from": first.isoformat(), "to": last.isoformat(), "step": "day"}
+    if last.year - first.year < MONTH_SPAN:
+        return {"from": first.isoformat()[:7], "to": last.isoformat()[:7], "step": "month"}
+    return {"from": str(first.year), "to": str(last.year), "step": "year"}
 
 
 def map_labels(content: MapContent) -> list[dict]:

@@ -19,39 +19,71 @@
     return list.length ? list.join('; ') : null;
   }
 
+  /* The bibliography entry a source points to: {"ref": KEY} by its key, {"file": NAME} by
+     the entry that describes that source text (maps.toml); null if there is none. The same
+     rules as geo/render/citations.py, which the print images use. */
+  function entryFor(s, bibliography) {
+    if (s.ref) return bibliography[s.ref] || null;
+    var keys = Object.keys(bibliography).sort();
+    for (var i = 0; i < keys.length; i++) {
+      if (bibliography[keys[i]].file === s.file) return bibliography[keys[i]];
+    }
+    return null;
+  }
+
+  /* "Soviet–Japanese border conflicts (encyclopedia article)": the work as a reader finds it. */
+  function work(s, bibliography) {
+    var entry = entryFor(s, bibliography);
+    if (!entry) return String(s.file || s.ref || '');
+    return entry.kind ? entry.title + ' (' + entry.kind + ')' : entry.title;
+  }
+
+  /* "... (encyclopedia article), line 26": the work and the passage. */
+  function cite(s, bibliography) {
+    return s ? work(s, bibliography) + (s.where ? ', ' + s.where : '') : '';
+  }
+
+  /* A distance rounded to the precision of the location it starts from: 43.63 km from a
+     place known to within 30 km is "about 40 km" (citations.about_distance, in Python). */
+  function aboutDistance(km, precision) {
+    var metres = km * 1000;
+    function step(p) { return Math.pow(10, Math.floor(Math.log10(Math.max(p, 10)))); }
+    function say(m, s) {
+      var value = Math.round(m / s) * s;
+      if (value < 1000) return 'about ' + value.toFixed(0) + ' m';
+      return 'about ' + (value / 1000).toFixed(Math.max(0, 3 - Math.round(Math.log10(s)))) + ' km';
+    }
+    if (precision && metres < precision) return 'less than ' + say(precision, step(precision));
+    return say(metres, step(precision || 100));
+  }
+  g.cite = cite;
+  g.aboutDistance = aboutDistance;
+
   function sourceList(sources, bibliography) {
     if (!sources || !sources.length) return null;
     var wrap = el('div', 'popup-sources');
     wrap.appendChild(el('strong', null, 'Sources'));
     var ul = el('ul');
     sources.forEach(function (s) {
-      var li = el('li');
-      if (s.file) {
-        append(li, [el('code', null, s.file), document.createTextNode(', ' + s.where)]);
+      var li = el('li', 'popup-source');
+      var entry = entryFor(s, bibliography), title;
+      if (entry && entry.url && /^https?:\/\//.test(entry.url)) {
+        title = el('a', null, work(s, bibliography));
+        title.href = entry.url;
+        title.rel = 'noopener noreferrer';
+        title.target = '_blank';
       } else {
-        var ref = bibliography[s.ref] || {title: s.ref};
-        var title;
-        if (ref.url && /^https?:\/\//.test(ref.url)) {
-          title = el('a', null, ref.title);
-          title.href = ref.url;
-          title.rel = 'noopener noreferrer';
-          title.target = '_blank';
-        } else {
-          title = el('span', null, ref.title);
-        }
-        append(li, [title, document.createTextNode(', ' + s.where)]);
+        title = el('cite', null, work(s, bibliography));
       }
+      if (entry && entry.found_in) title.title = entry.found_in;
+      append(li, [title, document.createTextNode(s.where ? ', ' + s.where : '')]);
       ul.appendChild(li);
     });
     wrap.appendChild(ul);
     return wrap;
   }
 
-  function sourceLabel(s) {
-    return s ? (s.file || s.ref) + ', ' + s.where : '';
-  }
-
-  function casualtyTable(casualties) {
+  function casualtyTable(casualties, bibliography) {
     if (!casualties || !casualties.length) return null;
     var wrap = el('div', 'popup-table');
     var table = wrap.appendChild(el('table', 'popup-casualties'));
@@ -63,10 +95,17 @@
       head.appendChild(th);
     });
     table.appendChild(head);
+    /* On a phone each row is stacked as a card, each cell after its column's name. */
+    var names = ['Side', 'Killed', 'Wounded', 'Missing', 'Captured', 'Note', 'Source'];
     casualties.forEach(function (c) {
       var tr = el('tr');
-      [c.side, c.killed, c.wounded, c.missing, c.captured, c.note, sourceLabel(c.source)]
-        .forEach(function (v) { tr.appendChild(el('td', null, v === undefined || v === null ? '–' : v)); });
+      [c.side, c.killed, c.wounded, c.missing, c.captured, c.note, cite(c.source, bibliography)]
+        .forEach(function (v, i) {
+          var missing = v === undefined || v === null || v === '';
+          var td = el('td', missing ? 'is-empty' : null, missing ? '–' : v);
+          td.setAttribute('data-label', names[i]);
+          tr.appendChild(td);
+        });
       table.appendChild(tr);
     });
     return wrap;
@@ -90,10 +129,10 @@
       row('Belligerents', (p.belligerents || []).join(', ')),
       row('Forces', p.forces),
       el('p', 'popup-summary', p.summary),
-      casualtyTable(p.casualties),
+      casualtyTable(p.casualties, bibliography),
       row('Location', where + (p.location_note ? '. ' + p.location_note : '')),
       p._border_km === undefined ? null
-        : row('Nearest border line', p._border_km + ' km (' + p._border_name + ')'),
+        : row('Nearest border line', aboutDistance(p._border_km, p.precision_m) + ' (' + p._border_name + ')'),
       sourceList(p.sources, bibliography)
     ]);
     return root;
