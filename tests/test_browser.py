@@ -75,7 +75,9 @@ class OfflinePage:
     def open(self, path: Path, suffix: str = ""):
         """Open a map from disk; `suffix` adds a query or a fragment (``?embed=1``, ``#incident=…``)."""
         self.page.goto(path.resolve().as_uri() + suffix)
-        self.page.wait_for_selector(".leaflet-marker-icon[data-incident]", state="attached")
+        # an incident's marker, or a place marker standing for several (test_reading.py)
+        self.page.wait_for_selector(".leaflet-marker-icon[data-incident], .leaflet-marker-icon[data-place]",
+                                    state="attached")
         return self.page
 
     def close(self):

@@ -74,6 +74,27 @@
     };
     control.addTo(map);
 
+    /* On a phone the popup is a bottom sheet (popups.js): story mode's buttons go into it,
+       within reach of a thumb. */
+    var sheetStory = el('div', 'sheet-story');
+    var sheetPrev = el('button', 'story-prev', '◀ Previous');
+    var sheetNext = el('button', 'story-next', 'Next ▶');
+    var sheetCount = el('span', 'story-count');
+    sheetPrev.type = sheetNext.type = 'button';
+    sheetPrev.setAttribute('aria-label', 'Previous incident in date order');
+    sheetNext.setAttribute('aria-label', 'Next incident in date order');
+    sheetPrev.addEventListener('click', function () { show(current <= 0 ? 0 : current - 1); });
+    sheetNext.addEventListener('click', function () { show(current + 1 >= items.length ? items.length - 1 : current + 1); });
+    append(sheetStory, [sheetPrev, sheetCount, sheetNext]);
+    L.DomEvent.disableClickPropagation(sheetStory);
+    g.on('opened', function (e) {
+      var popup = g.state.popup, index = indexOf(e.id);
+      var node = popup && popup.isOpen() && popup.getElement();
+      if (!node || index < 0 || !node.closest('.leaflet-sheet-pane')) return;
+      sheetCount.textContent = (index + 1) + ' / ' + items.length;
+      node.appendChild(sheetStory);
+    });
+
     /* Story mode goes on from the incident last asked for (by the list or a deep link)... */
     g.on('show', function (e) {
       var index = indexOf(e.id);

@@ -30,19 +30,43 @@
     }
     /* The legend shares the right edge with popups and would cover one: it folds while the
        popup it covers is open, and unfolds again after. */
-    var folded = null;
+    /* Likewise any control a popup still lies under: a panel folds, a button hides. */
+    var folded = [], hidden = [];
     function foldLegendOver(popup) {
-      var legend = container.querySelector('.map-legend details');
-      if (!legend || !legend.open || !popup.isOpen()) return;
-      var a = popup.getElement().getBoundingClientRect(), b = legend.getBoundingClientRect();
-      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
-        legend.open = false;
-        folded = legend;
-      }
+      if (!popup.isOpen()) return;
+      var a = popup.getElement().getBoundingClientRect();
+      container.querySelectorAll('.leaflet-control').forEach(function (control) {
+        var b = control.getBoundingClientRect();
+        if (!(a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)) return;
+        var panel = control.querySelector('details[open]');
+        if (panel) { panel.open = false; folded.push(panel); }
+        b = control.getBoundingClientRect();
+        if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+          control.classList.add('under-popup');
+          hidden.push(control);
+        }
+      });
     }
-    var bounds = map.options.maxBounds;
+    /* On a narrow screen a popup is a bottom sheet: out of the moving map pane, across the
+       bottom of the map, above the controls; the map pans its place into the room above. */
+    var sheetPane = map.createPane('sheetPane', container);
+    function narrow() { return container.clientWidth < 600; }
+    function sheetMode() { L.Popup.mergeOptions({autoPan: !narrow()}); }
+    sheetMode();
+    map.on('resize', sheetMode);
+    var bounds = null;
     map.on('popupopen', function (e) {
-      if (bounds) map.setMaxBounds(null);
+      if (map.options.maxBounds) { bounds = map.options.maxBounds; map.setMaxBounds(null); }
+      if (narrow()) {
+        var node = e.popup.getElement();
+        sheetPane.appendChild(node);
+        var top = title ? title.getBoundingClientRect().bottom - container.getBoundingClientRect().top : 0;
+        var size = map.getSize(), point = map.latLngToContainerPoint(e.popup.getLatLng());
+        var room = L.point(size.x / 2, Math.max(top, 0) + (size.y - node.offsetHeight - Math.max(top, 0)) / 2);
+        map.panBy(point.subtract(room), {animate: false});
+        foldLegendOver(e.popup);
+        return;
+      }
       var options = e.popup.options;
       var topLeft = L.point(widest('.leaflet-left'), (title ? title.offsetHeight : 0) + 10);
       var bottomRight = L.point(widest('.leaflet-top.leaflet-right'), 10);
@@ -61,8 +85,11 @@
       setTimeout(function () {  /* story mode closes one popup just before opening the next */
         if (popupIsOpen()) return;
         if (bounds) map.setMaxBounds(bounds);
-        if (folded) folded.open = true;
-        folded = null;
+        bounds = null;
+        folded.forEach(function (panel) { panel.open = true; });
+        hidden.forEach(function (control) { control.classList.remove('under-popup'); });
+        folded = [];
+        hidden = [];
       }, 0);
     });
   }

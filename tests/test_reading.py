@@ -1,0 +1,207 @@
+"""Reading the maps on every screen (issue 12): no piles of markers, nothing over the data,
+popups that fit a phone, an embedded map that lets the article scroll, a no-script image."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.test_browser import (  # noqa: F401  (browser and screenshots are fixtures)
+    IDLE,
+    MAP,
+    OfflinePage,
+    browser,
+    popup_shown,
+    screenshots,
+    settled,
+)
+from tests.test_build import MAPS
+
+pytestmark = pytest.mark.browser
+
+SCREENS = {320: 568, 375: 667, 768: 1024, 1200: 800}
+# The map of a page whose window also holds a cross-origin frame (folium names it map_NNNN).
+OWN_MAP = "window[Object.keys(window).find(k => /^map_/.test(k))]"
+
+# Every marker icon (incidents and place markers) whose centre is on screen: pairs of icons
+# that intersect, and icons whose centre shows something else (a panel, the title bar).
+MARKERS = """() => {
+  const icons = [...document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon')]
+    .filter(e => getComputedStyle(e).visibility !== 'hidden')
+    .map(e => [e, e.dataset.incident || 'place of ' + e.textContent, e.getBoundingClientRect()]);
+  const overlaps = [], covered = [];
+  icons.forEach(([a, name, r], i) => icons.slice(i + 1).forEach(([b, other, q]) => {
+    if (r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom)
+      overlaps.push(name + ' / ' + other);
+  }));
+  let onScreen = 0;
+  for (const [node, name, r] of icons) {
+    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+    if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) continue;
+    onScreen += 1;
+    const top = document.elementFromPoint(x, y);
+    if (!top || !node.contains(top))
+      covered.push(name + ' under ' + (top ? (top.closest('.leaflet-control, header') || top).className : '?'));
+  }
+  return {overlaps, covered, onScreen};
+}"""
+
+# The open popup's box, and the points of a 6×6 grid over it where something else is on top.
+POPUP_COVER = """() => {
+  const popup = [...document.querySelectorAll('.leaflet-popup')].pop();
+  const r = popup.getBoundingClientRect(), covered = [];
+  for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) {
+    const x = r.left + 2 + (r.width - 4) * i / 5, y = r.top + 2 + (r.height - 4) * j / 5;
+    const top = document.elementFromPoint(x, y);
+    if (!top || !popup.contains(top)) covered.push([Math.round(x), Math.round(y),
+      top ? (top.closest('.leaflet-control, header') || top).className : 'outside']);
+  }
+  return {box: [r.left, r.top, r.right, r.bottom], covered};
+}"""
+
+
+@pytest.mark.parametrize("width", SCREENS)
+@pytest.mark.parametrize("map_name", MAPS)
+def test_markers_stand_apart_and_clear_of_the_panels(browser, built: Path, map_name: str,
+                                                     width: int):
+    """At the first view no two marker icons intersect and no marker lies under a panel;
+    zooming in keeps them apart."""
+    with OfflinePage(browser, width=width, height=SCREENS[width]) as view:
+        page = view.open(built / f"{map_name}.html")
+        settled(page)
+        found = page.evaluate(MARKERS)
+        assert found["onScreen"] > 0
+        assert found["overlaps"] == [] and found["covered"] == []
+        page.evaluate(f"() => {MAP}.zoomIn(1, {{animate: false}})")
+        settled(page)
+        assert page.evaluate(MARKERS)["overlaps"] == []
+        assert view.errors == []
+
+
+def open_an_incident(page) -> str:
+    """Clicks the first marker on screen (through its place marker's list if it has one);
+    returns the incident's title."""
+    marker = page.evaluate("""() => {
+      for (const m of document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon')) {
+        const r = m.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+        if (x > 0 && y > 0 && x < innerWidth && y < innerHeight && document.elementFromPoint(x, y) === m)
+          return [x, y, m.dataset.incident || null];
+      }
+      return null;
+    }""")
+    x, y, incident = marker
+    page.mouse.click(x, y)
+    if incident is None:  # a place marker: its list, then the first of its incidents
+        row = page.locator(".place-row").first
+        row.wait_for()
+        title = row.locator(".row-title").inner_text()
+        row.click()
+    else:
+        page.locator(".leaflet-popup-content h3").first.wait_for()
+        title = page.locator(".leaflet-popup-content h3").first.inner_text()
+    popup_shown(page, title)
+    return title
+
+
+@pytest.mark.parametrize("width", SCREENS)
+@pytest.mark.parametrize("map_name", MAPS)
+def test_an_open_popup_fits_and_nothing_covers_it(browser, built: Path, map_name: str,
+                                                  width: int, screenshots: Path):
+    with OfflinePage(browser, width=width, height=SCREENS[width]) as view:
+        page = view.open(built / f"{map_name}.html")
+        settled(page)
+        open_an_incident(page)
+        page.wait_for_function(IDLE)
+        found = page.evaluate(POPUP_COVER)
+        left, top, right, bottom = found["box"]
+        assert left >= 0 and top >= 0 and right <= width and bottom <= SCREENS[width]
+        assert found["covered"] == []
+        if width < 600:  # a bottom sheet with story mode's buttons in reach
+            assert page.locator(".leaflet-sheet-pane .leaflet-popup .sheet-story .story-next").is_visible()
+        if map_name == "khasan" and width in (375, 1200):
+            page.screenshot(path=str(screenshots / f"reading-{map_name}-{width}-popup.png"))
+        assert view.errors == []
+
+
+def test_story_mode_in_the_sheet_steps_on(browser, built: Path):
+    """On a phone, Next in the sheet opens the next incident in the sheet."""
+    with OfflinePage(browser, width=375, height=667) as view:
+        page = view.open(built / "khasan.html", "#incident=khasan-1938-07-29")
+        page.wait_for_selector(".leaflet-sheet-pane .sheet-story")
+        page.locator(".leaflet-sheet-pane .sheet-story .story-next").click()
+        page.wait_for_function("() => /^#incident=/.test(location.hash) &&"
+                               " location.hash !== '#incident=khasan-1938-07-29'")
+        popup_shown(page)
+        assert page.locator(".leaflet-sheet-pane .sheet-story").count() == 1
+
+
+def test_embed_keeps_the_frame_for_the_map(browser, built: Path, screenshots: Path):
+    """In a 400×300 embed: no title bar, panels folded, a one-line attribution, no marker
+    covered."""
+    with OfflinePage(browser, width=400, height=300) as view:
+        page = view.open(built / "overview.html", "?embed=1")
+        settled(page)
+        assert not page.locator(".map-title").is_visible()
+        assert page.locator(".leaflet-control details[open]").count() == 0
+        assert page.locator(".leaflet-control-attribution").bounding_box()["height"] <= 24
+        found = page.evaluate(MARKERS)
+        assert found["overlaps"] == [] and found["covered"] == []
+        page.screenshot(path=str(screenshots / "reading-overview-embed-400.png"))
+
+
+def test_one_finger_swipe_over_an_embedded_map_scrolls_the_article(browser, built: Path,
+                                                                   tmp_path: Path):
+    embed = (built / "embed.html").read_text(encoding="utf-8")
+    snippet = html.unescape(re.search(r"<pre><code>(.*?)</code></pre>", embed, re.S).group(1))
+    (tmp_path / "maps").symlink_to(built, target_is_directory=True)
+    article = tmp_path / "article.html"
+    filler = "<p>" + "Lorem ipsum dolor sit amet. " * 80 + "</p>"
+    article.write_text(f"<!DOCTYPE html><html><head><meta name='viewport' content='width=device-width'>"
+                       f"</head><body><h1>An article</h1>{snippet}{filler * 4}</body></html>",
+                       encoding="utf-8")
+    context = browser.new_context(viewport={"width": 375, "height": 667}, has_touch=True,
+                                  is_mobile=True)
+    context.set_offline(True)
+    try:
+        page = context.new_page()
+        page.goto(article.resolve().as_uri())
+        frame = page.frame_locator("iframe")
+        frame.locator(".leaflet-marker-icon").first.wait_for(state="attached")
+        box = page.locator("iframe").bounding_box()
+        assert box["y"] + box["height"] / 2 < 667  # the map is on the first screen
+        inner = page.frames[1]
+        inner.wait_for_function(f"() => {OWN_MAP} && {OWN_MAP}._loaded && !{OWN_MAP}._animatingZoom")
+        centre = inner.evaluate(f"() => {OWN_MAP}.getCenter().toString()")
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.7
+        cdp = context.new_cdp_session(page)
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+        for step in range(1, 11):
+            cdp.send("Input.dispatchTouchEvent",
+                     {"type": "touchMove", "touchPoints": [{"x": x, "y": y - 25 * step}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        page.wait_for_function("() => window.scrollY > 50")  # the article scrolled
+        assert inner.evaluate(f"() => {OWN_MAP}.getCenter().toString()") == centre  # not the map
+        assert inner.locator(".gesture-hint").count() == 1
+    finally:
+        context.close()
+
+
+def test_without_script_the_image_fills_the_first_screen(browser, built: Path):
+    context = browser.new_context(viewport={"width": 375, "height": 667}, java_script_enabled=False)
+    context.set_offline(True)
+    try:
+        for width, height in ((375, 667), (1200, 800)):
+            page = context.new_page()
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto((built / "khasan.html").resolve().as_uri())
+            image = page.locator("img.noscript")
+            image.wait_for()
+            box = image.bounding_box()
+            assert box["y"] < height / 3 and box["y"] + box["height"] <= height + 1
+            assert box["height"] >= height * 0.6 and box["width"] >= width - 1
+            page.close()
+    finally:
+        context.close()
