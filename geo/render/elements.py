@@ -68,9 +68,9 @@ def leaflet_assets() -> tuple[str, str]:
 
 # The page's own script, one file per control, concatenated in this order (core.js first: the
 # others use its helpers and events; each control's file before the templates call it).
-SCRIPTS = ("core.js", "popup-content.js", "popups.js", "incident-layer.js", "vector-layer.js",
-           "title.js", "legend.js", "list.js", "deep-links.js", "timeline.js", "language.js",
-           "inset.js", "embed.js", "unplaced.js", "fit-view.js", "view.js", "labels.js",
+SCRIPTS = ("core.js", "tile-source.js", "popup-content.js", "popups.js", "incident-layer.js",
+           "vector-layer.js", "title.js", "legend.js", "list.js", "deep-links.js", "timeline.js",
+           "language.js", "inset.js", "embed.js", "unplaced.js", "fit-view.js", "view.js", "labels.js",
            "a11y.js", "article-api.js")
 STYLES = ("geo-maps.css", "reading.css")
 

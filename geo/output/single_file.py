@@ -1,0 +1,29 @@
+"""The single-file page of a map (``<map>.standalone.html``), from the tiles already staged.
+
+Reads the map's tiles (and those of the inset, the overview map's widest zoom) from the staging
+folder and hands them to ``render.standalone``; the build writes the page with the others.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from geo.geometry.combine import MapContent
+from geo.geometry.tilegrid import map_tiles
+from geo.render.standalone import standalone_page
+
+SUFFIX = ".standalone.html"
+
+
+def single_file_page(content: MapContent, staging: Path, page: str) -> str:
+    """``page`` (rendered with tiles, not retina) with every tile it can ask for inside it."""
+    tiles = {}
+    wanted = [(content.spec.name, t) for t in map_tiles(content.spec)]
+    overview = content.overview
+    if overview is not None and overview.name != content.spec.name:  # the inset's tiles
+        wanted += [(overview.name, t) for t in map_tiles(overview) if t.z == overview.min_zoom]
+    for name, t in wanted:
+        path = staging / "tiles" / name / str(t.z) / str(t.x) / f"{t.y}.png"
+        if path.is_file():
+            tiles[name, t.z, t.x, t.y] = path.read_bytes()
+    return standalone_page(page, tiles)

@@ -1,0 +1,69 @@
+/* Where the basemap tiles come from, and what the reader is told when they are missing.
+
+   The single-file page (<map>.standalone.html) carries its tiles in a JSON block
+   (#geo-maps-tiles): each distinct PNG once, in base64, and per map and zoom a grid of indexes
+   into them ([x0, y0, columns, [index per tile, row by row; -1 for none]]). A tile whose
+   relative URL (tiles/<map>/<z>/<x>/<y>.png) is in the table is served from it as a data: URI,
+   so the page needs no file beside it and makes no request.
+
+   The normal page loads its tiles from the tiles/ folder beside it. If one cannot be loaded
+   (the page was copied or mailed alone), a notice over the map says so instead of leaving
+   markers on grey. Online basemaps are left out of this: offline, they fail as expected. */
+(function () {
+  'use strict';
+
+  var PATTERN = /^tiles\/([^/]+)\/(\d+)\/(\d+)\/(\d+)\.png$/;
+  var table;
+
+  function tileTable() {
+    if (table === undefined) {
+      var node = document.getElementById('geo-maps-tiles');
+      table = node ? JSON.parse(node.textContent) : null;
+    }
+    return table;
+  }
+
+  function fromTable(url) {
+    var m = PATTERN.exec(url), t = tileTable();
+    var grid = m && t && t.maps[m[1]] && t.maps[m[1]][m[2]];
+    if (!grid) return null;
+    var i = +m[3] - grid[0], j = +m[4] - grid[1], columns = grid[2];
+    var k = i >= 0 && i < columns && j >= 0 ? grid[3][j * columns + i] : undefined;
+    return k === undefined || k < 0 ? null : 'data:image/png;base64,' + t.images[k];
+  }
+
+  var getTileUrl = L.TileLayer.prototype.getTileUrl;
+  L.TileLayer.prototype.getTileUrl = function (coords) {
+    var url = getTileUrl.call(this, coords);
+    return tileTable() ? (fromTable(url) || url) : url;
+  };
+
+  function showNotice() {
+    if (document.querySelector('.tile-notice')) return;
+    var container = document.querySelector('.folium-map');
+    if (!container) return;
+    var page = decodeURIComponent(location.pathname.split('/').pop() || 'this map.html');
+    var name = page.replace(/\.html$/, '');
+    var box = L.DomUtil.create('div', 'tile-notice', container);
+    box.setAttribute('role', 'alert');
+    box.style.cssText = 'position:absolute;z-index:1000;left:50%;top:50%;transform:translate(-50%,-50%);' +
+      'max-width:min(28em,85%);padding:12px 16px;background:#fff8e1;color:#3b2a00;border:2px solid #b26b00;' +
+      'border-radius:6px;box-shadow:0 2px 8px rgba(0,0,0,.35);font:14px/1.4 sans-serif;';
+    var text = L.DomUtil.create('p', '', box);
+    text.style.margin = '0 0 8px';
+    text.textContent = 'The basemap tiles were not found next to this page (the tiles/ folder ' +
+      'that goes with ' + page + '). Keep the page together with its tiles folder, or use ' +
+      name + '.standalone.html, the single-file version that carries its basemap.';
+    var close = L.DomUtil.create('button', '', box);
+    close.type = 'button';
+    close.textContent = 'Show the map without its basemap';
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.on(close, 'click', function () { box.parentNode.removeChild(box); });
+  }
+
+  L.TileLayer.addInitHook(function () {
+    this.on('tileerror', function () {
+      if (!/^[a-z][a-z0-9+.-]*:/i.test(this._url || '')) showNotice();
+    });
+  });
+})();
