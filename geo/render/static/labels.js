@@ -53,9 +53,13 @@
       return l.kind !== 'town' || zoom >= (TOWN_ZOOM[l.rank] || 0);
     }
 
+    /* Marker icons, the title bar and the map's controls: no label goes under them. */
     function markerBoxes(origin) {
       var boxes = [];
-      map.getPane('markerPane').querySelectorAll('.leaflet-marker-icon').forEach(function (icon) {
+      var covers = [].slice.call(map.getPane('markerPane').querySelectorAll('.leaflet-marker-icon'))
+        .concat([].slice.call(map.getContainer().querySelectorAll('.leaflet-control')),
+                [].slice.call(document.querySelectorAll('.map-title')));
+      covers.forEach(function (icon) {
         var r = icon.getBoundingClientRect();
         if (r.width > 0 && r.height > 0 && getComputedStyle(icon).visibility !== 'hidden') {
           boxes.push({x: r.left - origin.left, y: r.top - origin.top, w: r.width, h: r.height});
