@@ -104,7 +104,8 @@ def test_editing_an_incidents_text_touches_no_tile(layers_copy, tmp_path, source
     assert after == before  # every tile, archive and image is the same file, untouched
     changed = {p.name for p in out.glob("*.html") if p.read_bytes() != pages[p.name][0]}
     rewritten = {p.name for p in out.glob("*.html") if p.stat().st_ino != pages[p.name][1]}
-    shown = {"overview.html", "amur.html"}  # the maps that show the Kanchazu incident
+    shown = {"overview.html", "amur.html",  # the maps that show the Kanchazu incident
+             "overview.standalone.html", "amur.standalone.html"}  # and their single files
     assert changed == rewritten == shown
     # the pages made from the last build's geometry are those a full build makes
     fresh = tmp_path / "fresh"
