@@ -1,0 +1,109 @@
+"""Where maps.toml is wrong: its schema's errors and the checks a schema cannot express, each
+placed at the line of its key (tomllib gives no positions, so the text is searched for them).
+
+geo/inputs/schemas/maps.schema.json declares every setting once; config.read_project calls
+this only when it reads the file, so a build with nothing to do loads no jsonschema.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from pathlib import Path
+
+from geo.config import SCHEMA_NAME, online_basemap
+
+
+def load_schema() -> dict:
+    """maps.schema.json: every setting of maps.toml, its type, description and error message."""
+    return json.loads((resources.files("geo.inputs") / "schemas" / SCHEMA_NAME).read_text("utf-8"))
+
+
+def schema_problems(raw: dict, schema: dict) -> list[tuple[tuple[str, ...], str]]:
+    """(key path, message) of each place where ``raw`` breaks the schema: the `errorMessage`
+    of the setting (a list stands for its items), else one made from the error."""
+    import jsonschema
+    found = []
+    for error in jsonschema.Draft7Validator(schema).iter_errors(raw):
+        key = [str(p) for p in error.absolute_path if not isinstance(p, int)]
+        if error.validator == "additionalProperties" and error.validator_value is False:
+            known = sorted(error.schema.get("properties", {}))
+            found += [((*key, str(k)), f"unknown setting (known: {', '.join(known)})")
+                      for k in sorted(set(error.instance) - set(known))]
+            continue
+        if "propertyNames" in error.schema_path:  # a bad NAME in [maps.NAME]: point at it
+            node = _subschema(schema, key).get("propertyNames", {})
+            key.append(str(error.instance))
+        else:
+            if error.validator == "required":
+                key += [n for n in error.validator_value if n not in error.instance][:1]
+            node = _subschema(schema, key)
+        found.append((tuple(key), node.get("errorMessage") or _message(error)))
+    return found
+
+
+def _message(error) -> str:
+    if error.validator == "type":
+        t = {"object": "a table", "array": "a list", "integer": "a whole number", "boolean": "true or false"}
+        return f"must be {t.get(error.validator_value, 'a ' + str(error.validator_value))}"
+    if error.validator == "enum":
+        return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+    return "missing" if error.validator == "required" else error.message
+
+
+def _subschema(schema: dict, key: list[str]) -> dict:
+    """The part of the schema that describes the setting at ``key``."""
+    node = schema
+    for part in (*key, None):
+        while "$ref" in node:
+            node = schema["definitions"][node["$ref"].rsplit("/", 1)[1]]
+        if part is None:
+            return node
+        node = node.get("properties", {}).get(part) or node.get("additionalProperties") or {}
+
+
+def cross_checks(raw: dict, layers_dir: Path, schema: dict, found: list) -> list:
+    """What JSON Schema cannot say, checked on the settings the schema accepted."""
+    def ok(*key: str) -> bool:  # nothing wrong at or under key
+        return not any(p[:len(key)] == key for p, _ in found)
+
+    def tables(name: str) -> dict[str, dict]:
+        value = raw.get(name, {})
+        return {n: t for n, t in value.items() if isinstance(t, dict)} if isinstance(value, dict) else {}
+    more = [(("online_basemaps",), f"unknown basemap {name!r} (see the xyzservices providers)")
+            for name in (raw.get("online_basemaps", []) if ok("online_basemaps") else [])
+            if online_basemap(name) is None]
+    more += [(("layers", name, "file"), f"file not found: {table['file']}")
+             for name, table in tables("layers").items()
+             if ok("layers", name, "file") and not (layers_dir / table["file"]).is_file()]
+    for name, table in tables("maps").items():
+        key = ("maps", name)
+        if ok(*key, "extent"):
+            west, south, east, north = table["extent"]
+            if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+                more.append(((*key, "extent"), f"{table['extent']} is not [west, south, east, north] "
+                             "with west < east and south < north inside ±180/±90 (lon/lat swapped?)"))
+        if ok(*key, "zoom") and table["zoom"][0] > table["zoom"][1]:
+            more.append(((*key, "zoom"), _subschema(schema, [*key, "zoom"])["errorMessage"]))
+        if ok(*key, "layers") and isinstance(raw.get("layers", {}), dict):
+            more += [((*key, "layers"), f"unknown layer {n!r} (define it under [layers.{n}])")
+                     for n in table["layers"] if n not in tables("layers")]
+    return more
+
+
+_HEADER = re.compile(r"^\s*\[\[?([^\]]+)\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[\w-]+)\s*[.=]""")
+
+
+def key_line(text: str, key: tuple[str, ...]) -> int | None:
+    """The line of a dotted key in TOML text: its `key =` line in its [table], else the line of
+    the nearest enclosing table or key that is written out, else None."""
+    lines, table = {}, ()  # {key path: line}, the table the line is in
+    for number, line in enumerate(text.splitlines(), 1):
+        if header := _HEADER.match(line):
+            table = tuple(part.strip().strip("\"'") for part in header[1].split("."))
+            lines.setdefault(table, number)
+        elif item := _KEY.match(line):
+            lines.setdefault((*table, item[1].strip("\"'")), number)
+    return next((lines[key[:end]] for end in range(len(key), 0, -1) if key[:end] in lines), None)
