@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -67,3 +68,27 @@ def shrink_zooms(layers_dir: Path, levels: int = 2) -> None:
                   lambda m: f"zoom = [{m[1]}, {int(m[1]) + levels - 1}]",
                   path.read_text(encoding="utf-8"))
     path.write_text(text, encoding="utf-8")
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by scripts/test.sh (never `playwright install`)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--disable-sync"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    """Where screenshots go: $MAPS_SCREENSHOTS if set (e.g. docs/), else a temp folder."""
+    folder = Path(os.environ.get("MAPS_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -11,7 +11,7 @@ import pytest
 from geo.config import read_project
 from geo.render.citations import about_distance, cite
 from tests.conftest import LAYERS
-from tests.test_browser import OfflinePage, browser, incident_title, popup_shown, settled  # noqa: F401
+from tests.test_browser import OfflinePage, incident_title, popup_shown, settled
 
 pytestmark = pytest.mark.browser
 

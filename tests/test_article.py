@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import OfflinePage, browser, incident_title, popup_shown  # noqa: F401
+from tests.test_browser import OfflinePage, incident_title
 
 pytestmark = pytest.mark.browser
 

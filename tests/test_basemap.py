@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from tests.conftest import LAYERS
-from tests.test_browser import IDLE, MAP, OfflinePage, browser, settled  # noqa: F401
+from tests.test_browser import IDLE, MAP, OfflinePage, settled
 from tests.test_build import MAPS
 
 VOID = (0xDC, 0xDC, 0xD8)  # style.BACKGROUND: beyond the data
@@ -37,9 +37,8 @@ MARKERS = """() => [...document.querySelectorAll('.leaflet-marker-icon')].map(n 
 def void_share(png: bytes) -> float:
     from io import BytesIO
 
-    from PIL import Image
-
     import numpy as np
+    from PIL import Image
 
     pixels = np.asarray(Image.open(BytesIO(png)).convert("RGB")).reshape(-1, 3)
     return float((pixels == VOID).all(axis=1).mean())
@@ -130,8 +129,8 @@ def test_countries_named_in_four_languages_and_cited():
 
 
 def test_major_rivers_drawn_as_water_by_class():
-    from geo.render.style import WATER, _rules
     from geo.config import Style
+    from geo.render.style import WATER, _rules
 
     rivers = json.loads((LAYERS / "base" / "rivers.geojson").read_text(encoding="utf-8"))
     major = {f["properties"]["name"] for f in rivers["features"] if f["properties"]["rank"] == 1}

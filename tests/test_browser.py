@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -16,7 +15,6 @@ from geo.config import read_project
 from tests.conftest import LAYERS, edit_layer, run_cli
 from tests.test_build import MAPS, PAYLOAD
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
 
 TOPMOST_MARKER = """() => {
@@ -28,27 +26,6 @@ TOPMOST_MARKER = """() => {
   }
   return null;
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync"])
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def screenshots(tmp_path_factory) -> Path:
-    """Where screenshots go: $MAPS_SCREENSHOTS if set (e.g. docs/), else a temp folder."""
-    folder = Path(os.environ.get("MAPS_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 class OfflinePage:

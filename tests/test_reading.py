@@ -9,15 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import (  # noqa: F401  (browser and screenshots are fixtures)
-    IDLE,
-    MAP,
-    OfflinePage,
-    browser,
-    popup_shown,
-    screenshots,
-    settled,
-)
+from tests.test_browser import IDLE, MAP, OfflinePage, popup_shown, settled
 from tests.test_build import MAPS
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import OfflinePage, browser, settled  # noqa: F401
+from tests.test_browser import OfflinePage, settled
 from tests.test_build import MAPS
 
 pytestmark = pytest.mark.browser

@@ -35,9 +35,9 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 def render_article_demo(spec, features: list[dict]) -> str:
     """output/article-demo.html: an article whose sections drive the map ``spec`` in an iframe
-    as they scroll into view, one section per incident the map places inside its extent (in date order), with a
-    policy that runs exactly its one script (static/article-demo.js) and frames only our pages.
-    ``features`` are the incidents of the project (GeoJSON features, WGS84)."""
+    as they scroll into view, one section per incident the map places inside its extent (in
+    date order), with a policy that runs exactly its one script (static/article-demo.js) and
+    frames only our pages. ``features`` are the incidents of the project (GeoJSON features, WGS84)."""
     from importlib import resources
 
     from geo.inputs.dates import parse_date
