@@ -33,8 +33,13 @@ def layers_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, sources_dir) -> Path:
-    """output/ built once from the real layers, shared by the read-only tests."""
-    out = tmp_path_factory.mktemp("built") / "output"
+    """output/ built once from the real layers, shared by the read-only tests.
+
+    $MAPS_BUILT names a folder to build into instead of a new one: builds are incremental, so
+    running the browser tests again after a change to the page's script rebuilds only pages.
+    """
+    kept = os.environ.get("MAPS_BUILT")
+    out = Path(kept) if kept else tmp_path_factory.mktemp("built") / "output"
     result = run_cli("build", "--layers", str(LAYERS), "--out", str(out),
                      "--sources", str(sources_dir))
     assert result.returncode == 0, result.stderr
@@ -73,7 +78,7 @@ def shrink_zooms(layers_dir: Path, levels: int = 2) -> None:
 CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by scripts/test.sh (never `playwright install`)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
@@ -86,7 +91,7 @@ def browser():
         b.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def screenshots(tmp_path_factory) -> Path:
     """Where screenshots go: $MAPS_SCREENSHOTS if set (e.g. docs/), else a temp folder."""
     folder = Path(os.environ.get("MAPS_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
