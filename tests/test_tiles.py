@@ -15,15 +15,16 @@ from geo.inputs.check import load_and_check
 from tests.conftest import LAYERS, edit_layer, run_cli, shrink_zooms
 
 
-def test_a_map_has_every_tile_of_its_padded_extent():
+def test_a_map_has_every_tile_of_its_padded_extent_at_each_zoom():
     from geo.config import MapSpec
     from geo.geometry.tilegrid import lnglat_bounds, map_tiles
 
     spec = MapSpec("t", "T", "", (130.45, 42.36, 130.75, 42.54), 11, 14, ("x",))
     found = map_tiles(spec)
     assert len(found) == len(set(found))
-    west, south, east, north = spec.padded_extent()
     for z in range(11, 15):
+        west, south, east, north = spec.padded_extent(z)  # the margin is wider in degrees further out
+        assert (west, south, east, north) == spec.zoom_extents()[z]
         tiles_z = [t for t in found if t.z == z]
         xs, ys = {t.x for t in tiles_z}, {t.y for t in tiles_z}
         assert len(tiles_z) == len(xs) * len(ys)  # a full rectangle

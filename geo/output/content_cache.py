@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 
 from geo.config import Project
-from geo.geometry.combine import MapContent, MapLayer, assemble, with_incident_text
 from geo.inputs.load import Layer
 
 FOLDER = ".content"
@@ -23,7 +22,8 @@ def path(name: str) -> str:
     return f"{FOLDER}/{name}.json"
 
 
-def dumps(content: MapContent) -> str:
+def dumps(content) -> str:
+    """A map's content (a geometry.combine.MapContent) as the text kept for the next build."""
     layers = [{"layer": layer.spec.name, "heavy": layer.heavy, "collection": layer.collection}
               for layer in content.layers]
     return json.dumps({"layers": layers}, ensure_ascii=False, sort_keys=True,
@@ -31,9 +31,11 @@ def dumps(content: MapContent) -> str:
 
 
 def with_new_text(previous: Path, project: Project, incident_layers: list[Layer],
-                  names: list[str]) -> list[MapContent]:
+                  names: list[str]) -> list:
     """The contents of maps ``names`` as the last build made them, with the incidents' text
     of ``incident_layers`` (read and checked anew)."""
+    from geo.geometry.combine import MapLayer, assemble, with_incident_text
+
     features = {f["properties"]["id"]: f for layer in incident_layers for f in layer.features}
     contents = []
     for name in names:

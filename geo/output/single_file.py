@@ -7,10 +7,13 @@ folder and hands them to ``render.standalone``; the build writes the page with t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from geo.geometry.combine import MapContent
 from geo.geometry.tilegrid import map_tiles
 from geo.render.standalone import standalone_page
+
+if TYPE_CHECKING:  # the no-op build imports this module and must load no geopandas
+    from geo.geometry.combine import MapContent
 
 SUFFIX = ".standalone.html"
 
