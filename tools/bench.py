@@ -150,6 +150,10 @@ def main(argv: list[str] | None = None) -> None:
         from bench_edits import bench_edits
 
         bench_edits(layers, _sources(args.layers), Path(tmp) / "full", args.runs)
+
+        from bench_pages import bench_pages
+
+        bench_pages(args.layers, _sources(args.layers), Path(tmp) / "pages", args.runs)
     if args.tiles:
         from bench_tiles import bench_tiles
 
