@@ -15,10 +15,13 @@ from tests.test_build import MAPS
 
 pytestmark = pytest.mark.browser
 
-# Every tile image of the page (the map's and the inset's) has loaded, or failed.
+# Every tile image of the page (the map's and the inset's) has loaded and faded in: Leaflet
+# fades a tile in over 200 ms by its inline opacity, and a screenshot taken before that shows
+# the land and sea half blended with the grey behind them (as tests/test_basemap.py waits).
 ALL_TILES_DONE = """() => {
   const tiles = [...document.querySelectorAll('img.leaflet-tile')];
-  return tiles.length > 0 && tiles.every(t => t.complete && t.classList.contains('leaflet-tile-loaded'));
+  return tiles.length > 0 && tiles.every(t => t.complete && t.classList.contains('leaflet-tile-loaded')
+    && (t.style.opacity === '' || +t.style.opacity === 1));
 }"""
 LAND = (0xf2, 0xef, 0xe4)  # base-land fill in layers/maps.toml
 
