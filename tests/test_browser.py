@@ -28,6 +28,28 @@ TOPMOST_MARKER = """() => {
 }"""
 
 
+# Every incident the map draws, once each: on its own marker, or among the ids of the place
+# marker it has gone into (whose count, the text a reader sees, must be how many it stands for).
+SHOWN_INCIDENTS = """() => {
+  const ids = [...document.querySelectorAll('.leaflet-marker-icon[data-incident]')]
+    .map(m => m.dataset.incident);
+  for (const place of document.querySelectorAll('.leaflet-marker-icon[data-place]')) {
+    const members = place.dataset.place.split(' ');
+    if (place.textContent.trim() !== String(members.length))
+      throw new Error(`a place marker counts ${place.textContent} of ${members.length} incidents`);
+    ids.push(...members);
+  }
+  return ids;
+}"""
+
+
+def shown_incidents(page) -> list[str]:
+    """The ids of the incidents drawn on the map, each once, sorted."""
+    ids = page.evaluate(SHOWN_INCIDENTS)
+    assert len(ids) == len(set(ids)), ids  # no incident drawn twice
+    return sorted(ids)
+
+
 class OfflinePage:
     """A page whose every non-file request is blocked and recorded."""
 
@@ -107,20 +129,31 @@ def incident_title(incident_id: str) -> str:
                 if f["properties"]["id"] == incident_id)
 
 
-def expected_incidents(map_name: str) -> int:
+def placed_incidents(map_name: str) -> list[str]:
+    """The ids of the incidents a map draws, sorted: unplaced incidents are listed, not drawn."""
     project = read_project(LAYERS)
     area = box(*project.maps[map_name].padded_extent())
     collection = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))
-    return sum(bool(f["geometry"]) and area.intersects(shape(f["geometry"]))
-               for f in collection["features"])  # unplaced incidents have no marker
+    return sorted(f["properties"]["id"] for f in collection["features"]
+                  if f["geometry"] and area.intersects(shape(f["geometry"])))
+
+
+def open_incident(view: OfflinePage, path: Path, incident_id: str):
+    """Open a map at an incident by its deep link, as a reader following a link would: once its
+    popup is shown, the incident is on its own marker (not in a place marker), which is focused."""
+    page = view.open(path, f"#incident={incident_id}")
+    popup_shown(page, incident_title(incident_id))
+    page.locator(f'.incident-marker[data-incident="{incident_id}"]').focus()
+    assert page.evaluate("() => document.activeElement.dataset.incident") == incident_id
+    return page
 
 
 @pytest.mark.parametrize("map_name", MAPS)
 def test_map_works_offline(browser, built: Path, screenshots: Path, map_name: str):
     with OfflinePage(browser) as view:
         page = view.open(built / f"{map_name}.html")
-        markers = page.locator(".leaflet-marker-icon[data-incident]")
-        assert markers.count() == expected_incidents(map_name) > 0
+        # each placed incident once: on its own marker or counted in a place marker
+        assert shown_incidents(page) == placed_incidents(map_name) != []
         assert page.locator(".leaflet-overlay-pane path").count() > 0  # features drawn
         page.wait_for_selector("img.leaflet-tile-loaded")  # the basemap's tiles, from disk
         assert page.locator(".leaflet-control-scale").count() == 1
@@ -157,9 +190,7 @@ def test_keyboard_opens_a_marker(browser, built: Path):
 
 def test_disputed_casualties_shown_side_by_side(browser, built: Path):
     with OfflinePage(browser) as view:
-        page = view.open(built / "khasan.html")
-        page.locator('.incident-marker[data-incident="khasan-1938"]').focus()
-        page.keyboard.press("Enter")
+        page = open_incident(view, built / "khasan.html", "khasan-1938")
         rows = page.locator(".popup-casualties tr")
         collection = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))
         figures = next(f["properties"]["casualties"] for f in collection["features"]
@@ -253,9 +284,18 @@ def test_story_mode_steps_in_date_order(browser, built: Path):
 def test_list_row_opens_its_incident(browser, built: Path):
     with OfflinePage(browser) as view:
         page = view.open(built / "amur.html")
+        # a row per incident of the map, in date order (ids break ties), none listed twice
+        collection = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))
+        listed = {f["properties"]["id"] for f in collection["features"]
+                  if "amur" in (f["properties"].get("maps") or [])}  # unplaced, listed here
+        dates = {f["properties"]["id"]: f["properties"]["date"] for f in collection["features"]}
+        expected = sorted(set(placed_incidents("amur")) | listed, key=lambda i: (dates[i], i))
         rows = page.locator(".incident-list .incident-row")
-        assert rows.count() == 1
-        rows.first.click()
+        assert [rows.nth(i).get_attribute("data-incident") for i in range(rows.count())] == expected
+        row = page.locator('.incident-list .incident-row[data-incident="kanchazu-1937"]')
+        assert row.count() == 1
+        row.click()
+        popup_shown(page, "Kanchazu Island incident")
         assert page.locator(".leaflet-popup-content h3").inner_text() == "Kanchazu Island incident"
 
 
@@ -313,18 +353,20 @@ def test_embed_snippet_shows_the_map(browser, built: Path, tmp_path: Path):
 def test_timeline_filters_markers_and_counts(browser, built: Path):
     incidents = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))["features"]
     up_to_1936 = sum(int(f["properties"]["date"][:4]) <= 1936 for f in incidents)
-    placed = sum(int(f["properties"]["date"][:4]) <= 1936 for f in incidents if f["geometry"])
+    placed = sorted(f["properties"]["id"] for f in incidents
+                    if int(f["properties"]["date"][:4]) <= 1936 and f["geometry"])
     with OfflinePage(browser) as view:
         page = view.open(built / "overview.html")
         to = page.locator(".timeline input").nth(1)
         to.fill(str(1936 * 12 + 11))  # the overview's timeline steps by months: December 1936
         to.dispatch_event("input")
-        # a marker for each placed incident; the counts and the list include the unplaced too
-        assert page.locator(".leaflet-marker-icon[data-incident]").count() == placed
+        # each placed incident of those years on the map (on its own marker or counted in a
+        # place marker), and no other; the counts and the list include the unplaced too
+        assert shown_incidents(page) == placed
         assert page.locator(".timeline-count").inner_text() == \
             f"April 1934 – December 1936: {up_to_1936} of {len(incidents)} incidents"
         assert page.locator(".map-title .incident-count").inner_text() == \
-            f"{up_to_1936} incidents ({up_to_1936 - placed} listed without a place)"
+            f"{up_to_1936} incidents ({up_to_1936 - len(placed)} listed without a place)"
         assert page.locator(".incident-list li:not([hidden])").count() == up_to_1936
 
 
@@ -417,9 +459,12 @@ def test_text_and_marker_letters_pass_wcag_aa_contrast(browser, built: Path):
     types = schema["properties"]["type"]["enum"]
     with OfflinePage(browser) as view:
         page = view.open(built / "khasan.html")
-        page.locator('.incident-marker[data-incident="khasan-1938"]').focus()
-        page.keyboard.press("Enter")  # a popup with a casualty table, sources and links
-        page.wait_for_selector(".leaflet-popup-content h3")
+        # opened from the list: a popup with a casualty table, sources and links
+        page.locator('.incident-list .incident-row[data-incident="khasan-1938"]').click()
+        popup_shown(page, incident_title("khasan-1938"))
+        marker = page.locator('.incident-marker[data-incident="khasan-1938"]')  # on its own
+        marker.focus()
+        assert page.evaluate("() => document.activeElement.dataset.incident") == "khasan-1938"
         assert page.evaluate(CONTRAST, types) == []
 
 

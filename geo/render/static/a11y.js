@@ -65,7 +65,10 @@
   function escapeCloses(map) {
     document.addEventListener('keydown', function (e) {
       if (e.key !== 'Escape' || !g.popupIsOpen()) return;
-      var popup = g.state.popup, source = popup._source;
+      var popup = g.state.popup, source = null;
+      map.eachLayer(function (layer) {  /* the layer the popup is bound to */
+        if (layer.getPopup && layer.getPopup() === popup) source = layer;
+      });
       e.preventDefault();
       e.stopPropagation();  /* Leaflet's own Escape (map focused) would find nothing to close */
       map.closePopup(popup);

@@ -21,6 +21,7 @@
     (types || []).forEach(function (t) { known[t.name] = true; });
     var group = L.featureGroup();
     var items = [], visible = {}, places = [], selected = null, hovered = null;
+    var map = null;  /* the map the group is on: Leaflet passes it to onAdd and onRemove */
     data.features.forEach(function (feature) {
       var p = feature.properties;
       var years = String(p.date).split('/').map(function (d) { return parseInt(d, 10); });
@@ -125,7 +126,6 @@
     /* Groups the visible markers so that no two icons touch: the two closest icons that
        touch are merged, at the mean of their positions, until none do. */
     function declutter() {
-      var map = group._map;
       if (!map) return;
       var zoom = map.getZoom();
       var clusters = [];
@@ -172,11 +172,20 @@
       drawCircles();
     }
 
-    group.on('add', function () {
-      group._map.on('zoomend viewreset', declutter);
+    var onAdd = group.onAdd, onRemove = group.onRemove;
+    group.onAdd = function (added) {
+      map = added;
+      onAdd.call(group, added);
+      added.on('zoomend viewreset', declutter);
       declutter();
-    });
-    group.on('remove', function (e) { e.target._map && e.target._map.off('zoomend viewreset', declutter); });
+      return group;
+    };
+    group.onRemove = function (removed) {
+      removed.off('zoomend viewreset', declutter);
+      onRemove.call(group, removed);
+      map = null;
+      return group;
+    };
 
     /* Markers and circles outside the timeline's years leave the map. */
     g.on('filter', function (e) {

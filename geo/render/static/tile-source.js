@@ -62,8 +62,8 @@
   }
 
   L.TileLayer.addInitHook(function () {
-    this.on('tileerror', function () {
-      if (!/^[a-z][a-z0-9+.-]*:/i.test(this._url || '')) showNotice();
+    this.on('tileerror', function (e) {  /* the URL from the layer's template, not the table */
+      if (!/^[a-z][a-z0-9+.-]*:/i.test(getTileUrl.call(this, e.coords) || '')) showNotice();
     });
   });
 })();
