@@ -8,10 +8,14 @@
     g.on('opened', function (e) {
       history.replaceState(null, '', '#incident=' + encodeURIComponent(e.id));
     });
-    map.on('moveend', function () {
-      if (g.popupIsOpen() && /^#incident=/.test(location.hash)) return;
-      var c = map.getCenter();
-      history.replaceState(null, '', '#' + map.getZoom() + '/' + c.lat.toFixed(5) + '/' + c.lng.toFixed(5));
+    /* From the first view on (fit-view.js sets it after this script): a page opened without
+       a hash keeps its address until the reader moves the map. */
+    Promise.resolve(g.firstView).then(function () {
+      map.on('moveend', function () {
+        if (g.popupIsOpen() && /^#incident=/.test(location.hash)) return;
+        var c = map.getCenter();
+        history.replaceState(null, '', '#' + map.getZoom() + '/' + c.lat.toFixed(5) + '/' + c.lng.toFixed(5));
+      });
     });
 
     function follow() {

@@ -35,10 +35,81 @@
     if (document.body.classList.contains('embed')) {
       container.querySelectorAll('.leaflet-control details[open]').forEach(function (d) { d.open = false; });
     }
-    if (/^#(incident=|\d+\/)/.test(location.hash)) return;  /* a deep link chooses the view */
+    /* g.firstView: settled once the first view is set (deep-links.js follows the map only
+       from then on, so that a page opened without a hash keeps its address) */
+    if (/^#(incident=|\d+\/)/.test(location.hash)) {  /* a deep link chooses the view */
+      g.firstView = Promise.resolve();
+      return;
+    }
     /* after the rest of the page's first script (view.js sets the least zoom first) */
-    Promise.resolve().then(function () { fitIncidents(map, extent); });
+    g.firstView = Promise.resolve().then(function () { fitIncidents(map, extent); });
   };
+
+  /* Where the least zoom (view.js: no grey beyond the tiles) keeps the incidents from fitting
+     clear of the panels, a marker may still lie under one: the view then moves by the least
+     that brings it out (or off screen), within the area the map has tiles for, as long as no
+     other marker comes under a panel and as few as possible leave the screen. */
+  function nudge(map, allowed) {
+    var container = map.getContainer(), box = container.getBoundingClientRect(), size = map.getSize();
+    var GAP = 4;
+    var rects = obstacles(container).map(function (o) { return o.node.getBoundingClientRect(); });
+    var icons = [];
+    container.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').forEach(function (m) {
+      if (getComputedStyle(m).visibility !== 'hidden') icons.push(m.getBoundingClientRect());
+    });
+    function moved(r, d) {
+      return {left: r.left - d[0], right: r.right - d[0], top: r.top - d[1], bottom: r.bottom - d[1]};
+    }
+    function onScreen(r) {
+      var x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
+      return x >= box.left && x < box.right && y >= box.top && y < box.bottom;
+    }
+    function covered(r) { return onScreen(r) && rects.some(function (q) { return overlaps(r, q); }); }
+    function score(d) {  /* [markers under a panel, markers off screen, distance]: the less the better */
+      var under = 0, off = 0;
+      icons.forEach(function (icon) {
+        var r = moved(icon, d);
+        if (covered(r)) under += 1;
+        else if (!onScreen(r)) off += 1;
+      });
+      return [under, off, Math.abs(d[0]) + Math.abs(d[1])];
+    }
+    function better(a, b) {
+      for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+      return false;
+    }
+    function inside(d) {
+      if (!allowed) return true;
+      return allowed.contains(map.containerPointToLatLng([d[0], d[1]])) &&
+             allowed.contains(map.containerPointToLatLng([size.x + d[0], size.y + d[1]]));
+    }
+    for (var round = 0; round < 4; round++) {
+      var best = [0, 0], bestScore = score(best);
+      if (bestScore[0] === 0) return;
+      var candidates = [];
+      icons.forEach(function (m) {
+        rects.forEach(function (r) {
+          if (!onScreen(m) || !overlaps(m, r)) return;
+          candidates.push([m.right - r.left + GAP, 0], [m.left - r.right - GAP, 0],
+                          [0, m.bottom - r.top + GAP], [0, m.top - r.bottom - GAP]);
+        });
+      });
+      /* also two such moves at once, for a marker in the corner of two panels */
+      candidates.slice().forEach(function (a) {
+        candidates.forEach(function (b) {
+          if (!a[0] !== !b[0]) candidates.push([a[0] + b[0], a[1] + b[1]]);
+        });
+      });
+      candidates.forEach(function (d) {
+        if (!inside(d)) return;
+        var s = score(d);
+        if (better(s, bestScore)) { best = d; bestScore = s; }
+      });
+      if (!best[0] && !best[1]) return;
+      map.panBy(best, {animate: false});
+      icons = icons.map(function (r) { return moved(r, best); });
+    }
+  }
 
   function fitIncidents(map, extent) {
     var container = map.getContainer();
@@ -114,6 +185,7 @@
       });
       if (!changed) break;
     }
+    nudge(map, bounds ? L.latLngBounds(bounds).extend(map.getBounds()) : null);
     if (bounds) map.setMaxBounds(L.latLngBounds(bounds).extend(map.getBounds()));
   }
 })();

@@ -68,7 +68,10 @@
         return;
       }
       var options = e.popup.options;
-      var topLeft = L.point(widest('.leaflet-left'), (title ? title.offsetHeight : 0) + 10);
+      /* beside the controls at the top only, as on the right: a panel at the bottom that the
+         popup still lies over folds (below); counting it too could ask for more room than
+         the map has, and the popup would then hang over the right edge */
+      var topLeft = L.point(widest('.leaflet-top.leaflet-left'), (title ? title.offsetHeight : 0) + 10);
       var bottomRight = L.point(widest('.leaflet-top.leaflet-right'), 10);
       if (!topLeft.equals(L.point(options.autoPanPaddingTopLeft || [0, 0])) ||
           !bottomRight.equals(L.point(options.autoPanPaddingBottomRight || [0, 0]))) {
