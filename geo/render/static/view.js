@@ -16,10 +16,16 @@
 
     function extent(zoom) { return extents[Math.min(Math.max(zoom, zooms[0]), most)]; }
 
+    /* The opaque title bar hides the top of the map: what lies under it need not be basemap. */
+    function hidden() {
+      var title = document.querySelector('.map-title');
+      return title && title.offsetParent !== null ? title.offsetHeight : 0;
+    }
+
     function fits(zoom) {
       var bounds = L.latLngBounds(extent(zoom)), size = map.getSize();
       var nw = map.project(bounds.getNorthWest(), zoom), se = map.project(bounds.getSouthEast(), zoom);
-      return se.x - nw.x >= size.x && se.y - nw.y >= size.y;
+      return se.x - nw.x >= size.x && se.y - nw.y >= size.y - hidden();
     }
 
     function bound() {
