@@ -45,19 +45,18 @@ def build(layers_dir: Path, out_dir: Path, sources_dir: Path | None = None,
     with folder.build_lock(out_dir):
         previous = folder.previous_build(out_dir, options.force)
         old_maps = manifest.read(out_dir).get("maps", {}) if previous else {}
-        digests = manifest.map_digests(layers_dir, sources_dir, options.fingerprint())
-        if digests is not None and digests == {n: m.get("digest") for n, m in old_maps.items()}:
+        digests, placements = manifest.fingerprints(layers_dir, sources_dir,
+                                                    options.fingerprint()) or ({}, {})
+        if digests and digests == {n: m.get("digest") for n, m in old_maps.items()}:
             log(f"{out_dir} is up to date.")
             return BuildReport(pages={}, incidents={n: m["incidents"] for n, m in old_maps.items()},
                                warnings=[], seconds=time.perf_counter() - started, rebuilt=[])
-        placements = manifest.map_digests(layers_dir, sources_dir, options.fingerprint(),
-                                          placement=True) or {}
         # only the text of incidents changed: reuse the last build's geometry (and so its tiles)
         text_only = bool(placements) and placements == {
             n: m.get("placement") for n, m in old_maps.items()} and all(
             (previous / content_cache.path(n)).is_file() for n in placements)
         return _build(layers_dir, out_dir, sources_dir, log, options, started, previous,
-                      old_maps, digests or {}, placements, text_only)
+                      old_maps, digests, placements, text_only)
 
 
 def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, old_maps, digests,

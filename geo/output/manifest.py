@@ -33,12 +33,20 @@ def code_digest() -> str:
 
 def map_digests(layers_dir: Path, sources_dir: Path | None, options: dict,
                 placement: bool = False) -> dict[str, str] | None:
-    """{map name: fingerprint of its inputs}, or None if maps.toml cannot even be read
-    (the full build then reports why).
+    """{map name: fingerprint of its inputs} (or, with ``placement``, of all but the text of
+    the incidents: see ``fingerprints``), or None if maps.toml cannot even be read."""
+    both = fingerprints(layers_dir, sources_dir, options)
+    return None if both is None else both[1 if placement else 0]
 
-    With ``placement``, incident files count only for what places and draws them (ids,
-    geometry, type, the maps that list them): the fingerprint of everything but the text
-    that the pages alone show. Equal, and a rebuild need not redo the geometry or tiles.
+
+def fingerprints(layers_dir: Path, sources_dir: Path | None, options: dict
+                 ) -> tuple[dict[str, str], dict[str, str]] | None:
+    """({map: fingerprint of its inputs}, {map: placement fingerprint}), each input read once;
+    None if maps.toml cannot even be read (the full build then reports why).
+
+    The placement fingerprint counts incident files only for what places and draws them (ids,
+    geometry, type, the maps that list them): everything but the text that the pages alone
+    show. Equal to the last build's, and a rebuild need not redo the geometry or tiles.
     """
     try:
         raw = tomllib.loads((layers_dir / CONFIG_NAME).read_text(encoding="utf-8"))
@@ -48,37 +56,43 @@ def map_digests(layers_dir: Path, sources_dir: Path | None, options: dict,
             "options": options,
             "sources": sorted(p.name for p in sources.iterdir()) if sources.is_dir() else [],
         }
-        file_digests: dict[str, str] = {}
-        digests = {}
+        file_digests: dict[str, tuple[str, str]] = {}  # file -> (bytes digest, placement digest)
+        digests, placements = {}, {}
         for name in raw["maps"]:
             inputs = map_inputs(raw, name)
             for table in inputs["layers"].values():
-                file = table["file"]
-                if file not in file_digests:
-                    file_digests[file] = _file_digest(
-                        layers_dir / file, placement and table.get("kind") == "incidents")
-            files = {t["file"]: file_digests[t["file"]] for t in inputs["layers"].values()}
+                if table["file"] not in file_digests:
+                    file_digests[table["file"]] = _file_digests(
+                        layers_dir / table["file"], table.get("kind") == "incidents")
             dem = inputs["map"].get("dem")
+            extra = {}
             if isinstance(dem, str):  # the relief is drawn from it: editing it rebuilds the map
-                files[dem] = hashlib.sha256((layers_dir / dem).read_bytes()).hexdigest()
-            text = json.dumps({**common, **inputs, "files": files}, sort_keys=True, default=str)
-            digests[name] = hashlib.sha256(text.encode()).hexdigest()
-        return digests
+                extra[dem] = hashlib.sha256((layers_dir / dem).read_bytes()).hexdigest()
+            for which, out in ((0, digests), (1, placements)):
+                files = {t["file"]: file_digests[t["file"]][which]
+                         for t in inputs["layers"].values()}
+                text = json.dumps({**common, **inputs, "files": {**files, **extra}},
+                                  sort_keys=True, default=str)
+                out[name] = hashlib.sha256(text.encode()).hexdigest()
+        return digests, placements
     except (OSError, KeyError, TypeError, ValueError, tomllib.TOMLDecodeError):
         return None
 
 
-def _file_digest(path: Path, placement: bool) -> str:
+def _file_digests(path: Path, incidents: bool) -> tuple[str, str]:
+    """(digest of the file's bytes, digest of what places and draws its incidents)."""
     data = path.read_bytes()
-    if placement:
-        try:
-            features = json.loads(data)["features"]
-            data = json.dumps([[f.get("geometry"), *((f.get("properties") or {}).get(key)
-                                                   for key in ("id", "type", "maps"))]
-                               for f in features], sort_keys=True).encode()
-        except (ValueError, KeyError, TypeError, AttributeError):
-            pass  # not readable as GeoJSON: the bytes decide (the build says what is wrong)
-    return hashlib.sha256(data).hexdigest()
+    whole = hashlib.sha256(data).hexdigest()
+    if not incidents:
+        return whole, whole
+    try:
+        features = json.loads(data)["features"]
+        placed = json.dumps([[f.get("geometry"), *((f.get("properties") or {}).get(key)
+                                                 for key in ("id", "type", "maps"))]
+                             for f in features], sort_keys=True).encode()
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return whole, whole  # not readable as GeoJSON: the bytes decide (the build says why)
+    return whole, hashlib.sha256(placed).hexdigest()
 
 
 def read(out_dir: Path) -> dict:
