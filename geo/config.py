@@ -60,6 +60,13 @@ class MapSpec:
     layers: tuple[str, ...]
     dem: Path | None = None  # a GeoTIFF of elevations: hillshade and contours (render/relief.py)
 
+    def incident_extent(self) -> tuple[float, float, float, float]:
+        """The extent and MAP_MARGIN of it: the incidents a map shows and lists. The tiles'
+        margin (padded_extent) is wider, for the view, not for what the map is about."""
+        west, south, east, north = self.extent
+        dx, dy = (east - west) * MAP_MARGIN, (north - south) * MAP_MARGIN
+        return (west - dx, south - dy, east + dx, north + dy)
+
     def padded_extent(self, zoom: int | None = None) -> tuple[float, float, float, float]:
         """The extent plus a margin: what the map has tiles for and lets the reader pan to at
         ``zoom`` (by default its widest, at the map's least zoom). The margin is MAP_MARGIN_PX

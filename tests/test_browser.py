@@ -145,7 +145,7 @@ def incident_title(incident_id: str) -> str:
 def placed_incidents(map_name: str) -> list[str]:
     """The ids of the incidents a map draws, sorted: unplaced incidents are listed, not drawn."""
     project = read_project(LAYERS)
-    area = box(*project.maps[map_name].padded_extent())
+    area = box(*project.maps[map_name].incident_extent())
     collection = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))
     return sorted(f["properties"]["id"] for f in collection["features"]
                   if f["geometry"] and area.intersects(shape(f["geometry"])))
@@ -278,7 +278,7 @@ def test_deep_link_opens_the_incident_and_the_url_follows(browser, built: Path):
 
 def test_story_mode_steps_in_date_order(browser, built: Path):
     incidents = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))["features"]
-    area = box(*read_project(LAYERS).maps["suifenhe"].padded_extent())
+    area = box(*read_project(LAYERS).maps["suifenhe"].incident_extent())
     expected = sorted((f["properties"]["date"], f["properties"]["id"]) for f in incidents
                       if f["geometry"] and area.intersects(shape(f["geometry"])))
     with OfflinePage(browser) as view:

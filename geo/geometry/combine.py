@@ -57,9 +57,11 @@ def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project
     for name in spec.layers:
         layer_spec = project.layers[name]
         frame = frames[name]
-        shown = frame.intersects(area)
         if layer_spec.kind == "incidents":
+            shown = frame.intersects(box(*spec.incident_extent()))
             shown |= _listed_without_place(frame, spec, widest)
+        else:
+            shown = frame.intersects(area)
         frame = frame[shown]
         if layer_spec.kind != "incidents":
             frame = frame.copy()
