@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, as_completed
 
@@ -29,7 +30,7 @@ from geo.render.style import BUFFER_PX, TILE_SIZE, drawn, in_tiles, register_sys
 PNG_FORMAT = "png8:m=h:z=9"  # palette PNG: a quarter of the bytes of RGBA, no visible loss here
 METATILE = 8  # tiles per side of a block at the deeper zooms (mod_tile's default; measured)
 
-_MAPS: dict[str, object] = {}
+_WORKER = threading.local()  # a Dask worker runs blocks on several threads: a Map each
 _SOLID: dict[tuple, bytes] = {}  # PNG of a one-colour tile, by colour, size and format
 
 
@@ -45,17 +46,16 @@ def block_of(t: Tile) -> tuple[int, int, int]:
 
 
 def _mapnik_map(xml: str, width: int, height: int):
-    """A mapnik.Map for this style and size, parsed once per worker process."""
+    """A mapnik.Map for this style and size, parsed once per worker thread."""
     import mapnik
 
     key = hashlib.sha256(xml.encode()).hexdigest()
-    if key not in _MAPS:
+    if getattr(_WORKER, "key", None) != key:  # one style at a time: tilesets come one by one
         register_system_fonts()
-        m = mapnik.Map(width, height)
-        mapnik.load_map_from_string(m, xml)
-        _MAPS.clear()  # one style at a time: a worker renders one tileset after another
-        _MAPS[key] = m
-    m = _MAPS[key]
+        _WORKER.map = mapnik.Map(width, height)
+        mapnik.load_map_from_string(_WORKER.map, xml)
+        _WORKER.key = key
+    m = _WORKER.map
     if (m.width, m.height) != (width, height):
         m.resize(width, height)
     return m
