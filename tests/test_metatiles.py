@@ -100,6 +100,7 @@ def test_editing_an_incidents_text_touches_no_tile(layers_copy, tmp_path, source
     result = run_cli(*args)
     assert result.returncode == 0, result.stderr
     assert "Checked 1 layer files" in result.stderr  # the incidents alone: no other layer read
+    assert "Built 2 of 5 maps" in result.stderr  # the two that show it; the others are linked
     after = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in before}
     assert after == before  # every tile, archive and image is the same file, untouched
     changed = {p.name for p in out.glob("*.html") if p.read_bytes() != pages[p.name][0]}

@@ -13,6 +13,7 @@ are carried over from it as hard links.
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,7 +72,10 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
     changed = [name for name in project.maps
                if name not in digests or old_maps.get(name, {}).get("digest") != digests[name]
                or previous is None or not (previous / f"{name}.html").is_file()]
-    if text_only:
+    incident_layers = [layer for layer in layers if layer.spec.kind == "incidents"]
+    if text_only:  # of these, the maps that show an incident whose text changed
+        changed = [name for name in changed if old_maps[name].get("text") != manifest.
+                   incident_text_digest(incident_layers, old_maps[name].get("shown", []))]
         contents = content_cache.with_new_text(previous, project, layers, changed)
     else:
         contents = _contents(project, layers, changed)
@@ -86,11 +90,14 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
         for name in project.maps:
             if name not in changed:
                 folder.reuse_map_outputs(previous, staging, name)
-                entries[name] = old_maps[name]
+                entries[name] = {**old_maps[name], "digest": digests.get(name)}
                 log(f"{name}: unchanged")
+            elif text_only:  # no tile changed: carry them over, as the maps' cached geometry
+                folder.reuse_map_outputs(previous, staging, name, [
+                    *folder.tile_outputs(name), content_cache.path(name)])
         lap("reuse")
         if contents and (options.tiles or options.static):
-            tilesets = _write_images(contents, staging, previous, options, log)
+            tilesets = _write_images(contents, staging, previous, options, log, text_only)
         lap("tiles and images")
         for content in contents:
             name = content.spec.name
@@ -100,12 +107,16 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
             if options.tiles:  # the same page with its basemap inside: it works copied alone
                 pages[f"{name}{single_file.SUFFIX}"] = single_file.single_file_page(
                     content, staging, render_map(content, tiled=True, static=options.static)
-                    if options.retina else pages[f"{name}.html"])
+                    if options.retina else pages[f"{name}.html"],
+                    previous if text_only else None)
+            shown = content_cache.incident_ids(content)
             entries[name] = {"digest": digests.get(name), "incidents": content.count("incidents"),
                              "alt": alt_text(content.spec, content),
-                             "placement": placements.get(name)}
-            folder.write_or_link(staging, content_cache.path(name), content_cache.dumps(content),
-                                 previous)
+                             "placement": placements.get(name), "shown": shown,
+                             "text": manifest.incident_text_digest(incident_layers, shown)}
+            if not text_only:  # (with text alone edited, the last build's is linked above)
+                folder.write_or_link(staging, content_cache.path(name),
+                                     content_cache.dumps(content), previous)
             log(f"{name}: wrote {name}.html, {content.count('incidents')} incidents, "
                 f"{len(pages[f'{name}.html'].encode()) // 1024} KiB")
         for name, spec in project.maps.items():
@@ -164,16 +175,19 @@ def _contents(project, layers, names: list[str]) -> list:
 
 
 def _write_images(contents, staging: Path, previous: Path | None, options: BuildOptions,
-                  log) -> list:
-    """Tiles, MBTiles archives and static images of the maps built anew."""
+                  log, text_only: bool = False) -> list:
+    """Tiles, MBTiles archives and static images of the maps built anew (with ``text_only``,
+    the static images alone: the tiles are carried over, and the sheets may show the text)."""
     from geo.output.tilesets import write_static, write_tileset
-    from geo.render.executors import Progress, make_executor
+    from geo.render.executors import InlineExecutor, Progress, make_executor
 
     reports = []
-    with make_executor(options.jobs, options.scheduler) as executor:
+    with (nullcontext(InlineExecutor()) if text_only
+          else make_executor(options.jobs, options.scheduler)) as executor:
         for content in contents:
             name = content.spec.name
-            for scale in ((1, 2) if options.retina else (1,)) if options.tiles else ():
+            for scale in ((1, 2) if options.retina else (1,)) if options.tiles and not text_only \
+                    else ():
                 label = f"Tiles {name}" + ("@2x" if scale == 2 else "")
                 progress = Progress(label) if options.progress else (lambda done, total: None)
                 report = write_tileset(content, staging, previous, executor, scale, progress)

@@ -8,11 +8,11 @@ placement fingerprints say so); a test holds its pages to those of a full build,
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from geo.config import Project
 from geo.inputs.load import Layer
+from geo.jsontext import compact, parse
 
 FOLDER = ".content"
 
@@ -26,8 +26,13 @@ def dumps(content) -> str:
     """A map's content (a geometry.combine.MapContent) as the text kept for the next build."""
     layers = [{"layer": layer.spec.name, "heavy": layer.heavy, "collection": layer.collection}
               for layer in content.layers]
-    return json.dumps({"layers": layers}, ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":"))
+    return compact({"layers": layers})
+
+
+def incident_ids(content) -> list[str]:
+    """The ids of the incidents a map shows (on it or in its list), sorted."""
+    return sorted(str(f["properties"]["id"]) for layer in content.layers
+                  if layer.spec.kind == "incidents" for f in layer.collection["features"])
 
 
 def with_new_text(previous: Path, project: Project, incident_layers: list[Layer],
@@ -39,7 +44,7 @@ def with_new_text(previous: Path, project: Project, incident_layers: list[Layer]
     features = {f["properties"]["id"]: f for layer in incident_layers for f in layer.features}
     contents = []
     for name in names:
-        kept = json.loads((previous / path(name)).read_text(encoding="utf-8"))
+        kept = parse((previous / path(name)).read_bytes())
         layers = [MapLayer(project.layers[k["layer"]], k["collection"], k["heavy"])
                   for k in kept["layers"]]
         contents.append(with_incident_text(assemble(project.maps[name], layers, project),

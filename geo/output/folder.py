@@ -157,33 +157,44 @@ def link_or_copy(source: Path, target: Path) -> None:
 
 def link_tree(source: Path, target: Path, keep=lambda file_name: True) -> int:
     """Hard-link every file of ``source`` whose name ``keep`` accepts into ``target``, keeping
-    the folders: an unchanged tile set is carried over in one walk. Returns the count."""
+    the folders: an unchanged tile set is carried over in one walk. Returns the count.
+    (Plain strings and ``os.scandir``: a tile set is tens of thousands of files.)"""
     count = 0
-    for root, _, files in os.walk(source):
-        here = Path(root)
-        there = target / here.relative_to(source)
-        there.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            if keep(name):
-                try:
-                    os.link(here / name, there / name)
-                except OSError:
-                    (there / name).write_bytes((here / name).read_bytes())
-                count += 1
+    pending = [(os.fspath(source), os.fspath(target))]
+    while pending:
+        here, there = pending.pop()
+        os.makedirs(there, exist_ok=True)
+        with os.scandir(here) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, os.path.join(there, entry.name)))
+                elif keep(entry.name):
+                    destination = os.path.join(there, entry.name)
+                    try:
+                        os.link(entry.path, destination)
+                    except OSError:
+                        shutil.copyfile(entry.path, destination)
+                    count += 1
     return count
+
+
+def tile_outputs(name: str) -> list[str]:
+    """The files and folders of one map's tiles: what an edit of text alone leaves as it was."""
+    return [f"tiles/{name}", f"tiles/{name}.mbtiles", f"tiles/{name}@2x.mbtiles"]
 
 
 def map_outputs(name: str) -> list[str]:
     """The files and folders of one map in the output folder."""
     return [f"{name}.html", f"{name}.png", f"{name}.svg", f"{name}.pdf", f"{name}-1col.png",
             f"{name}-1col.svg", f"{name}-1col.pdf", f".{name}.static.sha256",
-            f"tiles/{name}", f"tiles/{name}.mbtiles", f"tiles/{name}@2x.mbtiles",
-            f".content/{name}.json", f"{name}.standalone.html"]
+            *tile_outputs(name), f".content/{name}.json", f"{name}.standalone.html"]
 
 
-def reuse_map_outputs(previous: Path, staging: Path, name: str) -> None:
-    """Carry an unchanged map over from the last build, as hard links (no copying)."""
-    for relative in map_outputs(name):
+def reuse_map_outputs(previous: Path, staging: Path, name: str,
+                      outputs: list[str] | None = None) -> None:
+    """Carry an unchanged map (or these ``outputs`` of it) over from the last build, as hard
+    links (no copying)."""
+    for relative in map_outputs(name) if outputs is None else outputs:
         source = previous / relative
         if source.is_dir():
             link_tree(source, staging / relative)

@@ -95,6 +95,16 @@ def _file_digests(path: Path, incidents: bool) -> tuple[str, str]:
     return whole, hashlib.sha256(placed).hexdigest()
 
 
+def incident_text_digest(incident_layers, ids: list[str]) -> str:
+    """A hash of what the incident files say of incidents ``ids`` (the ones a map shows): with
+    the placement unchanged, a map whose digest is the same shows the same text."""
+    wanted = set(ids)
+    said = sorted(([f["properties"]["id"], f["properties"]] for layer in incident_layers
+                   for f in layer.features if (f.get("properties") or {}).get("id") in wanted),
+                  key=lambda pair: str(pair[0]))
+    return hashlib.sha256(json.dumps(said, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def read(out_dir: Path) -> dict:
     """The manifest of the last successful build into ``out_dir`` (empty if none)."""
     try:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geo.geometry.tilegrid import map_tiles
-from geo.render.standalone import standalone_page
+from geo.render.standalone import block_of, standalone_page, tile_block
 
 if TYPE_CHECKING:  # the no-op build imports this module and must load no geopandas
     from geo.geometry.combine import MapContent
@@ -18,8 +18,20 @@ if TYPE_CHECKING:  # the no-op build imports this module and must load no geopan
 SUFFIX = ".standalone.html"
 
 
-def single_file_page(content: MapContent, staging: Path, page: str) -> str:
-    """``page`` (rendered with tiles, not retina) with every tile it can ask for inside it."""
+def single_file_page(content: MapContent, staging: Path, page: str,
+                     previous: Path | None = None) -> str:
+    """``page`` (rendered with tiles, not retina) with every tile it can ask for inside it.
+
+    With ``previous`` (the last build's folder, given when no tile changed), the tiles are
+    taken from its single file of this map, already encoded, instead of from the tile files.
+    """
+    if previous is not None:
+        try:
+            block = block_of((previous / f"{content.spec.name}{SUFFIX}").read_text("utf-8"))
+        except OSError:
+            block = None
+        if block is not None:
+            return standalone_page(page, block)
     tiles = {}
     wanted = [(content.spec.name, t) for t in map_tiles(content.spec)]
     overview = content.overview
@@ -29,4 +41,4 @@ def single_file_page(content: MapContent, staging: Path, page: str) -> str:
         path = staging / "tiles" / name / str(t.z) / str(t.x) / f"{t.y}.png"
         if path.is_file():
             tiles[name, t.z, t.x, t.y] = path.read_bytes()
-    return standalone_page(page, tiles)
+    return standalone_page(page, tile_block(tiles))

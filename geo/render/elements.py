@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import html
 import itertools
-import json
 import re
 from contextlib import contextmanager
 from functools import cache
@@ -23,13 +22,14 @@ from folium.template import Template
 
 from geo.config import Style
 from geo.incident_types import INCIDENT_TYPES, IncidentType
+from geo.jsontext import compact
 
 LABEL_ZOOM = 8  # place names stay hidden below this zoom, where they would pile up
 
 
 def script_json(value) -> str:
     """JSON that is safe inside an HTML <script>: no '<', '>', '&' or line separators."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = compact(value)
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                           ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escaped)

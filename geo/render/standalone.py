@@ -35,12 +35,27 @@ def tile_table(tiles: dict[tuple[str, int, int, int], bytes]) -> dict:
     return {"images": images, "maps": grids}
 
 
-def standalone_page(page: str, tiles: dict[tuple[str, int, int, int], bytes]) -> str:
-    """``page`` (a map page rendered with tiles, without retina) with ``tiles`` inside it."""
+def tile_block(tiles: dict[tuple[str, int, int, int], bytes]) -> str:
+    """The JSON block holding ``tiles``, as it goes into the page."""
     data = json.dumps(tile_table(tiles), sort_keys=True, separators=(",", ":"))
     if "<" in data:  # base64 and digits only: nothing can close the block
         raise ValueError("tile table would close its script element")
-    block = f'<script type="application/json" id="geo-maps-tiles">{data}</script>\n'
+    return f'{_BLOCK_START}{data}</script>\n'
+
+
+def block_of(single_file: str) -> str | None:
+    """The tile block of a single-file page this module made (None if it has none): an edit of
+    text alone changes no tile, so the last build's block is the new page's."""
+    start = single_file.find(_BLOCK_START)
+    end = single_file.find("</script>\n", start)
+    return None if start < 0 or end < 0 else single_file[start:end + len("</script>\n")]
+
+
+def standalone_page(page: str, block: str) -> str:
+    """``page`` (a map page rendered with tiles, without retina) with a ``tile_block`` inside."""
     if page.count("<body>") != 1:
         raise ValueError("the page has no single <body> to put the tiles in")
     return page.replace("<body>", "<body>\n" + block, 1)
+
+
+_BLOCK_START = '<script type="application/json" id="geo-maps-tiles">'

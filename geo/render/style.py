@@ -8,13 +8,13 @@ them. The XML carries the layers' data inline, so a worker needs nothing but thi
 
 from __future__ import annotations
 
-import json
 import os
 from xml.sax.saxutils import escape, quoteattr
 
 from geo.config import Style
 from geo.geometry.combine import MapContent
 from geo.incident_types import INCIDENT_TYPES
+from geo.jsontext import compact
 from geo.render.relief import relief_xml, spot_height_rule
 
 TILE_SIZE = 256
@@ -44,7 +44,7 @@ def style_xml(content: MapContent, with_data: bool = True, incidents: bool = Fal
         name = layer.spec.name
         styles.append(f'<Style name={quoteattr(name)}>{_rules(layer.spec.style, kind)}'
                       f'{spot_height_rule(layer)}</Style>')
-        data = json.dumps(drawn(layer), sort_keys=True, separators=(",", ":")) if with_data else ""
+        data = compact(drawn(layer)) if with_data else ""
         layers.append(
             f'<Layer name={quoteattr(name)} srs="epsg:4326">'
             f"<StyleName>{escape(name)}</StyleName>"
