@@ -107,8 +107,7 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
             if options.tiles:  # the same page with its basemap inside: it works copied alone
                 pages[f"{name}{single_file.SUFFIX}"] = single_file.single_file_page(
                     content, staging, render_map(content, tiled=True, static=options.static)
-                    if options.retina else pages[f"{name}.html"],
-                    previous if text_only else None)
+                    if options.retina else pages[f"{name}.html"], previous, text_only)
             shown = content_cache.incident_ids(content)
             entries[name] = {"digest": digests.get(name), "incidents": content.count("incidents"),
                              "alt": alt_text(content.spec, content),

@@ -18,16 +18,15 @@ if TYPE_CHECKING:  # the no-op build imports this module and must load no geopan
 SUFFIX = ".standalone.html"
 
 
-def single_file_page(content: MapContent, staging: Path, page: str,
-                     previous: Path | None = None) -> str:
-    """``page`` (rendered with tiles, not retina) with every tile it can ask for inside it.
-
-    With ``previous`` (the last build's folder, given when no tile changed), the tiles are
-    taken from its single file of this map, already encoded, instead of from the tile files.
-    """
-    if previous is not None:
+def single_file_page(content: MapContent, staging: Path, page: str, last: Path | None,
+                     same_tiles: bool = False) -> str:
+    """``page`` (rendered with tiles, not retina) with every tile it can ask for inside it,
+    read from ``staging`` or, for the tile sets carried over whole, from ``last`` (the last
+    build's folder). With ``same_tiles`` (no tile changed), they are taken from the last
+    build's single file of this map, already encoded."""
+    if same_tiles and last is not None:
         try:
-            block = block_of((previous / f"{content.spec.name}{SUFFIX}").read_text("utf-8"))
+            block = block_of((last / f"{content.spec.name}{SUFFIX}").read_text("utf-8"))
         except OSError:
             block = None
         if block is not None:
@@ -38,7 +37,9 @@ def single_file_page(content: MapContent, staging: Path, page: str,
     if overview is not None and overview.name != content.spec.name:  # the inset's tiles
         wanted += [(overview.name, t) for t in map_tiles(overview) if t.z == overview.min_zoom]
     for name, t in wanted:
-        path = staging / "tiles" / name / str(t.z) / str(t.x) / f"{t.y}.png"
-        if path.is_file():
-            tiles[name, t.z, t.x, t.y] = path.read_bytes()
+        relative = f"tiles/{name}/{t.z}/{t.x}/{t.y}.png"
+        for folder in (staging, last):  # an unchanged tile set is carried over at the swap
+            if folder is not None and (folder / relative).is_file():
+                tiles[name, t.z, t.x, t.y] = (folder / relative).read_bytes()
+                break
     return standalone_page(page, tile_block(tiles))
