@@ -19,11 +19,13 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, as_completed
 
+import numpy as np
 import shapely
-from shapely.geometry import box, shape
+from shapely.geometry import box
 
 from geo.geometry.combine import MapContent
 from geo.geometry.tilegrid import Tile, lnglat_bounds, mercator_bounds
+from geo.jsontext import compact
 from geo.render.relief import relief_area
 from geo.render.style import BUFFER_PX, TILE_SIZE, drawn, in_tiles, register_system_fonts, style_xml
 
@@ -158,44 +160,59 @@ def solid_tiles(content: MapContent, tile_list: list[Tile]) -> dict[Tile, str]:
     A tile is solid when every line or polygon whose stroke can reach it is a polygon
     covering it whole, and no point's symbol (or label, where the tiles draw labels) reaches it.
     Its pixels then depend only on which fills lie over it: tiles with the same fills are the
-    same picture.
+    same picture. (Three spatial-index queries over all tiles at once: this runs in the main
+    process while the workers wait.)
     """
     geometries, layers = _tile_features(content)
-    points = [i for i, g in enumerate(geometries) if g.geom_type in ("Point", "MultiPoint")]
-    shapes = [i for i, g in enumerate(geometries) if g.geom_type not in ("Point", "MultiPoint")]
+    if not tile_list:
+        return {}
+    is_point = np.isin(shapely.get_type_id(geometries), (0, 4))  # Point, MultiPoint
     stroke_px = max((layer.spec.style.weight for layer in content.layers if in_tiles(layer)),
                     default=0) / 2 + 2  # half the widest stroke, and its anti-aliasing
-    near_shapes = _touching(tile_list, [geometries[i] for i in shapes], stroke_px)
     # a point's symbol is a few pixels; its label, if the tiles draw labels, reaches further
     style = style_xml(content, with_data=False)
     symbols = [float(w) for w in re.findall(r'<MarkersSymbolizer[^>]*\bwidth="([\d.]+)"', style)]
     labelled = re.search(r"<(Text|Shield|Point)Symbolizer", style)  # sizes we cannot tell
     point_px = BUFFER_PX if labelled else max(symbols, default=0) / 2 + 4
-    near_points = _touching(tile_list, [geometries[i] for i in points], point_px)
     tight = _buffered_boxes(tile_list, stroke_px)
+    blocked = np.zeros(len(tile_list), dtype=bool)
+    if is_point.any():
+        ti, _, near = _intersecting(geometries[is_point], _buffered_boxes(tile_list, point_px))
+        blocked[ti[near]] = True
     relief = relief_area(content)  # a DEM shades and contours its area: no tile there is flat
+    if relief is not None:
+        blocked |= shapely.intersects(relief, tight)
+    shapes = np.flatnonzero(~is_point)
+    touching: dict[int, list[int]] = {}
+    covering: set[tuple[int, int]] = set()
+    if len(shapes):
+        ti, fi, near = _intersecting(geometries[shapes], tight)
+        whole = shapely.contains(geometries[shapes][fi], tight[ti])
+        for t, f, is_near, covers in zip(ti.tolist(), fi.tolist(), near.tolist(), whole.tolist(),
+                                         strict=True):
+            if is_near:
+                touching.setdefault(t, []).append(f)
+            if covers:
+                covering.add((t, f))
     result = {}
     for ti, t in enumerate(tile_list):
-        if near_points.get(ti) or (relief is not None and relief.intersects(tight[ti])):
-            continue
-        found = sorted(shapes[i] for i in near_shapes.get(ti, []))
-        if all(geometries[f].geom_type in ("Polygon", "MultiPolygon")
-               and geometries[f].contains(tight[ti]) for f in found):
-            result[t] = "+".join(layers[f] for f in found) or "background"
+        found = sorted(touching.get(ti, []))
+        if not blocked[ti] and all((ti, f) in covering for f in found):
+            result[t] = "+".join(layers[shapes[f]] for f in found) or "background"
     return result
 
 
-def _touching(tile_list: list[Tile], geometries: list, margin_px: float) -> dict[int, list[int]]:
-    """{tile index: indexes of the geometries within ``margin_px`` of the tile}."""
-    if not geometries or not tile_list:
-        return {}
-    tree = shapely.STRtree(geometries)
-    tile_index, feature_index = tree.query(_buffered_boxes(tile_list, margin_px),
-                                           predicate="intersects")
-    found: dict[int, list[int]] = {}
-    for ti, fi in zip(tile_index.tolist(), feature_index.tolist(), strict=True):
-        found.setdefault(ti, []).append(fi)
-    return found
+def _intersecting(geometries: np.ndarray, boxes: np.ndarray):
+    """(box index, geometry index, intersects?) for each pair whose bounding boxes meet.
+
+    The geometries are prepared, and tested against the boxes, not the other way round (as a
+    spatial-index query with a predicate would): a box against a prepared coastline of 10^5
+    vertices is a lookup, not a walk along it.
+    """
+    box_index, geometry_index = shapely.STRtree(geometries).query(boxes)
+    shapely.prepare(geometries)
+    return box_index, geometry_index, shapely.intersects(geometries[geometry_index],
+                                                         boxes[box_index])
 
 
 def tileset_digest(content: MapContent, scale: int = 1) -> str:
@@ -211,11 +228,10 @@ def tile_hashes(content: MapContent, tile_list: list[Tile], scale: int = 1) -> d
     digests = [hashlib.sha256(d.encode()).hexdigest() for d in _feature_texts(content)]
     block_list = sorted({block_of(t) for t in tile_list})
     touching: dict[int, list[str]] = {}
-    if geometries and block_list:
-        tree = shapely.STRtree(geometries)
-        areas = [_buffered_block(b) for b in block_list]
-        block_index, feature_index = tree.query(areas, predicate="intersects")
-        for bi, fi in zip(block_index.tolist(), feature_index.tolist(), strict=True):
+    if len(geometries) and block_list:
+        block_index, feature_index, near = _intersecting(
+            geometries, np.array([_buffered_block(b) for b in block_list]))
+        for bi, fi in zip(block_index[near].tolist(), feature_index[near].tolist(), strict=True):
             touching.setdefault(bi, []).append(digests[fi])
     by_block = {}
     for i, b in enumerate(block_list):
@@ -231,16 +247,16 @@ def tile_hashes(content: MapContent, tile_list: list[Tile], scale: int = 1) -> d
     return result
 
 
-def _tile_features(content: MapContent) -> tuple[list, list[str]]:
+def _tile_features(content: MapContent) -> tuple[np.ndarray, list[str]]:
     """The shapely geometry and layer name of every feature the tiles draw."""
     geometries, layers = [], []
     for layer in content.layers:
         if in_tiles(layer):
             for feature in layer.collection["features"]:
                 if feature["geometry"] is not None:  # an incident without a place is in no tile
-                    geometries.append(shape(feature["geometry"]))
+                    geometries.append(compact(feature["geometry"]))
                     layers.append(layer.spec.name)
-    return geometries, layers
+    return shapely.from_geojson(np.array(geometries, dtype=object)), layers
 
 
 def _feature_texts(content: MapContent) -> list[str]:
@@ -254,14 +270,17 @@ def _feature_texts(content: MapContent) -> list[str]:
     return texts
 
 
-def _buffered_boxes(tile_list: list[Tile], margin_px: float = BUFFER_PX) -> list:
+def _buffered_boxes(tile_list: list[Tile], margin_px: float = BUFFER_PX) -> np.ndarray:
+    """Each tile's box in degrees, widened by ``margin_px`` on every side (as
+    ``lnglat_bounds``, for all tiles at once)."""
+    x, y, z = (np.array(column, dtype=float) for column in zip(*tile_list, strict=True))
+    n = 2.0 ** z
+    west, east = x / n * 360.0 - 180.0, (x + 1) / n * 360.0 - 180.0
+    north = np.degrees(np.arctan(np.sinh(np.pi * (1 - 2 * y / n))))
+    south = np.degrees(np.arctan(np.sinh(np.pi * (1 - 2 * (y + 1) / n))))
     margin = margin_px / TILE_SIZE
-    areas = []
-    for t in tile_list:
-        west, south, east, north = lnglat_bounds(t)
-        dx, dy = (east - west) * margin, (north - south) * margin
-        areas.append(box(west - dx, south - dy, east + dx, north + dy))
-    return areas
+    dx, dy = (east - west) * margin, (north - south) * margin
+    return shapely.box(west - dx, south - dy, east + dx, north + dy)
 
 
 def _buffered_block(block: tuple[int, int, int]):
