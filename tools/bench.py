@@ -43,6 +43,8 @@ def plain_folium(layers_dir: Path, out_dir: Path) -> None:
             if layer.kind == "incidents":
                 group = folium.FeatureGroup(name=layer.title)
                 for f in collections[name]["features"]:
+                    if f["geometry"] is None:  # listed without a place: no marker to draw
+                        continue
                     p = f["properties"]
                     lon, lat = f["geometry"]["coordinates"]
                     popup = (f"<h3>{html.escape(p['title'])}</h3><p>{html.escape(p['date'])}</p>"
