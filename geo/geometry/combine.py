@@ -49,13 +49,20 @@ def simplify_tolerance(max_zoom: int) -> float:
     return 360.0 / (256 * 2 ** max_zoom) / 2
 
 
-def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project) -> MapContent:
-    """The map's layers, each clipped to its padded extent and ready to serialise."""
+def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project,
+            kept: dict[str, tuple[dict, bool]] | None = None) -> MapContent:
+    """The map's layers, each clipped to its padded extent and ready to serialise; those in
+    ``kept`` ({layer: (collection, heavy), or None for nothing on this map}, made before from
+    the same inputs) as they are."""
     area = box(*spec.padded_extent())
     widest = widest_map(project)
     layers = []
     for name in spec.layers:
         layer_spec = project.layers[name]
+        if name in (kept or {}) and layer_spec.kind != "incidents":
+            if kept[name] is not None:
+                layers.append(MapLayer(layer_spec, *kept[name]))
+            continue
         frame = frames[name]
         if layer_spec.kind == "incidents":
             shown = frame.intersects(box(*spec.incident_extent()))

@@ -77,8 +77,9 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
         changed = [name for name in changed if old_maps[name].get("text") != manifest.
                    incident_text_digest(incident_layers, old_maps[name].get("shown", []))]
         contents = content_cache.with_new_text(previous, project, layers, changed)
+        keys = {}
     else:
-        contents = _contents(project, layers, changed)
+        contents, keys = _contents(project, layers, changed, previous)
     lap("geometry")
 
     from geo.render.page import alt_text, render_map
@@ -115,7 +116,7 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
                              "text": manifest.incident_text_digest(incident_layers, shown)}
             if not text_only:  # (with text alone edited, the last build's is linked above)
                 folder.write_or_link(staging, content_cache.path(name),
-                                     content_cache.dumps(content), previous)
+                                     content_cache.dumps(content, keys[name]), previous)
             log(f"{name}: wrote {name}.html, {content.count('incidents')} incidents, "
                 f"{len(pages[f'{name}.html'].encode()) // 1024} KiB")
         for name, spec in project.maps.items():
@@ -157,20 +158,29 @@ def _stopwatch(stages: dict[str, float]):
     return lap
 
 
-def _contents(project, layers, names: list[str]) -> list:
-    """The geometry stage: every layer in WGS84, measured, then one MapContent per map."""
+def _contents(project, layers, names: list[str], previous: Path | None) -> tuple[list, dict]:
+    """The geometry stage: the layers in WGS84, measured, then one MapContent per map; a map's
+    layers that the last build made from the same inputs are taken from its cache. Returns the
+    contents and, per map, each layer's ``content_cache.layer_key``."""
     from geo.geometry.combine import combine
     from geo.geometry.reproject import concat, measure, to_frame, with_lengths
 
-    frames = {layer.spec.name: to_frame(layer) for layer in layers}
+    code = manifest.code_digest()
+    keys = {name: {layer.spec.name: content_cache.layer_key(project.maps[name], layer, code)
+                   for layer in layers if layer.spec.kind != "incidents"
+                   and layer.spec.name in project.maps[name].layers} for name in names}
+    kept = {name: content_cache.kept_layers(previous, name, keys[name]) for name in names}
     border_names = distance_layers({n: spec.kind for n, spec in project.layers.items()})
+    needed = {*border_names, *(n for n, spec in project.layers.items() if spec.kind == "incidents"),
+              *(n for name in names for n in project.maps[name].layers if n not in kept[name])}
+    frames = {layer.spec.name: to_frame(layer) for layer in layers if layer.spec.name in needed}
     borders = concat([frames[n] for n in border_names])
     for name in border_names:
         frames[name] = with_lengths(frames[name])
     for name, spec in project.layers.items():
         if spec.kind == "incidents":
             frames[name] = measure(frames[name], borders)
-    return [combine(project.maps[name], frames, project) for name in names]
+    return [combine(project.maps[name], frames, project, kept[name]) for name in names], keys
 
 
 def _write_images(contents, staging: Path, previous: Path | None, options: BuildOptions,

@@ -8,9 +8,10 @@ placement fingerprints say so); a test holds its pages to those of a full build,
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
-from geo.config import Project
+from geo.config import MapSpec, Project
 from geo.inputs.load import Layer
 from geo.jsontext import compact, parse
 
@@ -22,11 +23,37 @@ def path(name: str) -> str:
     return f"{FOLDER}/{name}.json"
 
 
-def dumps(content) -> str:
-    """A map's content (a geometry.combine.MapContent) as the text kept for the next build."""
-    layers = [{"layer": layer.spec.name, "heavy": layer.heavy, "collection": layer.collection}
-              for layer in content.layers]
+def dumps(content, keys: dict[str, str]) -> str:
+    """A map's content (a geometry.combine.MapContent) as the text kept for the next build,
+    each layer with its ``layer_key`` (from ``keys``) where it has one; a layer of ``keys`` that
+    left nothing on the map (no sea on an inland map) is kept as that: ``collection`` null."""
+    layers = [{"layer": layer.spec.name, "heavy": layer.heavy, "collection": layer.collection,
+               "key": keys.get(layer.spec.name)} for layer in content.layers]
+    drawn = {layer.spec.name for layer in content.layers}
+    layers += [{"layer": name, "heavy": False, "collection": None, "key": key}
+               for name, key in sorted(keys.items()) if name not in drawn]
     return compact({"layers": layers})
+
+
+def layer_key(spec: MapSpec, layer: Layer, code: str) -> str:
+    """What map ``spec``'s copy of a layer other than incidents (clipped, simplified, inverted)
+    is made from: its file, its table, the map's extent and deepest zoom, and the code."""
+    h = hashlib.sha256(layer.text.encode())
+    h.update(repr((spec.padded_extent(), spec.max_zoom, layer.spec, layer.crs, code)).encode())
+    return h.hexdigest()
+
+
+def kept_layers(previous: Path | None, name: str, keys: dict[str, str]) -> dict[str, tuple]:
+    """{layer: (collection, heavy), or None if it left nothing on the map} of the layers of map
+    ``name`` that the last build made from the very inputs their ``keys`` now name: a geometry
+    edit of one layer redoes that layer alone (the base geography, clipped and the sea
+    inverted, is most of the work)."""
+    try:
+        kept = parse((previous / path(name)).read_bytes())["layers"] if previous else []
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {k["layer"]: None if k["collection"] is None else (k["collection"], k["heavy"])
+            for k in kept if k.get("key") is not None and keys.get(k["layer"]) == k["key"]}
 
 
 def incident_ids(content) -> list[str]:
@@ -46,7 +73,7 @@ def with_new_text(previous: Path, project: Project, incident_layers: list[Layer]
     for name in names:
         kept = parse((previous / path(name)).read_bytes())
         layers = [MapLayer(project.layers[k["layer"]], k["collection"], k["heavy"])
-                  for k in kept["layers"]]
+                  for k in kept["layers"] if k["collection"] is not None]
         contents.append(with_incident_text(assemble(project.maps[name], layers, project),
                                            features))
     return contents
