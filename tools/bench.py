@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> None:
 
         from bench_pages import bench_pages
 
-        bench_pages(args.layers, _sources(args.layers), Path(tmp) / "pages", args.runs)
+        bench_pages(layers, _sources(args.layers), Path(tmp) / "full", args.runs)  # its tiles
     if args.tiles:
         from bench_tiles import bench_tiles
 
