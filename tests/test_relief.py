@@ -98,7 +98,7 @@ def _content(layers: Path, sources: Path, map_name: str = "khasan"):
     from geo.output.build import _contents
 
     project, loaded, _ = load_and_check(layers, sources)
-    return _contents(project, loaded, [map_name])[0]
+    return _contents(project, loaded, [map_name], None)[0][0]
 
 
 def _pixels(tile: Path) -> np.ndarray:

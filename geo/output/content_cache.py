@@ -9,6 +9,7 @@ placement fingerprints say so); a test holds its pages to those of a full build,
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from geo.config import MapSpec, Project
@@ -39,7 +40,8 @@ def layer_key(spec: MapSpec, layer: Layer, code: str) -> str:
     """What map ``spec``'s copy of a layer other than incidents (clipped, simplified, inverted)
     is made from: its file, its table, the map's extent and deepest zoom, and the code."""
     h = hashlib.sha256(layer.text.encode())
-    h.update(repr((spec.padded_extent(), spec.max_zoom, layer.spec, layer.crs, code)).encode())
+    table = replace(layer.spec, file=None)  # the text counts, not where the layers folder is
+    h.update(repr((spec.padded_extent(), spec.max_zoom, table, layer.crs, code)).encode())
     return h.hexdigest()
 
 
