@@ -98,7 +98,8 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
                     *folder.tile_outputs(name), content_cache.path(name)])
         lap("reuse")
         if contents and (options.tiles or options.static):
-            tilesets = _write_images(contents, staging, previous, options, log, text_only)
+            tilesets = _write_images(contents, staging, previous, options, log,
+                                     tiles=options.tiles and not text_only)
         lap("tiles and images")
         for content in contents:
             name = content.spec.name
@@ -184,19 +185,17 @@ def _contents(project, layers, names: list[str], previous: Path | None) -> tuple
 
 
 def _write_images(contents, staging: Path, previous: Path | None, options: BuildOptions,
-                  log, text_only: bool = False) -> list:
-    """Tiles, MBTiles archives and static images of the maps built anew (with ``text_only``,
-    the static images alone: the tiles are carried over, and the sheets may show the text)."""
+                  log, tiles: bool) -> list:
+    """Tiles (if ``tiles``: an edit of text alone carries them over), MBTiles archives and
+    static images of the maps built anew."""
     from geo.output.tilesets import write_static, write_tileset
-    from geo.render.executors import InlineExecutor, Progress, make_executor
+    from geo.render.executors import Progress, make_executor
 
     reports = []
-    with (nullcontext(InlineExecutor()) if text_only
-          else make_executor(options.jobs, options.scheduler)) as executor:
+    with make_executor(options.jobs, options.scheduler) if tiles else nullcontext() as executor:
         for content in contents:
             name = content.spec.name
-            for scale in ((1, 2) if options.retina else (1,)) if options.tiles and not text_only \
-                    else ():
+            for scale in ((1, 2) if options.retina else (1,)) if tiles else ():
                 label = f"Tiles {name}" + ("@2x" if scale == 2 else "")
                 progress = Progress(label) if options.progress else (lambda done, total: None)
                 report = write_tileset(content, staging, previous, executor, scale, progress)

@@ -10,6 +10,7 @@ source texts, the build options and the code of this package.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import tomllib
@@ -21,8 +22,10 @@ MANIFEST = ".manifest.json"
 PACKAGE = Path(__file__).resolve().parent.parent
 
 
+@functools.cache
 def code_digest() -> str:
-    """Hash of the package's code, scripts, styles and schemas: a new version rebuilds all."""
+    """Hash of the package's code, scripts, styles and schemas: a new version rebuilds all.
+    (Read once per process: the fingerprints and the geometry cache's keys both use it.)"""
     h = hashlib.sha256()
     for path in sorted(PACKAGE.rglob("*")):
         if path.suffix in {".py", ".js", ".css", ".json", ".html"} and "__pycache__" not in path.parts:
