@@ -144,6 +144,34 @@ def test_layer_text_is_escaped_everywhere(layers_copy: Path, tmp_path: Path, sou
         assert page.count("</script>") == page.count("<script"), m
 
 
+def test_layer_text_that_reads_as_a_template_stays_text(layers_copy: Path, tmp_path: Path,
+                                                       sources_dir: Path):
+    """folium's library renders what each element renders once more as a Jinja template: text
+    such as ``{{ 7*7 }}`` must reach the page as written, not be run (nor break the build)."""
+    jinja = "{{ 7*7 }} {% if x %}{# c #}"
+
+    def inject(c):
+        p = c["features"][0]["properties"]
+        p.update(title="T " + jinja, summary="S " + jinja)
+        p["sources"][0]["where"] = "{%"
+    edit_layer(layers_copy, "incidents.geojson", inject)
+    toml = layers_copy / "maps.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'title = "Lake Khasan (Changkufeng), July–August 1938"',
+        "title = " + json.dumps("Khasan " + jinja)).replace(
+        'attribution = "Base geography:', 'attribution = "' + jinja.replace('"', "") + " Base geography:"
+    ).replace('title = "Incidents"', "title = " + json.dumps("Incidents " + jinja)),
+        encoding="utf-8")
+    out = tmp_path / "output"
+    result = run_cli("build", "--layers", str(layers_copy), "--out", str(out), "--sources",
+                     str(sources_dir), "--no-tiles", "--no-static")
+    assert result.returncode == 0, result.stderr
+    page = (out / "khasan.html").read_text(encoding="utf-8")
+    assert page.count(jinja) >= 3, page.count(jinja)  # the title, attribution, layer name...
+    overview = (out / "overview.html").read_text(encoding="utf-8")  # which shows every incident
+    assert "S " + jinja in overview and '"{%"' in overview
+
+
 def test_online_basemaps_are_offered_but_never_loaded_first(layers_copy: Path, tmp_path: Path,
                                                             sources_dir: Path):
     toml = layers_copy / "maps.toml"

@@ -48,6 +48,32 @@ def stable_element_ids():
         branca.element.Element._generate_id = original
 
 
+class _AsRendered:
+    """Stands for jinja2.Template in branca while a page renders: see ``rendered_text_kept``."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def render(self, *args, **kwargs) -> str:
+        return self.source.removesuffix("\n")  # as Jinja does with a template's last newline
+
+
+@contextmanager
+def rendered_text_kept():
+    """Keep each element's rendered HTML and script as it is while the page renders.
+
+    branca wraps what an element's macros render in a new Jinja template and renders that
+    again, so text from a layer or maps.toml that reads as Jinja (``{{ }}``, ``{% %}``) would be
+    run at build time, or break it. Inside this block, those wrappers are the text itself.
+    """
+    original = branca.element.Template
+    branca.element.Template = _AsRendered
+    try:
+        yield
+    finally:
+        branca.element.Template = original
+
+
 @cache
 def leaflet_assets() -> tuple[str, str]:
     """Leaflet's (css, js) from xstatic-leaflet, with its images inlined as data: URIs."""

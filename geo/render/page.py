@@ -25,6 +25,7 @@ from geo.render.elements import (
     InlineAssets,
     MapChrome,
     VectorLayer,
+    rendered_text_kept,
     stable_element_ids,
 )
 from geo.render.jinja import ENV
@@ -95,7 +96,8 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
                   zoom_extents={z: [[s, w], [n, e]] for z, (w, s, e, n)
                                 in spec.zoom_extents().items()},
                   timeline=timeline_range(content)).add_to(fmap)
-        page = _tidy(fmap.get_root().render())
+        with rendered_text_kept():  # layer text is data: never a template
+            page = _tidy(fmap.get_root().render())
     return with_policy(page, content_security_policy(page, images=tuple(online_hosts)))
 
 
