@@ -215,3 +215,59 @@ def test_toml_syntax_error_has_position(layers_copy, sources_dir):
     path.write_text(path.read_text(encoding="utf-8").replace('title = "Land"', 'title = "Land'))
     [message] = problems_for(layers_copy, sources_dir)
     assert "not valid TOML" in message and "maps.toml:" in message
+
+
+def _validated(layers_dir: Path, sources: Path, checked: dict | None = None) -> list[str]:
+    from geo.inputs.validate import validate
+
+    project = read_project(layers_dir, sources)
+    loaded = {spec.file: load_layer(spec) for spec in project.layers.values()}
+    layers = [loaded[spec.file] for spec in project.layers.values()]
+    return [str(p) for p in validate(project, layers, checked)]
+
+
+def test_files_checked_before_are_not_checked_again_and_their_findings_stand(
+        layers_copy, sources_dir, tmp_path, monkeypatch):
+    """The build keeps each file's findings (``checked``) and skips files whose inputs are the
+    same: what it reports must be what a full check reports, after any of those inputs change."""
+    from geo.inputs import validate as validation
+
+    project = read_project(layers_copy, sources_dir)
+    order = [spec.file.name for spec in project.layers.values()]
+    first, later = sorted(["khasan.geojson", "amur.geojson"], key=order.index)
+    edit_layer(layers_copy, later, lambda c: c["features"][0]["properties"].update(
+        colour="red"))  # an unknown property: a warning, which the record must keep
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for text in sources_dir.iterdir():
+        if text.is_file():
+            (sources / text.name).write_bytes(text.read_bytes())
+
+    checked: dict = {}
+    fresh = _validated(layers_copy, sources)
+    assert _validated(layers_copy, sources, checked) == fresh
+    assert any("unknown property 'colour'" in p for p in fresh)
+    calls = []
+    real = validation._validate_layer
+    monkeypatch.setattr(validation, "_validate_layer",
+                        lambda *a: calls.append(a[1].label) or real(*a))
+    assert _validated(layers_copy, sources, checked) == fresh
+    assert calls == []
+
+    # an id of the later file, reused in the earlier one: the later file, unchanged, is the
+    # one that reports the duplicate, as a full check does
+    taken = json.loads((layers_copy / later).read_text())["features"][0]["properties"]["id"]
+    edit_layer(layers_copy, first, lambda c: c["features"][0]["properties"].update(id=taken))
+    fresh = _validated(layers_copy, sources)
+    assert any(f"duplicate id {taken!r}" in p for p in fresh)
+    assert _validated(layers_copy, sources, checked) == fresh
+
+    # a cited source text taken away: files citing it are checked again
+    cited = json.loads((layers_copy / "incidents.geojson").read_text())[
+        "features"][0]["properties"]["sources"][0]["file"]
+    (sources / cited).unlink()
+    fresh = _validated(layers_copy, sources)
+    assert any(f"source file {cited!r} is not in" in p for p in fresh)
+    calls.clear()
+    assert _validated(layers_copy, sources, checked) == fresh
+    assert any(label.endswith("incidents.geojson") for label in calls)

@@ -14,10 +14,11 @@ from geo.inputs.load import Layer, load_layer
 
 
 def load_and_check(layers_dir: Path, sources_dir: Path | None = None,
-                   kinds: set[str] | None = None) -> tuple[Project, list[Layer], list[Problem]]:
+                   kinds: set[str] | None = None, checked: dict | None = None
+                   ) -> tuple[Project, list[Layer], list[Problem]]:
     """Read maps.toml and every layer (or those of ``kinds``: the build reads only the
     incidents when nothing else changed since its last run); return them with the
-    warnings, or raise BuildError."""
+    warnings, or raise BuildError. ``checked``: see ``validate``."""
     from geo.inputs.validate import validate
 
     project = read_project(layers_dir, sources_dir)
@@ -34,7 +35,7 @@ def load_and_check(layers_dir: Path, sources_dir: Path | None = None,
             layers.append(by_file[spec.file])
         except BuildError as exc:
             problems += exc.problems
-    problems += validate(project, layers)
+    problems += validate(project, layers, checked)
     if any(p.severity == "error" for p in problems):
         raise BuildError(problems)
     return project, layers, problems

@@ -1,8 +1,10 @@
 """Read one GeoJSON layer file, remembering where each feature and property stands in it.
 
-The file is parsed with the standard ``json`` module rather than through GDAL: errors must
-name a line and column, and nested properties (sources, casualties) must arrive as lists and
-objects, not as the JSON strings that OGR flattens them into. Geometries become shapely and
+The file is parsed as JSON rather than through GDAL: errors must name a line and column, and
+nested properties (sources, casualties) must arrive as lists and objects, not as the JSON
+strings that OGR flattens them into. orjson reads it (the base land is megabytes), and the
+standard ``json`` module what orjson refuses, to say where the error is. (orjson reads an
+integer beyond 64 bits as a float, as a browser reads every JSON number.) Geometries become shapely and
 geopandas objects in the project stage.
 """
 
@@ -14,6 +16,8 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+
+import orjson
 
 from geo.config import LayerSpec, _label
 from geo.errors import BuildError, Problem
@@ -74,7 +78,7 @@ def load_layer(spec: LayerSpec) -> Layer:
         raise BuildError([Problem(label, line, col, message=(
             f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); GeoJSON must be UTF-8"))]) from None
     try:
-        collection = json.loads(text, parse_constant=_reject_constant)
+        collection = _parse(text)
     except json.JSONDecodeError as exc:
         raise BuildError([Problem(label, exc.lineno, exc.colno,
                                   message=f"invalid JSON: {exc.msg}")]) from None
@@ -92,6 +96,15 @@ def load_layer(spec: LayerSpec) -> Layer:
                                   message="a FeatureCollection needs a \"features\" list")])
     return Layer(spec=spec, label=label, collection=collection,
                  crs=_declared_crs(collection), text=text)
+
+
+def _parse(text: str):
+    """The JSON value of ``text``, as ``json.loads`` gives it (NaN and Infinity refused)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        pass  # the json module says where, and why
+    return json.loads(text, parse_constant=_reject_constant)
 
 
 def _declared_crs(collection: dict) -> str:

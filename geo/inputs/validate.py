@@ -9,30 +9,36 @@ map that draws them (which catches swapped longitude and latitude).
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
+from dataclasses import asdict
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import fastjsonschema
-import jsonschema
-from pyproj.exceptions import CRSError
 from shapely.geometry import box
 
 from geo.config import Project
 from geo.errors import Problem
 from geo.incident_types import INCIDENT_TYPES
-from geo.inputs.crs import wgs84_transform
+from geo.inputs.crs import UnknownCRS, wgs84_transform
 from geo.inputs.dates import parse_date
 from geo.inputs.geometry_checks import check_geometry, clockwise, looks_swapped
 from geo.inputs.load import Layer, Position
 
 
-def validate(project: Project, layers: list[Layer]) -> list[Problem]:
-    """Every problem in the given layers, errors and warnings, in file order."""
+def validate(project: Project, layers: list[Layer], checked: dict | None = None) -> list[Problem]:
+    """Every problem in the given layers, errors and warnings, in file order.
+
+    ``checked`` ({file label: record}, from ``checked_record`` of the last run of the same
+    code) spares the work for a file checked before with the very same inputs: its warnings and
+    ids are taken from its record. The dict is then updated with this run's records.
+    """
     _is_file.cache_clear()  # files may have come or gone since the last build (serve)
     _is_dir.cache_clear()
+    sources = _sources_listing(project) if checked is not None else None
     problems: list[Problem] = []
     if not project.sources_dir.is_dir():
         problems.append(Problem(str(project.sources_dir), severity="warning", message=(
@@ -40,24 +46,52 @@ def validate(project: Project, layers: list[Layer]) -> list[Problem]:
             "(pass --sources DIR or set `sources` in maps.toml)")))
     problems += [Problem(str(spec.dem), prop=f"maps.{name}.dem", message="DEM file not found")
                  for name, spec in project.maps.items() if spec.dem and not spec.dem.is_file()]
-    seen_ids: dict[str, str] = {}
+    seen_ids: dict[str, tuple[Layer, int]] = {}  # id -> (layer, feature index) of its first use
     seen_files: set = set()
     for layer in layers:
         if layer.spec.file in seen_files:
             continue  # one file drawn as two layers (land and, inverted, sea) is checked once
         seen_files.add(layer.spec.file)
-        problems += _validate_layer(project, layer, seen_ids)
+        if checked is None:
+            problems += _validate_layer(project, layer, seen_ids)
+            continue
+        key = _check_key(project, layer, sources)
+        record = checked.get(layer.label)
+        if record and record["key"] == key and seen_ids.keys().isdisjoint(record["ids"]):
+            problems += [Problem(**p) for p in record["problems"]]
+            seen_ids.update({i: (layer, n) for i, n in record["ids"].items()})
+            continue
+        before = set(seen_ids)
+        found = _validate_layer(project, layer, seen_ids)
+        problems += found
+        checked[layer.label] = {"key": key, "problems": [asdict(p) for p in found], "ids": {
+            i: n for i, (_, n) in seen_ids.items() if i not in before}}
     return problems
 
 
-@cache
-def _schemas(kind: str):
-    """(fast check, full validator) for a layer kind's properties schema.
+def _sources_listing(project: Project) -> list[str] | None:
+    """The files of the source-text folder (what citations are checked against), or None."""
+    root = project.sources_dir
+    if not root.is_dir():
+        return None
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
-    fastjsonschema compiles the schema to Python and answers "valid?" about ten times faster
-    than jsonschema; jsonschema then runs only on the features that fail, to name every
-    problem precisely.
-    """
+
+def _check_key(project: Project, layer: Layer, sources: list[str] | None) -> str:
+    """Everything ``_validate_layer`` reads, hashed: the file's text and table, the maps (their
+    names, and the extents of those that draw it), the bibliography and the source texts."""
+    spec = layer.spec
+    context = (layer.label, spec.name, spec.kind, sorted(project.maps),
+               [m.padded_extent() for m in project.maps.values() if spec.name in m.layers],
+               sorted(project.bibliography), str(project.sources_dir), sources)
+    h = hashlib.sha256(repr(context).encode())
+    h.update(layer.text.encode())
+    return h.hexdigest()
+
+
+@cache
+def _schema(kind: str) -> dict:
+    """The JSON Schema of a layer kind's properties."""
     files = resources.files("geo.inputs") / "schemas"
     incident = json.loads((files / "incident.schema.json").read_text(encoding="utf-8"))
     incident["properties"]["type"] = {"enum": [t.name for t in INCIDENT_TYPES]}
@@ -68,25 +102,35 @@ def _schemas(kind: str):
         schema["definitions"] = incident["definitions"]
         text = json.dumps(schema).replace("incident.schema.json#/definitions/", "#/definitions/")
         schema = json.loads(text)
-    return fastjsonschema.compile(schema), jsonschema.Draft7Validator(schema)
+    return schema
+
+
+@cache
+def _fast_check(kind: str):
+    """fastjsonschema compiles the schema to Python and answers "valid?" about ten times
+    faster than jsonschema, which runs (and is imported) only for the features that fail, to
+    name every problem precisely."""
+    return fastjsonschema.compile(_schema(kind))
 
 
 def _schema_errors(kind: str, props: dict) -> list:
-    fast, full = _schemas(kind)
     try:
-        fast(props)
+        _fast_check(kind)(props)
         return []
     except fastjsonschema.JsonSchemaException:
+        import jsonschema
+
+        full = jsonschema.Draft7Validator(_schema(kind))
         return sorted(full.iter_errors(props), key=lambda e: list(e.absolute_path))
 
 
-def _validate_layer(project: Project, layer: Layer, seen_ids: dict[str, str]) -> list[Problem]:
+def _validate_layer(project: Project, layer: Layer, seen_ids: dict[str, tuple[Layer, int]]) -> list[Problem]:
     problems: list[Problem] = []
     spec = layer.spec
 
     try:
         to_wgs84 = wgs84_transform(layer.crs)
-    except CRSError:
+    except UnknownCRS:
         return [Problem(layer.label, 1, 1, prop="crs", message=(
             f"unknown CRS {layer.crs!r}; use a name like \"EPSG:4301\" (Tokyo) or "
             "\"EPSG:4284\" (Pulkovo 1942), or leave \"crs\" out for WGS84"))]
@@ -136,9 +180,10 @@ def _validate_layer(project: Project, layer: Layer, seen_ids: dict[str, str]) ->
 
         if fid is not None:
             if fid in seen_ids:
-                report(f"duplicate id {fid!r} (also in {seen_ids[fid]})", "id")
+                first, n = seen_ids[fid]
+                report(f"duplicate id {fid!r} (also in {first.label}, feature {n})", "id")
             else:
-                seen_ids[fid] = f"{layer.label}, feature {index}"
+                seen_ids[fid] = (layer, index)
 
         if isinstance(props.get("date"), str):
             try:
@@ -180,7 +225,7 @@ def _at(positions: list[Position], index: int) -> Position | None:
     return positions[index] if index < len(positions) else None
 
 
-def _schema_message(error: jsonschema.ValidationError) -> tuple[str, str]:
+def _schema_message(error) -> tuple[str, str]:
     path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
     path = path.lstrip(".")
     if error.validator == "required":

@@ -45,7 +45,8 @@ def build(layers_dir: Path, out_dir: Path, sources_dir: Path | None = None,
     folder.check_out_dir(layers_dir, out_dir)
     with folder.build_lock(out_dir):
         previous = folder.previous_build(out_dir, options.force)
-        old_maps = manifest.read(out_dir).get("maps", {}) if previous else {}
+        last = manifest.read(out_dir) if previous else {}
+        old_maps = last.get("maps", {})
         digests, placements = manifest.fingerprints(layers_dir, sources_dir,
                                                     options.fingerprint()) or ({}, {})
         if digests and digests == {n: m.get("digest") for n, m in old_maps.items()}:
@@ -57,15 +58,15 @@ def build(layers_dir: Path, out_dir: Path, sources_dir: Path | None = None,
             n: m.get("placement") for n, m in old_maps.items()} and all(
             (previous / content_cache.path(n)).is_file() for n in placements)
         return _build(layers_dir, out_dir, sources_dir, log, options, started, previous,
-                      old_maps, digests, placements, text_only)
+                      old_maps, digests, placements, text_only, manifest.checked_files(last))
 
 
 def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, old_maps, digests,
-           placements, text_only) -> BuildReport:
+           placements, text_only, checked) -> BuildReport:
     stages: dict[str, float] = {}  # seconds each stage took, for the log and the benchmark
     lap = _stopwatch(stages)
     project, layers, warnings = load_and_check(layers_dir, sources_dir,
-                                               {"incidents"} if text_only else None)
+                                               {"incidents"} if text_only else None, checked)
     lap("inputs")
     log(f"Checked {len({layer.spec.file for layer in layers})} layer files "
         f"in {time.perf_counter() - started:.1f} s")
@@ -131,7 +132,7 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
                 for f in layer.collection["features"]])
         for name, text in pages.items():
             folder.write_or_link(staging, name, text, previous)
-        folder.write(staging, manifest.MANIFEST, manifest.dumps(entries))
+        folder.write(staging, manifest.MANIFEST, manifest.dumps(entries, checked))
         lap("pages")
     lap("swap")
     log(f"Built {len(changed)} of {len(project.maps)} maps into {out_dir} "

@@ -25,7 +25,7 @@ def path(name: str) -> str:
 
 
 def dumps(content, keys: dict[str, str]) -> str:
-    """A map's content (a geometry.combine.MapContent) as the text kept for the next build,
+    """A map's content (a geometry.content.MapContent) as the text kept for the next build,
     each layer with its ``layer_key`` (from ``keys``) where it has one; a layer of ``keys`` that
     left nothing on the map (no sea on an inland map) is kept as that: ``collection`` null."""
     layers = [{"layer": layer.spec.name, "heavy": layer.heavy, "collection": layer.collection,
@@ -68,7 +68,7 @@ def with_new_text(previous: Path, project: Project, incident_layers: list[Layer]
                   names: list[str]) -> list:
     """The contents of maps ``names`` as the last build made them, with the incidents' text
     of ``incident_layers`` (read and checked anew)."""
-    from geo.geometry.combine import MapLayer, assemble, with_incident_text
+    from geo.geometry.content import MapLayer, assemble, with_incident_text
 
     features = {f["properties"]["id"]: f for layer in incident_layers for f in layer.features}
     contents = []

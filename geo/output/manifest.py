@@ -116,6 +116,19 @@ def read(out_dir: Path) -> dict:
         return {}
 
 
-def dumps(maps: dict[str, dict]) -> str:
-    """The manifest's text: {map: {"digest": ..., "incidents": n, "title": ..., ...}}."""
-    return json.dumps({"maps": maps}, sort_keys=True, indent=1) + "\n"
+def dumps(maps: dict[str, dict], checked: dict | None = None) -> str:
+    """The manifest's text: {"maps": {map: {"digest": ..., "incidents": n, ...}}, "checked":
+    {"code": ..., "files": the layer files' check records (``inputs.validate``)}}."""
+    manifest = {"maps": maps}
+    if checked:
+        manifest["checked"] = {"code": code_digest(), "files": checked}
+    return json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def checked_files(manifest: dict) -> dict:
+    """The check records of the layer files from the last build, if made by this code."""
+    checked = manifest.get("checked")
+    if isinstance(checked, dict) and checked.get("code") == code_digest() and isinstance(
+            checked.get("files"), dict):
+        return checked["files"]
+    return {}

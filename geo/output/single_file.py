@@ -13,7 +13,7 @@ from geo.geometry.tilegrid import map_tiles
 from geo.render.standalone import block_of, standalone_page, tile_block
 
 if TYPE_CHECKING:  # the no-op build imports this module and must load no geopandas
-    from geo.geometry.combine import MapContent
+    from geo.geometry.content import MapContent
 
 SUFFIX = ".standalone.html"
 

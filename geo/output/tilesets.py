@@ -16,7 +16,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.geometry.combine import MapContent
+from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import Tile, map_tiles
 from geo.output.folder import DistinctFiles, link_or_copy, link_tree, write
 from geo.render.images import static_digest, static_files, static_images

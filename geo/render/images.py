@@ -15,7 +15,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from geo.geometry.combine import MapContent
+from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import mercator_xy
 from geo.render import print_layout, print_legend, print_marks
 from geo.render.print_layout import DPI, Sizes, map_size, print_svg

@@ -12,7 +12,7 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable
 
-from geo.geometry.combine import MapContent
+from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import Tile
 
 SCHEMA = """

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import folium
 
 from geo.config import MapSpec, online_basemap
-from geo.geometry.combine import MapContent
+from geo.geometry.content import MapContent
 from geo.incident_types import BY_NAME
 from geo.inputs.dates import parse_date
 from geo.render.csp import content_security_policy, with_policy

@@ -13,7 +13,7 @@ import base64
 import math
 from xml.sax.saxutils import escape, quoteattr
 
-from geo.geometry.combine import MapContent
+from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import mercator_xy
 from geo.incident_types import BY_NAME
 from geo.render.print_marks import FONT_FAMILY, nearest_on_box, place_labels, spread, wrap

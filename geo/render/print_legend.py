@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from geo.geometry.combine import MapContent
+from geo.geometry.content import MapContent
 from geo.incident_types import INCIDENT_TYPES
 from geo.render.print_layout import INK, PT, Sizes, corners, incidents, marker, text
 from geo.render.print_marks import wrap

@@ -12,7 +12,7 @@ import os
 from xml.sax.saxutils import escape, quoteattr
 
 from geo.config import Style
-from geo.geometry.combine import MapContent
+from geo.geometry.content import MapContent
 from geo.incident_types import INCIDENT_TYPES
 from geo.jsontext import compact
 from geo.render.relief import relief_xml, spot_height_rule

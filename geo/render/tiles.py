@@ -23,7 +23,7 @@ import numpy as np
 import shapely
 from shapely.geometry import box
 
-from geo.geometry.combine import MapContent
+from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import Tile, lnglat_bounds, mercator_bounds
 from geo.jsontext import compact
 from geo.render.relief import relief_area

@@ -1,0 +1,63 @@
+"""What one map shows, as plain values: its layers as GeoJSON, with what the project says of
+every map. ``combine`` makes it from the layers; the renderers and the build's cache read it.
+Kept apart from ``combine`` so that a rebuild of text alone loads no geopandas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from geo.config import LayerSpec, MapSpec, Project
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    spec: LayerSpec
+    collection: dict  # GeoJSON FeatureCollection, WGS84
+    heavy: bool = False  # too many features or vertices to draw in the browser
+
+
+@dataclass(frozen=True)
+class MapContent:
+    spec: MapSpec
+    layers: tuple[MapLayer, ...]
+    attribution: str
+    bibliography: dict[str, dict]
+    online_basemaps: tuple[str, ...] = ()
+    overview: MapSpec | None = None  # the map shown in the inset: the one with the widest extent
+
+    def count(self, kind: str) -> int:
+        return sum(len(layer.collection["features"]) for layer in self.layers
+                   if layer.spec.kind == kind)
+
+
+def assemble(spec: MapSpec, layers: list[MapLayer], project: Project) -> MapContent:
+    """A map's content from its combined layers and what the project says of every map."""
+    bibliography = {key: {"title": ref.title, "url": ref.url, "licence": ref.licence,
+                          **{k: getattr(ref, k) for k in ("kind", "file", "found_in") if getattr(ref, k)}}
+                    for key, ref in sorted(project.bibliography.items())}
+    return MapContent(spec, tuple(layers), project.attribution, bibliography,
+                      project.online_basemaps, widest_map(project))
+
+
+def widest_map(project: Project) -> MapSpec:
+    """The map with the widest extent: the overview, shown in every inset, listing all."""
+    return max(project.maps.values(),
+               key=lambda m: (m.extent[2] - m.extent[0]) * (m.extent[3] - m.extent[1]))
+
+
+def with_incident_text(content: MapContent, features: dict[str, dict]) -> MapContent:
+    """The content with each incident's properties taken anew from ``features`` ({id:
+    feature of the incident file}), keeping what the build measured (``_border_km``...):
+    for an edit of text alone, whose places and measurements are those of the last build."""
+    layers = []
+    for layer in content.layers:
+        if layer.spec.kind == "incidents":
+            updated = []
+            for f in layer.collection["features"]:
+                measured = {k: v for k, v in f["properties"].items() if k.startswith("_")}
+                new = features[f["properties"]["id"]].get("properties") or {}
+                updated.append({**f, "properties": {**new, **measured}})
+            layer = replace(layer, collection={**layer.collection, "features": updated})
+        layers.append(layer)
+    return replace(content, layers=tuple(layers))
