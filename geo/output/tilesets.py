@@ -19,7 +19,7 @@ from pathlib import Path
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import Tile, map_tiles
 from geo.output.folder import DistinctFiles, link_or_copy, link_tree, write
-from geo.render.images import static_digest, static_files, static_images
+from geo.render.images import static_digest, static_files
 from geo.render.mbtiles import mbtiles_bytes
 from geo.render.tiles import render_tiles, solid_tiles, tile_hashes, tileset_digest
 
@@ -111,22 +111,26 @@ def _read_manifest(folder: Path, suffix: str) -> dict:
         return {}
 
 
-def write_static(content: MapContent, out_dir: Path, previous_dir: Path | None) -> bool:
-    """Write the print images (``render.images.static_files``: ``<map>.png``/``.svg``/``.pdf``
-    at 2 columns, ``<map>-1col.*`` at 1 column); reuse last build's if the inputs are unchanged.
-
-    Returns True if the images were rendered, False if reused.
-    """
+def reuse_static(content: MapContent, out_dir: Path, previous_dir: Path | None) -> str | None:
+    """Link the last build's print images (``render.images.static_files``) if what they show is
+    unchanged and return None; else return the digest that ``write_static`` records."""
     name = content.spec.name
     digest = static_digest(content)
-    stamp = f".{name}.static.sha256"
     if previous_dir is not None:
-        old = [previous_dir / f for f in static_files(name)] + [previous_dir / stamp]
+        old = [previous_dir / f for f in static_files(name)] + [previous_dir / _stamp(name)]
         if all(p.is_file() for p in old) and old[-1].read_text().strip() == digest:
             for p in old:
                 link_or_copy(p, out_dir / p.name)
-            return False
-    for suffix, data in static_images(content).items():
+            return None
+    return digest
+
+
+def write_static(out_dir: Path, name: str, images: dict[str, bytes], digest: str) -> None:
+    """Write ``render.images.static_images`` of map ``name``, and the digest of their inputs."""
+    for suffix, data in images.items():
         write(out_dir, f"{name}{suffix}", data)
-    write(out_dir, stamp, digest + "\n")
-    return True
+    write(out_dir, _stamp(name), digest + "\n")
+
+
+def _stamp(name: str) -> str:
+    return f".{name}.static.sha256"

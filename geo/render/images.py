@@ -19,7 +19,7 @@ from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import mercator_xy
 from geo.render import print_layout, print_legend, print_marks
 from geo.render.print_layout import DPI, Sizes, map_size, print_svg
-from geo.render.style import register_system_fonts, style_xml
+from geo.render.style import PNG_FORMAT, register_system_fonts, style_xml
 
 # file-name suffix -> sheet width in millimetres: <map>.png is the 2-column image
 PRINT_WIDTHS_MM = {"": 115.0, "-1col": 55.0}
@@ -84,7 +84,7 @@ def basemap_png(content: MapContent, width: int) -> bytes:
     m.zoom_to_box(mapnik.Box2d(left, bottom, right, top))
     image = mapnik.Image(mw, mh)
     mapnik.render(m, image, Sizes(width).raster_scale)
-    return image.to_string("png8:m=h:z=9")
+    return image.to_string(PNG_FORMAT)
 
 
 def with_dpi(png: bytes, dpi: int) -> bytes:
