@@ -5,6 +5,7 @@ Kept apart from ``combine`` so that a rebuild of text alone loads no geopandas.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 
 from geo.config import LayerSpec, MapSpec, Project
@@ -61,3 +62,19 @@ def with_incident_text(content: MapContent, features: dict[str, dict]) -> MapCon
             layer = replace(layer, collection={**layer.collection, "features": updated})
         layers.append(layer)
     return replace(content, layers=tuple(layers))
+
+
+def per_content(fn):
+    """``fn(content, *args)``, remembered for the last content object it was given (by
+    identity; a content is not changed once made): the tile stage asks for the same style and
+    geometries of a map several times, and they take a tenth of a second each to make."""
+    last: dict[tuple, tuple] = {}
+
+    @functools.wraps(fn)
+    def remembered(content, *args, **kwargs):
+        key = (args, tuple(sorted(kwargs.items())))
+        hit = last.get(key)
+        if hit is None or hit[0] is not content:
+            hit = last[key] = (content, fn(content, *args, **kwargs))
+        return hit[1]
+    return remembered

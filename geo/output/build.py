@@ -190,18 +190,16 @@ def _write_images(contents, staging: Path, previous: Path | None, options: Build
     """Tiles (if ``tiles``: an edit of text alone carries them over), MBTiles archives and
     static images of the maps built anew. The images are drawn by the workers too, handed out
     before the tiles: the one core that would draw them alone has the tiles to share."""
-    from geo.output.tilesets import reuse_static, write_static, write_tileset
+    from geo.output.tilesets import last_static_digests, write_static, write_tileset
     from geo.render.executors import InlineExecutor, Progress, make_executor
-    from geo.render.images import static_images
+    from geo.render.images import redrawn
 
     reports = []
     with make_executor(options.jobs, options.scheduler) if tiles else nullcontext(
             InlineExecutor()) as executor:
-        images = {}
-        for content in contents if options.static else ():
-            digest = reuse_static(content, staging, previous)
-            if digest is not None:
-                images[content.spec.name] = digest, executor.submit(static_images, content)
+        images = {content.spec.name: executor.submit(
+            redrawn, content, last_static_digests(content.spec.name, previous))
+            for content in (contents if options.static else ())}
         for content in contents:
             name = content.spec.name
             for scale in ((1, 2) if options.retina else (1,)) if tiles else ():
@@ -212,9 +210,11 @@ def _write_images(contents, staging: Path, previous: Path | None, options: Build
                     f"unchanged), {report.unique} distinct, {report.bytes // 1024} KiB, "
                     f"{report.seconds:.1f} s")
                 reports.append(report)
-        for name, (digest, future) in images.items():
-            write_static(staging, name, future.result(), digest)
-            log(f"Wrote {name}.png/.svg/.pdf (2 columns) and {name}-1col.png/.svg/.pdf")
+        for name, future in images.items():
+            digests, drawn = future.result()
+            write_static(staging, previous, name, drawn, digests)
+            if drawn is not None:
+                log(f"Wrote {name}.png/.svg/.pdf (2 columns) and {name}-1col.png/.svg/.pdf")
     return reports
 
 

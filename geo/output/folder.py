@@ -199,6 +199,28 @@ def link_or_copy(source: Path, target: Path) -> None:
         target.write_bytes(source.read_bytes())
 
 
+def link_files(source: Path, target: Path, relatives) -> list[str]:
+    """Hard-link each of ``relatives`` (paths under ``source``) to the same path under
+    ``target``; return those ``source`` does not have. (Plain strings, and each folder made
+    once: a tile set is thousands of files.)"""
+    source, target = os.fspath(source), os.fspath(target)
+    made, missing = set(), []
+    for relative in relatives:
+        destination = os.path.join(target, relative)
+        parent = os.path.dirname(destination)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        origin = os.path.join(source, relative)
+        try:
+            os.link(origin, destination)
+        except FileNotFoundError:
+            missing.append(relative)
+        except OSError:
+            shutil.copyfile(origin, destination)
+    return missing
+
+
 def link_tree(source: Path, target: Path, keep=lambda file_name: True) -> int:
     """Hard-link every file of ``source`` whose name ``keep`` accepts into ``target``, keeping
     the folders: an unchanged tile set is carried over in one walk. Returns the count.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -18,8 +19,8 @@ from pathlib import Path
 
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import Tile, map_tiles
-from geo.output.folder import DistinctFiles, link_or_copy, link_tree, write
-from geo.render.images import static_digest, static_files
+from geo.output.folder import DistinctFiles, link_files, link_or_copy, link_tree, write, write_or_link
+from geo.render.images import static_files
 from geo.render.mbtiles import mbtiles_bytes
 from geo.render.tiles import render_tiles, solid_tiles, tile_hashes, tileset_digest
 
@@ -66,13 +67,10 @@ def write_tileset(content: MapContent, out_dir: Path, previous_dir: Path | None,
     tile_list = map_tiles(content.spec)
     hashes = tile_hashes(content, tile_list, scale)
     old_hashes = old.get("tiles", {})
-    todo = []
-    for t in tile_list:
-        source = old_folder / tile_path(t, suffix) if old_folder else None
-        if old_hashes.get(_key(t)) == hashes[t] and source and source.is_file():
-            link_or_copy(source, folder / tile_path(t, suffix))
-        else:
-            todo.append(t)
+    paths = {t: tile_path(t, suffix) for t in tile_list}
+    same = [paths[t] for t in tile_list if old_hashes.get(_key(t)) == hashes[t]]
+    linked = set(same).difference(link_files(old_folder, folder, same) if old_folder else same)
+    todo = [t for t in tile_list if paths[t] not in linked]
     reused = len(tile_list) - len(todo)
     progress(reused, len(tile_list))
     known = solid_tiles(content, todo)
@@ -82,7 +80,7 @@ def write_tileset(content: MapContent, out_dir: Path, previous_dir: Path | None,
                                lambda done: progress(reused + done, len(tile_list)), known):
         files.put(f"tiles/{name}/{tile_path(t, suffix)}", png)
         drawn[t] = png
-    pngs = [(t, drawn[t] if t in drawn else (folder / tile_path(t, suffix)).read_bytes())
+    pngs = [(t, drawn[t] if t in drawn else _read(os.path.join(folder, paths[t])))
             for t in tile_list]
     if not todo and previous_dir and (previous_dir / archive).is_file():
         link_or_copy(previous_dir / archive, out_dir / archive)
@@ -98,6 +96,11 @@ def write_tileset(content: MapContent, out_dir: Path, previous_dir: Path | None,
     return report
 
 
+def _read(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
+
+
 def _key(t: Tile) -> str:
     return f"{t.z}/{t.x}/{t.y}"
 
@@ -111,25 +114,29 @@ def _read_manifest(folder: Path, suffix: str) -> dict:
         return {}
 
 
-def reuse_static(content: MapContent, out_dir: Path, previous_dir: Path | None) -> str | None:
-    """Link the last build's print images (``render.images.static_files``) if what they show is
-    unchanged and return None; else return the digest that ``write_static`` records."""
-    name = content.spec.name
-    digest = static_digest(content)
-    if previous_dir is not None:
-        old = [previous_dir / f for f in static_files(name)] + [previous_dir / _stamp(name)]
-        if all(p.is_file() for p in old) and old[-1].read_text().strip() == digest:
-            for p in old:
-                link_or_copy(p, out_dir / p.name)
-            return None
-    return digest
+def last_static_digests(name: str, previous_dir: Path | None) -> tuple[str, str] | None:
+    """The digests (``render.images.redrawn``) of the last build's print images of map
+    ``name``, if they are all there."""
+    if previous_dir is None or not all((previous_dir / f).is_file() for f in static_files(name)):
+        return None
+    try:
+        inputs, drawn = (previous_dir / _stamp(name)).read_text().split()
+        return inputs, drawn
+    except (OSError, ValueError):
+        return None
 
 
-def write_static(out_dir: Path, name: str, images: dict[str, bytes], digest: str) -> None:
-    """Write ``render.images.static_images`` of map ``name``, and the digest of their inputs."""
-    for suffix, data in images.items():
+def write_static(out_dir: Path, previous_dir: Path | None, name: str,
+                 images: dict[str, bytes] | None, digests: tuple[str, str]) -> None:
+    """Write the print images (``render.images.static_files``: ``<map>.png``/``.svg``/``.pdf``
+    at 2 columns, ``<map>-1col.*`` at 1 column) and their digests; ``None``: link the last
+    build's images, which are the same."""
+    if images is None:
+        for file in static_files(name):
+            link_or_copy(previous_dir / file, out_dir / file)
+    for suffix, data in (images or {}).items():
         write(out_dir, f"{name}{suffix}", data)
-    write(out_dir, _stamp(name), digest + "\n")
+    write_or_link(out_dir, _stamp(name), "\n".join(digests) + "\n", previous_dir)
 
 
 def _stamp(name: str) -> str:

@@ -16,6 +16,9 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from geo.render import folium_without_pandas  # noqa: F401 (before folium)
+
+# isort: split
 import branca.element
 from folium.map import Layer
 from folium.template import Template

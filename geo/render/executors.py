@@ -9,7 +9,7 @@ import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 
 from geo.errors import BuildError, Problem
@@ -44,6 +44,8 @@ def make_executor(jobs: int | None = None, scheduler: str | None = None):
     if jobs == 1:
         yield InlineExecutor()
         return
+    from concurrent.futures import ProcessPoolExecutor  # (loads multiprocessing's machinery)
+
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=warm) as pool:
         yield pool

@@ -37,32 +37,59 @@ def static_files(name: str) -> list[str]:
     return [f"{name}{suffix}.{ext}" for suffix in PRINT_WIDTHS_MM for ext in FORMATS]
 
 
-def static_digest(content: MapContent) -> str:
-    """A hash of everything the images show (the basemap's style and data, every mark and
-    word of the sheets) and of the code that draws them: equal digests, equal images."""
-    h = hashlib.sha256(basemap_xml(content).encode())
-    for mm in PRINT_WIDTHS_MM.values():
-        h.update(print_svg(content, width_px(mm), None).encode())
+def sheets(content: MapContent) -> dict[str, bytes]:
+    """{suffix: SVG sheet} for each width, its basemap raster inside: all that the images
+    show, so that an edit too small to change a pixel of them changes no sheet."""
+    return {suffix: print_svg(content, width_px(mm), basemap_png(content, width_px(mm))).encode()
+            for suffix, mm in PRINT_WIDTHS_MM.items()}
+
+
+def static_digest(content: MapContent, drawn: dict[str, bytes] | None = None) -> str:
+    """A hash of what the images show and of the code that draws them: equal digests, equal
+    images. Without ``drawn`` (the ``sheets``) it is made from what the sheets are drawn from
+    instead (the basemap's style and data, every mark and word): quicker, as no raster is
+    drawn, but moved by an edit too small to change a pixel."""
+    h = hashlib.sha256()
+    if drawn is None:
+        h.update(basemap_xml(content).encode())
+        for mm in PRINT_WIDTHS_MM.values():
+            h.update(print_svg(content, width_px(mm), None).encode())
+    else:
+        for suffix, svg in sorted(drawn.items()):
+            h.update(suffix.encode() + b"\0" + svg)
     for module in (print_layout, print_legend, print_marks):
         h.update(Path(module.__file__).read_bytes())
     h.update(Path(__file__).read_bytes())
     return h.hexdigest()
 
 
-def static_images(content: MapContent) -> dict[str, bytes]:
+def static_images(content: MapContent, drawn: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """{"<suffix>.<ext>": bytes} for each width and format, e.g. ".png", "-1col.svg"."""
     import cairosvg
 
     images = {}
-    for suffix, mm in PRINT_WIDTHS_MM.items():
-        width = width_px(mm)
-        svg = print_svg(content, width, basemap_png(content, width)).encode()
+    for suffix, svg in (drawn or sheets(content)).items():
+        width = width_px(PRINT_WIDTHS_MM[suffix])
         height = int(re.search(rb'viewBox="0 0 \d+ (\d+)"', svg).group(1))
         png = cairosvg.svg2png(bytestring=svg, output_width=width, output_height=height)
         images[f"{suffix}.svg"] = svg
         images[f"{suffix}.png"] = with_dpi(png, DPI)
         images[f"{suffix}.pdf"] = _fixed_dates(cairosvg.svg2pdf(bytestring=svg))
     return images
+
+
+def redrawn(content: MapContent, last: tuple[str, str] | None
+            ) -> tuple[tuple[str, str], dict[str, bytes] | None]:
+    """((inputs digest, sheets digest), images); images None if they would be the last
+    build's, whose digests are ``last``. Runs in a worker. The inputs digest settles most cases
+    without drawing; an edit below a pixel is caught by the digest of the drawn sheets."""
+    inputs = static_digest(content)
+    if last is not None and inputs == last[0]:
+        return last, None
+    drawn = sheets(content)
+    digests = inputs, static_digest(content, drawn)
+    return digests, None if last is not None and digests[1] == last[1] else static_images(
+        content, drawn)
 
 
 def basemap_xml(content: MapContent) -> str:

@@ -12,6 +12,9 @@ import html
 import math
 from urllib.parse import urlsplit
 
+from geo.render import folium_without_pandas  # noqa: F401 (before folium)
+
+# isort: split
 import folium
 
 from geo.config import MapSpec, online_basemap

@@ -12,7 +12,7 @@ import os
 from xml.sax.saxutils import escape, quoteattr
 
 from geo.config import Style
-from geo.geometry.content import MapContent
+from geo.geometry.content import MapContent, per_content
 from geo.incident_types import INCIDENT_TYPES
 from geo.jsontext import compact
 from geo.render.relief import relief_xml, spot_height_rule
@@ -28,6 +28,7 @@ HALO = "#ffffff"
 SYSTEM_FONT_FOLDERS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
 
 
+@per_content
 def style_xml(content: MapContent, with_data: bool = True, incidents: bool = False) -> str:
     """Mapnik XML for the map's tile layers (base, features, borders; incidents on request).
 

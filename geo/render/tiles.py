@@ -22,7 +22,7 @@ import numpy as np
 import shapely
 from shapely.geometry import box
 
-from geo.geometry.content import MapContent
+from geo.geometry.content import MapContent, per_content
 from geo.geometry.tilegrid import Tile, lnglat_bounds, mercator_bounds
 from geo.jsontext import compact
 from geo.render.relief import relief_area
@@ -253,6 +253,7 @@ def tile_hashes(content: MapContent, tile_list: list[Tile], scale: int = 1) -> d
     return result
 
 
+@per_content
 def _tile_features(content: MapContent) -> tuple[np.ndarray, list[str]]:
     """The shapely geometry and layer name of every feature the tiles draw."""
     geometries, layers = [], []
