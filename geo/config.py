@@ -166,6 +166,9 @@ class BuildOptions:
     scheduler: str | None = None  # address of a Dask scheduler to render tiles on
     progress: bool = True  # progress bars on stderr
     force: bool = False  # ignore the last build: render every map and tile anew
+    # serve: swap the pages and tiles in first, keeping the last print images of the maps
+    # built anew; the build after draws theirs (BuildReport.images_pending)
+    images_later: bool = False
 
     def fingerprint(self) -> dict:
         """The options that change what is written (not how fast)."""

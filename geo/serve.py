@@ -16,6 +16,7 @@ import json
 import threading
 import tomllib
 import traceback
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -194,7 +195,14 @@ def rebuild(layers_dir, out_dir, sources_dir, options, state: BuildState, log) -
     from geo.output import build as output  # looked up on each call (tests replace it)
 
     try:
-        output.build(layers_dir, out_dir, sources_dir, log, options)
+        # the pages and tiles first, the print images after: the page reloads without them
+        report = output.build(layers_dir, out_dir, sources_dir, log,
+                              replace(options, images_later=options.static))
+        if report.images_pending:
+            state.succeeded()
+            log(f"Drawing the print images of {', '.join(report.images_pending)}")
+            output.build(layers_dir, out_dir, sources_dir, log, options)
+            return
     except BuildError as exc:
         errors = [str(p) for p in exc.problems]
         for line in errors:

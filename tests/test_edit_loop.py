@@ -91,6 +91,42 @@ def test_a_geometry_edit_redoes_that_layer_alone_and_builds_what_a_fresh_build_b
         assert (out / page.name).read_bytes() == page.read_bytes(), page.name
 
 
+def test_with_images_later_the_print_images_follow_in_the_next_build(
+        layers_copy, tmp_path, sources_dir):
+    """serve swaps the pages in first: the last print images stand until the build after,
+    which draws them as a fresh build would, and the one after that has nothing to do."""
+    from geo.config import BuildOptions
+    from geo.output.build import build
+
+    out, fresh = tmp_path / "output", tmp_path / "fresh"
+    options = BuildOptions(tiles=False, jobs=1, progress=False)
+    build(layers_copy, out, sources_dir, options=options)
+    before = {f.name: f.read_bytes() for f in out.glob("amur*.*")}
+
+    def move(collection):  # far enough to show at print size
+        point = collection["features"][0]["geometry"]["coordinates"]
+        point[0] = round(point[0] + 0.05, 7)
+    edit_layer(layers_copy, "amur.geojson", move)
+    first = build(layers_copy, out, sources_dir,
+                  options=BuildOptions(tiles=False, jobs=1, progress=False, images_later=True))
+    assert first.images_pending == ["overview", "amur"]
+    assert (out / "amur.html").read_bytes() != before["amur.html"]
+    for name in ("amur.png", "amur.svg", "amur-1col.pdf"):
+        assert (out / name).read_bytes() == before[name], name
+    manifest = json.loads((out / ".manifest.json").read_text())
+    assert {n for n, m in manifest["maps"].items() if m.get("images_pending")} == {
+        "overview", "amur"}
+
+    second = build(layers_copy, out, sources_dir, options=options)
+    assert second.rebuilt == ["overview", "amur"] and second.images_pending == []
+    assert (out / "amur.png").read_bytes() != before["amur.png"]
+    build(layers_copy, fresh, sources_dir, options=options)
+    for made in fresh.iterdir():
+        if made.is_file() and not made.name.startswith("."):
+            assert (out / made.name).read_bytes() == made.read_bytes(), made.name
+    assert build(layers_copy, out, sources_dir, options=options).rebuilt == []
+
+
 def test_a_second_build_is_refused_while_one_runs(tmp_path, layers_copy, sources_dir):
     out = tmp_path / "output"
     with open(tmp_path / ".output.lock", "a+") as lock:

@@ -34,6 +34,7 @@ class BuildReport:
     tilesets: list = field(default_factory=list)  # output.tilesets.TilesetReport
     rebuilt: list = field(default_factory=list)  # names of the maps built anew
     stages: dict = field(default_factory=dict)  # stage name -> seconds
+    images_pending: list = field(default_factory=list)  # maps whose print images are to draw
 
 
 def build(layers_dir: Path, out_dir: Path, sources_dir: Path | None = None,
@@ -49,7 +50,8 @@ def build(layers_dir: Path, out_dir: Path, sources_dir: Path | None = None,
         old_maps = last.get("maps", {})
         digests, placements = manifest.fingerprints(layers_dir, sources_dir,
                                                     options.fingerprint()) or ({}, {})
-        if digests and digests == {n: m.get("digest") for n, m in old_maps.items()}:
+        if digests and digests == {n: m.get("digest") for n, m in old_maps.items()} and not any(
+                m.get("images_pending") for m in old_maps.values()):
             log(f"{out_dir} is up to date.")
             return BuildReport(pages={}, incidents={n: m["incidents"] for n, m in old_maps.items()},
                                warnings=[], seconds=time.perf_counter() - started, rebuilt=[])
@@ -70,13 +72,16 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
     lap("inputs")
     log(f"Checked {len({layer.spec.file for layer in layers})} layer files "
         f"in {time.perf_counter() - started:.1f} s")
+    unfinished = {name for name, entry in old_maps.items() if entry.get("images_pending")}
     changed = [name for name in project.maps
                if name not in digests or old_maps.get(name, {}).get("digest") != digests[name]
-               or previous is None or not (previous / f"{name}.html").is_file()]
+               or previous is None or not (previous / f"{name}.html").is_file()
+               or name in unfinished]
     incident_layers = [layer for layer in layers if layer.spec.kind == "incidents"]
     if text_only:  # of these, the maps that show an incident whose text changed
-        changed = [name for name in changed if old_maps[name].get("text") != manifest.
-                   incident_text_digest(incident_layers, old_maps[name].get("shown", []))]
+        changed = [name for name in changed if name in unfinished or old_maps[name].get("text")
+                   != manifest.incident_text_digest(incident_layers,
+                                                    old_maps[name].get("shown", []))]
         contents = content_cache.with_new_text(previous, project, layers, changed)
         keys = {}
     else:
@@ -87,7 +92,7 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
     from geo.render.text_pages import ARTICLE_MAP, render_article_demo, render_embed, render_index
 
     pages: dict[str, str] = {}
-    tilesets, entries = [], {}
+    tilesets, entries, pending = [], {}, []
     with folder.staged_output(out_dir) as staging:
         for name in project.maps:
             if name not in changed:
@@ -99,8 +104,8 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
                     *folder.tile_outputs(name), content_cache.path(name)])
         lap("reuse")
         if contents and (options.tiles or options.static):
-            tilesets = _write_images(contents, staging, previous, options, log,
-                                     tiles=options.tiles and not text_only)
+            tilesets, pending = _write_images(contents, staging, previous, options, log,
+                                              tiles=options.tiles and not text_only)
         lap("tiles and images")
         for content in contents:
             name = content.spec.name
@@ -115,7 +120,8 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
             entries[name] = {"digest": digests.get(name), "incidents": content.count("incidents"),
                              "alt": alt_text(content.spec, content),
                              "placement": placements.get(name), "shown": shown,
-                             "text": manifest.incident_text_digest(incident_layers, shown)}
+                             "text": manifest.incident_text_digest(incident_layers, shown),
+                             **({"images_pending": True} if name in pending else {})}
             if not text_only:  # (with text alone edited, the last build's is linked above)
                 folder.write_or_link(staging, content_cache.path(name),
                                      content_cache.dumps(content, keys[name]), previous)
@@ -146,6 +152,7 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
         tilesets=tilesets,
         rebuilt=changed,
         stages=stages,
+        images_pending=pending,
     )
 
 
@@ -186,20 +193,28 @@ def _contents(project, layers, names: list[str], previous: Path | None) -> tuple
 
 
 def _write_images(contents, staging: Path, previous: Path | None, options: BuildOptions,
-                  log, tiles: bool) -> list:
+                  log, tiles: bool) -> tuple[list, list[str]]:
     """Tiles (if ``tiles``: an edit of text alone carries them over), MBTiles archives and
     static images of the maps built anew. The images are drawn by the workers too, handed out
-    before the tiles: the one core that would draw them alone has the tiles to share."""
-    from geo.output.tilesets import last_static_digests, write_static, write_tileset
+    before the tiles: the one core that would draw them alone has the tiles to share. Returns
+    the tile set reports and, with ``images_later``, the maps whose images are still to draw
+    (the last build's are kept meanwhile)."""
+    from geo.output.tilesets import keep_last_static, last_static_digests, write_static, write_tileset
     from geo.render.executors import InlineExecutor, Progress, make_executor
     from geo.render.images import redrawn
 
-    reports = []
+    reports, pending = [], []
     with make_executor(options.jobs, options.scheduler) if tiles else nullcontext(
             InlineExecutor()) as executor:
-        images = {content.spec.name: executor.submit(
-            redrawn, content, last_static_digests(content.spec.name, previous))
-            for content in (contents if options.static else ())}
+        images = {}
+        for content in contents if options.static else ():
+            name = content.spec.name
+            if options.images_later:
+                keep_last_static(staging, previous, name)
+                pending.append(name)
+            else:
+                images[name] = executor.submit(redrawn, content,
+                                               last_static_digests(name, previous))
         for content in contents:
             name = content.spec.name
             for scale in ((1, 2) if options.retina else (1,)) if tiles else ():
@@ -215,7 +230,7 @@ def _write_images(contents, staging: Path, previous: Path | None, options: Build
             write_static(staging, previous, name, drawn, digests)
             if drawn is not None:
                 log(f"Wrote {name}.png/.svg/.pdf (2 columns) and {name}-1col.png/.svg/.pdf")
-    return reports
+    return reports, pending
 
 
 def _warn_heavy(content, options: BuildOptions, log) -> None:

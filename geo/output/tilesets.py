@@ -139,5 +139,12 @@ def write_static(out_dir: Path, previous_dir: Path | None, name: str,
     write_or_link(out_dir, _stamp(name), "\n".join(digests) + "\n", previous_dir)
 
 
+def keep_last_static(out_dir: Path, previous_dir: Path | None, name: str) -> None:
+    """Link the last build's print images of map ``name``, and their digests, as they are."""
+    for file in [*static_files(name), _stamp(name)]:
+        if previous_dir is not None and (previous_dir / file).is_file():
+            link_or_copy(previous_dir / file, out_dir / file)
+
+
 def _stamp(name: str) -> str:
     return f".{name}.static.sha256"
