@@ -8,6 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 BARE_FORMAT = "png8:m=h:z=9"  # the yardstick's encoding, fixed: what the tiles used before
 
 
@@ -47,7 +48,7 @@ def bench_tiles(layers_dir: Path, map_name: str, jobs: int, naive_sample: int) -
         image.to_string(BARE_FORMAT)
     bare = n / (time.perf_counter() - started)
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix=".bench-", dir=ROOT) as tmp:  # (see bench.main)
         report1 = write_tileset(content, Path(tmp) / "one", None, InlineExecutor())
         with make_executor(jobs) as pool:
             start_workers(pool, jobs)  # as in a build, where one pool serves every map

@@ -201,7 +201,7 @@ def _write_images(contents, staging: Path, previous: Path | None, options: Build
     (the last build's are kept meanwhile)."""
     from geo.output.tilesets import keep_last_static, last_static_digests, write_static, write_tileset
     from geo.render.executors import InlineExecutor, Progress, make_executor
-    from geo.render.images import redrawn
+    from geo.render.images import redrawn, static_digest
 
     reports, pending = [], []
     with make_executor(options.jobs, options.scheduler) if tiles else nullcontext(
@@ -209,12 +209,14 @@ def _write_images(contents, staging: Path, previous: Path | None, options: Build
         images = {}
         for content in contents if options.static else ():
             name = content.spec.name
-            if options.images_later:
+            last = last_static_digests(name, previous)
+            if options.images_later and last is not None and static_digest(content) == last[0]:
+                write_static(staging, previous, name, None, last)  # (an edit of text alone)
+            elif options.images_later:
                 keep_last_static(staging, previous, name)
                 pending.append(name)
             else:
-                images[name] = executor.submit(redrawn, content,
-                                               last_static_digests(name, previous))
+                images[name] = executor.submit(redrawn, content, last)
         for content in contents:
             name = content.spec.name
             for scale in ((1, 2) if options.retina else (1,)) if tiles else ():

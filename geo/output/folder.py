@@ -164,39 +164,57 @@ class DistinctFiles:
     """Files of the output of which many share their bytes (tiles of open land or sea): each
     distinct content is written once and its copies are hard links to it, since creating a
     file costs far more than linking one. A content the last build had at the same place is
-    linked from there, so an unchanged file keeps its inode."""
+    linked from there, so an unchanged file keeps its inode. (Plain strings, each folder made
+    once: this runs in the main process for every tile while the workers render.)"""
 
     def __init__(self, folder: Path, previous: Path | None):
-        self.folder, self.previous = folder, previous
-        self.first: dict[bytes, Path] = {}  # content digest -> the file written with it
-        self.folders: set[Path] = set()
+        self.folder = os.fspath(folder)
+        self.previous = os.fspath(previous) if previous is not None else None
+        self.first: dict[bytes, str] = {}  # content digest -> the file written with it
+        self.folders: set[str] = set()
 
     def put(self, relative: str, data: bytes) -> None:
-        target = self.folder / relative
-        if target.parent not in self.folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(target.parent)
+        target = os.path.join(self.folder, relative)
+        parent = os.path.dirname(target)
+        if parent not in self.folders:
+            os.makedirs(parent, exist_ok=True)
+            self.folders.add(parent)
         key = hashlib.blake2b(data, digest_size=16).digest()
         first = self.first.get(key)
         if first is not None:
-            link_or_copy(first, target)
+            _link(first, target)
             return
-        old = self.previous / relative if self.previous is not None else None
-        if old is not None and old.is_file() and old.stat().st_size == len(data) \
-                and old.read_bytes() == data:
-            link_or_copy(old, target)
+        old = os.path.join(self.previous, relative) if self.previous is not None else None
+        if old is not None and _holds(old, data):
+            _link(old, target)
         else:
-            target.write_bytes(data)
+            with open(target, "wb") as file:
+                file.write(data)
         self.first[key] = target
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """Whether the file at ``path`` has these very bytes."""
+    try:
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as file:
+            return file.read() == data
+    except OSError:
+        return False
+
+
+def _link(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def link_or_copy(source: Path, target: Path) -> None:
     """Reuse an unchanged file of the previous build: a hard link where the disk allows."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        target.write_bytes(source.read_bytes())
+    _link(source, target)
 
 
 def link_files(source: Path, target: Path, relatives) -> list[str]:

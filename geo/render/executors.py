@@ -52,8 +52,10 @@ def make_executor(jobs: int | None = None, scheduler: str | None = None):
 
 
 def warm() -> None:
-    """Start a worker ready to draw: Mapnik loaded and the fonts registered, once for all the
-    blocks of every map it renders (each worker also keeps its parsed style: render.tiles)."""
+    """Start a worker ready to draw: the renderer's modules (Mapnik, shapely) loaded and the
+    fonts registered, once for all the blocks of every map it renders, while the main process
+    hashes the tiles (each worker also keeps its parsed style: render.tiles)."""
+    from geo.render import tiles  # noqa: F401
     from geo.render.style import register_system_fonts
 
     register_system_fonts()
