@@ -126,8 +126,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="also time 100,000 incidents and a 1,000,000-vertex line")
     args = parser.parse_args(argv)
 
-    # scratch beside the project, where output/ is: a temporary file system may create files
-    # at another speed (here /tmp takes 20 times longer), and a build writes many
+    # scratch beside the project, on the file system output/ is written to: a build creates
+    # thousands of files, and their cost is the file system's
     with tempfile.TemporaryDirectory(prefix=".bench-", dir=ROOT) as tmp:
         ours, plain = Path(tmp) / "ours", Path(tmp) / "plain"
         ours_s = _timed([sys.executable, "build_maps.py", "build", "-q", "--force", "--no-tiles",
