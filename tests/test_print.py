@@ -144,4 +144,21 @@ def test_the_same_input_gives_the_same_bytes_and_the_digest_covers_the_text(imag
     assert images[".pdf"].startswith(b"%PDF") and b"D:20000101000000Z" in images[".pdf"]
     assert static_images(content) == images
     renamed = dataclasses.replace(content, spec=dataclasses.replace(content.spec, title="Other"))
-    assert static_digest(renamed) != static_digest(content) == static_digest(content)
+    for suffix in ("", "-1col"):
+        assert static_digest(renamed, suffix) != static_digest(content, suffix) == static_digest(
+            content, suffix)
+
+
+def test_images_are_redrawn_only_when_a_sheet_changes(images, content):
+    """An edit that moves the inputs but no pixel of a sheet (a property nothing draws, a
+    point moved less than a pixel) keeps the last images: the drawn sheet decides."""
+    from geo.render.images import redrawn, sheet, static_digest
+
+    drawn = sheet(content, "-1col")
+    same = static_digest(content, "-1col", drawn)
+    inputs = static_digest(content, "-1col")
+    assert redrawn(content, "-1col", ("inputs before the edit", same)) == ((inputs, same), None)
+    assert redrawn(content, "-1col", (inputs, "anything")) == ((inputs, "anything"), None)
+    digests, made = redrawn(content, "-1col", ("inputs before the edit", "another sheet"))
+    assert digests == (inputs, same)
+    assert made == {k: v for k, v in images.items() if k.startswith("-1col.")}

@@ -199,24 +199,33 @@ def _write_images(contents, staging: Path, previous: Path | None, options: Build
     before the tiles: the one core that would draw them alone has the tiles to share. Returns
     the tile set reports and, with ``images_later``, the maps whose images are still to draw
     (the last build's are kept meanwhile)."""
-    from geo.output.tilesets import keep_last_static, last_static_digests, write_static, write_tileset
+    from geo.output.tilesets import (
+        keep_last_static,
+        last_static_digests,
+        write_static,
+        write_static_digests,
+        write_tileset,
+    )
     from geo.render.executors import InlineExecutor, Progress, make_executor
-    from geo.render.images import redrawn, static_digest
+    from geo.render.images import PRINT_WIDTHS_MM, redrawn, static_digest
 
     reports, pending = [], []
     with make_executor(options.jobs, options.scheduler) if tiles else nullcontext(
             InlineExecutor()) as executor:
-        images = {}
+        images, digests = {}, {}
         for content in contents if options.static else ():
             name = content.spec.name
             last = last_static_digests(name, previous)
-            if options.images_later and last is not None and static_digest(content) == last[0]:
-                write_static(staging, previous, name, None, last)  # (an edit of text alone)
+            if options.images_later and all(last.get(suffix, ("",))[0] == static_digest(
+                    content, suffix) for suffix in PRINT_WIDTHS_MM):  # (an edit of text alone)
+                images.update({(name, suffix): None for suffix in PRINT_WIDTHS_MM})
+                digests[name] = last
             elif options.images_later:
                 keep_last_static(staging, previous, name)
                 pending.append(name)
             else:
-                images[name] = executor.submit(redrawn, content, last)
+                images.update({(name, suffix): executor.submit(
+                    redrawn, content, suffix, last.get(suffix)) for suffix in PRINT_WIDTHS_MM})
         for content in contents:
             name = content.spec.name
             for scale in ((1, 2) if options.retina else (1,)) if tiles else ():
@@ -227,10 +236,17 @@ def _write_images(contents, staging: Path, previous: Path | None, options: Build
                     f"unchanged), {report.unique} distinct, {report.bytes // 1024} KiB, "
                     f"{report.seconds:.1f} s")
                 reports.append(report)
-        for name, future in images.items():
-            digests, drawn = future.result()
-            write_static(staging, previous, name, drawn, digests)
-            if drawn is not None:
+        drawn = set()
+        for (name, suffix), future in images.items():
+            done, made = future.result() if future is not None else (None, None)
+            write_static(staging, previous, name, suffix, made)
+            if future is not None:
+                digests.setdefault(name, {})[suffix] = done
+            if made is not None:
+                drawn.add(name)
+        for name, recorded in digests.items():
+            write_static_digests(staging, previous, name, recorded)
+            if name in drawn:
                 log(f"Wrote {name}.png/.svg/.pdf (2 columns) and {name}-1col.png/.svg/.pdf")
     return reports, pending
 

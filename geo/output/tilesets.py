@@ -114,29 +114,33 @@ def _read_manifest(folder: Path, suffix: str) -> dict:
         return {}
 
 
-def last_static_digests(name: str, previous_dir: Path | None) -> tuple[str, str] | None:
-    """The digests (``render.images.redrawn``) of the last build's print images of map
-    ``name``, if they are all there."""
-    if previous_dir is None or not all((previous_dir / f).is_file() for f in static_files(name)):
-        return None
+def last_static_digests(name: str, previous_dir: Path | None) -> dict[str, tuple[str, str]]:
+    """{width suffix: digests (``render.images.redrawn``)} of the last build's print images of
+    map ``name``, for the widths whose files are all there."""
     try:
-        inputs, drawn = (previous_dir / _stamp(name)).read_text().split()
-        return inputs, drawn
-    except (OSError, ValueError):
-        return None
+        recorded = json.loads((previous_dir / _stamp(name)).read_text())
+    except (OSError, TypeError, ValueError):
+        return {}
+    return {suffix: tuple(pair) for suffix, pair in recorded.items() if isinstance(pair, list)
+            and all((previous_dir / f).is_file() for f in static_files(name, [suffix]))}
 
 
-def write_static(out_dir: Path, previous_dir: Path | None, name: str,
-                 images: dict[str, bytes] | None, digests: tuple[str, str]) -> None:
-    """Write the print images (``render.images.static_files``: ``<map>.png``/``.svg``/``.pdf``
-    at 2 columns, ``<map>-1col.*`` at 1 column) and their digests; ``None``: link the last
-    build's images, which are the same."""
+def write_static(out_dir: Path, previous_dir: Path | None, name: str, suffix: str,
+                 images: dict[str, bytes] | None) -> None:
+    """Write the print images of one width (``render.images.static_files``: ``<map>.png``,
+    ``.svg``, ``.pdf`` at 2 columns, ``<map>-1col.*`` at 1 column); ``None``: link the last
+    build's, which are the same."""
     if images is None:
-        for file in static_files(name):
+        for file in static_files(name, [suffix]):
             link_or_copy(previous_dir / file, out_dir / file)
-    for suffix, data in (images or {}).items():
-        write(out_dir, f"{name}{suffix}", data)
-    write_or_link(out_dir, _stamp(name), "\n".join(digests) + "\n", previous_dir)
+    for file_suffix, data in (images or {}).items():
+        write(out_dir, f"{name}{file_suffix}", data)
+
+
+def write_static_digests(out_dir: Path, previous_dir: Path | None, name: str,
+                         digests: dict[str, tuple[str, str]]) -> None:
+    """Record what the print images of map ``name`` were drawn from, for the next build."""
+    write_or_link(out_dir, _stamp(name), json.dumps(digests, sort_keys=True) + "\n", previous_dir)
 
 
 def keep_last_static(out_dir: Path, previous_dir: Path | None, name: str) -> None:

@@ -32,64 +32,65 @@ def width_px(mm: float) -> int:
     return round(mm / 25.4 * DPI)
 
 
-def static_files(name: str) -> list[str]:
-    """The file names ``static_images`` makes for map ``name``."""
-    return [f"{name}{suffix}.{ext}" for suffix in PRINT_WIDTHS_MM for ext in FORMATS]
+def static_files(name: str, suffixes=tuple(PRINT_WIDTHS_MM)) -> list[str]:
+    """The file names ``static_images`` makes for map ``name`` (at the widths of ``suffixes``)."""
+    return [f"{name}{suffix}.{ext}" for suffix in suffixes for ext in FORMATS]
 
 
-def sheets(content: MapContent) -> dict[str, bytes]:
-    """{suffix: SVG sheet} for each width, its basemap raster inside: all that the images
-    show, so that an edit too small to change a pixel of them changes no sheet."""
-    return {suffix: print_svg(content, width_px(mm), basemap_png(content, width_px(mm))).encode()
-            for suffix, mm in PRINT_WIDTHS_MM.items()}
+def sheet(content: MapContent, suffix: str) -> bytes:
+    """The SVG sheet of one width, its basemap raster inside: all that its images show, so
+    that an edit too small to change a pixel of them changes no sheet."""
+    width = width_px(PRINT_WIDTHS_MM[suffix])
+    return print_svg(content, width, basemap_png(content, width)).encode()
 
 
-def static_digest(content: MapContent, drawn: dict[str, bytes] | None = None) -> str:
-    """A hash of what the images show and of the code that draws them: equal digests, equal
-    images. Without ``drawn`` (the ``sheets``) it is made from what the sheets are drawn from
-    instead (the basemap's style and data, every mark and word): quicker, as no raster is
-    drawn, but moved by an edit too small to change a pixel."""
-    h = hashlib.sha256()
+def static_digest(content: MapContent, suffix: str, drawn: bytes | None = None) -> str:
+    """A hash of what the images of one width show and of the code that draws them: equal
+    digests, equal images. Without ``drawn`` (the ``sheet``) it is made from what the sheet
+    is drawn from instead (the basemap's style and data, every mark and word): quicker, as no
+    raster is drawn, but moved by an edit too small to change a pixel."""
+    h = hashlib.sha256(suffix.encode() + b"\0")
     if drawn is None:
         h.update(basemap_xml(content).encode())
-        for mm in PRINT_WIDTHS_MM.values():
-            h.update(print_svg(content, width_px(mm), None).encode())
+        h.update(print_svg(content, width_px(PRINT_WIDTHS_MM[suffix]), None).encode())
     else:
-        for suffix, svg in sorted(drawn.items()):
-            h.update(suffix.encode() + b"\0" + svg)
+        h.update(drawn)
     for module in (print_layout, print_legend, print_marks):
         h.update(Path(module.__file__).read_bytes())
     h.update(Path(__file__).read_bytes())
     return h.hexdigest()
 
 
-def static_images(content: MapContent, drawn: dict[str, bytes] | None = None) -> dict[str, bytes]:
-    """{"<suffix>.<ext>": bytes} for each width and format, e.g. ".png", "-1col.svg"."""
+def sheet_images(suffix: str, svg: bytes) -> dict[str, bytes]:
+    """{"<suffix>.<ext>": bytes} of one sheet: the SVG, and the PNG and PDF made from it."""
     import cairosvg
 
-    images = {}
-    for suffix, svg in (drawn or sheets(content)).items():
-        width = width_px(PRINT_WIDTHS_MM[suffix])
-        height = int(re.search(rb'viewBox="0 0 \d+ (\d+)"', svg).group(1))
-        png = cairosvg.svg2png(bytestring=svg, output_width=width, output_height=height)
-        images[f"{suffix}.svg"] = svg
-        images[f"{suffix}.png"] = with_dpi(png, DPI)
-        images[f"{suffix}.pdf"] = _fixed_dates(cairosvg.svg2pdf(bytestring=svg))
-    return images
+    width = width_px(PRINT_WIDTHS_MM[suffix])
+    height = int(re.search(rb'viewBox="0 0 \d+ (\d+)"', svg).group(1))
+    png = cairosvg.svg2png(bytestring=svg, output_width=width, output_height=height)
+    return {f"{suffix}.svg": svg, f"{suffix}.png": with_dpi(png, DPI),
+            f"{suffix}.pdf": _fixed_dates(cairosvg.svg2pdf(bytestring=svg))}
 
 
-def redrawn(content: MapContent, last: tuple[str, str] | None
+def static_images(content: MapContent) -> dict[str, bytes]:
+    """{"<suffix>.<ext>": bytes} for each width and format, e.g. ".png", "-1col.svg"."""
+    return {file: data for suffix in PRINT_WIDTHS_MM
+            for file, data in sheet_images(suffix, sheet(content, suffix)).items()}
+
+
+def redrawn(content: MapContent, suffix: str, last: tuple[str, str] | None
             ) -> tuple[tuple[str, str], dict[str, bytes] | None]:
-    """((inputs digest, sheets digest), images); images None if they would be the last
-    build's, whose digests are ``last``. Runs in a worker. The inputs digest settles most cases
-    without drawing; an edit below a pixel is caught by the digest of the drawn sheets."""
-    inputs = static_digest(content)
+    """For the sheet of one width: ((inputs digest, sheet digest), its images), the images None
+    if they would be the last build's, whose digests are ``last``. Runs in a worker, one per
+    width, so that both cores share a map's images. The inputs digest settles most cases
+    without drawing; an edit below a pixel is caught by the digest of the drawn sheet."""
+    inputs = static_digest(content, suffix)
     if last is not None and inputs == last[0]:
         return last, None
-    drawn = sheets(content)
-    digests = inputs, static_digest(content, drawn)
-    return digests, None if last is not None and digests[1] == last[1] else static_images(
-        content, drawn)
+    drawn = sheet(content, suffix)
+    digests = inputs, static_digest(content, suffix, drawn)
+    return digests, None if last is not None and digests[1] == last[1] else sheet_images(
+        suffix, drawn)
 
 
 def basemap_xml(content: MapContent) -> str:
