@@ -13,6 +13,7 @@ are carried over from it as hard links.
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,37 +196,17 @@ def _contents(project, layers, names: list[str], previous: Path | None) -> tuple
 def _write_images(contents, staging: Path, previous: Path | None, options: BuildOptions,
                   log, tiles: bool) -> tuple[list, list[str]]:
     """Tiles (if ``tiles``: an edit of text alone carries them over), MBTiles archives and
-    static images of the maps built anew. The images are drawn by the workers too, handed out
+    print images of the maps built anew. The images are drawn by the workers too, handed out
     before the tiles: the one core that would draw them alone has the tiles to share. Returns
     the tile set reports and, with ``images_later``, the maps whose images are still to draw
     (the last build's are kept meanwhile)."""
-    from geo.output.tilesets import (
-        keep_last_static,
-        last_static_digests,
-        write_static,
-        write_static_digests,
-        write_tileset,
-    )
+    from geo.output.tilesets import write_tileset
     from geo.render.executors import InlineExecutor, Progress, make_executor
-    from geo.render.images import PRINT_WIDTHS_MM, redrawn, static_digest
 
-    reports, pending = [], []
+    reports = []
     with make_executor(options.jobs, options.scheduler) if tiles else nullcontext(
             InlineExecutor()) as executor:
-        images, digests = {}, {}
-        for content in contents if options.static else ():
-            name = content.spec.name
-            last = last_static_digests(name, previous)
-            if options.images_later and all(last.get(suffix, ("",))[0] == static_digest(
-                    content, suffix) for suffix in PRINT_WIDTHS_MM):  # (an edit of text alone)
-                images.update({(name, suffix): None for suffix in PRINT_WIDTHS_MM})
-                digests[name] = last
-            elif options.images_later:
-                keep_last_static(staging, previous, name)
-                pending.append(name)
-            else:
-                images.update({(name, suffix): executor.submit(
-                    redrawn, content, suffix, last.get(suffix)) for suffix in PRINT_WIDTHS_MM})
+        images, pending = _start_print_images(contents, staging, previous, options, executor)
         for content in contents:
             name = content.spec.name
             for scale in ((1, 2) if options.retina else (1,)) if tiles else ():
@@ -236,19 +217,52 @@ def _write_images(contents, staging: Path, previous: Path | None, options: Build
                     f"unchanged), {report.unique} distinct, {report.bytes // 1024} KiB, "
                     f"{report.seconds:.1f} s")
                 reports.append(report)
-        drawn = set()
-        for (name, suffix), future in images.items():
-            done, made = future.result() if future is not None else (None, None)
-            write_static(staging, previous, name, suffix, made)
-            if future is not None:
-                digests.setdefault(name, {})[suffix] = done
-            if made is not None:
-                drawn.add(name)
-        for name, recorded in digests.items():
-            write_static_digests(staging, previous, name, recorded)
-            if name in drawn:
-                log(f"Wrote {name}.png/.svg/.pdf (2 columns) and {name}-1col.png/.svg/.pdf")
+        _finish_print_images(images, staging, previous, log)
     return reports, pending
+
+
+def _start_print_images(contents, staging: Path, previous: Path | None, options: BuildOptions,
+                        executor) -> tuple[dict, list[str]]:
+    """Hand out the print images, one job per map and width: {map: {width suffix: a future of
+    ``render.images.redrawn``, or its result}}; with ``images_later``, keep the last build's
+    images of the maps whose inputs changed, and return those maps too."""
+    from geo.output.tilesets import keep_last_static, last_static_digests
+    from geo.render.images import PRINT_WIDTHS_MM, redrawn, static_digest
+
+    images, pending = {}, []
+    for content in contents if options.static else ():
+        name = content.spec.name
+        last = last_static_digests(name, previous)
+        if not options.images_later:
+            images[name] = {suffix: executor.submit(redrawn, content, suffix, last.get(suffix))
+                            for suffix in PRINT_WIDTHS_MM}
+        elif all(last.get(suffix, ("",))[0] == static_digest(content, suffix)
+                 for suffix in PRINT_WIDTHS_MM):  # unchanged (an edit of text alone)
+            images[name] = {suffix: _done((last[suffix], None)) for suffix in PRINT_WIDTHS_MM}
+        else:
+            keep_last_static(staging, previous, name)
+            pending.append(name)
+    return images, pending
+
+
+def _done(value) -> Future:
+    """A future that has its result already."""
+    future: Future = Future()
+    future.set_result(value)
+    return future
+
+
+def _finish_print_images(images: dict, staging: Path, previous: Path | None, log) -> None:
+    """Write (or link, where unchanged) the print images handed out, and their digests."""
+    from geo.output.tilesets import write_static, write_static_digests
+
+    for name, jobs in images.items():
+        done = {suffix: future.result() for suffix, future in jobs.items()}
+        for suffix, (_, made) in done.items():
+            write_static(staging, previous, name, suffix, made)
+        write_static_digests(staging, previous, name, {s: d for s, (d, _) in done.items()})
+        if any(made is not None for _, made in done.values()):
+            log(f"Wrote {name}.png/.svg/.pdf (2 columns) and {name}-1col.png/.svg/.pdf")
 
 
 def _warn_heavy(content, options: BuildOptions, log) -> None:
