@@ -18,7 +18,7 @@ SCHEMA_NAME = "maps.schema.json"  # in geo/inputs/schemas: what maps.toml may sa
 DEFAULT_SOURCES = "../../shared/sources"  # relative to the layers folder, as CI lays it out
 MAP_MARGIN = 0.1  # share of a map's width/height drawn and pannable beyond its extent, at least
 MAP_MARGIN_PX = 1024  # ... and at each zoom this many pixels, so that a view up to 2048 px fits
-MAX_MARGIN_M = 900_000  # ... but never more than this (about 8° of longitude): what layers/base covers
+MAX_MARGIN_M = 1_350_000  # ... but never more than this (about 12° of longitude): what layers/base covers
 
 
 @dataclass(frozen=True)

@@ -206,10 +206,7 @@ OFF_SCREEN = """() => [...document.querySelectorAll('.leaflet-marker-icon')].fil
 
 
 @pytest.mark.parametrize("width, height", [
-    (375, 740), (360, 800),
-    pytest.param(412, 915, marks=pytest.mark.xfail(strict=True, reason=(
-        "known gap: the overview's tiles at zoom 5 are 727 px tall; on a taller window the "
-        "no-grey rule (view.js) raises the zoom and the Khalkhin Gol incidents leave the screen"))),
+    (375, 740), (360, 800), (412, 915),
 ])
 def test_tall_phones_open_on_every_incident(browser, built: Path, width: int, height: int):
     """A taller window than the grey-free margin allows at the least zoom must still open on

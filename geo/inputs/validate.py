@@ -162,7 +162,9 @@ def _validate_layer(project: Project, layer: Layer, seen_ids: dict[str, tuple[La
             if spec.kind == "incidents" and "precision_m" not in props:
                 report("missing (required): the radius in metres within which it happened",
                        "precision_m")
-        if geometry is not None and map_extents and not any(
+        # (base geography is cut by `basedata` for the widest margin any map may have; a map
+        # that starts at a deeper zoom has a narrower one, and simply draws less of it)
+        if geometry is not None and map_extents and spec.kind != "base" and not any(
                 geometry.intersects(e) for e in map_extents):
             x, y = geometry.representative_point().coords[0]
             hint = " (longitude and latitude swapped?)" if looks_swapped(x, y, map_extents) else ""
