@@ -205,6 +205,7 @@ def _holds(path: str, data: bytes) -> bool:
 
 
 def _link(source: str, target: str) -> None:
+    """A hard link, or a copy where the disk cannot link (FileNotFoundError if no source)."""
     try:
         os.link(source, target)
     except OSError:
@@ -229,13 +230,10 @@ def link_files(source: Path, target: Path, relatives) -> list[str]:
         if parent not in made:
             os.makedirs(parent, exist_ok=True)
             made.add(parent)
-        origin = os.path.join(source, relative)
         try:
-            os.link(origin, destination)
+            _link(os.path.join(source, relative), destination)
         except FileNotFoundError:
             missing.append(relative)
-        except OSError:
-            shutil.copyfile(origin, destination)
     return missing
 
 
@@ -253,11 +251,7 @@ def link_tree(source: Path, target: Path, keep=lambda file_name: True) -> int:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((entry.path, os.path.join(there, entry.name)))
                 elif keep(entry.name):
-                    destination = os.path.join(there, entry.name)
-                    try:
-                        os.link(entry.path, destination)
-                    except OSError:
-                        shutil.copyfile(entry.path, destination)
+                    _link(entry.path, os.path.join(there, entry.name))
                     count += 1
     return count
 
