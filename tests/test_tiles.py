@@ -139,6 +139,15 @@ def test_incremental_rebuild_renders_only_what_changed(layers_copy, tmp_path, so
     for name in ("overview", "amur"):
         rendered, total = counts[name]
         assert 0 < rendered < total / 2, name  # only the blocks around the island
+    # the other maps' single files hold the overview's widest zoom in their inset: made anew
+    assert re.findall(r"^([a-z-]+): its single file has the overview's new inset", edited.stderr,
+                      re.M) == ["khasan", "khalkhin-gol", "suifenhe"]
+    # and all of it is what a fresh build makes, byte for byte
+    fresh = tmp_path / "fresh"
+    assert run_cli(*args[:4], str(fresh), *args[5:]).returncode == 0
+    files = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert [f for f in files if (fresh / f).read_bytes() != (out / f).read_bytes()] == []
 
 
 def _rendered(log: str) -> dict[str, tuple[int, int]]:

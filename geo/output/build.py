@@ -108,6 +108,8 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
             tilesets, pending = _write_images(contents, staging, previous, options, log,
                                               tiles=options.tiles and not text_only)
         lap("tiles and images")
+        if options.tiles and previous is not None and not text_only:
+            pages.update(_new_insets(project, changed, staging, previous, log))
         for content in contents:
             name = content.spec.name
             _warn_heavy(content, options, log)
@@ -263,6 +265,23 @@ def _finish_print_images(images: dict, staging: Path, previous: Path | None, log
         write_static_digests(staging, previous, name, {s: d for s, (d, _) in done.items()})
         if any(made is not None for _, made in done.values()):
             log(f"Wrote {name}.png/.svg/.pdf (2 columns) and {name}-1col.png/.svg/.pdf")
+
+
+def _new_insets(project, changed: list[str], staging: Path, previous: Path, log) -> dict:
+    """{file: page} of the single-file pages of the maps carried over whose inset (the
+    overview's tiles at its widest zoom, inside them) an edit of the overview changed."""
+    from geo.geometry.content import widest_map
+
+    overview = widest_map(project)
+    pages = {}
+    for name in project.maps if overview.name in changed else ():
+        page = single_file.with_new_inset(name, overview, staging, previous) if (
+            name not in changed) else None
+        if page is not None:
+            (staging / f"{name}{single_file.SUFFIX}").unlink()  # the last build's, linked
+            pages[f"{name}{single_file.SUFFIX}"] = page
+            log(f"{name}: its single file has the overview's new inset")
+    return pages
 
 
 def _warn_heavy(content, options: BuildOptions, log) -> None:

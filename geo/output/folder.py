@@ -142,6 +142,7 @@ def write(folder: Path, relative: str, data: bytes | str) -> Path:
     """Write one file of the output (text as UTF-8), making its folders."""
     target = folder / relative
     target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)  # a new file: never write through a link to the last build
     if isinstance(data, str):
         target.write_text(data, encoding="utf-8")
     else:

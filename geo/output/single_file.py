@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geo.geometry.tilegrid import map_tiles
-from geo.render.standalone import block_of, standalone_page, tile_block
+from geo.render.standalone import block_of, standalone_page, tile_block, tiles_in
 
 if TYPE_CHECKING:  # the no-op build imports this module and must load no geopandas
+    from geo.config import MapSpec
     from geo.geometry.content import MapContent
 
 SUFFIX = ".standalone.html"
@@ -31,15 +32,45 @@ def single_file_page(content: MapContent, staging: Path, page: str, last: Path |
             block = None
         if block is not None:
             return standalone_page(page, block)
-    tiles = {}
     wanted = [(content.spec.name, t) for t in map_tiles(content.spec)]
     overview = content.overview
     if overview is not None and overview.name != content.spec.name:  # the inset's tiles
-        wanted += [(overview.name, t) for t in map_tiles(overview) if t.z == overview.min_zoom]
+        wanted += _inset(overview)
+    return standalone_page(page, tile_block(_read_tiles(wanted, staging, last)))
+
+
+def with_new_inset(name: str, overview: MapSpec, staging: Path, last: Path) -> str | None:
+    """The last build's single-file page of map ``name`` (carried over unchanged) with the
+    inset tiles of this build, if the overview's tiles at its widest zoom are no longer the
+    ones it holds (an edit the overview shows there); None if they are."""
+    try:
+        page = (last / f"{name}{SUFFIX}").read_text("utf-8")
+    except OSError:
+        return None
+    block = block_of(page)
+    if block is None or name == overview.name:
+        return None
+    tiles = tiles_in(block)
+    inset = _read_tiles(_inset(overview), staging, last)
+    if all(tiles.get(key) == png for key, png in inset.items()):
+        return None
+    tiles = {key: png for key, png in tiles.items() if key[0] != overview.name}
+    return page.replace(block, tile_block({**tiles, **inset}), 1)
+
+
+def _inset(overview: MapSpec) -> list:
+    """(map, tile) of the inset: the overview map's tiles at its widest zoom."""
+    return [(overview.name, t) for t in map_tiles(overview) if t.z == overview.min_zoom]
+
+
+def _read_tiles(wanted: list, staging: Path, last: Path | None) -> dict:
+    """{(map, z, x, y): PNG bytes} of the ``wanted`` (map, tile) that this build or the last
+    has: an unchanged tile set stays in the last build's folder until the swap."""
+    tiles = {}
     for name, t in wanted:
         relative = f"tiles/{name}/{t.z}/{t.x}/{t.y}.png"
-        for folder in (staging, last):  # an unchanged tile set is carried over at the swap
+        for folder in (staging, last):
             if folder is not None and (folder / relative).is_file():
                 tiles[name, t.z, t.x, t.y] = (folder / relative).read_bytes()
                 break
-    return standalone_page(page, tile_block(tiles))
+    return tiles

@@ -51,6 +51,19 @@ def block_of(single_file: str) -> str | None:
     return None if start < 0 or end < 0 else single_file[start:end + len("</script>\n")]
 
 
+def tiles_in(block: str) -> dict[tuple[str, int, int, int], bytes]:
+    """The tiles a ``tile_block`` holds: {(map, z, x, y): PNG bytes} (its inverse)."""
+    table = json.loads(block[len(_BLOCK_START):block.rindex("</script>")])
+    images = [base64.b64decode(image) for image in table["images"]]
+    tiles = {}
+    for name, zooms in table["maps"].items():
+        for z, (x0, y0, columns, grid) in zooms.items():
+            for i, k in enumerate(grid):
+                if k >= 0:
+                    tiles[name, int(z), x0 + i % columns, y0 + i // columns] = images[k]
+    return tiles
+
+
 def standalone_page(page: str, block: str) -> str:
     """``page`` (a map page rendered with tiles, without retina) with a ``tile_block`` inside."""
     if page.count("<body>") != 1:
