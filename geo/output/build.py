@@ -108,8 +108,9 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
             tilesets, pending = _write_images(contents, staging, previous, options, log,
                                               tiles=options.tiles and not text_only)
         lap("tiles and images")
+        drawn = {report.name: report.pngs for report in tilesets if report.pngs is not None}
         if options.tiles and previous is not None and not text_only:
-            pages.update(_new_insets(project, changed, staging, previous, log))
+            pages.update(_new_insets(project, changed, staging, previous, drawn, log))
         for content in contents:
             name = content.spec.name
             _warn_heavy(content, options, log)
@@ -118,7 +119,7 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
             if options.tiles:  # the same page with its basemap inside: it works copied alone
                 pages[f"{name}{single_file.SUFFIX}"] = single_file.single_file_page(
                     content, staging, render_map(content, tiled=True, static=options.static)
-                    if options.retina else pages[f"{name}.html"], previous, text_only)
+                    if options.retina else pages[f"{name}.html"], previous, text_only, drawn)
             shown = content_cache.incident_ids(content)
             entries[name] = {"digest": digests.get(name), "incidents": content.count("incidents"),
                              "alt": alt_text(content.spec, content),
@@ -267,7 +268,8 @@ def _finish_print_images(images: dict, staging: Path, previous: Path | None, log
             log(f"Wrote {name}.png/.svg/.pdf (2 columns) and {name}-1col.png/.svg/.pdf")
 
 
-def _new_insets(project, changed: list[str], staging: Path, previous: Path, log) -> dict:
+def _new_insets(project, changed: list[str], staging: Path, previous: Path, drawn: dict,
+                log) -> dict:
     """{file: page} of the single-file pages of the maps carried over whose inset (the
     overview's tiles at its widest zoom, inside them) an edit of the overview changed."""
     from geo.geometry.content import widest_map
@@ -275,7 +277,7 @@ def _new_insets(project, changed: list[str], staging: Path, previous: Path, log)
     overview = widest_map(project)
     pages = {}
     for name in project.maps if overview.name in changed else ():
-        page = single_file.with_new_inset(name, overview, staging, previous) if (
+        page = single_file.with_new_inset(name, overview, staging, previous, drawn) if (
             name not in changed) else None
         if page is not None:
             (staging / f"{name}{single_file.SUFFIX}").unlink()  # the last build's, linked

@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.geometry.content import MapContent
@@ -34,6 +34,7 @@ class TilesetReport:
     unique: int
     seconds: float
     bytes: int
+    pngs: dict[Tile, bytes] | None = field(default=None, repr=False)  # 256 px tiles drawn anew
 
 
 def tile_path(t: Tile, suffix: str = "") -> str:
@@ -89,7 +90,8 @@ def write_tileset(content: MapContent, out_dir: Path, previous_dir: Path | None,
     report = TilesetReport(name=name + suffix, tiles=len(tile_list), rendered=len(todo),
                            reused=reused, unique=len({hashlib.sha256(p).digest() for _, p in pngs}),
                            seconds=time.perf_counter() - started,
-                           bytes=sum(len(p) for _, p in pngs))
+                           bytes=sum(len(p) for _, p in pngs),
+                           pngs=dict(pngs) if scale == 1 else None)  # for the single file
     write(folder, f"manifest{suffix}.json", json.dumps({
         "digest": digest, "count": report.tiles, "unique": report.unique, "bytes": report.bytes,
         "tiles": {_key(t): hashes[t] for t in tile_list}}, sort_keys=True, indent=0) + "\n")
