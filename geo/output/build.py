@@ -60,12 +60,24 @@ def build(layers_dir: Path, out_dir: Path, sources_dir: Path | None = None,
         text_only = bool(placements) and placements == {
             n: m.get("placement") for n, m in old_maps.items()} and all(
             (previous / content_cache.path(n)).is_file() for n in placements)
-        return _build(layers_dir, out_dir, sources_dir, log, options, started, previous,
-                      old_maps, digests, placements, text_only, manifest.checked_files(last))
+        with _executor(options, text_only) as executor:
+            return _build(layers_dir, out_dir, sources_dir, log, options, started, previous,
+                          old_maps, digests, placements, text_only, manifest.checked_files(last),
+                          executor)
+
+
+def _executor(options: BuildOptions, text_only: bool):
+    """Where tiles and print images are drawn: the workers start now, while the inputs are
+    read (an edit of text alone draws nothing: this process)."""
+    from geo.render.executors import InlineExecutor, make_executor
+
+    if text_only or not (options.tiles or options.static):
+        return nullcontext(InlineExecutor())
+    return make_executor(options.jobs, options.scheduler, early=True)
 
 
 def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, old_maps, digests,
-           placements, text_only, checked) -> BuildReport:
+           placements, text_only, checked, executor) -> BuildReport:
     stages: dict[str, float] = {}  # seconds each stage took, for the log and the benchmark
     lap = _stopwatch(stages)
     project, layers, warnings = load_and_check(layers_dir, sources_dir,
@@ -106,7 +118,7 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
         lap("reuse")
         if contents and (options.tiles or options.static):
             tilesets, pending = _write_images(contents, staging, previous, options, log,
-                                              tiles=options.tiles and not text_only)
+                                              executor, tiles=options.tiles and not text_only)
         lap("tiles and images")
         drawn = {report.name: report.pngs for report in tilesets if report.pngs is not None}
         if options.tiles and previous is not None and not text_only:
@@ -197,30 +209,28 @@ def _contents(project, layers, names: list[str], previous: Path | None) -> tuple
 
 
 def _write_images(contents, staging: Path, previous: Path | None, options: BuildOptions,
-                  log, tiles: bool) -> tuple[list, list[str]]:
+                  log, executor, tiles: bool) -> tuple[list, list[str]]:
     """Tiles (if ``tiles``: an edit of text alone carries them over), MBTiles archives and
     print images of the maps built anew. The images are drawn by the workers too, handed out
     before the tiles: the one core that would draw them alone has the tiles to share. Returns
     the tile set reports and, with ``images_later``, the maps whose images are still to draw
     (the last build's are kept meanwhile)."""
     from geo.output.tilesets import write_tileset
-    from geo.render.executors import InlineExecutor, Progress, make_executor
+    from geo.render.executors import Progress
 
     reports = []
-    with make_executor(options.jobs, options.scheduler) if tiles else nullcontext(
-            InlineExecutor()) as executor:
-        images, pending = _start_print_images(contents, staging, previous, options, executor)
-        for content in contents:
-            name = content.spec.name
-            for scale in ((1, 2) if options.retina else (1,)) if tiles else ():
-                label = f"Tiles {name}" + ("@2x" if scale == 2 else "")
-                progress = Progress(label) if options.progress else (lambda done, total: None)
-                report = write_tileset(content, staging, previous, executor, scale, progress)
-                log(f"{label}: {report.tiles} tiles ({report.rendered} rendered, {report.reused} "
-                    f"unchanged), {report.unique} distinct, {report.bytes // 1024} KiB, "
-                    f"{report.seconds:.1f} s")
-                reports.append(report)
-        _finish_print_images(images, staging, previous, log)
+    images, pending = _start_print_images(contents, staging, previous, options, executor)
+    for content in contents:
+        name = content.spec.name
+        for scale in ((1, 2) if options.retina else (1,)) if tiles else ():
+            label = f"Tiles {name}" + ("@2x" if scale == 2 else "")
+            progress = Progress(label) if options.progress else (lambda done, total: None)
+            report = write_tileset(content, staging, previous, executor, scale, progress)
+            log(f"{label}: {report.tiles} tiles ({report.rendered} rendered, {report.reused} "
+                f"unchanged), {report.unique} distinct, {report.bytes // 1024} KiB, "
+                f"{report.seconds:.1f} s")
+            reports.append(report)
+    _finish_print_images(images, staging, previous, log)
     return reports, pending
 
 

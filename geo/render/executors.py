@@ -8,6 +8,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
@@ -30,8 +31,10 @@ class InlineExecutor(Executor):
 
 
 @contextmanager
-def make_executor(jobs: int | None = None, scheduler: str | None = None):
-    """The executor tiles are rendered with: Dask, a process pool, or this process."""
+def make_executor(jobs: int | None = None, scheduler: str | None = None, early: bool = False):
+    """The executor tiles are rendered with: Dask, a process pool, or this process. With
+    ``early``, the pool's workers are started at once on another thread: the build reads and
+    measures its inputs meanwhile, instead of waiting for them when it first hands out work."""
     if scheduler:
         try:
             from distributed import Client
@@ -53,7 +56,23 @@ def make_executor(jobs: int | None = None, scheduler: str | None = None):
     # hashes the tiles; each worker then starts with them loaded (half a second each)
     context.set_forkserver_preload(PRELOAD)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=warm) as pool:
-        yield pool
+        starting = threading.Thread(target=_start, args=(pool, jobs), daemon=True)
+        if early:
+            starting.start()
+        try:
+            yield pool
+        finally:
+            if early:
+                starting.join()
+
+
+def _start(pool: Executor, jobs: int) -> None:
+    """Spawn the workers (each waits for the fork server, which loads the renderers)."""
+    try:
+        for _ in range(jobs):
+            pool.submit(int)
+    except RuntimeError:  # the build ended (an error in its inputs) before they were up
+        pass
 
 
 def warm() -> None:
