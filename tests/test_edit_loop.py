@@ -67,6 +67,7 @@ def test_editing_one_layer_rebuilds_exactly_the_maps_that_use_it(layers_copy, tm
 def test_a_geometry_edit_redoes_that_layer_alone_and_builds_what_a_fresh_build_builds(
         layers_copy, tmp_path, sources_dir, monkeypatch):
     from geo.geometry import reproject
+    from geo.inputs import load
     from geo.output.build import build
 
     out, fresh = tmp_path / "output", tmp_path / "fresh"
@@ -76,16 +77,20 @@ def test_a_geometry_edit_redoes_that_layer_alone_and_builds_what_a_fresh_build_b
         point = collection["features"][0]["geometry"]["coordinates"]
         point[0] = round(point[0] + 0.001, 7)
     edit_layer(layers_copy, "amur.geojson", move)
-    framed = []
-    to_frame = reproject.to_frame
+    framed, parsed = [], []
+    to_frame, parse = reproject.to_frame, load._parse
     monkeypatch.setattr(reproject, "to_frame", lambda layer: framed.append(layer.spec.name)
                         or to_frame(layer))
+    monkeypatch.setattr(load, "_parse", lambda text: parsed.append(text) or parse(text))
     from geo.config import BuildOptions
 
     build(layers_copy, out, sources_dir, options=BuildOptions(tiles=False, static=False))
     # the moved layer, the incidents (measured anew) and the borders they are measured to;
     # the base geography of the overview and the Amur map is as the last build made it
     assert set(framed) == {"amur", "incidents", "borders", "claims-soviet", "claims-japanese"}
+    # and its files, checked by the last build with the same text, are not even parsed
+    assert sorted(parsed) == sorted((layers_copy / f"{name}.geojson").read_text("utf-8")
+                                    for name in set(framed))
     assert run_cli(*build_args(layers_copy, fresh, sources_dir, *FAST)).returncode == 0
     for page in fresh.glob("*.html"):
         assert (out / page.name).read_bytes() == page.read_bytes(), page.name

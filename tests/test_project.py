@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import geopandas as gpd
@@ -21,7 +22,7 @@ def point_layer(lon: float, lat: float, crs: str) -> Layer:
     collection = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": crs}},
                   "features": [{"type": "Feature", "properties": {"id": "p", "name": "p"},
                                 "geometry": {"type": "Point", "coordinates": [lon, lat]}}]}
-    return Layer(spec=spec, label="test", collection=collection, crs=crs)
+    return Layer(spec=spec, label="test", text=json.dumps(collection))
 
 
 @pytest.mark.parametrize("crs", ["EPSG:4301", "EPSG:4284"])

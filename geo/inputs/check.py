@@ -19,20 +19,24 @@ def load_and_check(layers_dir: Path, sources_dir: Path | None = None,
     """Read maps.toml and every layer (or those of ``kinds``: the build reads only the
     incidents when nothing else changed since its last run); return them with the
     warnings, or raise BuildError. ``checked``: see ``validate``."""
-    from geo.inputs.validate import validate
+    from geo.inputs.validate import checked_before, validate
 
     project = read_project(layers_dir, sources_dir)
+    known = checked_before(project, checked)
     layers, problems = [], []
     by_file: dict[Path, Layer] = {}
     for spec in project.layers.values():
         if kinds is not None and spec.kind not in kinds:
             continue
-        if spec.file in by_file:  # one file drawn as two layers is read once
+        if spec.file in by_file:  # one file drawn as two layers is read (and parsed) once
             layers.append(replace(by_file[spec.file], spec=spec))
             continue
         try:
-            by_file[spec.file] = load_layer(spec)
-            layers.append(by_file[spec.file])
+            layer = load_layer(spec, parse=False)
+            if not known(layer):
+                layer = load_layer(spec)
+            by_file[spec.file] = layer
+            layers.append(layer)
         except BuildError as exc:
             problems += exc.problems
     problems += validate(project, layers, checked)

@@ -35,14 +35,27 @@ class Position:
 
 @dataclass(frozen=True)
 class Layer:
-    """A parsed layer file: its spec, the GeoJSON as plain data, and its text, from which the
-    line and column of each feature and property are found when a problem needs them."""
+    """A layer file: its spec, its text (from which the line and column of each feature and
+    property are found when a problem needs them) and the GeoJSON as plain data.
+
+    The text is parsed when first asked for, once for all the layers drawn from that file: a
+    file the last build checked with this very text, and whose map geometry it kept, is
+    often never parsed at all (the base geography is megabytes)."""
 
     spec: LayerSpec
     label: str
-    collection: dict
-    crs: str
     text: str = field(default="", repr=False)
+    parsed: list = field(default_factory=list, repr=False, compare=False)  # [the collection]
+
+    @property
+    def collection(self) -> dict:
+        if not self.parsed:
+            self.parsed.append(_parse(self.text))
+        return self.parsed[0]
+
+    @property
+    def crs(self) -> str:
+        return _declared_crs(self.collection)
 
     @cached_property
     def _positions(self) -> tuple[list[Position], list[dict[str, Position]]]:
@@ -66,8 +79,10 @@ class Layer:
         return features if isinstance(features, list) else []
 
 
-def load_layer(spec: LayerSpec) -> Layer:
-    """Parse ``spec.file``; raise BuildError with file:line:column if it is not JSON."""
+def load_layer(spec: LayerSpec, parse: bool = True) -> Layer:
+    """Read ``spec.file`` and parse it; raise BuildError with file:line:column if it is not
+    a GeoJSON FeatureCollection. With ``parse=False`` (a file known to be one: the last
+    build checked this very text) the text is parsed only when needed."""
     label = _label(spec.file)
     raw = spec.file.read_bytes()
     try:
@@ -77,6 +92,8 @@ def load_layer(spec: LayerSpec) -> Layer:
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise BuildError([Problem(label, line, col, message=(
             f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); GeoJSON must be UTF-8"))]) from None
+    if not parse:
+        return Layer(spec=spec, label=label, text=text)
     try:
         collection = _parse(text)
     except json.JSONDecodeError as exc:
@@ -94,8 +111,7 @@ def load_layer(spec: LayerSpec) -> Layer:
     if not isinstance(collection.get("features"), list):
         raise BuildError([Problem(label, 1, 1, prop="features",
                                   message="a FeatureCollection needs a \"features\" list")])
-    return Layer(spec=spec, label=label, collection=collection,
-                 crs=_declared_crs(collection), text=text)
+    return Layer(spec=spec, label=label, text=text, parsed=[collection])
 
 
 def _parse(text: str):

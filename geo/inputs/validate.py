@@ -69,6 +69,17 @@ def validate(project: Project, layers: list[Layer], checked: dict | None = None)
     return problems
 
 
+def checked_before(project: Project, checked: dict | None):
+    """``layer -> bool``: whether the last build checked the layer's file with these very
+    inputs (so it parses, and ``validate`` will take its findings from the record)."""
+    sources = _sources_listing(project) if checked else None
+
+    def known(layer: Layer) -> bool:
+        record = (checked or {}).get(layer.label)
+        return bool(record) and record["key"] == _check_key(project, layer, sources)
+    return known
+
+
 def _sources_listing(project: Project) -> list[str] | None:
     """The files of the source-text folder (what citations are checked against), or None."""
     root = project.sources_dir

@@ -116,10 +116,11 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
                 folder.reuse_map_outputs(previous, staging, name, [
                     *folder.tile_outputs(name), content_cache.path(name)])
         lap("reuse")
-        if contents and (options.tiles or options.static):
-            tilesets, pending = _write_images(contents, staging, previous, options, log,
-                                              executor, tiles=options.tiles and not text_only)
-        lap("tiles and images")
+        if contents and options.tiles and not text_only:
+            tilesets = _write_tiles(contents, staging, previous, options, log, executor)
+        lap("tiles")
+        # handed out now, drawn by the workers while this process makes the pages
+        images, pending = _start_print_images(contents, staging, previous, options, executor)
         drawn = {report.name: report.pngs for report in tilesets if report.pngs is not None}
         if options.tiles and previous is not None and not text_only:
             pages.update(_new_insets(project, changed, staging, previous, drawn, log))
@@ -156,6 +157,8 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
             folder.write_or_link(staging, name, text, previous)
         folder.write(staging, manifest.MANIFEST, manifest.dumps(entries, checked))
         lap("pages")
+        _finish_print_images(images, staging, previous, log)
+        lap("print images")
     lap("swap")
     log(f"Built {len(changed)} of {len(project.maps)} maps into {out_dir} "
         f"in {time.perf_counter() - started:.1f} s ("
@@ -208,21 +211,16 @@ def _contents(project, layers, names: list[str], previous: Path | None) -> tuple
     return [combine(project.maps[name], frames, project, kept[name]) for name in names], keys
 
 
-def _write_images(contents, staging: Path, previous: Path | None, options: BuildOptions,
-                  log, executor, tiles: bool) -> tuple[list, list[str]]:
-    """Tiles (if ``tiles``: an edit of text alone carries them over), MBTiles archives and
-    print images of the maps built anew. The images are drawn by the workers too, handed out
-    before the tiles: the one core that would draw them alone has the tiles to share. Returns
-    the tile set reports and, with ``images_later``, the maps whose images are still to draw
-    (the last build's are kept meanwhile)."""
+def _write_tiles(contents, staging: Path, previous: Path | None, options: BuildOptions, log,
+                 executor) -> list:
+    """Tiles and MBTiles archives of the maps built anew; returns the tile set reports."""
     from geo.output.tilesets import write_tileset
     from geo.render.executors import Progress
 
     reports = []
-    images, pending = _start_print_images(contents, staging, previous, options, executor)
     for content in contents:
         name = content.spec.name
-        for scale in ((1, 2) if options.retina else (1,)) if tiles else ():
+        for scale in (1, 2) if options.retina else (1,):
             label = f"Tiles {name}" + ("@2x" if scale == 2 else "")
             progress = Progress(label) if options.progress else (lambda done, total: None)
             report = write_tileset(content, staging, previous, executor, scale, progress)
@@ -230,15 +228,15 @@ def _write_images(contents, staging: Path, previous: Path | None, options: Build
                 f"unchanged), {report.unique} distinct, {report.bytes // 1024} KiB, "
                 f"{report.seconds:.1f} s")
             reports.append(report)
-    _finish_print_images(images, staging, previous, log)
-    return reports, pending
+    return reports
 
 
 def _start_print_images(contents, staging: Path, previous: Path | None, options: BuildOptions,
                         executor) -> tuple[dict, list[str]]:
     """Hand out the print images, one job per map and width: {map: {width suffix: a future of
     ``render.images.redrawn``, or its result}}; with ``images_later``, keep the last build's
-    images of the maps whose inputs changed, and return those maps too."""
+    images of the maps whose inputs changed, and return those maps too. (After the tiles: an
+    edit's tiles are what the page waits for, and the images are drawn while it is made.)"""
     from geo.output.tilesets import keep_last_static, last_static_digests
     from geo.render.images import PRINT_WIDTHS_MM, redrawn, static_digest
 

@@ -41,7 +41,7 @@ def layer_key(spec: MapSpec, layer: Layer, code: str) -> str:
     is made from: its file, its table, the map's extent and deepest zoom, and the code."""
     h = hashlib.sha256(layer.text.encode())
     table = replace(layer.spec, file=None)  # the text counts, not where the layers folder is
-    h.update(repr((spec.padded_extent(), spec.max_zoom, table, layer.crs, code)).encode())
+    h.update(repr((spec.padded_extent(), spec.max_zoom, table, code)).encode())  # (CRS: text)
     return h.hexdigest()
 
 
