@@ -251,3 +251,17 @@ def test_a_missing_dem_is_reported(layers_copy, sources_dir):
     said = result.stdout + result.stderr
     assert result.returncode == 1
     assert "maps.khasan.dem" in said and "DEM file not found" in said
+
+
+def test_hillshades_unused_for_a_week_leave_the_cache(tmp_path):
+    import os
+    import time
+
+    from geo.render.relief import CACHE_DAYS, _prune
+
+    old, recent = tmp_path / "old.tif", tmp_path / "recent.tif"
+    old.write_bytes(b"x"), recent.write_bytes(b"x")
+    week_ago = time.time() - (CACHE_DAYS + 1) * 86400
+    os.utime(old, (week_ago, week_ago))
+    _prune(tmp_path, time.time() - CACHE_DAYS * 86400)
+    assert not old.exists() and recent.exists()

@@ -60,18 +60,19 @@ def build(layers_dir: Path, out_dir: Path, sources_dir: Path | None = None,
         text_only = bool(placements) and placements == {
             n: m.get("placement") for n, m in old_maps.items()} and all(
             (previous / content_cache.path(n)).is_file() for n in placements)
-        with _executor(options, text_only) as executor:
+        unfinished = any(m.get("images_pending") for m in old_maps.values())
+        with _executor(options, text_only and not unfinished) as executor:
             return _build(layers_dir, out_dir, sources_dir, log, options, started, previous,
                           old_maps, digests, placements, text_only, manifest.checked_files(last),
                           executor)
 
 
-def _executor(options: BuildOptions, text_only: bool):
+def _executor(options: BuildOptions, draws_nothing: bool):
     """Where tiles and print images are drawn: the workers start now, while the inputs are
-    read (an edit of text alone draws nothing: this process)."""
+    read (an edit of text alone, with no print images left to draw: this process)."""
     from geo.render.executors import InlineExecutor, make_executor
 
-    if text_only or not (options.tiles or options.static):
+    if draws_nothing or not (options.tiles or options.static):
         return nullcontext(InlineExecutor())
     return make_executor(options.jobs, options.scheduler, early=True)
 

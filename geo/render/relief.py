@@ -25,6 +25,7 @@ import json
 import math
 import os
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ CONTOUR_COLOUR, LABEL_COLOUR = "#a86f3a", "#7a4a1e"
 MAX_CONTOURS = 15  # the interval is the roundest that gives at most this many levels
 INDEX_EVERY = 5  # every fifth contour is an index contour, drawn heavier and labelled
 CACHE = Path(tempfile.gettempdir()) / "geo-relief"  # hillshade GeoTIFFs, named by digest
+CACHE_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -269,12 +271,16 @@ def contour_lines(z, transform, crs, interval: float, max_zoom: int) -> dict:
 
 
 def _write_geotiff(rgba, transform, crs, name: str) -> Path:
-    """The hillshade as a GeoTIFF in the temporary cache, written once per digest."""
+    """The hillshade as a GeoTIFF in the temporary cache, written once per digest. Each use
+    renews a file's date; one unused for ``CACHE_DAYS`` goes when a new one is written."""
     import rasterio
 
     path = CACHE / f"{name}.tif"
-    if not path.is_file():
+    if path.is_file():
+        os.utime(path)
+    else:
         CACHE.mkdir(parents=True, exist_ok=True)
+        _prune(CACHE, time.time() - CACHE_DAYS * 86400)
         partial = path.with_suffix(f".{os.getpid()}.part")
         with rasterio.open(partial, "w", driver="GTiff", width=rgba.shape[2], height=rgba.shape[1],
                            count=4, dtype="uint8", crs=crs, transform=transform,
@@ -282,6 +288,16 @@ def _write_geotiff(rgba, transform, crs, name: str) -> Path:
             out.write(rgba)
         os.replace(partial, path)
     return path
+
+
+def _prune(folder: Path, before: float) -> None:
+    """Remove the cached hillshades last used before ``before`` (seconds since the epoch)."""
+    for old in folder.glob("*.tif"):
+        try:
+            if old.stat().st_mtime < before:
+                old.unlink()
+        except OSError:  # another build removed it first
+            pass
 
 
 def _apply(t, col, row):
