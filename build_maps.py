@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -69,6 +70,15 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (kill, systemd, a CI's time limit): the build stops as on Ctrl-C, its staging
+    folder removed and its workers shut down, the previous output unchanged."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in {*COMMANDS, "-h", "--help"}:
@@ -108,9 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Build failed: {errors} error{'s' if errors != 1 else ''}; nothing was written.",
               file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stopped:
         print("Interrupted; the previous output is unchanged.", file=sys.stderr)
-        return 130
+        return 143 if isinstance(stopped, Terminated) else 130
 
 
 def build(args, options, say) -> int:
@@ -174,4 +184,5 @@ def basedata(args, say) -> int:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _terminate)  # (here, not in main(): tests call main())
     sys.exit(main())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import queue
 import signal
 import subprocess
@@ -167,6 +168,38 @@ def test_killed_build_leaves_output_untouched(layers_copy, tmp_path, sources_dir
     after = run_cli(*build_args(layers_copy, out, sources_dir, "--no-static", "--jobs", "1"))
     assert after.returncode == 0, after.stderr
     assert not list(tmp_path.glob(".output-new-*")), "a killed build's leftovers are cleared"
+
+
+def test_terminated_build_stops_its_workers_and_leaves_output_untouched(
+        layers_copy, tmp_path, sources_dir):
+    """SIGTERM (kill, a CI's time limit) stops a build as Ctrl-C does: no worker or fork
+    server is left running, the staging folder is removed, the output is as it was."""
+    pytest.importorskip("mapnik")
+    shrink_zooms(layers_copy, levels=3)
+    out = tmp_path / "output"
+    assert run_cli(*build_args(layers_copy, out, sources_dir, "--no-static")).returncode == 0
+    before = tree_bytes(out)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build_maps.py"),
+         *build_args(layers_copy, out, sources_dir, "--force", "--jobs", "2")],
+        cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    for line in process.stderr:  # wait until the workers are drawing tiles
+        if line.startswith("Tiles ") and "/" in line:
+            break
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 143
+    assert "Interrupted; the previous output is unchanged." in process.stderr.read()
+    assert tree_bytes(out) == before
+    assert not list(tmp_path.glob(".output-new-*"))
+    deadline = time.monotonic() + 10  # the fork server leaves once the build has gone
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)  # anyone left in the build's process group?
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("processes of the terminated build are still running")
 
 
 def test_fmt_normalises_a_messy_layer_and_keeps_a_backup(layers_copy, sources_dir):

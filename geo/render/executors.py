@@ -55,15 +55,16 @@ def make_executor(jobs: int | None = None, scheduler: str | None = None, early: 
     # the server the workers are forked from loads the renderers once, while this process
     # hashes the tiles; each worker then starts with them loaded (half a second each)
     context.set_forkserver_preload(PRELOAD)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=warm) as pool:
-        starting = threading.Thread(target=_start, args=(pool, jobs), daemon=True)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=warm)
+    starting = threading.Thread(target=_start, args=(pool, jobs), daemon=True)
+    if early:
+        starting.start()
+    try:
+        yield pool
+    finally:  # on an error or an interruption, the blocks not yet begun are dropped
         if early:
-            starting.start()
-        try:
-            yield pool
-        finally:
-            if early:
-                starting.join()
+            starting.join()
+        pool.shutdown(wait=True, cancel_futures=sys.exc_info()[0] is not None)
 
 
 def _start(pool: Executor, jobs: int) -> None:
