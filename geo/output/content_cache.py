@@ -17,6 +17,7 @@ from geo.inputs.load import Layer
 from geo.jsontext import compact, parse
 
 FOLDER = ".content"
+_READ: dict[str, tuple[tuple, dict]] = {}  # path -> (its inode, mtime and size, its content)
 
 
 def path(name: str) -> str:
@@ -51,11 +52,23 @@ def kept_layers(previous: Path | None, name: str, keys: dict[str, str]) -> dict[
     edit of one layer redoes that layer alone (the base geography, clipped and the sea
     inverted, is most of the work)."""
     try:
-        kept = parse((previous / path(name)).read_bytes())["layers"] if previous else []
+        kept = _read(previous / path(name))["layers"] if previous else []
     except (OSError, ValueError, KeyError, TypeError):
         return {}
     return {k["layer"]: None if k["collection"] is None else (k["collection"], k["heavy"])
             for k in kept if k.get("key") is not None and keys.get(k["layer"]) == k["key"]}
+
+
+def _read(file: Path) -> dict:
+    """The parsed content of a cache file, read once while the file is the same one (inode,
+    mtime, size): in ``serve`` each build reads the last one's, and the overview's is
+    megabytes. (Nothing changes a content once made, so the next build may share it.)"""
+    status = file.stat()
+    identity = (status.st_ino, status.st_mtime_ns, status.st_size)
+    last = _READ.get(str(file))
+    if last is None or last[0] != identity:
+        last = _READ[str(file)] = (identity, parse(file.read_bytes()))
+    return last[1]
 
 
 def incident_ids(content) -> list[str]:
@@ -73,7 +86,7 @@ def with_new_text(previous: Path, project: Project, incident_layers: list[Layer]
     features = {f["properties"]["id"]: f for layer in incident_layers for f in layer.features}
     contents = []
     for name in names:
-        kept = parse((previous / path(name)).read_bytes())
+        kept = _read(previous / path(name))
         layers = [MapLayer(project.layers[k["layer"]], k["collection"], k["heavy"])
                   for k in kept["layers"] if k["collection"] is not None]
         contents.append(with_incident_text(assemble(project.maps[name], layers, project),
