@@ -24,6 +24,7 @@ import watchfiles
 
 from geo.config import CONFIG_NAME, BuildOptions, sources_path
 from geo.errors import BuildError
+from geo.output import content_cache
 from geo.render.csp import content_security_policy, with_policy
 from geo.render.text_pages import render_no_map, serve_client
 
@@ -150,6 +151,12 @@ def serve(layers_dir: Path, out_dir: Path, sources_dir: Path | None, options: Bu
     except OSError as exc:
         raise ServeError(f"cannot serve on 127.0.0.1:{port} ({exc.strerror}); choose another "
                          "port with --port, or --port 0 for any free one") from None
+    with content_cache.remembering():
+        _serve(layers_dir, out_dir, sources_dir, options, log, ready, stop, state, server)
+
+
+def _serve(layers_dir, out_dir, sources_dir, options, log, ready, stop, state, server) -> None:
+    """Build, then serve and rebuild on each settled save until stopped."""
     rebuild(layers_dir, out_dir, sources_dir, options, state, log)
     out_dir.mkdir(parents=True, exist_ok=True)
     server.daemon_threads = True

@@ -9,6 +9,7 @@ placement fingerprints say so); a test holds its pages to those of a full build,
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from geo.inputs.load import Layer
 from geo.jsontext import compact, parse
 
 FOLDER = ".content"
-_READ: dict[str, tuple[tuple, dict]] = {}  # path -> (its inode, mtime and size, its content)
+_READ: dict[str, tuple[tuple, dict]] | None = None  # path -> (inode, mtime, size; content)
 
 
 def path(name: str) -> str:
@@ -59,10 +60,24 @@ def kept_layers(previous: Path | None, name: str, keys: dict[str, str]) -> dict[
             for k in kept if k.get("key") is not None and keys.get(k["layer"]) == k["key"]}
 
 
+@contextmanager
+def remembering():
+    """Within: a cache file is parsed once while it is the same one (inode, mtime, size). For
+    ``serve``, whose every build reads the last one's, the overview's being megabytes; nothing
+    changes a content once made, so the next build may share it. (A single build does not
+    keep them: a process that ends with them in memory takes a quarter second to free them.)"""
+    global _READ
+    _READ = {}
+    try:
+        yield
+    finally:
+        _READ = None
+
+
 def _read(file: Path) -> dict:
-    """The parsed content of a cache file, read once while the file is the same one (inode,
-    mtime, size): in ``serve`` each build reads the last one's, and the overview's is
-    megabytes. (Nothing changes a content once made, so the next build may share it.)"""
+    """The parsed content of a cache file (see ``remembering``)."""
+    if _READ is None:
+        return parse(file.read_bytes())
     status = file.stat()
     identity = (status.st_ino, status.st_mtime_ns, status.st_size)
     last = _READ.get(str(file))
