@@ -4,12 +4,14 @@ Mapnik loop and a naive matplotlib renderer. Run through ``python tools/bench.py
 from __future__ import annotations
 
 import io
+import statistics
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BARE_FORMAT = "png8:m=h:z=9"  # the yardstick's encoding, fixed: what the tiles used before
+ROUNDS = 3  # runs of ours on 1 and on every process, in turn: the machine's speed drifts
 
 
 def _content(layers_dir: Path, map_name: str):
@@ -49,22 +51,30 @@ def bench_tiles(layers_dir: Path, map_name: str, jobs: int, naive_sample: int) -
     bare = n / (time.perf_counter() - started)
 
     with tempfile.TemporaryDirectory(prefix=".bench-", dir=ROOT) as tmp:  # (see bench.main)
-        report1 = write_tileset(content, Path(tmp) / "one", None, InlineExecutor())
+        ones, manys = [], []  # in turn, ROUNDS times: the ratio of each pair, then the median
         with make_executor(jobs) as pool:
             start_workers(pool, jobs)  # as in a build, where one pool serves every map
-            report_n = write_tileset(content, Path(tmp) / "all", None, pool)
-        again = write_tileset(content, Path(tmp) / "again", Path(tmp) / "all", InlineExecutor())
-        archive_bytes = (Path(tmp) / "all" / "tiles" / f"{map_name}.mbtiles").stat().st_size
+            for round_ in range(ROUNDS):
+                ones.append(write_tileset(content, Path(tmp) / f"one{round_}", None,
+                                          InlineExecutor()).seconds)
+                report_n = write_tileset(content, Path(tmp) / f"all{round_}", None, pool)
+                manys.append(report_n.seconds)
+        last = Path(tmp) / f"all{ROUNDS - 1}"
+        again = write_tileset(content, Path(tmp) / "again", last, InlineExecutor())
+        archive_bytes = (last / "tiles" / f"{map_name}.mbtiles").stat().st_size
         distinct = report_n.unique
 
     naive = _naive_matplotlib(content, tile_list[:: max(1, n // naive_sample)][:naive_sample])
     print(f"\ntiles of '{map_name}': {n} tiles, zooms {content.spec.min_zoom}-{content.spec.max_zoom}")
-    one, many = n / report1.seconds, n / report_n.seconds
+    one, many = n / statistics.median(ones), n / statistics.median(manys)
+    speedup = statistics.median(a / b for a, b in zip(ones, manys, strict=True))
     print(f"  bare Mapnik loop (yardstick)   {bare:8.0f} tiles/s  (one render call per tile)")
     print(f"  ours, 1 process                {one:8.0f} tiles/s  ({one / bare:.2f}x the bare loop;"
-          f" {report1.seconds:.1f} s, hashing, known tiles and writing included)")
-    print(f"  ours, {jobs} processes            {many:8.0f} tiles/s  ({many / one:.2f}x ours on 1;"
-          f" {report_n.seconds:.1f} s)")
+          f" median of {ROUNDS}, {statistics.median(ones):.1f} s, hashing, known tiles and "
+          "writing included)")
+    print(f"  ours, {jobs} processes            {many:8.0f} tiles/s  ({speedup:.2f}x ours on 1,"
+          f" median of the {ROUNDS} pairs: " + ", ".join(f"{a / b:.2f}" for a, b in zip(
+              ones, manys, strict=True)) + ")")
     print(f"  ours, unchanged rebuild        {n / again.seconds:8.0f} tiles/s"
           f"  ({again.seconds:.2f} s, every tile reused)")
     print(f"  naive matplotlib per tile      {naive:8.1f} tiles/s  (sample of {naive_sample})")
