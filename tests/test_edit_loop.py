@@ -97,6 +97,35 @@ def test_a_geometry_edit_redoes_that_layer_alone_and_builds_what_a_fresh_build_b
         assert (out / page.name).read_bytes() == page.read_bytes(), page.name
 
 
+def test_builds_that_share_the_contents_they_read_build_what_a_fresh_build_builds(
+        layers_copy, tmp_path, sources_dir):
+    """In serve, each build reuses the map contents the last one left (parsed once while the
+    file is the same): after an edit of geometry and then one of text (which reads the
+    contents the geometry edit wrote), the pages are a fresh build's, byte for byte."""
+    from geo.config import BuildOptions
+    from geo.output import content_cache
+    from geo.output.build import build
+
+    out, fresh = tmp_path / "output", tmp_path / "fresh"
+    options = BuildOptions(tiles=False, static=False, progress=False)
+
+    def reword(collection):
+        collection["features"][0]["properties"]["summary"] += " Reworded."
+
+    def move(collection):
+        point = collection["features"][0]["geometry"]["coordinates"]
+        point[0] = round(point[0] + 0.05, 7)
+    with content_cache.remembering():
+        build(layers_copy, out, sources_dir, options=options)
+        for file, edit in (("amur.geojson", move), ("incidents.geojson", reword)):
+            edit_layer(layers_copy, file, edit)
+            assert build(layers_copy, out, sources_dir, options=options).rebuilt
+        assert str(out / content_cache.path("overview")) in content_cache._READ  # (remembered)
+    build(layers_copy, fresh, sources_dir, options=options)
+    for page in fresh.glob("*.html"):
+        assert (out / page.name).read_bytes() == page.read_bytes(), page.name
+
+
 def test_with_images_later_the_print_images_follow_in_the_next_build(
         layers_copy, tmp_path, sources_dir):
     """serve swaps the pages in first: the last print images stand until the build after,
