@@ -206,9 +206,13 @@ def _holds(path: str, data: bytes) -> bool:
 
 
 def _link(source: str, target: str) -> None:
-    """A hard link, or a copy where the disk cannot link (FileNotFoundError if no source)."""
+    """A hard link, or a copy where the disk cannot link (FileNotFoundError if no source).
+    A target that exists is an error: a copy onto it could write through a link into the
+    last build's output."""
     try:
         os.link(source, target)
+    except FileExistsError:
+        raise
     except OSError:
         shutil.copyfile(source, target)
 
