@@ -162,6 +162,29 @@ def test_with_images_later_the_print_images_follow_in_the_next_build(
     assert build(layers_copy, out, sources_dir, options=options).rebuilt == []
 
 
+def test_print_images_left_for_later_follow_an_edit_of_the_basemap_alone(
+        layers_copy, tmp_path, sources_dir):
+    """A border line moved (drawn in the images' basemap raster, not among their marks): the
+    build after serve's first draws the images anew, as a fresh build does."""
+    from geo.config import BuildOptions
+    from geo.output.build import build
+
+    out, fresh = tmp_path / "output", tmp_path / "fresh"
+    options = BuildOptions(tiles=False, jobs=1, progress=False)
+    build(layers_copy, out, sources_dir, options=options)
+
+    def shift(collection):
+        line = collection["features"][0]["geometry"]["coordinates"]
+        line[len(line) // 2][0] = round(line[len(line) // 2][0] + 0.05, 7)
+    edit_layer(layers_copy, "borders.geojson", shift)
+    build(layers_copy, out, sources_dir,
+          options=BuildOptions(tiles=False, jobs=1, progress=False, images_later=True))
+    build(layers_copy, out, sources_dir, options=options)
+    build(layers_copy, fresh, sources_dir, options=options)
+    drawn = sorted(f.name for f in fresh.glob("*.png"))
+    assert [n for n in drawn if (out / n).read_bytes() != (fresh / n).read_bytes()] == []
+
+
 def test_a_second_build_is_refused_while_one_runs(tmp_path, layers_copy, sources_dir):
     out = tmp_path / "output"
     with open(tmp_path / ".output.lock", "a+") as lock:

@@ -121,7 +121,8 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
             tilesets = _write_tiles(contents, staging, previous, options, log, executor)
         lap("tiles")
         # handed out now, drawn by the workers while this process makes the pages
-        images, pending = _start_print_images(contents, staging, previous, options, executor)
+        images, pending = _start_print_images(contents, staging, previous, options, executor,
+                                              set(changed) - unfinished if text_only else set())
         drawn = {report.name: report.pngs for report in tilesets if report.pngs is not None}
         if options.tiles and previous is not None and not text_only:
             pages.update(_new_insets(project, changed, staging, previous, drawn, log))
@@ -233,24 +234,28 @@ def _write_tiles(contents, staging: Path, previous: Path | None, options: BuildO
 
 
 def _start_print_images(contents, staging: Path, previous: Path | None, options: BuildOptions,
-                        executor) -> tuple[dict, list[str]]:
-    """Hand out the print images, one job per map and width: {map: {width suffix: a future of
-    ``render.images.redrawn``, or its result}}; with ``images_later``, keep the last build's
-    images of the maps whose inputs changed, and return those maps too. (After the tiles: an
-    edit's tiles are what the page waits for, and the images are drawn while it is made.)"""
+                        executor, same_basemap: set[str]) -> tuple[dict, list[str]]:
+    """Hand out the print images, one job per map and width: {map: (basemap digest, {width
+    suffix: a future of ``render.images.redrawn``, or its result})}; with ``images_later``,
+    keep the last build's images of the maps whose inputs changed, and return those maps too.
+    (After the tiles: an edit's tiles are what the page waits for, and the images are drawn
+    while it is made.) The maps of ``same_basemap`` (an edit of text alone, their images not
+    left for later) have the last build's basemap: its digest is in their images' record."""
     from geo.output.tilesets import keep_last_static, last_static_digests
-    from geo.render.images import PRINT_WIDTHS_MM, redrawn, static_digest
+    from geo.render.images import PRINT_WIDTHS_MM, basemap_digest, redrawn, static_digest
 
     images, pending = {}, []
     for content in contents if options.static else ():
         name = content.spec.name
-        last = last_static_digests(name, previous)
+        last, last_basemap = last_static_digests(name, previous)
+        basemap = (name in same_basemap and last_basemap) or basemap_digest(content)
         if not options.images_later:
-            images[name] = {suffix: executor.submit(redrawn, content, suffix, last.get(suffix))
-                            for suffix in PRINT_WIDTHS_MM}
-        elif all(last.get(suffix, ("",))[0] == static_digest(content, suffix)
+            images[name] = basemap, {suffix: executor.submit(
+                redrawn, content, suffix, last.get(suffix), basemap) for suffix in PRINT_WIDTHS_MM}
+        elif all(last.get(suffix, ("",))[0] == static_digest(content, suffix, basemap=basemap)
                  for suffix in PRINT_WIDTHS_MM):  # unchanged (an edit of text alone)
-            images[name] = {suffix: _done((last[suffix], None)) for suffix in PRINT_WIDTHS_MM}
+            images[name] = basemap, {suffix: _done((last[suffix], None))
+                                     for suffix in PRINT_WIDTHS_MM}
         else:
             keep_last_static(staging, previous, name)
             pending.append(name)
@@ -268,11 +273,12 @@ def _finish_print_images(images: dict, staging: Path, previous: Path | None, log
     """Write (or link, where unchanged) the print images handed out, and their digests."""
     from geo.output.tilesets import write_static, write_static_digests
 
-    for name, jobs in images.items():
+    for name, (basemap, jobs) in images.items():
         done = {suffix: future.result() for suffix, future in jobs.items()}
         for suffix, (_, made) in done.items():
             write_static(staging, previous, name, suffix, made)
-        write_static_digests(staging, previous, name, {s: d for s, (d, _) in done.items()})
+        write_static_digests(staging, previous, name, {s: d for s, (d, _) in done.items()},
+                             basemap)
         if any(made is not None for _, made in done.values()):
             log(f"Wrote {name}.png/.svg/.pdf (2 columns) and {name}-1col.png/.svg/.pdf")
 

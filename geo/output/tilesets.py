@@ -127,15 +127,18 @@ def _read_manifest(folder: Path, suffix: str) -> dict:
         return {}
 
 
-def last_static_digests(name: str, previous_dir: Path | None) -> dict[str, tuple[str, str]]:
-    """{width suffix: digests (``render.images.redrawn``)} of the last build's print images of
-    map ``name``, for the widths whose files are all there."""
+def last_static_digests(name: str, previous_dir: Path | None
+                        ) -> tuple[dict[str, tuple[str, str]], str | None]:
+    """({width suffix: digests (``render.images.redrawn``)}, basemap digest) of the last
+    build's print images of map ``name``, for the widths whose files are all there."""
     try:
         recorded = json.loads((previous_dir / _stamp(name)).read_text())
     except (OSError, TypeError, ValueError):
-        return {}
+        return {}, None
+    basemap = recorded.get("basemap") if isinstance(recorded, dict) else None
     return {suffix: tuple(pair) for suffix, pair in recorded.items() if isinstance(pair, list)
-            and all((previous_dir / f).is_file() for f in static_files(name, [suffix]))}
+            and all((previous_dir / f).is_file() for f in static_files(name, [suffix]))}, (
+        basemap if isinstance(basemap, str) else None)
 
 
 def write_static(out_dir: Path, previous_dir: Path | None, name: str, suffix: str,
@@ -151,9 +154,10 @@ def write_static(out_dir: Path, previous_dir: Path | None, name: str, suffix: st
 
 
 def write_static_digests(out_dir: Path, previous_dir: Path | None, name: str,
-                         digests: dict[str, tuple[str, str]]) -> None:
+                         digests: dict[str, tuple[str, str]], basemap: str) -> None:
     """Record what the print images of map ``name`` were drawn from, for the next build."""
-    write_or_link(out_dir, _stamp(name), json.dumps(digests, sort_keys=True) + "\n", previous_dir)
+    write_or_link(out_dir, _stamp(name), json.dumps({**digests, "basemap": basemap},
+                                                    sort_keys=True) + "\n", previous_dir)
 
 
 def keep_last_static(out_dir: Path, previous_dir: Path | None, name: str) -> None:

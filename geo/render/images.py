@@ -44,14 +44,16 @@ def sheet(content: MapContent, suffix: str) -> bytes:
     return print_svg(content, width, basemap_png(content, width)).encode()
 
 
-def static_digest(content: MapContent, suffix: str, drawn: bytes | None = None) -> str:
+def static_digest(content: MapContent, suffix: str, drawn: bytes | None = None,
+                  basemap: str | None = None) -> str:
     """A hash of what the images of one width show and of the code that draws them: equal
     digests, equal images. Without ``drawn`` (the ``sheet``) it is made from what the sheet
     is drawn from instead (the basemap's style and data, every mark and word): quicker, as no
-    raster is drawn, but moved by an edit too small to change a pixel."""
+    raster is drawn, but moved by an edit too small to change a pixel. ``basemap``: the
+    ``basemap_digest`` of this content, if known."""
     h = hashlib.sha256(suffix.encode() + b"\0")
     if drawn is None:
-        h.update(basemap_xml(content).encode())
+        h.update((basemap or basemap_digest(content)).encode())
         h.update(print_svg(content, width_px(PRINT_WIDTHS_MM[suffix]), None).encode())
     else:
         h.update(drawn)
@@ -78,13 +80,13 @@ def static_images(content: MapContent) -> dict[str, bytes]:
             for file, data in sheet_images(suffix, sheet(content, suffix)).items()}
 
 
-def redrawn(content: MapContent, suffix: str, last: tuple[str, str] | None
-            ) -> tuple[tuple[str, str], dict[str, bytes] | None]:
+def redrawn(content: MapContent, suffix: str, last: tuple[str, str] | None,
+            basemap: str | None = None) -> tuple[tuple[str, str], dict[str, bytes] | None]:
     """For the sheet of one width: ((inputs digest, sheet digest), its images), the images None
     if they would be the last build's, whose digests are ``last``. Runs in a worker, one per
     width, so that both cores share a map's images. The inputs digest settles most cases
     without drawing; an edit below a pixel is caught by the digest of the drawn sheet."""
-    inputs = static_digest(content, suffix)
+    inputs = static_digest(content, suffix, basemap=basemap)
     if last is not None and inputs == last[0]:
         return last, None
     drawn = sheet(content, suffix)
@@ -97,6 +99,12 @@ def basemap_xml(content: MapContent) -> str:
     """The tile style (land, water, borders, features) without its text: the sheet labels."""
     return re.sub(r"<TextSymbolizer\b[^>]*>.*?</TextSymbolizer>", "", style_xml(content),
                   flags=re.S)
+
+
+def basemap_digest(content: MapContent) -> str:
+    """A hash of the basemap's style and data: of a sheet's inputs, the part (megabytes on the
+    overview) that an edit of text alone leaves as it was."""
+    return hashlib.sha256(basemap_xml(content).encode()).hexdigest()
 
 
 def basemap_png(content: MapContent, width: int) -> bytes:
