@@ -16,7 +16,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from geo.render import folium_without_pandas  # noqa: F401 (before folium)
+from geo.render import folium_import  # noqa: F401 (before folium)
 
 # isort: split
 import branca.element

@@ -95,12 +95,12 @@ def start_workers(executor: Executor, jobs: int) -> None:
 class Progress:
     """Tiles done, tiles/s and ETA on one refreshed line (a line per 50% when not a TTY)."""
 
-    def __init__(self, label: str, stream=sys.stderr):
-        self.label, self.stream = label, stream
+    def __init__(self, label: str, stream=None):
+        self.label, self.stream = label, stream or sys.stderr  # the one now, not at import
         self.started = time.perf_counter()
         self.last_print = 0.0
         self.last_decile = -1
-        self.tty = stream.isatty()
+        self.tty = self.stream.isatty()
 
     def __call__(self, done: int, total: int) -> None:
         now = time.perf_counter()

@@ -12,7 +12,7 @@ import html
 import math
 from urllib.parse import urlsplit
 
-from geo.render import folium_without_pandas  # noqa: F401 (before folium)
+from geo.render import folium_import  # noqa: F401 (before folium)
 
 # isort: split
 import folium
