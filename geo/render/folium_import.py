@@ -29,6 +29,8 @@ class LazyTemplate:
         self._compiled = None
 
     def __getattr__(self, name: str):  # render, module, make_module...: the template's own
+        if name.startswith("__") or "_arguments" not in self.__dict__:
+            raise AttributeError(name)  # (copy and pickle ask before __init__ has run)
         if self._compiled is None:
             args, kwargs = self._arguments
             self._compiled = _compiling(self.environment_class)(*args, **kwargs)

@@ -277,7 +277,10 @@ def _write_geotiff(rgba, transform, crs, name: str) -> Path:
 
     path = CACHE / f"{name}.tif"
     if path.is_file():
-        os.utime(path)
+        try:
+            os.utime(path)
+        except OSError:  # another user's file in the shared cache: read it, leave its date
+            pass
     else:
         CACHE.mkdir(parents=True, exist_ok=True)
         _prune(CACHE, time.time() - CACHE_DAYS * 86400)
