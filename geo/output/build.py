@@ -292,10 +292,9 @@ def _new_insets(project, changed: list[str], staging: Path, previous: Path, draw
     overview = widest_map(project)
     pages = {}
     for name in project.maps if overview.name in changed else ():
-        page = single_file.with_new_inset(name, overview, staging, previous, drawn) if (
-            name not in changed) else None
-        if page is not None:
-            (staging / f"{name}{single_file.SUFFIX}").unlink()  # the last build's, linked
+        page = None if name in changed else single_file.with_new_inset(
+            name, overview, staging, previous, drawn)
+        if page is not None:  # (written over the last build's link: folder.write unlinks it)
             pages[f"{name}{single_file.SUFFIX}"] = page
             log(f"{name}: its single file has the overview's new inset")
     return pages

@@ -37,7 +37,7 @@ def single_file_page(content: MapContent, staging: Path, page: str, last: Path |
     overview = content.overview
     if overview is not None and overview.name != content.spec.name:  # the inset's tiles
         wanted += _inset(overview)
-    return standalone_page(page, tile_block(_read_tiles(wanted, staging, last, drawn or {})))
+    return standalone_page(page, tile_block(_read_tiles(wanted, staging, last, drawn)))
 
 
 def with_new_inset(name: str, overview: MapSpec, staging: Path, last: Path,
@@ -45,12 +45,14 @@ def with_new_inset(name: str, overview: MapSpec, staging: Path, last: Path,
     """The last build's single-file page of map ``name`` (carried over unchanged) with the
     inset tiles of this build, if the overview's tiles at its widest zoom are no longer the
     ones it holds (an edit the overview shows there); None if they are."""
+    if name == overview.name:
+        return None
     try:
         page = (last / f"{name}{SUFFIX}").read_text("utf-8")
     except OSError:
         return None
     block = block_of(page)
-    if block is None or name == overview.name:
+    if block is None:
         return None
     tiles = tiles_in(block)
     inset = _read_tiles(_inset(overview), staging, last, drawn)

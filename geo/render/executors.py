@@ -56,7 +56,7 @@ def make_executor(jobs: int | None = None, scheduler: str | None = None, early: 
     # hashes the tiles; each worker then starts with them loaded (half a second each)
     context.set_forkserver_preload(PRELOAD)
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=warm)
-    starting = threading.Thread(target=_start, args=(pool, jobs), daemon=True)
+    starting = threading.Thread(target=start_workers, args=(pool, jobs), daemon=True)
     if early:
         starting.start()
     try:
@@ -65,15 +65,6 @@ def make_executor(jobs: int | None = None, scheduler: str | None = None, early: 
         if early:
             starting.join()
         pool.shutdown(wait=True, cancel_futures=sys.exc_info()[0] is not None)
-
-
-def _start(pool: Executor, jobs: int) -> None:
-    """Spawn the workers (each waits for the fork server, which loads the renderers)."""
-    try:
-        for _ in range(jobs):
-            pool.submit(int)
-    except RuntimeError:  # the build ended (an error in its inputs) before they were up
-        pass
 
 
 def warm() -> None:
