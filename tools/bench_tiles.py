@@ -52,6 +52,7 @@ def bench_tiles(layers_dir: Path, map_name: str, jobs: int, naive_sample: int) -
 
     with tempfile.TemporaryDirectory(prefix=".bench-", dir=ROOT) as tmp:  # (see bench.main)
         ones, manys = [], []  # in turn, ROUNDS times: the ratio of each pair, then the median
+        machine, creates = [], []  # the anchors of that ratio, measured in the same rounds
         with make_executor(jobs) as pool:
             start_workers(pool, jobs)  # as in a build, where one pool serves every map
             for round_ in range(ROUNDS):
@@ -59,6 +60,8 @@ def bench_tiles(layers_dir: Path, map_name: str, jobs: int, naive_sample: int) -
                                           InlineExecutor()).seconds)
                 report_n = write_tileset(content, Path(tmp) / f"all{round_}", None, pool)
                 manys.append(report_n.seconds)
+                machine.append(_cpu_speedup(pool, jobs))
+                creates.append(_create_ms(Path(tmp) / f"files{round_}"))
         last = Path(tmp) / f"all{ROUNDS - 1}"
         again = write_tileset(content, Path(tmp) / "again", last, InlineExecutor())
         archive_bytes = (last / "tiles" / f"{map_name}.mbtiles").stat().st_size
@@ -75,6 +78,11 @@ def bench_tiles(layers_dir: Path, map_name: str, jobs: int, naive_sample: int) -
     print(f"  ours, {jobs} processes            {many:8.0f} tiles/s  ({speedup:.2f}x ours on 1,"
           f" median of the {ROUNDS} pairs: " + ", ".join(f"{a / b:.2f}" for a, b in zip(
               ones, manys, strict=True)) + ")")
+    print(f"  this machine, same rounds: {jobs} processes of a C loop give "
+          f"{statistics.median(machine):.2f}x one (" + ", ".join(f"{r:.2f}" for r in machine)
+          + f"); a new file costs {statistics.median(creates):.2f} ms here ("
+          + ", ".join(f"{c:.2f}" for c in creates) + f"), {report_n.unique} files and the "
+          "folders above them, created by the main process")
     print(f"  ours, unchanged rebuild        {n / again.seconds:8.0f} tiles/s"
           f"  ({again.seconds:.2f} s, every tile reused)")
     print(f"  naive matplotlib per tile      {naive:8.1f} tiles/s  (sample of {naive_sample})")
@@ -82,6 +90,31 @@ def bench_tiles(layers_dir: Path, map_name: str, jobs: int, naive_sample: int) -
     print(f"  distinct tiles                 {distinct:8d}  ({1 - distinct / n:.0%} duplicates)")
     print(f"  MBTiles archive                {archive_bytes:8,d} bytes "
           f"(folder: {report_n.bytes:,d} bytes of PNG)")
+
+
+def _cpu_speedup(pool, jobs: int, n: int = 30_000_000) -> float:
+    """What ``jobs`` processes give over one on this machine now, for work with nothing
+    shared and nothing written (a loop in C): the ceiling of our ratio, which the host's other
+    load moves from run to run."""
+    started = time.perf_counter()
+    sum(range(jobs * n))
+    one = time.perf_counter() - started
+    started = time.perf_counter()
+    for future in [pool.submit(sum, range(n)) for _ in range(jobs)]:
+        future.result()
+    return one / (time.perf_counter() - started)
+
+
+def _create_ms(folder: Path, n: int = 200) -> float:
+    """Milliseconds to create one small file in the folder the tiles are written to: on
+    some file systems (ext4 without a journal, after many files were deleted) it is a large
+    share of the main process's work in a cold tile set."""
+    folder.mkdir()
+    data = b"\0" * 2000
+    started = time.perf_counter()
+    for i in range(n):
+        (folder / f"{i}.png").write_bytes(data)
+    return (time.perf_counter() - started) / n * 1000
 
 
 def _naive_matplotlib(content, sample) -> float:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import Tile, map_tiles
+from geo.jsontext import compact, parse
 from geo.output.folder import DistinctFiles, link_files, link_or_copy, link_tree, write, write_or_link
 from geo.render.images import static_files
 from geo.render.mbtiles import mbtiles_bytes, read_mbtiles
@@ -94,9 +95,9 @@ def write_tileset(content: MapContent, out_dir: Path, previous_dir: Path | None,
                            seconds=time.perf_counter() - started,
                            bytes=sum(len(p) for _, p in pngs),
                            pngs=dict(pngs) if scale == 1 else None)  # for the single file
-    write(folder, f"manifest{suffix}.json", json.dumps({
+    write(folder, f"manifest{suffix}.json", compact({
         "digest": digest, "count": report.tiles, "unique": report.unique, "bytes": report.bytes,
-        "tiles": {_key(t): hashes[t] for t in tile_list}}, sort_keys=True, indent=0) + "\n")
+        "tiles": {_key(t): hashes[t] for t in tile_list}}) + "\n")
     return report
 
 
@@ -121,7 +122,7 @@ def _key(t: Tile) -> str:
 def _read_manifest(folder: Path, suffix: str) -> dict:
     """The last build's record of a tile set: its digest, figures and per-tile hashes."""
     try:
-        manifest = json.loads((folder / f"manifest{suffix}.json").read_text())
+        manifest = parse((folder / f"manifest{suffix}.json").read_bytes())
         return manifest if isinstance(manifest.get("tiles"), dict) else {}
     except (OSError, ValueError, AttributeError):
         return {}

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
+
+from geo.jsontext import compact, parse
 
 
 def tile_table(tiles: dict[tuple[str, int, int, int], bytes]) -> dict:
@@ -37,7 +38,7 @@ def tile_table(tiles: dict[tuple[str, int, int, int], bytes]) -> dict:
 
 def tile_block(tiles: dict[tuple[str, int, int, int], bytes]) -> str:
     """The JSON block holding ``tiles``, as it goes into the page."""
-    data = json.dumps(tile_table(tiles), sort_keys=True, separators=(",", ":"))
+    data = compact(tile_table(tiles))
     if "<" in data:  # base64 and digits only: nothing can close the block
         raise ValueError("tile table would close its script element")
     return f'{_BLOCK_START}{data}</script>\n'
@@ -53,7 +54,7 @@ def block_of(single_file: str) -> str | None:
 
 def tiles_in(block: str) -> dict[tuple[str, int, int, int], bytes]:
     """The tiles a ``tile_block`` holds: {(map, z, x, y): PNG bytes} (its inverse)."""
-    table = json.loads(block[len(_BLOCK_START):block.rindex("</script>")])
+    table = parse(block[len(_BLOCK_START):block.rindex("</script>")])
     images = [base64.b64decode(image) for image in table["images"]]
     tiles = {}
     for name, zooms in table["maps"].items():
