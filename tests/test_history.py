@@ -406,6 +406,49 @@ def test_unplaced_events_say_why_and_are_not_drawn():
             assert p.get("location_note", "").strip(), p["id"]
 
 
+# ---------------------------------------------------------------- directions said in words
+
+DIRECTIONS = {"north": 0, "north-east": 45, "east": 90, "south-east": 135, "south": 180,
+              "south-west": 225, "west": 270, "north-west": 315}
+SAID_DIRECTION = re.compile(r"\b(north-east|north-west|south-east|south-west|north|south|east|west)"
+                            r"(?:ern)? (?:shore )?of (?:the )?((?:Lake )?[A-Z][\w-]+)")
+
+
+def direction_problems(layers_dir: Path = LAYERS) -> list[str]:
+    """A point whose place, note or description says it lies "<direction> of <a place of the
+    layers>" (a point or an area, not a line) must lie that way from it, within 67.5 degrees:
+    the words a reader reads and the mark they see agree. Names no such place holds (Lake
+    Buir) are not checked."""
+    ids = {f["properties"]["id"] for f in incidents(layers_dir)}
+    named = [f for fid, f in all_features(layers_dir).items() if fid not in ids and f["geometry"]
+             is not None and "LineString" not in f["geometry"]["type"]]
+    bad, checked = [], 0
+    for f in [*incidents(layers_dir), *named]:
+        p = f["properties"]
+        if f["geometry"] is None or f["geometry"]["type"] != "Point":
+            continue
+        for key in ("place", "location_note", "description"):
+            for word, name in SAID_DIRECTION.findall(p.get(key) or ""):
+                refs = [r for r in named if r is not f and re.search(
+                    rf"\b{re.escape(name)}\b", r["properties"].get("name", ""))]
+                if len(refs) != 1:
+                    continue
+                ref = shape(refs[0]["geometry"]).representative_point()
+                x, y = f["geometry"]["coordinates"]
+                bearing, _, _ = GEOD.inv(ref.x, ref.y, x, y)
+                checked += 1
+                if abs((bearing - DIRECTIONS[word] + 180) % 360 - 180) > 67.5:
+                    bad.append(f"{p['id']}: its {key} says {word} of {name}, but the point "
+                               f"lies at a bearing of {bearing % 360:.0f} degrees from it")
+    if checked < 5:
+        bad.append(f"only {checked} directions could be checked")
+    return bad
+
+
+def test_a_direction_said_in_words_is_where_the_point_lies():
+    assert direction_problems() == []
+
+
 # ---------------------------------------------------------------- the variants the issue names
 
 def casualties(fid: str) -> list[dict]:
@@ -470,6 +513,9 @@ def set_point(fid, lon, lat):
     # a forces figure cited to the wrong line
     (figure_problems, lambda n, f: f["properties"]["id"] == "khasan-1938" and
      f["properties"].update(forces="USSR: 23 thousand men (002, line 292)")),
+    # a note that says west where the point lies south (height 588.3 until 2026-11)
+    (direction_problems, lambda n, f: f["properties"]["id"] == "height-588-1938" and
+     f["properties"].update(location_note="Shown west of Grodekovo, with a 30 km radius.")),
     # an event dropped from the catalogue
     (missing_events, lambda n, f: f["properties"]["id"] == "japanese-note-1938-07-20" and
      f["properties"].update(id="something-else")),
