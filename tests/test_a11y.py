@@ -181,7 +181,7 @@ def test_casualty_table_fits_a_375_px_phone(browser, built: Path, tmp_path: Path
 
 
 @pytest.mark.parametrize("map_name, step, label", [
-    ("khasan", "day", "8 July 1938 – 13 August 1938"),
+    ("khasan", "day", "8 July 1938 – 11 August 1938"),
     ("amur", "day", None),
     ("overview", "month", None),
 ])
