@@ -76,7 +76,8 @@ def test_the_svg_sheet_says_it_all_in_live_text(images, content, suffix):
     assert re.fullmatch(r"\d+ k?m", "".join(scale.find(f"{SVG}text").itertext()))
     assert root.find(f".//{SVG}g[@id='north']") is not None
     assert content.attribution in words
-    assert "Sources: " in words and "002_25b5bb55c95d5796.txt" in words
+    assert "Sources: " in words and ".txt" not in words  # the works, never their files
+    assert "Japanese military operations in the area of Lake Khasan" in words
     unplaced = sum(1 for layer in content.layers if layer.spec.kind == "incidents"
                    for f in layer.collection["features"] if not f.get("geometry"))
     assert f"{unplaced} more incidents are listed without a place and not drawn." in words

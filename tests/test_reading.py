@@ -98,6 +98,20 @@ def open_an_incident(page) -> str:
     return title
 
 
+# Where the open incident is on screen, the top of its sheet, and the controls a reader sees
+# over that place (within half a marker of it).
+PLACE_SEEN = f"""() => {{
+  const m = {MAP}, box = m.getContainer().getBoundingClientRect();
+  const p = m.latLngToContainerPoint(m._popup.getLatLng()), x = box.left + p.x, y = box.top + p.y;
+  const under = [...document.querySelectorAll('.leaflet-control, .map-title')]
+    .filter(c => getComputedStyle(c).visibility !== 'hidden')
+    .filter(c => {{ const q = c.getBoundingClientRect();
+                   return q.width && x + 9 > q.left && x - 9 < q.right && y + 9 > q.top && y - 9 < q.bottom; }})
+    .map(c => c.className);
+  return {{x, y, under, sheet: document.querySelector('.leaflet-popup').getBoundingClientRect().top}};
+}}"""
+
+
 @pytest.mark.parametrize("width", SCREENS)
 @pytest.mark.parametrize("map_name", MAPS)
 def test_an_open_popup_fits_and_nothing_covers_it(browser, built: Path, map_name: str,
@@ -113,6 +127,9 @@ def test_an_open_popup_fits_and_nothing_covers_it(browser, built: Path, map_name
         assert found["covered"] == []
         if width < 600:  # a bottom sheet with story mode's buttons in reach
             assert page.locator(".leaflet-sheet-pane .leaflet-popup .sheet-story .story-next").is_visible()
+            # and the place of the incident above it, under no panel (the dates, the list)
+            place = page.evaluate(PLACE_SEEN)
+            assert place["y"] < place["sheet"] and place["under"] == [], place
         if map_name == "khasan" and width in (375, 1200):
             page.screenshot(path=str(screenshots / f"reading-{map_name}-{width}-popup.png"))
         assert view.errors == []
@@ -215,3 +232,19 @@ def test_tall_phones_open_on_every_incident(browser, built: Path, width: int, he
         page = view.open(built / "overview.html")
         settled(page, IDLE)
         assert page.evaluate(OFF_SCREEN) == []
+
+
+@pytest.mark.parametrize("width, height", [(360, 640), (320, 480)])
+def test_an_open_legend_can_be_closed_on_a_phone(browser, built: Path, width: int, height: int):
+    """The overview's legend is taller than a phone's map: opened, it scrolls inside its box,
+    and its toggle stays on screen to close it again."""
+    with OfflinePage(browser, width=width, height=height) as view:
+        page = view.open(built / "overview.html")
+        settled(page)
+        toggle = page.locator(".map-legend summary")
+        toggle.click()
+        box = page.locator(".map-legend").bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height
+        assert toggle.bounding_box()["y"] >= 0
+        toggle.click()
+        assert not page.evaluate("() => document.querySelector('.map-legend details').open")

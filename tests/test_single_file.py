@@ -100,3 +100,38 @@ def test_page_with_its_tiles_shows_no_notice(browser, built: Path):  # noqa: F81
         # (a tile request Leaflet cancels as the first view settles counts as failed: not asked)
         assert page.eval_on_selector_all("img.leaflet-tile", "ts => ts.every(t => t.naturalWidth > 0)")
         assert page.locator(".tile-notice").count() == 0
+
+
+@pytest.mark.parametrize("map_name", ["overview", "khasan"])
+def test_zooming_in_at_the_edge_asks_for_no_tile_the_build_did_not_make(browser, built: Path,
+                                                                         map_name: str):
+    """A reader who pans to an edge of the map and zooms in: each zoom has tiles over its own
+    extent only (config.padded_extent), and the page asks for none beyond it, so it never says
+    its tiles are missing while they are all there (a reader's review found it did, on every
+    map)."""
+    with OfflinePage(browser) as view:
+        page = view.open(built / f"{map_name}.html")
+        settled(page)
+        page.evaluate("""() => {
+          window.asked = [];
+          const m = Object.values(window).find(v => v && v._container && v.getZoom);
+          m.eachLayer(l => l.on && l._url && l.on('tileloadstart', e =>
+            window.asked.push([e.coords.z, e.coords.x, e.coords.y])));
+        }""")
+        for dx, dy in [(4000, 0), (-8000, 0), (0, 4000), (0, -8000)]:
+            page.evaluate(f"""() => {{
+              const m = Object.values(window).find(v => v && v._container && v.getZoom);
+              m.panBy([{dx}, {dy}], {{animate: false}});
+              m.zoomIn(1, {{animate: false}});
+            }}""")
+            settled(page)
+            page.evaluate(f"""() => Object.values(window).find(v => v && v._container && v.getZoom)
+                              .zoomOut(1, {{animate: false}})""")
+            settled(page)
+        asked = page.evaluate("window.asked")
+        assert asked, "no tile was asked for: the test did not move the map"
+        missing = [t for t in asked
+                   if not (built / "tiles" / map_name / str(t[0]) / str(t[1]) / f"{t[2]}.png").is_file()]
+        assert missing == []
+        assert page.locator(".tile-notice").count() == 0
+        assert view.failed == [] and view.errors == []

@@ -8,6 +8,7 @@ import math
 
 from geo.geometry.content import MapContent
 from geo.incident_types import INCIDENT_TYPES
+from geo.render.citations import work
 from geo.render.print_layout import INK, PT, Sizes, corners, incidents, marker, text
 from geo.render.print_marks import wrap
 
@@ -114,17 +115,9 @@ def credits(content, s: Sizes) -> list[str]:
 
 
 def cited_sources(content: MapContent) -> list[str]:
-    """What the drawn incidents cite: the source texts by file name, then the bibliography
-    entries by title. (One function, so a bibliographic citation helper can take its place.)"""
+    """The works the drawn incidents cite, as a reader can look them up: by the title (and
+    kind) of their bibliography entry, never by a file name (render.citations.work). A
+    bibliography title names the work, then after a colon the passage: the work is printed."""
     placed, _ = incidents(content)
-    files, refs = set(), set()
-    for f in placed:
-        for source in f["properties"].get("sources") or []:
-            if source.get("file"):
-                files.add(str(source["file"]))
-            elif source.get("ref"):
-                refs.add(str(source["ref"]))
-    # a bibliography title names the work, then after a colon the passage: print the work
-    titles = sorted({(content.bibliography.get(r, {}).get("title") or r).split(": ")[0]
-                     for r in refs})
-    return sorted(files) + titles
+    return sorted({work(source, content.bibliography).split(": ")[0]
+                   for f in placed for source in f["properties"].get("sources") or []})

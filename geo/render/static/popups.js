@@ -47,6 +47,20 @@
         }
       });
     }
+    /* A control (the incident list, the dates) over the place of the open incident: hidden
+       while its sheet is open, so that the reader sees where the incident is. */
+    function hideControlsOver(place) {
+      var box = container.getBoundingClientRect(), x = box.left + place.x, y = box.top + place.y;
+      var REACH = 12;  /* half a marker, and a little */
+      container.querySelectorAll('.leaflet-control').forEach(function (control) {
+        var b = control.getBoundingClientRect();
+        if (x + REACH > b.left && x - REACH < b.right && y + REACH > b.top && y - REACH < b.bottom &&
+            !control.classList.contains('under-popup')) {
+          control.classList.add('under-popup');
+          hidden.push(control);
+        }
+      });
+    }
     /* On a narrow screen a popup is a bottom sheet: out of the moving map pane, across the
        bottom of the map, above the controls; the map pans its place into the room above. */
     var sheetPane = map.createPane('sheetPane', container);
@@ -65,6 +79,7 @@
         var room = L.point(size.x / 2, Math.max(top, 0) + (size.y - node.offsetHeight - Math.max(top, 0)) / 2);
         map.panBy(point.subtract(room), {animate: false});
         foldLegendOver(e.popup);
+        hideControlsOver(room);
         return;
       }
       var options = e.popup.options;

@@ -51,9 +51,11 @@
       'border-radius:6px;box-shadow:0 2px 8px rgba(0,0,0,.35);font:14px/1.4 sans-serif;';
     var text = L.DomUtil.create('p', '', box);
     text.style.margin = '0 0 8px';
-    text.textContent = 'The basemap tiles were not found next to this page (the tiles/ folder ' +
-      'that goes with ' + page + '). Keep the page together with its tiles folder, or use ' +
-      name + '.standalone.html, the single-file version that carries its basemap.';
+    text.textContent = tileTable()
+      ? 'Some basemap tiles are missing from this single-file page; build it again with build_maps.py.'
+      : 'The basemap tiles were not found next to this page (the tiles/ folder ' +
+        'that goes with ' + page + '). Keep the page together with its tiles folder, or use ' +
+        name + '.standalone.html, the single-file version that carries its basemap.';
     var close = L.DomUtil.create('button', '', box);
     close.type = 'button';
     close.textContent = 'Show the map without its basemap';

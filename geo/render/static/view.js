@@ -41,6 +41,22 @@
       bound();
     }
 
+    /* The build made each zoom's tiles over that zoom's extent only: none is asked for beyond
+       it. (Zooming in at the edge of one zoom's extent would otherwise ask, for the moment
+       before the view is brought back inside, for tiles of the next zoom that do not exist,
+       and the page would say its tiles are missing: tile-source.js.) */
+    function onlyMadeTiles(layer) {
+      if (!(layer instanceof L.TileLayer) || layer.geoExtents || /^[a-z][a-z0-9+.-]*:/i.test(layer._url)) return;
+      var valid = layer._isValidTile;
+      layer.geoExtents = true;
+      layer._isValidTile = function (coords) {
+        var e = extents[coords.z];
+        return valid.call(this, coords) && (!e || L.latLngBounds(e).overlaps(this._tileCoordsToBounds(coords)));
+      };
+    }
+    map.eachLayer(onlyMadeTiles);
+    map.on('layeradd', function (e) { onlyMadeTiles(e.layer); });
+
     map.on('zoomend zoomlevelschange resize', update);
     /* after the rest of the page's first script (the first view is chosen by fit-view.js
        and deep-links.js, which may run after this) */
