@@ -216,6 +216,11 @@ def test_disputed_casualties_shown_side_by_side(browser, built: Path):
         # each figure's source by its bibliography entry (maps.toml), not by the file's name
         assert "Japanese military operations in the area of Lake Khasan" in text
         assert "002_25b5bb55c95d5796.txt" not in text
+        # the figures fit the popup: none cut at its right edge (a reader's review found them cut)
+        assert page.evaluate("""() => {
+          const t = document.querySelector('.popup-casualties');
+          return t.getBoundingClientRect().right <= t.closest('.leaflet-popup-content').getBoundingClientRect().right + 1;
+        }""")
 
 
 def test_injected_text_stays_text(browser, layers_copy: Path, tmp_path: Path, sources_dir: Path):

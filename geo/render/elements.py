@@ -211,7 +211,7 @@ class MapChrome(branca.element.MacroElement):
 geoMaps.legend({{ map }}, {{ this.legend_html }});
 geoMaps.attribution({{ map }}, {{ this.attribution }});
 {{ map }}.fitBounds({{ this.extent }}, {animate: false});
-{% if this.zoom_extents %}geoMaps.view({{ map }}, {{ this.zoom_extents }});{% endif %}
+{% if this.zoom_extents %}geoMaps.view({{ map }}, {{ this.zoom_extents }}, {{ this.tiles }});{% endif %}
 geoMaps.labelsFromZoom({{ map }}, {{ this.label_zoom }});
 geoMaps.embed({{ map }});
 geoMaps.clearTitle();
@@ -234,8 +234,9 @@ geoMaps.articleApi({{ map }});
                  label_zoom: int | None = LABEL_ZOOM, extent: list | None = None,
                  noscript_html: str = "", inset: dict | None = None,
                  labels: list | None = None, zoom_extents: dict | None = None,
-                 timeline: dict | None = None):
+                 timeline: dict | None = None, tiles: str | None = None):
         super().__init__()
+        self.tiles = script_json(tiles)  # the map whose tiles the build made over zoom_extents
         # the timeline's range and step: {"from", "to", "step"} (page.timeline_range)
         self.timeline = script_json(timeline or {"from": "1932", "to": "1945", "step": "year"})
         self.labels = script_json(labels or [])  # place names, drawn by labels.js

@@ -98,6 +98,7 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
                   labels=map_labels(content),
                   zoom_extents={z: [[s, w], [n, e]] for z, (w, s, e, n)
                                 in spec.zoom_extents().items()},
+                  tiles=spec.name if tiled else None,
                   timeline=timeline_range(content)).add_to(fmap)
         with rendered_text_kept():  # layer text is data: never a template
             page = _tidy(fmap.get_root().render())

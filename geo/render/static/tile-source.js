@@ -32,9 +32,31 @@
     return k === undefined || k < 0 ? null : 'data:image/png;base64,' + t.images[k];
   }
 
+  /* The build made each zoom's tiles over that zoom's extent only (view.js: g.madeTiles). A
+     tile beyond it is not asked for, but drawn empty: zooming in at the edge of one zoom's
+     extent would otherwise ask, for the moment before the view is brought back inside, for
+     tiles that do not exist, and the page would say that its tiles are missing. */
+  var MADE = /^tiles\/([^/]+)\/(\d+)\/(\d+)\/(\d+)(@2x)?\.png$/;
+  var NONE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+
+  function latitude(row, n) {  /* of the top edge of tile row `row` of n, in degrees */
+    return Math.atan(Math.sinh(Math.PI * (1 - 2 * row / n))) * 180 / Math.PI;
+  }
+
+  function made(url) {
+    var m = MADE.exec(url), own = window.geoMaps && window.geoMaps.madeTiles;
+    var e = m && own && m[1] === own.name && own.extents[m[2]];
+    if (!e) return true;
+    var n = Math.pow(2, +m[2]), x = +m[3], y = +m[4];
+    var west = x / n * 360 - 180, east = (x + 1) / n * 360 - 180;
+    var north = latitude(y, n), south = latitude(y + 1, n);
+    return west < e[1][1] && east > e[0][1] && south < e[1][0] && north > e[0][0];
+  }
+
   var getTileUrl = L.TileLayer.prototype.getTileUrl;
   L.TileLayer.prototype.getTileUrl = function (coords) {
     var url = getTileUrl.call(this, coords);
+    if (!made(url)) return NONE;
     return tileTable() ? (fromTable(url) || url) : url;
   };
 

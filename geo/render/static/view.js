@@ -7,7 +7,10 @@
 
   var g = window.geoMaps;
 
-  g.view = function (map, extents) {   // extents: {zoom: [[south, west], [north, east]]}
+  /* extents: {zoom: [[south, west], [north, east]]}; tiles: the name of the map whose tiles
+     the build made over them (tiles/<name>/...), none for a page without tiles */
+  g.view = function (map, extents, tiles) {
+    if (tiles) g.madeTiles = {name: tiles, extents: extents};  /* for tile-source.js */
     var zooms = Object.keys(extents).map(Number).sort(function (a, b) { return a - b; });
     var most = zooms[zooms.length - 1];
     map.options.maxBoundsViscosity = 1.0;
@@ -40,22 +43,6 @@
       map.setMinZoom(least);
       bound();
     }
-
-    /* The build made each zoom's tiles over that zoom's extent only: none is asked for beyond
-       it. (Zooming in at the edge of one zoom's extent would otherwise ask, for the moment
-       before the view is brought back inside, for tiles of the next zoom that do not exist,
-       and the page would say its tiles are missing: tile-source.js.) */
-    function onlyMadeTiles(layer) {
-      if (!(layer instanceof L.TileLayer) || layer.geoExtents || /^[a-z][a-z0-9+.-]*:/i.test(layer._url)) return;
-      var valid = layer._isValidTile;
-      layer.geoExtents = true;
-      layer._isValidTile = function (coords) {
-        var e = extents[coords.z];
-        return valid.call(this, coords) && (!e || L.latLngBounds(e).overlaps(this._tileCoordsToBounds(coords)));
-      };
-    }
-    map.eachLayer(onlyMadeTiles);
-    map.on('layeradd', function (e) { onlyMadeTiles(e.layer); });
 
     map.on('zoomend zoomlevelschange resize', update);
     /* after the rest of the page's first script (the first view is chosen by fit-view.js
