@@ -94,8 +94,8 @@ def bench_tiles(layers_dir: Path, map_name: str, jobs: int, naive_sample: int) -
 
 def _cpu_speedup(pool, jobs: int, n: int = 30_000_000) -> float:
     """What ``jobs`` processes give over one on this machine now, for work with nothing
-    shared and nothing written (a loop in C): the ceiling of our ratio, which the host's other
-    load moves from run to run."""
+    shared and nothing written (a loop in C): our ratio's yardstick, which the host's other
+    load moves from run to run (over ``jobs``x when it slowed the one-process loop)."""
     started = time.perf_counter()
     sum(range(jobs * n))
     one = time.perf_counter() - started

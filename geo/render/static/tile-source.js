@@ -12,7 +12,7 @@
 (function () {
   'use strict';
 
-  var PATTERN = /^tiles\/([^/]+)\/(\d+)\/(\d+)\/(\d+)\.png$/;
+  var PATTERN = /^tiles\/([^/]+)\/(\d+)\/(\d+)\/(\d+)(@2x)?\.png$/;  /* map, z, x, y, retina */
   var table;
 
   function tileTable() {
@@ -25,7 +25,7 @@
 
   function fromTable(url) {
     var m = PATTERN.exec(url), t = tileTable();
-    var grid = m && t && t.maps[m[1]] && t.maps[m[1]][m[2]];
+    var grid = m && !m[5] && t && t.maps[m[1]] && t.maps[m[1]][m[2]];  /* 256 px tiles only */
     if (!grid) return null;
     var i = +m[3] - grid[0], j = +m[4] - grid[1], columns = grid[2];
     var k = i >= 0 && i < columns && j >= 0 ? grid[3][j * columns + i] : undefined;
@@ -36,7 +36,6 @@
      tile beyond it is not asked for, but drawn empty: zooming in at the edge of one zoom's
      extent would otherwise ask, for the moment before the view is brought back inside, for
      tiles that do not exist, and the page would say that its tiles are missing. */
-  var MADE = /^tiles\/([^/]+)\/(\d+)\/(\d+)\/(\d+)(@2x)?\.png$/;
   var NONE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
 
   function latitude(row, n) {  /* of the top edge of tile row `row` of n, in degrees */
@@ -44,7 +43,7 @@
   }
 
   function made(url) {
-    var m = MADE.exec(url), own = window.geoMaps && window.geoMaps.madeTiles;
+    var m = PATTERN.exec(url), own = window.geoMaps && window.geoMaps.madeTiles;
     var e = m && own && m[1] === own.name && own.extents[m[2]];
     if (!e) return true;
     var n = Math.pow(2, +m[2]), x = +m[3], y = +m[4];
