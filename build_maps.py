@@ -11,7 +11,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from geo.errors import BuildError
+from geo.errors import BuildError, StepFailed
 
 COMMANDS = ("build", "serve", "check", "fmt", "basedata")
 
@@ -116,6 +116,17 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         errors = sum(p.severity == "error" for p in exc.problems)
         print(f"Build failed: {errors} error{'s' if errors != 1 else ''}; nothing was written.",
+              file=sys.stderr)
+        return 1
+    except Exception as exc:  # no check foresaw it: one line, not a traceback
+        if getattr(args, "verbose", False):
+            import traceback
+
+            traceback.print_exc()
+        what = f"while making {exc}" if isinstance(exc, StepFailed) else \
+            f"with {type(exc).__name__}: {exc}"
+        print(f"{args.command.capitalize()} failed {what}", file=sys.stderr)
+        print("The previous output is unchanged; -v shows where in the code it failed.",
               file=sys.stderr)
         return 1
     except KeyboardInterrupt as stopped:

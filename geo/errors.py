@@ -1,7 +1,9 @@
-"""Problems found in the input, and the one exception that carries them to the CLI."""
+"""Problems found in the input and the exception that carries them to the CLI; and the one
+that says what was being made when something no check foresaw went wrong."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -48,3 +50,23 @@ class BuildError(Exception):
 
 def _problem_order(p: Problem) -> tuple:
     return (p.file, p.line or 0, p.column or 0, p.feature or -1, p.prop or "", p.message)
+
+
+class StepFailed(Exception):
+    """An exception no check foresaw, with the step it broke: the CLI reports it in one line
+    (``-v`` adds the traceback), and the output folder stays as it was."""
+
+    def __init__(self, step: str, cause: BaseException):
+        self.step = step
+        super().__init__(f"{step}: {type(cause).__name__}: {cause}")
+
+
+@contextmanager
+def step(what: str):
+    """Name the work inside, for the one line a failure of it is reported in."""
+    try:
+        yield
+    except (BuildError, StepFailed):
+        raise
+    except Exception as exc:
+        raise StepFailed(what, exc) from exc

@@ -161,6 +161,44 @@ def open_incident(view: OfflinePage, path: Path, incident_id: str):
     return page
 
 
+# Every path Leaflet draws that is a line (not a polygon) but filled: Leaflet would close it
+# with a chord and paint the lens between as an area (once a lake over the Khasan heights).
+FILLED_LINES = f"""() => {{
+  const bad = [];
+  {MAP}.eachLayer(l => {{
+    if (l instanceof L.Polyline && !(l instanceof L.Polygon) && l.options.fill)
+      bad.push((l.feature && l.feature.properties.id) || JSON.stringify(l.getLatLngs()).slice(0, 80));
+  }});
+  return bad;
+}}"""
+
+LEGEND_SWATCHES = """() => Object.fromEntries([...document.querySelectorAll('.map-legend li')]
+  .filter(li => li.firstElementChild && /^legend-(area|line|dot)/.test(li.firstElementChild.className))
+  .map(li => [li.textContent.trim(), li.firstElementChild.className.split(' ')[0]]))"""
+
+
+def expected_swatches(map_name: str) -> dict[str, str]:
+    """{layer title: swatch class} as the layers draw inside the map's extent, read from the
+    layer files themselves: a filled polygon is an area, a line or an outline a line, points dots;
+    a layer with nothing in the extent has no entry."""
+    project = read_project(LAYERS)
+    spec = project.maps[map_name]
+    area = box(*spec.padded_extent())
+    swatches = {}
+    for name in spec.layers:
+        layer = project.layers[name]
+        if layer.kind == "incidents" or not layer.legend:
+            continue
+        collection = json.loads((LAYERS / layer.file).read_text(encoding="utf-8"))
+        kinds = {f["geometry"]["type"].replace("Multi", "") for f in collection["features"]
+                 if f.get("geometry") and area.intersects(shape(f["geometry"]))}
+        if kinds:
+            swatches[layer.title] = ("legend-area" if "Polygon" in kinds and layer.style.fill
+                                     else "legend-line" if kinds & {"LineString", "Polygon"}
+                                     else "legend-dot")
+    return swatches
+
+
 @pytest.mark.parametrize("map_name", MAPS)
 def test_map_works_offline(browser, built: Path, screenshots: Path, map_name: str):
     with OfflinePage(browser) as view:
@@ -172,6 +210,9 @@ def test_map_works_offline(browser, built: Path, screenshots: Path, map_name: st
         assert page.locator(".leaflet-control-scale").count() == 1
         assert page.locator(".leaflet-control-layers").count() == 1
         assert page.locator(".map-legend summary").inner_text() == "Legend"
+        # a fill is for areas alone; the legend shows each layer as it is drawn
+        assert page.evaluate(FILLED_LINES) == []
+        assert page.evaluate(LEGEND_SWATCHES) == expected_swatches(map_name)
 
         # a mouse click on a marker opens its popup, with the incident's title and sources
         incident_id, x, y = settled(page, TOPMOST_MARKER)

@@ -330,16 +330,11 @@ class Server:
 
 
 @pytest.mark.browser
-def test_serve_rebuilds_reloads_and_shows_errors(layers_copy, tmp_path, sources_dir):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's chromium is not installed")
+def test_serve_rebuilds_reloads_and_shows_errors(browser, layers_copy, tmp_path, sources_dir):
     server = Server(layers_copy, tmp_path / "output", sources_dir)
     try:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                        args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page()
+        with browser.new_context() as context:
+            page = context.new_page()
             outside = []
             page.on("request", lambda r: r.url.startswith(("http://127.0.0.1", "data:"))
                     or outside.append(r.url))
@@ -374,6 +369,5 @@ def test_serve_rebuilds_reloads_and_shows_errors(layers_copy, tmp_path, sources_
             page.wait_for_selector("#build-errors", state="detached", timeout=30000)
             page.wait_for_selector('.incident-marker[data-incident="kanchazu-1937"]', timeout=30000)
             assert outside == []
-            browser.close()
     finally:
         assert server.stop() == 0

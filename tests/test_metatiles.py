@@ -8,20 +8,10 @@ import re
 
 import pytest
 
-from geo.geometry.combine import combine
-from geo.geometry.reproject import to_frame
 from geo.geometry.tilegrid import map_tiles
-from geo.inputs.check import load_and_check
-from tests.conftest import LAYERS, edit_layer, run_cli, shrink_zooms
+from tests.conftest import edit_layer, run_cli, shrink_zooms
 
 pytest.importorskip("mapnik")
-
-
-@pytest.fixture(scope="module")
-def contents(sources_dir):
-    project, layers, _ = load_and_check(LAYERS, sources_dir)
-    frames = {layer.spec.name: to_frame(layer) for layer in layers}
-    return {name: combine(project.maps[name], frames, project) for name in ("khasan", "amur")}
 
 
 def pixels(image):
@@ -119,3 +109,19 @@ def test_editing_an_incidents_text_touches_no_tile(layers_copy, tmp_path, source
                    str(sources_dir), "--jobs", "1").returncode == 0
     for page in out.glob("*.html"):
         assert page.read_bytes() == (fresh / page.name).read_bytes(), page.name
+
+
+@pytest.mark.parametrize("name", ["khasan", "amur"])
+def test_tiles_and_print_fill_polygons_alone(contents, name):
+    """A style's fill is drawn on polygons only (a filled line would close on a chord), as
+    the page draws it (test_browser): every rule that fills is a rule for polygons."""
+    import xml.etree.ElementTree as ET
+
+    from geo.render.style import style_xml
+
+    fills = 0
+    for rule in ET.fromstring(style_xml(contents[name], with_data=False)).iter("Rule"):
+        if rule.find("PolygonSymbolizer") is not None:
+            fills += 1
+            assert rule.findtext("Filter").strip() == "[mapnik::geometry_type] = polygon"
+    assert fills

@@ -6,8 +6,6 @@ import re
 
 import pytest
 
-from geo.geometry.combine import combine
-from geo.geometry.reproject import to_frame
 from geo.incident_types import INCIDENT_TYPES, IncidentType
 from geo.inputs.check import load_and_check
 from geo.render.elements import SCRIPTS, incident_type_css, leaflet_assets, own_assets
@@ -19,10 +17,8 @@ BUILD_PROPERTIES = {"_border_km", "_border_name", "_length_km"}
 
 
 @pytest.fixture(scope="module")
-def page(sources_dir) -> str:
-    project, layers, _ = load_and_check(LAYERS, sources_dir)
-    frames = {layer.spec.name: to_frame(layer) for layer in layers}
-    return render_map(combine(project.maps["khasan"], frames, project))
+def page(contents) -> str:
+    return render_map(contents["khasan"])
 
 
 def inline_style(page: str) -> str:
@@ -94,6 +90,7 @@ def test_script_files_are_small_and_in_their_declared_order(page: str):
 
 
 def test_the_page_is_deterministic(page: str, sources_dir):
+    from geo.geometry import contents
+
     project, layers, _ = load_and_check(LAYERS, sources_dir)
-    frames = {layer.spec.name: to_frame(layer) for layer in layers}
-    assert render_map(combine(project.maps["khasan"], frames, project)) == page
+    assert render_map(contents(project, layers, ["khasan"])[0]) == page

@@ -13,23 +13,17 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from geo.geometry.combine import combine
-from geo.geometry.reproject import to_frame
 from geo.incident_types import BY_NAME
-from geo.inputs.check import load_and_check
 from geo.render.print_layout import Sizes
-from tests.conftest import LAYERS
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert("x")</script> & Co]]>'
 
 
 @pytest.fixture(scope="module")
-def content(sources_dir):
+def content(contents):
     """The Lake Khasan map, with a place label and the title made of markup-like text."""
-    project, layers, _ = load_and_check(LAYERS, sources_dir)
-    frames = {layer.spec.name: to_frame(layer) for layer in layers}
-    real = combine(project.maps["khasan"], frames, project)
+    real = contents["khasan"]
     layers = []
     for layer in real.layers:
         if layer.spec.name == "khasan":

@@ -94,11 +94,11 @@ def builds(tmp_path_factory, sources_dir) -> dict[str, Path]:
 
 
 def _content(layers: Path, sources: Path, map_name: str = "khasan"):
+    from geo.geometry import contents
     from geo.inputs.check import load_and_check
-    from geo.output.build import _contents
 
     project, loaded, _ = load_and_check(layers, sources)
-    return _contents(project, loaded, [map_name], None)[0][0]
+    return contents(project, loaded, [map_name])[0]
 
 
 def _pixels(tile: Path) -> np.ndarray:

@@ -8,11 +8,8 @@ import re
 import mercantile
 import pytest
 
-from geo.geometry.combine import combine
-from geo.geometry.reproject import to_frame
 from geo.geometry.tilegrid import Tile, mercator_bounds, mercator_xy
-from geo.inputs.check import load_and_check
-from tests.conftest import LAYERS, edit_layer, run_cli, shrink_zooms
+from tests.conftest import edit_layer, run_cli, shrink_zooms
 
 
 def test_a_map_has_every_tile_of_its_padded_extent_at_each_zoom():
@@ -34,10 +31,8 @@ def test_a_map_has_every_tile_of_its_padded_extent_at_each_zoom():
 
 
 @pytest.fixture(scope="module")
-def khasan_content(sources_dir):
-    project, layers, _ = load_and_check(LAYERS, sources_dir)
-    frames = {layer.spec.name: to_frame(layer) for layer in layers}
-    return combine(project.maps["khasan"], frames, project)
+def khasan_content(contents):
+    return contents["khasan"]
 
 
 def pixel(png: bytes, lon: float, lat: float, t: Tile) -> tuple[int, int, int]:

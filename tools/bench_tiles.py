@@ -15,13 +15,11 @@ ROUNDS = 3  # runs of ours on 1 and on every process, in turn: the machine's spe
 
 
 def _content(layers_dir: Path, map_name: str):
-    from geo.geometry.combine import combine
-    from geo.geometry.reproject import to_frame
+    from geo.geometry import contents
     from geo.inputs.check import load_and_check
 
     project, layers, _ = load_and_check(layers_dir)
-    frames = {layer.spec.name: to_frame(layer) for layer in layers}
-    return combine(project.maps[map_name], frames, project)
+    return contents(project, layers, [map_name])[0]
 
 
 def bench_tiles(layers_dir: Path, map_name: str, jobs: int, naive_sample: int) -> None:

@@ -27,6 +27,7 @@ from geo.inputs.crs import UnknownCRS, wgs84_transform
 from geo.inputs.dates import parse_date
 from geo.inputs.geometry_checks import check_geometry, clockwise, looks_swapped
 from geo.inputs.load import Layer, Position
+from geo.inputs.text_checks import check_text
 
 
 def validate(project: Project, layers: list[Layer], checked: dict | None = None) -> list[Problem]:
@@ -206,6 +207,7 @@ def _validate_layer(project: Project, layer: Layer, seen_ids: dict[str, tuple[La
 
         for prop, source in _sources(props):
             _check_source(project, source, prop, report)
+        check_text(props, report)
     return problems
 
 

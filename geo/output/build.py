@@ -18,8 +18,8 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo.config import BuildOptions, distance_layers
-from geo.errors import Problem
+from geo.config import BuildOptions
+from geo.errors import Problem, step
 from geo.inputs.check import load_and_check
 from geo.output import content_cache, folder, manifest, single_file
 
@@ -99,7 +99,8 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
         contents = content_cache.with_new_text(previous, project, layers, changed)
         keys = {}
     else:
-        contents, keys = _contents(project, layers, changed, previous)
+        with step("the maps' geometry"):
+            contents, keys = _contents(project, layers, changed, previous)
     lap("geometry")
 
     from geo.render.page import alt_text, render_map
@@ -129,12 +130,13 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
         for content in contents:
             name = content.spec.name
             _warn_heavy(content, options, log)
-            pages[f"{name}.html"] = render_map(content, tiled=options.tiles, retina=options.retina,
-                                               static=options.static)
-            if options.tiles:  # the same page with its basemap inside: it works copied alone
-                pages[f"{name}{single_file.SUFFIX}"] = single_file.single_file_page(
-                    content, staging, render_map(content, tiled=True, static=options.static)
-                    if options.retina else pages[f"{name}.html"], previous, text_only, drawn)
+            with step(f"the page {name}.html"):
+                pages[f"{name}.html"] = render_map(content, tiled=options.tiles,
+                                                   retina=options.retina, static=options.static)
+                if options.tiles:  # the same page with its basemap inside: it works copied alone
+                    pages[f"{name}{single_file.SUFFIX}"] = single_file.single_file_page(
+                        content, staging, render_map(content, tiled=True, static=options.static)
+                        if options.retina else pages[f"{name}.html"], previous, text_only, drawn)
             shown = content_cache.incident_ids(content)
             entries[name] = {"digest": digests.get(name), "incidents": content.count("incidents"),
                              "alt": alt_text(content.spec, content),
@@ -189,28 +191,17 @@ def _stopwatch(stages: dict[str, float]):
 
 
 def _contents(project, layers, names: list[str], previous: Path | None) -> tuple[list, dict]:
-    """The geometry stage: the layers in WGS84, measured, then one MapContent per map; a map's
-    layers that the last build made from the same inputs are taken from its cache. Returns the
-    contents and, per map, each layer's ``content_cache.layer_key``."""
-    from geo.geometry.combine import combine
-    from geo.geometry.reproject import concat, measure, to_frame, with_lengths
+    """The geometry stage, with the layers of each map that the last build made from the same
+    inputs taken from its cache. Returns the contents and, per map, each layer's
+    ``content_cache.layer_key``."""
+    from geo.geometry import contents
 
     code = manifest.code_digest()
     keys = {name: {layer.spec.name: content_cache.layer_key(project.maps[name], layer, code)
                    for layer in layers if layer.spec.kind != "incidents"
                    and layer.spec.name in project.maps[name].layers} for name in names}
     kept = {name: content_cache.kept_layers(previous, name, keys[name]) for name in names}
-    border_names = distance_layers({n: spec.kind for n, spec in project.layers.items()})
-    needed = {*border_names, *(n for n, spec in project.layers.items() if spec.kind == "incidents"),
-              *(n for name in names for n in project.maps[name].layers if n not in kept[name])}
-    frames = {layer.spec.name: to_frame(layer) for layer in layers if layer.spec.name in needed}
-    borders = concat([frames[n] for n in border_names])
-    for name in border_names:
-        frames[name] = with_lengths(frames[name])
-    for name, spec in project.layers.items():
-        if spec.kind == "incidents":
-            frames[name] = measure(frames[name], borders)
-    return [combine(project.maps[name], frames, project, kept[name]) for name in names], keys
+    return contents(project, layers, names, kept), keys
 
 
 def _write_tiles(contents, staging: Path, previous: Path | None, options: BuildOptions, log,
@@ -225,7 +216,8 @@ def _write_tiles(contents, staging: Path, previous: Path | None, options: BuildO
         for scale in (1, 2) if options.retina else (1,):
             label = f"Tiles {name}" + ("@2x" if scale == 2 else "")
             progress = Progress(label) if options.progress else (lambda done, total: None)
-            report = write_tileset(content, staging, previous, executor, scale, progress)
+            with step(f"the tiles of {name}"):
+                report = write_tileset(content, staging, previous, executor, scale, progress)
             log(f"{label}: {report.tiles} tiles ({report.rendered} rendered, {report.reused} "
                 f"unchanged), {report.unique} distinct, {report.bytes // 1024} KiB, "
                 f"{report.seconds:.1f} s")
@@ -274,7 +266,8 @@ def _finish_print_images(images: dict, staging: Path, previous: Path | None, log
     from geo.output.tilesets import write_static, write_static_digests
 
     for name, (basemap, jobs) in images.items():
-        done = {suffix: future.result() for suffix, future in jobs.items()}
+        with step(f"the print images of {name}"):
+            done = {suffix: future.result() for suffix, future in jobs.items()}
         for suffix, (_, made) in done.items():
             write_static(staging, previous, name, suffix, made)
         write_static_digests(staging, previous, name, {s: d for s, (d, _) in done.items()},

@@ -32,6 +32,7 @@ from geo.render.elements import (
     stable_element_ids,
 )
 from geo.render.jinja import ENV
+from geo.render.style import legend_mark
 
 _CHROME = ENV.get_template("map-chrome.html").module  # its macros: title, legend, noscript
 
@@ -218,8 +219,9 @@ def _legend_html(content: MapContent) -> str:
     return _CHROME.legend(
         types=[t for t in sorted(BY_NAME.values()) if t.name in present],
         uncertainty=any(layer.spec.kind == "incidents" for layer in content.layers),
-        lines=[layer.spec for layer in content.layers
-               if layer.spec.kind != "incidents" and layer.spec.legend])
+        layers=[(layer.spec, mark) for layer in content.layers
+                if layer.spec.kind != "incidents" and layer.spec.legend
+                and (mark := legend_mark(layer))])
 
 
 def _tidy(page: str) -> str:

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import mercator_xy
 from geo.incident_types import BY_NAME
-from geo.render.print_marks import FONT_FAMILY, nearest_on_box, place_labels, spread, wrap
+from geo.render.print_marks import FONT_FAMILY, nearest_on_box, one_line, place_labels, spread, wrap
 
 DPI = 300
 PT = DPI / 72  # one typographic point in pixels
@@ -195,4 +195,5 @@ def text(x: float, y: float, content: str, size: float, bold: bool = False, ital
     attrs += ' font-style="italic"' if italic else ""
     attrs += f' text-anchor="{anchor}"' if anchor != "start" else ""
     attrs += f' fill="{fill}"' if fill != INK else ""
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:.1f}"{attrs}>{escape(content)}</text>')
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:.1f}"{attrs}>'
+            f'{escape(one_line(content))}</text>')

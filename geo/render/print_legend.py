@@ -11,6 +11,7 @@ from geo.incident_types import INCIDENT_TYPES
 from geo.render.citations import work
 from geo.render.print_layout import INK, PT, Sizes, corners, incidents, marker, text
 from geo.render.print_marks import wrap
+from geo.render.style import legend_mark
 
 
 def scale_and_north(content, s: Sizes, y: float, mw: int) -> str:
@@ -51,10 +52,9 @@ def legend(content, s: Sizes, y: float, fanned: bool) -> tuple[str, float]:
                for t in INCIDENT_TYPES if counts[t.name]]
     for layer in content.layers:
         if layer.spec.kind != "incidents" and layer.spec.legend:
-            kinds = {f["geometry"]["type"].replace("Multi", "") for f in layer.collection["features"]
-                     if f.get("geometry")}
-            if kinds:
-                entries.append((lambda x, cy, st=layer.spec.style, k=kinds: _swatch(st, k, x, cy, s),
+            mark = legend_mark(layer)
+            if mark:
+                entries.append((lambda x, cy, st=layer.spec.style, m=mark: _swatch(st, m, x, cy, s),
                                 layer.spec.title))
     notes = []
     if fanned:
@@ -89,14 +89,14 @@ def legend(content, s: Sizes, y: float, fanned: bool) -> tuple[str, float]:
     return "".join(parts) + "</g>", bottom
 
 
-def _swatch(style, kinds: set[str], x: float, cy: float, s: Sizes) -> str:
+def _swatch(style, mark: str, x: float, cy: float, s: Sizes) -> str:
     w = s.marker * 1.7
     k = s.raster_scale
-    if "Polygon" in kinds and style.fill:
+    if mark == "area":
         return (f'<rect x="{x - w / 2:.1f}" y="{cy - s.marker * 0.4:.1f}" width="{w:.1f}" '
                 f'height="{s.marker * 0.8:.1f}" fill="{style.fill}" fill-opacity="{style.fill_opacity}" '
                 f'stroke="{style.color}" stroke-width="{max(style.weight, 0.5) * k:.1f}"/>')
-    if "LineString" in kinds or "Polygon" in kinds:
+    if mark == "line":
         dash = (f' stroke-dasharray="{",".join(f"{float(d) * k:g}" for d in style.dash.split())}"'
                 if style.dash else "")
         return (f'<line x1="{x - w / 2:.1f}" y1="{cy:.1f}" x2="{x + w / 2:.1f}" y2="{cy:.1f}" '

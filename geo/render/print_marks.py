@@ -27,9 +27,15 @@ def _font(bold: bool, size: float):
     return ImageFont.truetype(str(path), size=size)
 
 
+def one_line(text: str) -> str:
+    """Text as a line of the sheet: each run of white space (line and paragraph separators,
+    which pasted text carries and text shaping fails on, among them) is one space."""
+    return " ".join(text.split())
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """The advance width of ``text`` at ``size`` px in DejaVu Sans (bold on request)."""
-    return _font(bold, round(size, 2)).getlength(text)
+    return _font(bold, round(size, 2)).getlength(one_line(text))
 
 
 def wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:

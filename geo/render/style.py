@@ -77,6 +77,19 @@ def drawn(layer) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def legend_mark(layer) -> str | None:
+    """How a layer's features are drawn, as its legend swatch shows them: "area" (a polygon
+    with a fill), "line" (a line, or a polygon's outline), "dot" (points only); None if it
+    draws nothing. A fill applies to polygons alone, on the page, in tiles and in print."""
+    kinds = {f["geometry"]["type"].replace("Multi", "") for f in layer.collection["features"]
+             if f.get("geometry")}
+    if "Polygon" in kinds and layer.spec.style.fill:
+        return "area"
+    if kinds & {"LineString", "Polygon"}:
+        return "line"
+    return "dot" if kinds else None
+
+
 def in_tiles(layer) -> bool:
     """Tiles draw everything but incidents, which the page draws as markers unless too many."""
     return layer.spec.kind != "incidents" or layer.heavy

@@ -10,7 +10,11 @@
       filter: function (feature) {   // a country's name is a label only (labels.js)
         return !(feature.properties && feature.properties.kind === 'country');
       },
-      style: function () { return style; },
+      /* A style's fill is for areas: a line filled would be closed by a chord and painted
+         as water (it once laid a lens of lake over the Khasan heights). */
+      style: function (feature) {
+        return /Polygon$/.test(feature.geometry.type) ? style : L.extend({}, style, {fill: false});
+      },
       pointToLayer: function (feature, latlng) {
         return L.circleMarker(latlng, {
           radius: 5, color: '#ffffff', weight: 1.5, fillColor: style.color, fillOpacity: 1,
