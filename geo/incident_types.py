@@ -29,6 +29,8 @@ INCIDENT_TYPES: tuple[IncidentType, ...] = (
     IncidentType("diplomatic", "P", "Diplomatic step or ceasefire", "#ffffff", "#3b1f00",
                  "circle"),
     IncidentType("raid", "X", "Raid", "#f16913", "#3b1f00", "circle"),
+    IncidentType("violation", "V", "Border violation (no detail given)", "#fdd0a2", "#3b1f00",
+                 "circle"),
     IncidentType("reconnaissance", "C", "Reconnaissance", "#74c476", "#10350f", "circle"),
     IncidentType("deployment", "F", "Deployment of forces", "#fee391", "#3b1f00", "square"),
     IncidentType("command", "K", "Command decision or inspection", "#bdbdbd", "#222222",

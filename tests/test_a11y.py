@@ -181,7 +181,7 @@ def test_casualty_table_fits_a_375_px_phone(browser, built: Path, tmp_path: Path
 
 
 @pytest.mark.parametrize("map_name, step, label", [
-    ("khasan", "day", "8 July 1938 – 11 August 1938"),
+    ("khasan", "day", "1 July 1938 – 11 August 1938"),
     ("amur", "day", None),
     ("overview", "month", None),
 ])
@@ -197,11 +197,11 @@ def test_timeline_range_and_step_follow_the_map(browser, built: Path, map_name: 
         sliders = page.locator(".timeline input")
         lo, hi = int(sliders.nth(0).get_attribute("min")), int(sliders.nth(0).get_attribute("max"))
         if map_name == "khasan":
-            assert hi - lo == 34  # 8 July to 11 August, a day a step
+            assert hi - lo == 41  # 1 July (the month of the reinforcement) to 11 August, a day a step
             # one step in from each end: only what lies within those days stays
-            sliders.nth(0).fill(str(lo + 21))  # 29 July
+            sliders.nth(0).fill(str(lo + 28))  # 29 July
             sliders.nth(0).dispatch_event("input")
-            sliders.nth(1).fill(str(lo + 21))
+            sliders.nth(1).fill(str(lo + 28))
             sliders.nth(1).dispatch_event("input")
             assert page.locator(".timeline-count").inner_text().startswith("29 July 1938:")
             assert sliders.nth(0).get_attribute("aria-valuetext") == "29 July 1938"

@@ -248,7 +248,9 @@ CITATION = re.compile(r"\((\d{3})[^,()]*,\s*(lines?\s+[\d\s,–\-and]+)\)")
 
 
 def normalise(text: str) -> str:
-    """Thousands separators dropped ("2,752" -> "2752"); "23 thousand" -> "23000"."""
+    """Thousands separators dropped ("2,752" -> "2752"); "23 thousand" -> "23000"; two figures
+    that the infobox runs together ("32,0001,000") parted."""
+    text = re.sub(r"(\d,\d{3})(?=\d)", r"\1 ", text)
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
     text = re.sub(r"(\d+(?:\.\d+)?)\s+thousand",
                   lambda m: str(round(float(m.group(1)) * 1000)), text)
@@ -355,6 +357,7 @@ def test_every_figure_is_in_the_passage_it_cites():
 def test_figure_check_reads_the_forms_the_sources_use():
     assert numbers("33,000 casualties, 30,000 – 35,000") == {33000, 30000, 35000}
     assert numbers("about 23 thousand people; 6.5 thousand") == {23000, 6500}
+    assert numbers("27,000 – 32,0003,000 Material") == {27000, 32000, 3000}
     assert source_numbers("two were killed") == {2}
     assert cited_lines("lines 12–13: infobox") == [12, 13]
     assert cited_lines("lines 20 and 25") == [20, 25]
@@ -465,9 +468,128 @@ def test_khalkhin_gol_keeps_both_sources_figures():
 
 
 def test_khasan_japanese_admission_is_not_called_a_soviet_estimate():
-    admitted = [c for c in casualties("khasan-1938") if c["source"]["where"].startswith("line 496")]
+    admitted = [c for c in casualties("khasan-1938") if c["side"] == "Japan"
+                and c["source"]["where"].startswith("line 496")]
     assert admitted and "admitted" in admitted[0]["note"]
     assert "Soviet estimate" not in admitted[0]["source"]["where"]
+
+
+# ---------------------------------------------------------------- issue 23: what a program can see
+
+def source_ngrams(sources_dir: Path = SOURCES, n: int = 8) -> set[tuple[str, ...]]:
+    """Every run of n words of the source texts, case and punctuation dropped."""
+    grams = set()
+    for path in sorted(sources_dir.glob("*.txt")):
+        words = plain_words(path.read_text(encoding="utf-8"))
+        grams.update(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
+    return grams
+
+
+def plain_words(text: str) -> list[str]:
+    """Words in lower case, punctuation and quotes dropped ("Tumen-Ula" -> tumen, ula)."""
+    return re.findall(r"[^\W_]+", text.lower())
+
+
+SKIPPED_KEYS = {"id", "file", "ref", "type", "kind", "date"}
+
+
+def layer_texts(layers_dir: Path = LAYERS):
+    """(where, text) of every text of every layer (base layers aside) and of maps.toml."""
+    proj = read_project(layers_dir)
+    for name, m in proj.maps.items():
+        yield f"maps.{name}.title", m.title
+        yield f"maps.{name}.description", m.description
+    for name, spec in proj.layers.items():
+        yield f"layers.{name}.title", spec.title
+        if spec.kind == "base":
+            continue
+        for f in collection(spec.file):
+            stack = [(f["properties"]["id"], f["properties"])]
+            while stack:
+                where, value = stack.pop()
+                if isinstance(value, str):
+                    yield where, value
+                elif isinstance(value, dict):
+                    stack += [(f"{where}.{k}", v) for k, v in value.items() if k not in SKIPPED_KEYS]
+                elif isinstance(value, list):
+                    stack += [(f"{where}[{i}]", v) for i, v in enumerate(value)]
+
+
+def copied_runs(layers_dir: Path = LAYERS, sources_dir: Path = SOURCES, n: int = 8) -> list[str]:
+    """Texts of the layers that share a run of n or more words with a source text."""
+    grams = source_ngrams(sources_dir, n)
+    bad = []
+    for where, text in layer_texts(layers_dir):
+        words = plain_words(text)
+        runs = {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)
+                if tuple(words[i:i + n]) in grams}
+        if runs:
+            bad.append(f"{where}: {sorted(runs)[0]!r}")
+    return bad
+
+
+def test_no_text_shares_eight_words_in_a_row_with_a_source():
+    assert copied_runs() == []
+
+
+SAYS_UNPLACED = re.compile(r"\b(?:gives?|names?) no (?:place|position|location)\b|"
+                           r"\bno (?:place|position|location) (?:is )?given\b|"
+                           r"\bdo(?:es)? not (?:say where|locate|place|give (?:a|its) place)\b|"
+                           r"\bnot located\b", re.I)
+
+
+def placed_but_said_unplaced(layers_dir: Path = LAYERS) -> list[str]:
+    """An incident with a point whose location note says its sources give no place, and that
+    cites no outside work (a gazetteer, an article) for the position it is shown at."""
+    bad = []
+    for f in incidents(layers_dir):
+        p = f["properties"]
+        if f["geometry"] is None:
+            continue
+        note = p.get("location_note", "") + " " + p.get("place", "")
+        if SAYS_UNPLACED.search(note) and not any("ref" in s for s in p["sources"]):
+            bad.append(f"{p['id']}: placed, but its note says: {SAYS_UNPLACED.search(note).group(0)!r}")
+    return bad
+
+
+def test_an_incident_its_sources_do_not_place_has_no_point():
+    assert placed_but_said_unplaced() == []
+
+
+# The China–North Korea–Russia tripoint, where the land border meets the Tumen: border marker 423
+# (WGS-84), English Wikipedia "China–North Korea–Russia tripoint" (bibliography: enwiki-tripoint).
+TUMEN_JUNCTION = (130.639275, 42.419787)
+# Each claimed line that runs to the Tumen must end there (its id: the tolerance in metres).
+CLAIMS_TO_THE_TUMEN = {"khasan-border-ussr": 150, "khasan-border-manchukuo": 150}
+
+
+def claim_line_end_problems(layers_dir: Path = LAYERS) -> list[str]:
+    """A claimed border that reaches the Tumen must end where the land border meets the river:
+    one end within its tolerance of the junction, and the Tumen line within its own precision of
+    that end (a line that stops short cuts the strip the other side held along the river)."""
+    features = all_features(layers_dir)
+    bad = []
+    junction = Point(*TUMEN_JUNCTION)
+    tumen = features.get("tumen-river-khasan")
+    for fid, within in CLAIMS_TO_THE_TUMEN.items():
+        if fid not in features:
+            bad.append(f"{fid} missing")
+            continue
+        coords = features[fid]["geometry"]["coordinates"]
+        end = min((Point(*coords[0]), Point(*coords[-1])), key=lambda q: metres(q, junction))
+        d = metres(end, junction)
+        if d > within:
+            bad.append(f"{fid}: ends {d:.0f} m from the Tumen junction (at most {within} m)")
+        if tumen is not None:
+            dt = metres(end, shape(tumen["geometry"]))
+            if dt > tumen["properties"]["precision_m"]:
+                bad.append(f"{fid}: its end is {dt:.0f} m from the Tumen line, more than the "
+                           f"line's precision of {tumen['properties']['precision_m']} m")
+    return bad
+
+
+def test_claimed_lines_run_to_the_tumen_junction():
+    assert claim_line_end_problems() == []
 
 
 # ---------------------------------------------------------------- breaking copies
@@ -516,6 +638,16 @@ def set_point(fid, lon, lat):
     # a note that says west where the point lies south (height 588.3 until 2026-11)
     (direction_problems, lambda n, f: f["properties"]["id"] == "height-588-1938" and
      f["properties"].update(location_note="Shown west of Grodekovo, with a 30 km radius.")),
+    # issue 23: the Pavlova Hill summary as it read, 9 words of the source in a row
+    (copied_runs, lambda n, f: f["properties"]["id"] == "pavlova-1936" and f["properties"].update(
+        summary="When trying to detain them, machine guns and artillery opened fire.")),
+    # issue 23: Brunders at its old invented point, its note saying the source does not locate it
+    (placed_but_said_unplaced, lambda n, f: f["properties"]["id"] == "brunders-1935" and (
+        f.update(geometry={"type": "Point", "coordinates": [117.6, 47.45]}),
+        f["properties"].update(precision_m=50000))),
+    # issue 23: the Soviet Khasan line as it was, ending 2.9 km short of the Tumen junction
+    (claim_line_end_problems, lambda n, f: f["properties"]["id"] == "khasan-border-ussr" and
+     f["geometry"].update(coordinates=f["geometry"]["coordinates"][1:])),
     # an event dropped from the catalogue
     (missing_events, lambda n, f: f["properties"]["id"] == "japanese-note-1938-07-20" and
      f["properties"].update(id="something-else")),
@@ -523,3 +655,19 @@ def set_point(fid, lon, lat):
 def test_each_check_fails_on_a_broken_copy(tmp_path, check, edit):
     assert check() in ([], set())
     assert check(broken_copy(tmp_path, edit))
+
+
+def test_check_reports_a_source_file_number_in_reader_text(tmp_path):
+    """Issue 21: readers know the works by their titles; "(002, line 292)" is an error of
+    `check`, with its file, line, feature and property."""
+    from geo.errors import BuildError
+    from geo.inputs.check import load_and_check
+
+    load_and_check(LAYERS, SOURCES)  # the committed layers pass
+    broken = broken_copy(tmp_path, lambda n, f: f["properties"]["id"] == "khasan-1938" and
+                         f["properties"].update(forces="USSR: 15 thousand men (002, line 292)"))
+    with pytest.raises(BuildError) as exc:
+        load_and_check(broken, SOURCES)
+    (problem,) = [p for p in exc.value.problems if p.severity == "error"]
+    assert problem.feature_id == "khasan-1938" and problem.prop == "forces" and problem.line
+    assert "'002'" in problem.message

@@ -178,12 +178,15 @@ def _origin(url: str) -> str:
 
 def alt_text(spec: MapSpec, content: MapContent) -> str:
     """A sentence describing the map, for screen readers and the static image."""
-    dates = sorted(f["properties"]["date"] for layer in content.layers
-                   if layer.spec.kind == "incidents" for f in layer.collection["features"])
-    n = len(dates)
+    features = [f for layer in content.layers if layer.spec.kind == "incidents"
+                for f in layer.collection["features"]]
+    dates = sorted(f["properties"]["date"] for f in features)
+    n = sum(1 for f in features if f.get("geometry"))  # marked; the rest are only listed
+    listed = len(features) - n
     span = f", from {dates[0][:4]} to {dates[-1].split('/')[-1][:4]}" if dates else ""
+    more = f", and {listed} more listed that are not on the map" if listed else ""
     return (f"Map: {spec.title}. {spec.description} "
-            f"{n} incident{'s' if n != 1 else ''} marked{span}.")
+            f"{n} incident{'s' if n != 1 else ''} marked{more}{span}.")
 
 
 def _inset(content: MapContent, spec: MapSpec) -> dict | None:

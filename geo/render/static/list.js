@@ -56,7 +56,7 @@
         button.setAttribute('data-incident', item.id);
         append(button, [el('span', 'row-date', g.formatDate(item.date)),
                         el('span', 'row-title', item.title),
-                        item.marker ? null : el('span', 'row-unplaced', 'no place given')]);
+                        item.marker ? null : el('span', 'row-unplaced', 'not on the map')]);
         button.addEventListener('click', function () { show(i); });
         li.appendChild(button);
         list.appendChild(li);

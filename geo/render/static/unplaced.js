@@ -36,7 +36,7 @@
       map.closePopup();
       opener = document.activeElement;
       body.textContent = '';
-      body.appendChild(el('p', 'unplaced-note', 'Not on the map: the sources give no place.'));
+      body.appendChild(el('p', 'unplaced-note', 'Not on the map (see where below).'));
       body.appendChild(g.incidentPopup(item.properties, item.bibliography, true));
       panel.hidden = false;
       panel.focus();
