@@ -45,6 +45,25 @@ def test_pages_are_standalone(built: Path):
         assert str(ROOT) not in page and "/tmp/" not in page and "/root/" not in page
 
 
+def test_every_page_parses_as_html_and_lets_the_reader_zoom(built: Path):
+    """html5lib, strict: no parse error (no script after </body>, no stray tag) on any page;
+    each page describes itself, has an icon of its own (no 404 for /favicon.ico), and lets a
+    phone's reader zoom."""
+    import html5lib
+
+    pages = sorted(built.glob("*.html"))
+    assert len(pages) >= len(MAPS) * 2 + 3
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(text)  # raises
+        if path.name.split(".")[0] in MAPS:
+            assert re.search(r'<meta name="description" content="[^"]+">', text), path.name
+            assert '<link rel="icon" href="data:' in text, path.name
+            viewport = re.search(r'<meta name="viewport" content="([^"]*)"', text).group(1)
+            assert "user-scalable=no" not in viewport and "maximum-scale" not in viewport
+            assert text.rstrip().endswith("</body>\n</html>"), path.name
+
+
 def test_build_is_deterministic(layers_copy: Path, tmp_path: Path, sources_dir: Path):
     """Two full builds (pages, tiles, MBTiles, static images), byte for byte the same: on the
     real layers cut to two zoom levels a map, so that it takes seconds, not a minute."""

@@ -160,6 +160,16 @@ class InlineAssets(branca.element.Element):
             raise ValueError("an inlined asset would close its own tag")
 
 
+class RawHtml(branca.element.Element):
+    """HTML made (and escaped) by the build's own templates, put into the page as it is."""
+
+    _template = Template("{{ this.html }}")
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.html = html
+
+
 class VectorLayer(Layer):
     """A GeoJSON layer drawn with geoMaps.vectorLayer (styled, with safe popups)."""
 

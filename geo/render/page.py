@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from urllib.parse import urlsplit
 
 from geo.render import folium_import  # noqa: F401 (before folium)
@@ -27,6 +28,7 @@ from geo.render.elements import (
     IncidentLayer,
     InlineAssets,
     MapChrome,
+    RawHtml,
     VectorLayer,
     rendered_text_kept,
     stable_element_ids,
@@ -64,6 +66,7 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
         fmap.default_js = []
         fmap.default_css = []
         fmap.get_root().header.add_child(InlineAssets(), name="inline_assets")
+        fmap.get_root().header.add_child(RawHtml(_CHROME.head(spec, static)), name="page_head")
         fmap.get_root().title = html.escape(spec.title)  # branca does not escape it
         if tiled:
             url = f"tiles/{spec.name}/{{z}}/{{x}}/{{y}}{'{r}' if retina else ''}.png"
@@ -102,7 +105,7 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
                   tiles=spec.name if tiled else None,
                   timeline=timeline_range(content)).add_to(fmap)
         with rendered_text_kept():  # layer text is data: never a template
-            page = _tidy(fmap.get_root().render())
+            page = _tidy(_standard_html(fmap.get_root().render()))
     return with_policy(page, content_security_policy(page, images=tuple(online_hosts)))
 
 
@@ -225,6 +228,22 @@ def _legend_html(content: MapContent) -> str:
         layers=[(layer.spec, mark) for layer in content.layers
                 if layer.spec.kind != "incidents" and layer.spec.legend
                 and (mark := legend_mark(layer))])
+
+
+# What folium writes that a page may not have: a viewport that forbids zooming (readers with
+# low vision zoom the page), and its last script after </body> (the HTML standard has none).
+_FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport" content="width=device-width,\s*initial-scale=1.0, '
+                              r'maximum-scale=1.0, user-scalable=no" />')
+_SCRIPT_AFTER_BODY = re.compile(r"</body>\s*(<script>.*?</script>)\s*</html>\s*$", re.S)
+
+
+def _standard_html(page: str) -> str:
+    page, viewports = _FOLIUM_VIEWPORT.subn(
+        '<meta name="viewport" content="width=device-width, initial-scale=1">', page)
+    page, moved = _SCRIPT_AFTER_BODY.subn(r"\1\n</body>\n</html>\n", page)
+    if not (viewports == moved == 1):  # a folium that writes pages otherwise: look again
+        raise ValueError("folium's page is not as page.py expects (viewport, last script)")
+    return page
 
 
 def _tidy(page: str) -> str:
