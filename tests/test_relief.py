@@ -74,15 +74,16 @@ def add_dem(layers_dir: Path, dem: str = "relief/khasan-dem.tif") -> None:
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory, sources_dir) -> dict[str, Path]:
-    """Two builds of the real layers at few zooms: "plain", and "relief" (khasan with a DEM)."""
+def builds(tmp_path_factory, sources_dir, small_layers) -> dict[str, Path]:
+    """Two builds of the layers with simplified base geography at few zooms: "plain", and
+    "relief" (khasan with a DEM)."""
     out = {}
     for name in ("plain", "relief"):
         root = tmp_path_factory.mktemp(name)
         layers = root / "layers"
         import shutil
 
-        shutil.copytree(LAYERS, layers)
+        shutil.copytree(small_layers, layers)
         shrink_zooms(layers, ZOOMS)
         if name == "relief":
             add_dem(layers)
