@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from shapely.geometry import Point, Polygon, shape
 
-from tests.conftest import LAYERS, edit_layer, run_cli, shrink_zooms
+from tests.conftest import edit_layer, run_cli, shrink_zooms
 
 # The heights as 002_25b5bb55c95d5796.txt (line 272) gives them.
 ZAOZERNAYA = (130 + 35.67 / 60, 42 + 26.79 / 60)
