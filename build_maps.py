@@ -164,8 +164,8 @@ def check(args, say) -> int:
 def fmt(args, say) -> int:
     import json
 
-    from geo.config import read_project
     from geo.inputs.fmt import format_file
+    from geo.inputs.maps_toml import read_project
 
     files = args.files or sorted({spec.file for spec in read_project(args.layers).layers.values()})
     changed = []
@@ -185,8 +185,8 @@ def fmt(args, say) -> int:
 
 
 def basedata(args, say) -> int:
-    from geo.config import read_project
     from geo.inputs.basedata import covering_extent, write
+    from geo.inputs.maps_toml import read_project
 
     project = read_project(args.layers, args.sources)
     for path in write(covering_extent(project.maps.values()), args.layers / "base"):

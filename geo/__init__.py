@@ -1,14 +1,13 @@
 """Sourced, offline maps of the Soviet–Japanese border conflicts.
 
-The build is a pipeline with one module per stage, each taking and returning plain values:
+The build is a pipeline, one folder per stage, plain values between them:
 
-    config   layers/maps.toml          -> Project (maps, layer specs, bibliography)
-    load     one GeoJSON file          -> Layer (parsed JSON, feature positions, CRS)
-    validate Project + Layers          -> list of Problems
-    project  Layers                    -> WGS84 GeoDataFrames, measurements in local UTM
-    combine  one map + frames          -> MapContent (clipped, simplified, measured)
-    write    MapContent                -> standalone HTML
-    build    all of the above, written atomically into output/
+    inputs    layers/maps.toml + GeoJSON   -> Project, checked Layers  (read_project, load_and_check)
+    geometry  Project + Layers             -> one MapContent per map    (geometry.contents)
+    render    MapContent                   -> pages as strings; tiles, archives, images as bytes
+    output    all of it                    -> output/, atomically       (output.build.build)
+
+``config`` holds the plain values every stage shares; ``serve`` builds and rebuilds on save.
 """
 
 __version__ = "0.1.0"

@@ -1,17 +1,14 @@
-"""Read ``layers/maps.toml``: which maps exist, which layers they draw, and how.
+"""What ``layers/maps.toml`` says, as plain values: the maps, the layers they draw and how, the
+bibliography (``Project``), and the options of a build (``BuildOptions``).
 
-The settings are declared once, in geo/inputs/schemas/maps.schema.json; every problem in the file
-is collected and reported at once with its line (as mkdocs does with its config).
+Every stage reads these; ``geo.inputs.maps_toml.read_project`` makes them from the file, its
+settings declared once in geo/inputs/schemas/maps.schema.json.
 """
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from geo.errors import BuildError, Problem
 
 CONFIG_NAME = "maps.toml"
 SCHEMA_NAME = "maps.schema.json"  # in geo/inputs/schemas: what maps.toml may say
@@ -116,45 +113,6 @@ class Project:
     online_basemaps: tuple[str, ...] = ()  # xyzservices names, offered in the layer control
 
 
-def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
-    """Parse and check maps.toml; raise BuildError listing every problem in it, with its line.
-
-    geo/inputs/schemas/maps.schema.json declares every setting (editors read it too); what a
-    schema cannot say (west < east, named layers and files exist) is checked after it here.
-    """
-    path = layers_dir / CONFIG_NAME
-    label = _label(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        raw = tomllib.loads(text)
-    except FileNotFoundError:
-        raise BuildError([Problem(label, message=f"no {CONFIG_NAME} in {layers_dir}")]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        m = re.search(r"line (\d+), column (\d+)", str(exc))
-        line, col = (int(m[1]), int(m[2])) if m else (None, None)
-        raise BuildError([Problem(label, line, col, message=f"not valid TOML: {exc}")]) from None
-    from geo.inputs.maps_toml import cross_checks, key_line, load_schema, schema_problems
-
-    schema = load_schema()
-    found = schema_problems(raw, schema)
-    found += cross_checks(raw, layers_dir, schema, found)
-    if found:
-        raise BuildError(list({Problem(label, key_line(text, key), prop=".".join(key), message=message)
-                                 for key, message in found}))
-
-    layers = {n: LayerSpec(n, layers_dir / t["file"], t.get("title", n), t.get("kind", "feature"),
-                           Style(**t.get("style", {})), t.get("legend", True), t.get("show", True),
-                           t.get("invert", False)) for n, t in raw.get("layers", {}).items()}
-    maps = {n: MapSpec(n, t.get("title", n), t.get("description", ""), tuple(map(float, t["extent"])),
-                       t["zoom"][0], t["zoom"][1], tuple(t["layers"]),
-                       layers_dir / t["dem"] if "dem" in t else None) for n, t in raw["maps"].items()}
-    bibliography = {k: Reference(k, **t) for k, t in raw.get("bibliography", {}).items()}
-    if sources_dir is None:
-        sources_dir = sources_path(layers_dir, raw).resolve()
-    return Project(layers_dir, sources_dir, maps, layers, bibliography, raw.get("attribution", ""),
-                   tuple(raw.get("online_basemaps", ())))
-
-
 @dataclass(frozen=True)
 class BuildOptions:
     """How to build, beyond what maps.toml says."""
@@ -226,11 +184,3 @@ def online_basemap(name: str):
     except ValueError:
         return None
     return provider if provider.url.startswith("https://") else None
-
-
-def _label(path: Path) -> str:
-    """A path as the user typed it: relative to the working directory when possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)

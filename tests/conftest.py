@@ -42,7 +42,7 @@ def simplify_base(layers_dir: Path, tolerance: float = 0.05) -> None:
     import shapely
     from shapely.geometry import box, mapping, shape
 
-    from geo.config import read_project
+    from geo.inputs.maps_toml import read_project
 
     extents = [box(*m.padded_extent()) for m in read_project(layers_dir).maps.values()]
     area = box(*shapely.union_all(extents).buffer(1.0).bounds)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.config import read_project
+from geo.inputs.maps_toml import read_project
 from geo.render.citations import about_distance, cite
 from tests.conftest import LAYERS
 from tests.test_browser import OfflinePage, incident_title, popup_shown, settled

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from shapely.geometry import box, shape
 
-from geo.config import read_project
+from geo.inputs.maps_toml import read_project
 from tests.conftest import LAYERS, edit_layer, run_cli
 from tests.test_build import MAPS, PAYLOAD
 

@@ -26,7 +26,7 @@ def test_build_writes_the_five_maps_and_the_index(built: Path):
 
 
 def _min_zoom(map_name: str) -> int:
-    from geo.config import read_project
+    from geo.inputs.maps_toml import read_project
 
     return read_project(LAYERS).maps[map_name].min_zoom
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from geo.config import LayerSpec, MapSpec, Project, Reference, Style, read_project
+from geo.config import LayerSpec, MapSpec, Project, Reference, Style
 from geo.errors import BuildError
-from geo.inputs.maps_toml import key_line, load_schema
+from geo.inputs.maps_toml import key_line, load_schema, read_project
 from tests.conftest import LAYERS, ROOT
 
 VALID = """\

@@ -18,7 +18,7 @@ from pyproj import Geod
 from shapely.geometry import LineString, Point, box, shape
 from shapely.ops import unary_union
 
-from geo.config import read_project
+from geo.inputs.maps_toml import read_project
 
 LAYERS = Path(__file__).resolve().parent.parent / "layers"
 SOURCES = LAYERS.parent.parent / "shared" / "sources"

@@ -39,3 +39,21 @@ def test_an_unknown_type_is_named_with_the_types_of_the_table():
     errors = _schema_errors("incidents", {"type": "naval"})
     messages = " ".join(e.message for e in errors)
     assert "'naval' is not one of" in messages and "'battle'" in messages
+
+
+def test_every_type_has_its_own_print_marker_and_a_new_shape_is_an_error(monkeypatch):
+    """The print sheet draws each type in its shape with its letter; a type whose shape it
+    cannot draw stops the build (it once fell back to a circle marked '?')."""
+    import pytest
+
+    from geo import incident_types
+    from geo.render.print_parts import marker
+
+    drawn = {t.name: marker(t.name, 10, 10, 20) for t in INCIDENT_TYPES}
+    for t in INCIDENT_TYPES:
+        assert f">{t.letter}</text>" in drawn[t.name] and f'fill="{t.fill}"' in drawn[t.name]
+    assert len(set(drawn.values())) == len(INCIDENT_TYPES)
+    odd = INCIDENT_TYPES[0]._replace(shape="hexagon")
+    monkeypatch.setitem(incident_types.BY_NAME, odd.name, odd)
+    with pytest.raises(ValueError, match="hexagon"):
+        marker(odd.name, 10, 10, 20)

@@ -9,7 +9,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import box, shape
 
-from geo.config import read_project
+from geo.inputs.maps_toml import read_project
 
 LAYERS = Path(__file__).resolve().parent.parent / "layers"
 GEOD = Geod(ellps="WGS84")

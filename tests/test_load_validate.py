@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from geo.config import read_project
 from geo.errors import BuildError
 from geo.inputs.check import load_and_check
 from geo.inputs.dates import parse_date
 from geo.inputs.load import load_layer
+from geo.inputs.maps_toml import read_project
 from tests.conftest import LAYERS, edit_layer
 
 

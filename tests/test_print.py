@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from geo.incident_types import BY_NAME
-from geo.render.print_layout import Sizes
+from geo.render.print_parts import Sizes
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert("x")</script> & Co]]>'

@@ -27,7 +27,7 @@ def plain_folium(layers_dir: Path, out_dir: Path) -> None:
 
     import folium
 
-    from geo.config import read_project
+    from geo.inputs.maps_toml import read_project
 
     project = read_project(layers_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

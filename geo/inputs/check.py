@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from geo.config import Project, read_project
+from geo.config import Project
 from geo.errors import BuildError, Problem
 from geo.inputs.load import Layer, load_layer
+from geo.inputs.maps_toml import read_project
 
 
 def load_and_check(layers_dir: Path, sources_dir: Path | None = None,

@@ -19,8 +19,8 @@ from functools import cached_property
 
 import orjson
 
-from geo.config import LayerSpec, _label
-from geo.errors import BuildError, Problem
+from geo.config import LayerSpec
+from geo.errors import BuildError, Problem, display_path
 from geo.inputs.crs import WGS84
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -83,7 +83,7 @@ def load_layer(spec: LayerSpec, parse: bool = True) -> Layer:
     """Read ``spec.file`` and parse it; raise BuildError with file:line:column if it is not
     a GeoJSON FeatureCollection. With ``parse=False`` (a file known to be one: the last
     build checked this very text) the text is parsed only when needed."""
-    label = _label(spec.file)
+    label = display_path(spec.file)
     raw = spec.file.read_bytes()
     try:
         text = raw.decode("utf-8-sig")

@@ -1,18 +1,31 @@
-"""Where maps.toml is wrong: its schema's errors and the checks a schema cannot express, each
-placed at the line of its key (tomllib gives no positions, so the text is searched for them).
+"""maps.toml read into a Project (``read_project``), and where it is wrong: its schema's errors
+and the checks a schema cannot express, each placed at the line of its key (tomllib gives no
+positions, so the text is searched for them).
 
-geo/inputs/schemas/maps.schema.json declares every setting once; config.read_project calls
-this only when it reads the file, so a build with nothing to do loads no jsonschema.
+geo/inputs/schemas/maps.schema.json declares every setting once; jsonschema is loaded only
+for a file that fails the fast check, so a build with nothing to do loads none of it.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import tomllib
 from importlib import resources
 from pathlib import Path
 
-from geo.config import SCHEMA_NAME, online_basemap
+from geo.config import (
+    CONFIG_NAME,
+    SCHEMA_NAME,
+    LayerSpec,
+    MapSpec,
+    Project,
+    Reference,
+    Style,
+    online_basemap,
+    sources_path,
+)
+from geo.errors import BuildError, Problem, display_path
 
 
 def load_schema() -> dict:
@@ -113,3 +126,40 @@ def key_line(text: str, key: tuple[str, ...]) -> int | None:
         elif item := _KEY.match(line):
             lines.setdefault((*table, item[1].strip("\"'")), number)
     return next((lines[key[:end]] for end in range(len(key), 0, -1) if key[:end] in lines), None)
+
+
+def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
+    """Parse and check maps.toml; raise BuildError listing every problem in it, with its line.
+
+    geo/inputs/schemas/maps.schema.json declares every setting (editors read it too); what a
+    schema cannot say (west < east, named layers and files exist) is checked after it here.
+    """
+    path = layers_dir / CONFIG_NAME
+    label = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
+    except FileNotFoundError:
+        raise BuildError([Problem(label, message=f"no {CONFIG_NAME} in {layers_dir}")]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        m = re.search(r"line (\d+), column (\d+)", str(exc))
+        line, col = (int(m[1]), int(m[2])) if m else (None, None)
+        raise BuildError([Problem(label, line, col, message=f"not valid TOML: {exc}")]) from None
+    schema = load_schema()
+    found = schema_problems(raw, schema)
+    found += cross_checks(raw, layers_dir, schema, found)
+    if found:
+        raise BuildError(list({Problem(label, key_line(text, key), prop=".".join(key), message=message)
+                                 for key, message in found}))
+
+    layers = {n: LayerSpec(n, layers_dir / t["file"], t.get("title", n), t.get("kind", "feature"),
+                           Style(**t.get("style", {})), t.get("legend", True), t.get("show", True),
+                           t.get("invert", False)) for n, t in raw.get("layers", {}).items()}
+    maps = {n: MapSpec(n, t.get("title", n), t.get("description", ""), tuple(map(float, t["extent"])),
+                       t["zoom"][0], t["zoom"][1], tuple(t["layers"]),
+                       layers_dir / t["dem"] if "dem" in t else None) for n, t in raw["maps"].items()}
+    bibliography = {k: Reference(k, **t) for k, t in raw.get("bibliography", {}).items()}
+    if sources_dir is None:
+        sources_dir = sources_path(layers_dir, raw).resolve()
+    return Project(layers_dir, sources_dir, maps, layers, bibliography, raw.get("attribution", ""),
+                   tuple(raw.get("online_basemaps", ())))

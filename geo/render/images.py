@@ -17,8 +17,9 @@ from pathlib import Path
 
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import mercator_xy
-from geo.render import print_layout, print_legend, print_marks
-from geo.render.print_layout import DPI, Sizes, map_size, print_svg
+from geo.render import print_layout, print_legend, print_marks, print_parts
+from geo.render.print_layout import map_size, print_svg
+from geo.render.print_parts import DPI, Sizes
 from geo.render.style import PNG_FORMAT, register_system_fonts, style_xml
 
 # file-name suffix -> sheet width in millimetres: <map>.png is the 2-column image
@@ -57,7 +58,7 @@ def static_digest(content: MapContent, suffix: str, drawn: bytes | None = None,
         h.update(print_svg(content, width_px(PRINT_WIDTHS_MM[suffix]), None).encode())
     else:
         h.update(drawn)
-    for module in (print_layout, print_legend, print_marks):
+    for module in (print_layout, print_legend, print_marks, print_parts):
         h.update(Path(module.__file__).read_bytes())
     h.update(Path(__file__).read_bytes())
     return h.hexdigest()

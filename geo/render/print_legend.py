@@ -1,6 +1,6 @@
 """The furniture of the print sheet under the map: scale bar and north arrow, the legend
 (incident types drawn, with their lettered markers, then the map's line and area layers),
-attribution and the line of sources. Text escaped by ``print_layout.text``."""
+attribution and the line of sources. Text escaped by ``print_parts.text``."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import math
 from geo.geometry.content import MapContent
 from geo.incident_types import INCIDENT_TYPES
 from geo.render.citations import work
-from geo.render.print_layout import INK, PT, Sizes, corners, incidents, marker, text
 from geo.render.print_marks import wrap
+from geo.render.print_parts import INK, PT, Sizes, corners, incidents, marker, text
 from geo.render.style import legend_mark
 
 
