@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -89,9 +90,16 @@ def built(tmp_path_factory, sources_dir) -> Path:
     running the browser tests again after a change to the page's script rebuilds only pages.
     """
     kept = os.environ.get("MAPS_BUILT")
-    out = Path(kept) if kept else tmp_path_factory.mktemp("built") / "output"
-    result = run_cli("build", "--layers", str(LAYERS), "--out", str(out),
-                     "--sources", str(sources_dir))
+    # one folder for every pytest-xdist worker: the first to take the lock builds, the others
+    # find it up to date
+    shared = tmp_path_factory.getbasetemp()
+    shared = shared.parent if os.environ.get("PYTEST_XDIST_WORKER") else shared
+    out = Path(kept) if kept else shared / "built" / "output"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out.parent / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = run_cli("build", "--layers", str(LAYERS), "--out", str(out),
+                         "--sources", str(sources_dir))
     assert result.returncode == 0, result.stderr
     return out
 

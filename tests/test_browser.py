@@ -172,31 +172,39 @@ FILLED_LINES = f"""() => {{
   return bad;
 }}"""
 
-LEGEND_SWATCHES = """() => Object.fromEntries([...document.querySelectorAll('.map-legend li')]
+LEGEND_SWATCHES = """() => [...document.querySelectorAll('.map-legend li')]
   .filter(li => li.firstElementChild && /^legend-(area|line|dot)/.test(li.firstElementChild.className))
-  .map(li => [li.textContent.trim(), li.firstElementChild.className.split(' ')[0]]))"""
+  .map(li => [li.firstElementChild.className.split(' ')[0], li.textContent.trim()])"""
 
 
-def expected_swatches(map_name: str) -> dict[str, str]:
-    """{layer title: swatch class} as the layers draw inside the map's extent, read from the
-    layer files themselves: a filled polygon is an area, a line or an outline a line, points dots;
-    a layer with nothing in the extent has no entry."""
+def expected_swatches(map_name: str) -> tuple[list[str], set[str]]:
+    """The legend's swatches as the layers draw inside the map's own extent, read from the layer
+    files themselves: a filled polygon is an area, a line or an outline a line, a point a dot
+    (a country's or a lake's name point is a label, not a mark); a layer with nothing inside the
+    extent has no entry, one with one kind of mark an entry under its title. Returns the sorted
+    swatch classes and the titles that must stand in the legend."""
     project = read_project(LAYERS)
     spec = project.maps[map_name]
-    area = box(*spec.padded_extent())
-    swatches = {}
+    area = box(*spec.extent)
+    swatches, titles = [], set()
     for name in spec.layers:
         layer = project.layers[name]
         if layer.kind == "incidents" or not layer.legend:
             continue
         collection = json.loads((LAYERS / layer.file).read_text(encoding="utf-8"))
-        kinds = {f["geometry"]["type"].replace("Multi", "") for f in collection["features"]
-                 if f.get("geometry") and area.intersects(shape(f["geometry"]))}
-        if kinds:
-            swatches[layer.title] = ("legend-area" if "Polygon" in kinds and layer.style.fill
-                                     else "legend-line" if kinds & {"LineString", "Polygon"}
-                                     else "legend-dot")
-    return swatches
+        marks = set()
+        for f in collection["features"]:
+            g = f.get("geometry")
+            if not g or not area.intersects(shape(g)) or (
+                    g["type"] == "Point" and f["properties"].get("kind") in ("country", "lake")):
+                continue
+            kind = g["type"].replace("Multi", "")
+            marks.add("legend-area" if kind == "Polygon" and layer.style.fill else
+                      "legend-line" if kind in ("Polygon", "LineString") else "legend-dot")
+        swatches += marks
+        if len(marks) == 1:
+            titles.add(layer.title)
+    return sorted(swatches), titles
 
 
 @pytest.mark.parametrize("map_name", MAPS)
@@ -212,7 +220,9 @@ def test_map_works_offline(browser, built: Path, screenshots: Path, map_name: st
         assert page.locator(".map-legend summary").inner_text() == "Legend"
         # a fill is for areas alone; the legend shows each layer as it is drawn
         assert page.evaluate(FILLED_LINES) == []
-        assert page.evaluate(LEGEND_SWATCHES) == expected_swatches(map_name)
+        legend, (swatches, titles) = page.evaluate(LEGEND_SWATCHES), expected_swatches(map_name)
+        assert sorted(c for c, _ in legend) == swatches, legend
+        assert titles <= {text for _, text in legend}, legend
 
         # a mouse click on a marker opens its popup, with the incident's title and sources
         incident_id, x, y = settled(page, TOPMOST_MARKER)

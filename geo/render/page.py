@@ -34,7 +34,7 @@ from geo.render.elements import (
     stable_element_ids,
 )
 from geo.render.jinja import ENV
-from geo.render.style import legend_mark
+from geo.render.style import is_label_anchor, legend_entries
 
 _CHROME = ENV.get_template("map-chrome.html").module  # its macros: title, legend, noscript
 
@@ -89,7 +89,9 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
                 IncidentLayer(layer.spec.title, layer.collection,
                               content.bibliography).add_to(fmap)
             else:
-                VectorLayer(layer.spec.title, layer.collection, layer.spec.style,
+                drawn = {**layer.collection, "features": [  # a name's point: labels.js
+                    f for f in layer.collection["features"] if not is_label_anchor(f)]}
+                VectorLayer(layer.spec.title, drawn, layer.spec.style,
                             interactive=layer.spec.kind != "base",
                             bibliography=content.bibliography, show=layer.spec.show).add_to(fmap)
         folium.LayerControl(collapsed=True).add_to(fmap)
@@ -139,8 +141,9 @@ def timeline_range(content: MapContent) -> dict:
 def map_labels(content: MapContent) -> list[dict]:
     """The names labels.js draws on the map: every point of a layer that asks for a label
     (``label: true``), as {name, names, lat, lon, kind, rank, min_zoom, max_zoom}. kind is
-    "country", "town" (a base town) or "place" (a place of the map's own layers, which wins
-    over a base town at the same spot: within DUPLICATE_M, the town is left out)."""
+    "country", "water" (a lake's name, centred), "town" (a base town) or "place" (a place of
+    the map's own layers, which wins over a base town at the same spot: within DUPLICATE_M,
+    the town is left out)."""
     found = []
     for layer in content.layers:
         if layer.spec.kind == "incidents":
@@ -149,7 +152,8 @@ def map_labels(content: MapContent) -> list[dict]:
             p, geom = f["properties"], f.get("geometry")
             if not (p.get("label") and geom and geom["type"] == "Point"):
                 continue
-            kind = p.get("kind") if p.get("kind") in ("country", "town") else "place"
+            kind = p.get("kind") if p.get("kind") in ("country", "town") else \
+                "water" if is_label_anchor(f) else "place"
             if layer.spec.kind != "base" and kind == "town":
                 kind = "place"
             lon, lat = geom["coordinates"][:2]
@@ -225,9 +229,9 @@ def _legend_html(content: MapContent) -> str:
     return _CHROME.legend(
         types=[t for t in sorted(BY_NAME.values()) if t.name in present],
         uncertainty=any(layer.spec.kind == "incidents" for layer in content.layers),
-        layers=[(layer.spec, mark) for layer in content.layers
-                if layer.spec.kind != "incidents" and layer.spec.legend
-                and (mark := legend_mark(layer))])
+        entries=[(layer.spec.style, mark, text) for layer in content.layers
+                 if layer.spec.kind != "incidents" and layer.spec.legend
+                 for mark, text in legend_entries(layer, content.spec.extent)])
 
 
 # What folium writes that a page may not have: a viewport that forbids zooming (readers with

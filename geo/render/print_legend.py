@@ -11,7 +11,7 @@ from geo.incident_types import INCIDENT_TYPES
 from geo.render.citations import work
 from geo.render.print_marks import wrap
 from geo.render.print_parts import INK, PT, Sizes, corners, incidents, marker, text
-from geo.render.style import legend_mark
+from geo.render.style import legend_entries
 
 
 def scale_and_north(content, s: Sizes, y: float, mw: int) -> str:
@@ -52,10 +52,9 @@ def legend(content, s: Sizes, y: float, fanned: bool) -> tuple[str, float]:
                for t in INCIDENT_TYPES if counts[t.name]]
     for layer in content.layers:
         if layer.spec.kind != "incidents" and layer.spec.legend:
-            mark = legend_mark(layer)
-            if mark:
+            for mark, label in legend_entries(layer, content.spec.extent):
                 entries.append((lambda x, cy, st=layer.spec.style, m=mark: _swatch(st, m, x, cy, s),
-                                layer.spec.title))
+                                label))
     notes = []
     if fanned:
         notes.append("Incidents too close to show apart are fanned out; a line leads to each place.")

@@ -77,17 +77,48 @@ def drawn(layer) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def legend_mark(layer) -> str | None:
-    """How a layer's features are drawn, as its legend swatch shows them: "area" (a polygon
-    with a fill), "line" (a line, or a polygon's outline), "dot" (points only); None if it
-    draws nothing. A fill applies to polygons alone, on the page, in tiles and in print."""
-    kinds = {f["geometry"]["type"].replace("Multi", "") for f in layer.collection["features"]
-             if f.get("geometry")}
-    if "Polygon" in kinds and layer.spec.style.fill:
-        return "area"
-    if kinds & {"LineString", "Polygon"}:
-        return "line"
-    return "dot" if kinds else None
+# Points of these kinds only anchor a name (labels.js): an area's or a country's, never a dot.
+LABEL_ANCHORS = ("country", "lake")
+
+
+def is_label_anchor(feature: dict) -> bool:
+    geometry = feature.get("geometry") or {}
+    return geometry.get("type") == "Point" and feature["properties"].get("kind") in LABEL_ANCHORS
+
+
+def mark_of(feature: dict, style: Style) -> str:
+    """How a feature is drawn: "area" (a polygon, where the style fills), "line" (a line or an
+    outline) or "dot" (a point). A fill applies to polygons alone, on the page, in tiles and in
+    print: a line filled would be closed by a chord and painted as water."""
+    kind = feature["geometry"]["type"].replace("Multi", "")
+    if kind == "Polygon":
+        return "area" if style.fill else "line"
+    return "line" if kind == "LineString" else "dot"
+
+
+def legend_entries(layer, extent) -> list[tuple[str, str]]:
+    """The legend's (mark, text) for a layer: one entry per kind of mark it draws inside the
+    map's own ``extent`` (west, south, east, north), none if it draws nothing there. A layer
+    of one kind of mark is named by its title; in a layer of several, each kind of mark by its
+    feature's name, or by its features' kind ("Heights")."""
+    from shapely.geometry import box, shape
+
+    area = box(*extent)
+    groups: dict[str, list[dict]] = {}
+    for f in layer.collection["features"]:
+        if f.get("geometry") and not is_label_anchor(f) and area.intersects(shape(f["geometry"])):
+            groups.setdefault(mark_of(f, layer.spec.style), []).append(f)
+    if len(groups) <= 1:
+        return [(mark, layer.spec.title) for mark in groups]
+    order = ("area", "line", "dot")
+    return [(mark, _group_name(groups[mark])) for mark in order if mark in groups]
+
+
+def _group_name(features: list[dict]) -> str:
+    if len(features) == 1:
+        return features[0]["properties"]["name"]
+    kinds = sorted({str(f["properties"].get("kind") or "feature") for f in features})
+    return ", ".join(k if k.endswith("s") else k + "s" for k in kinds).capitalize()
 
 
 def in_tiles(layer) -> bool:
@@ -117,12 +148,12 @@ def _rules(style: Style, kind: str) -> str:
         + _major_rivers()
         + '<Rule><Filter>[mapnik::geometry_type] = linestring and not ([rank] = 1)</Filter>'
         f'{stroke}</Rule>'
-        # a country's name is only a label (drawn by the page); a town is a dot, larger by rank
+        # a country's or a lake's name point is only a label (drawn by the page); a town is a dot
         "<Rule><Filter>[mapnik::geometry_type] = point and [kind] = 'town'</Filter>"
         '<MarkersSymbolizer fill="#2b2b2b" stroke="#ffffff" stroke-width="1.2" '
         'width="6" height="6" allow-overlap="true"/></Rule>'
         + "<Rule><Filter>[mapnik::geometry_type] = point and not ([kind] = 'town' or "
-        f"[kind] = 'country')</Filter>{point}</Rule>")
+        + " or ".join(f"[kind] = '{k}'" for k in LABEL_ANCHORS) + f")</Filter>{point}</Rule>")
 
 
 # Major rivers (rank 1 in layers/base/rivers.geojson) as water: a pale channel in a darker bank

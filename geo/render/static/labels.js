@@ -1,5 +1,5 @@
 /* Place names on the map, drawn in the page in the reader's language (the tiles carry none):
-   country names, the map's own places, then towns by size. Each label is placed in turn by
+   country names, the map's own places and waters, then towns by size. Each label is placed in turn by
    priority, at the first of its candidate positions that lies inside the map and clear of the
    labels already placed, of every place's dot and of every marker icon; a label with no such
    position is left out. Done again after every zoom, move, resize and marker change. */
@@ -10,7 +10,7 @@
   var GAP = 3;          // px kept clear around a label
   var DOTS = [5, 17];   // px from a place's point to its label: beside its dot, or clear of a marker on it
   var TOWN_ZOOM = {1: 0, 2: 5, 3: 6, 4: 7};   // towns of a rank show from this zoom on
-  var PRIORITY = {country: 0, place: 1, town: 2};
+  var PRIORITY = {country: 0, place: 1, water: 1, town: 2};
 
   function overlaps(a, b) {
     return a.x < b.x + b.w + GAP && b.x < a.x + a.w + GAP &&
@@ -38,7 +38,8 @@
                       (l.kind === 'town' ? ' map-label-rank' + l.rank : ''), text);
       node.lang = text === l.name ? 'en' : g.LANG;
       pane.appendChild(node);
-      return {label: l, node: node, latlng: L.latLng(l.lat, l.lon), dot: l.kind !== 'country',
+      return {label: l, node: node, latlng: L.latLng(l.lat, l.lon),
+              dot: l.kind !== 'country' && l.kind !== 'water',   // a country's, a lake's name: centred
               order: [PRIORITY[l.kind], l.rank || 9], w: 0, h: 0};
     });
     items.sort(function (a, b) {
