@@ -134,12 +134,12 @@ def test_refuses_to_replace_a_foreign_folder(tmp_path: Path, sources_dir: Path):
     assert (precious / "chapter1.txt").read_text() == "do not lose me"
 
 
-def test_build_never_writes_to_layers(tmp_path: Path, sources_dir: Path):
-    before = tree_bytes(LAYERS)
+def test_build_never_writes_to_layers(layers_copy: Path, tmp_path: Path, sources_dir: Path):
+    before = tree_bytes(layers_copy)
     result = run_cli("build", "--out", str(tmp_path / "o"), "--sources", str(sources_dir),
-                     "--no-tiles", "--no-static")
+                     "--no-tiles", "--no-static", cwd=layers_copy.parent)  # layers/ by default
     assert result.returncode == 0, result.stderr
-    assert tree_bytes(LAYERS) == before
+    assert tree_bytes(layers_copy) == before
 
 
 def test_layer_text_is_escaped_everywhere(layers_copy: Path, tmp_path: Path, sources_dir: Path):
