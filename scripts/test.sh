@@ -13,5 +13,9 @@ if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# axe-core, the accessibility checker the browser tests inject into the pages (npm, pinned)
+if [ ! -f .test-tools/node_modules/axe-core/axe.min.js ]; then
+    npm install --silent --no-audit --no-fund --prefix .test-tools axe-core@4.14.1 >/dev/null
+fi
 # one worker per core (pytest-xdist): on 2 cores the suite takes three quarters of the time
 exec .venv/bin/python -m pytest -p no:cacheprovider --numprocesses=auto "$@"

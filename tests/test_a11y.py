@@ -11,7 +11,8 @@ import pytest
 from geo.inputs.maps_toml import read_project
 from geo.render.citations import about_distance, cite
 from tests.conftest import LAYERS
-from tests.test_browser import OfflinePage, incident_title, popup_shown, settled
+from tests.test_browser import TOPMOST_MARKER, OfflinePage, incident_title, popup_shown, settled
+from tests.test_build import MAPS
 
 pytestmark = pytest.mark.browser
 
@@ -210,3 +211,28 @@ def test_timeline_range_and_step_follow_the_map(browser, built: Path, map_name: 
               .map(i => i.id)""")
             assert "khasan-1938-07-29" in shown and "khasan-1938" in shown
             assert "khasan-1938-08-10" not in shown and "zaozernaya-post-1938" not in shown
+
+
+AXE = Path(__file__).resolve().parent.parent / ".test-tools/node_modules/axe-core/axe.min.js"
+
+
+@pytest.mark.parametrize("map_name", MAPS)
+@pytest.mark.parametrize("width", [375, 1280])
+def test_axe_finds_nothing_serious_with_a_popup_open(browser, built: Path, map_name: str,
+                                                     width: int):
+    """axe-core (WCAG 2.2 A and AA and best practice, target size included) on the page as a
+    reader has it: a popup open, at a phone's and a desktop's width. No serious or critical
+    violation; the moderate ones are printed."""
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed (scripts/test.sh installs it)")
+    with OfflinePage(browser, width, 667 if width < 500 else 800) as view:
+        page = view.open(built / f"{map_name}.html")
+        incident_id, x, y = settled(page, TOPMOST_MARKER)
+        page.mouse.click(x, y)
+        popup_shown(page, incident_title(incident_id))
+        page.evaluate(AXE.read_text(encoding="utf-8"))  # (the page's policy allows no <script>)
+        found = page.evaluate("""() => axe.run(document, {resultTypes: ['violations']}).then(r =>
+          r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
+                                  where: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))""")
+    print(map_name, width, [(v["id"], v["impact"], v["nodes"]) for v in found])
+    assert [v for v in found if v["impact"] in ("serious", "critical")] == []

@@ -15,8 +15,8 @@ from tests.test_browser import OfflinePage, incident_title
 pytestmark = pytest.mark.browser
 
 MAP_POPUP = """title => {
-  const h3 = document.querySelector('.leaflet-popup-content h3');
-  return !!h3 && h3.textContent === title && getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1';
+  const h2 = document.querySelector('.leaflet-popup-content h2');
+  return !!h2 && h2.textContent === title && getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1';
 }"""
 
 

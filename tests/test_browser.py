@@ -119,8 +119,8 @@ IDLE = f"""() => {{
 # given, is the text its heading must have.
 POPUP_SHOWN = """title => {
   const popup = document.querySelector('.leaflet-popup');
-  const h3 = popup && popup.querySelector('.leaflet-popup-content h3');
-  if (!h3 || (title !== null && h3.textContent !== title)) return false;
+  const h2 = popup && popup.querySelector('.leaflet-popup-content h2');
+  if (!h2 || (title !== null && h2.textContent !== title)) return false;
   return getComputedStyle(popup).opacity === '1' && (%s)();
 }""" % IDLE
 
@@ -232,7 +232,7 @@ def test_map_works_offline(browser, built: Path, screenshots: Path, map_name: st
         title = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))
         title = next(f["properties"]["title"] for f in title["features"]
                      if f["properties"]["id"] == incident_id)
-        assert popup.locator("h3").inner_text() == title
+        assert popup.locator("h2").inner_text() == title
         assert popup.locator(".popup-sources li").count() >= 1
         popup_shown(page, title)  # faded in, the autopan over
         page.screenshot(path=str(screenshots / f"{map_name}.png"))
@@ -248,7 +248,7 @@ def test_keyboard_opens_a_marker(browser, built: Path):
         assert "Japanese attack on Bezymyannaya" in marker.get_attribute("aria-label")
         marker.focus()
         page.keyboard.press("Enter")
-        assert page.locator(".leaflet-popup-content h3").inner_text() == \
+        assert page.locator(".leaflet-popup-content h2").inner_text() == \
             "Japanese attack on Bezymyannaya"
 
 
@@ -291,7 +291,7 @@ def test_injected_text_stays_text(browser, layers_copy: Path, tmp_path: Path, so
         marker.focus()
         page.keyboard.press("Enter")
         popup = page.locator(".leaflet-popup-content")
-        assert popup.locator("h3").inner_text() == PAYLOAD
+        assert popup.locator("h2").inner_text() == PAYLOAD
         assert PAYLOAD in popup.inner_text()
         assert popup.locator("img, script").count() == 0
         assert view.dialogs == [] and view.errors == []
@@ -316,8 +316,8 @@ def test_content_security_policy_blocks_a_foreign_script(browser, built: Path, t
 def test_deep_link_opens_the_incident_and_the_url_follows(browser, built: Path):
     with OfflinePage(browser) as view:
         page = view.open(built / "khasan.html", "#incident=khasan-1938-08-02")
-        page.wait_for_selector(".leaflet-popup-content h3")
-        assert page.locator(".leaflet-popup-content h3").inner_text() == \
+        page.wait_for_selector(".leaflet-popup-content h2")
+        assert page.locator(".leaflet-popup-content h2").inner_text() == \
             "Soviet attacks stall below the heights"
         row = page.locator('.incident-row[data-incident="khasan-1938-08-02"]')
         assert row.get_attribute("aria-current") == "true"  # the list follows the map
@@ -365,7 +365,7 @@ def test_list_row_opens_its_incident(browser, built: Path):
         assert row.count() == 1
         row.click()
         popup_shown(page, "Kanchazu Island incident")
-        assert page.locator(".leaflet-popup-content h3").inner_text() == "Kanchazu Island incident"
+        assert page.locator(".leaflet-popup-content h2").inner_text() == "Kanchazu Island incident"
 
 
 OVERLAPPING_CONTROLS = """() => {
@@ -442,7 +442,7 @@ def test_timeline_filters_markers_and_counts(browser, built: Path):
 def test_place_names_switch_language(browser, built: Path):
     with OfflinePage(browser) as view:
         page = view.open(built / "amur.html", "?lang=ja#incident=kanchazu-1937")
-        page.wait_for_selector(".leaflet-popup-content h3")
+        page.wait_for_selector(".leaflet-popup-content h2")
         assert "乾岔子島 (Kanchazu Island, Amur river)" in page.locator(".leaflet-popup-content").inner_text()
         assert page.locator(".language-switch select").input_value() == "ja"
 
@@ -541,7 +541,7 @@ def test_popup_opens_clear_of_the_title_the_list_and_the_legend(browser, built: 
     """Autopan may leave the map's bounds while a popup is open; closing it pans back inside."""
     with OfflinePage(browser, width=1000, height=700) as view:
         page = view.open(built / "khalkhin-gol.html", "#incident=khalkhin-gol-1939")
-        page.wait_for_selector(".leaflet-popup-content h3")
+        page.wait_for_selector(".leaflet-popup-content h2")
         popup_shown(page)  # the autopan animation is over
         title = page.locator(".map-title").bounding_box()
         assert page.locator(".leaflet-popup").bounding_box()["y"] >= title["y"] + title["height"]
@@ -557,14 +557,14 @@ def test_popup_opens_clear_of_the_title_the_list_and_the_legend(browser, built: 
         assert page.evaluate(inside)
 
         page = view.open(built / "khasan.html", "#incident=khasan-1938-08-06")  # near the list
-        page.wait_for_selector(".leaflet-popup-content h3")
+        page.wait_for_selector(".leaflet-popup-content h2")
         popup_shown(page, incident_title("khasan-1938-08-06"))
         panel = page.locator(".incident-panel").bounding_box()  # open at this width
         assert page.locator(".leaflet-popup").bounding_box()["x"] >= panel["x"] + panel["width"]
 
         legend = page.locator(".map-legend details")
         page = view.open(built / "khasan.html", "#incident=khasan-1938-07-29")  # above the legend
-        page.wait_for_selector(".leaflet-popup-content h3")
+        page.wait_for_selector(".leaflet-popup-content h2")
         # the same page: only the hash changed, so wait for this incident's popup, not the last
         popup_shown(page, incident_title("khasan-1938-07-29"))
         assert legend.get_attribute("open") is None  # folded rather than covering the popup

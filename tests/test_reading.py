@@ -92,8 +92,8 @@ def open_an_incident(page) -> str:
         title = row.locator(".row-title").inner_text()
         row.click()
     else:
-        page.locator(".leaflet-popup-content h3").first.wait_for()
-        title = page.locator(".leaflet-popup-content h3").first.inner_text()
+        page.locator(".leaflet-popup-content h2").first.wait_for()
+        title = page.locator(".leaflet-popup-content h2").first.inner_text()
     popup_shown(page, title)
     return title
 

@@ -103,7 +103,7 @@
       });
       place.bindPopup(function () {
         var box = g.el('div', 'popup place-list');
-        box.appendChild(g.el('h3', null, members.length + ' incidents at or near this place'));
+        box.appendChild(g.el('h2', null, members.length + ' incidents at or near this place'));
         var list = g.el('ol');
         members.forEach(function (m) {
           var li = g.el('li');

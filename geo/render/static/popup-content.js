@@ -122,7 +122,7 @@
       : 'within ' + g.formatMetres(p.precision_m);
     var local = g.LANG !== 'en' && p.place_names && p.place_names[g.LANG];
     append(root, [
-      el('h3', null, p.title),
+      el('h2', null, p.title),
       el('p', 'popup-date', g.formatDate(p.date) + ' · ' + p.type),
       row('Place', g.localName(p.place, p.place_names) + (local ? ' (' + p.place + ')' : '')),
       row('Other names', otherNames(p.place_names)),
@@ -141,7 +141,7 @@
   g.featurePopup = function (p, bibliography) {
     var root = el('div', 'popup popup-feature');
     append(root, [
-      el('h3', null, g.localName(p.name, p.names)),
+      el('h2', null, g.localName(p.name, p.names)),
       row('Other names', otherNames(p.names)),
       row('Claimed by', p.claimed_by),
       p.description ? el('p', null, p.description) : null,

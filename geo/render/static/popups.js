@@ -4,9 +4,19 @@
 
   var g = window.geoMaps;
 
-  /* state.popup follows Leaflet's public popupopen/popupclose events. */
+  /* state.popup follows Leaflet's public popupopen/popupclose events. A popup's text may be
+     taller than its room (it scrolls): it takes focus, so that a keyboard reaches all of it. */
   function trackPopups(map) {
-    map.on('popupopen', function (e) { g.state.popup = e.popup; });
+    map.on('popupopen', function (e) {
+      g.state.popup = e.popup;
+      var content = e.popup.getElement().querySelector('.leaflet-popup-content');
+      var heading = content && content.querySelector('h2');
+      if (content) {
+        content.tabIndex = 0;
+        content.setAttribute('role', 'region');
+        content.setAttribute('aria-label', heading ? heading.textContent : 'Details');
+      }
+    });
     map.on('popupclose', function (e) { if (g.state.popup === e.popup) g.state.popup = null; });
   }
 
