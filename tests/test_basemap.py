@@ -154,3 +154,60 @@ def test_schematic_outline_is_said_so():
     khasan = json.loads((LAYERS / "khasan.geojson").read_text(encoding="utf-8"))
     lake = next(f for f in khasan["features"] if f["properties"]["id"] == "lake-khasan")
     assert "schematic" in lake["properties"]["description"]  # the popup
+
+
+def own_places(map_name: str) -> list[tuple[str, float, float]]:
+    """(English name, lat, lon) of the places a map is about: the labelled points of its own
+    layers (not base geography, not countries) inside its extent, that it names at some zoom."""
+    from shapely.geometry import box, shape
+
+    from geo.inputs.maps_toml import read_project
+
+    project = read_project(LAYERS)
+    spec = project.maps[map_name]
+    names = []
+    for name in spec.layers:
+        layer = project.layers[name]
+        if layer.kind in ("base", "incidents"):
+            continue
+        for f in json.loads((LAYERS / layer.file).read_text(encoding="utf-8"))["features"]:
+            p = f["properties"]
+            if p.get("label") and p.get("kind") != "country" and f["geometry"]["type"] == "Point" \
+                    and box(*spec.extent).contains(shape(f["geometry"])) \
+                    and p.get("min_zoom", 0) <= spec.max_zoom:
+                lon, lat = f["geometry"]["coordinates"][:2]
+                names.append((p["name"], lat, lon))
+    return sorted(names)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", MAPS)
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_places_a_map_is_about_are_named_at_first_view(browser, built: Path, map_name: str,
+                                                            width: int):  # noqa: F811
+    """Its own places outrank the incident markers: beside the dot, or further off with a
+    leader line, each is named, inside the window, and no marker covers its name's centre."""
+    with OfflinePage(browser, width, 667 if width < 500 else 800) as view:
+        page = opened(view, built / f"{map_name}.html")
+        shown = {label["text"]: label for label in page.evaluate(LABELS)}
+        # (of those whose place the first view shows: a map framed without one is another fault)
+        places = own_places(map_name)
+        seen_now = page.evaluate(f"""ps => {{ const m = {MAP}, s = m.getSize();
+          return ps.map(p => {{ const c = m.latLngToContainerPoint(p);
+            return c.x >= 0 && c.y >= 0 && c.x <= s.x && c.y <= s.y; }}); }}""",
+                                 [[lat, lon] for _, lat, lon in places])
+        places = [name for (name, _, _), inside in zip(places, seen_now, strict=True) if inside]
+        covered = page.evaluate("""names => names.filter(name => {
+          const n = [...document.querySelectorAll('.map-label-on')].find(l => l.textContent === name);
+          if (!n) return false;
+          const r = n.getBoundingClientRect();
+          const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return top && top.closest('.leaflet-marker-icon, .leaflet-control, .map-title');
+        })""", places)
+        size = page.viewport_size
+    missing = [n for n in places if n not in shown]
+    assert places and missing == [] and covered == [], (missing, covered)
+    for name in places:
+        a = shown[name]
+        assert a["x"] >= 0 and a["y"] >= 0 and a["x"] + a["w"] <= size["width"] + 0.5 \
+            and a["y"] + a["h"] <= size["height"] + 0.5, a

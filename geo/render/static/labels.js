@@ -9,6 +9,7 @@
   var g = window.geoMaps;
   var GAP = 3;          // px kept clear around a label
   var DOTS = [5, 17];   // px from a place's point to its label: beside its dot, or clear of a marker on it
+  var LED = [34, 52];   // px, further off, for the map's own places and waters: a leader line goes to the point
   var TOWN_ZOOM = {1: 0, 2: 5, 3: 6, 4: 7};   // towns of a rank show from this zoom on
   var PRIORITY = {country: 0, place: 1, water: 1, town: 2};
 
@@ -17,16 +18,33 @@
            a.y < b.y + b.h + GAP && b.y < a.y + a.h + GAP;
   }
 
-  /* Candidate boxes (container px) of a label at point p: beside its dot, or centred. */
+  /* Candidate boxes (container px) of a label at point p: beside its dot, or centred. A place
+     the map is about (kind "place") outranks the incident markers around it: where they leave
+     no room beside its dot, it goes further off, with a leader line (box.led). */
   function candidates(item, p) {
     var w = item.w, h = item.h;
-    if (!item.dot) return [{x: p.x - w / 2, y: p.y - h / 2, w: w, h: h}];
-    var boxes = [];
-    DOTS.forEach(function (d) {
-      boxes.push({x: p.x + d, y: p.y - h / 2, w: w, h: h}, {x: p.x - d - w, y: p.y - h / 2, w: w, h: h},
-                 {x: p.x - w / 2, y: p.y - d - h, w: w, h: h}, {x: p.x - w / 2, y: p.y + d, w: w, h: h});
+    var centred = {x: p.x - w / 2, y: p.y - h / 2, w: w, h: h};
+    if (item.label.kind === 'country') return [centred];
+    var boxes = item.dot ? [] : [centred];   // a lake's name: on it, else beside its point
+    DOTS.concat(item.label.kind === 'country' || item.label.kind === 'town' ? [] : LED).forEach(function (d) {
+      var led = d > DOTS[DOTS.length - 1];
+      [{x: p.x + d, y: p.y - h / 2}, {x: p.x - d - w, y: p.y - h / 2}, {x: p.x - w / 2, y: p.y - d - h},
+       {x: p.x - w / 2, y: p.y + d}].concat(led ? [
+        {x: p.x + d * 0.7, y: p.y - d * 0.7 - h}, {x: p.x - d * 0.7 - w, y: p.y - d * 0.7 - h},
+        {x: p.x + d * 0.7, y: p.y + d * 0.7}, {x: p.x - d * 0.7 - w, y: p.y + d * 0.7}] : [])
+        .forEach(function (b) { boxes.push({x: b.x, y: b.y, w: w, h: h, led: led}); });
     });
     return boxes;
+  }
+
+  /* The leader line from a place's dot (container point p) to the nearest point of its
+     label's box, placed in the pane at the dot's layer point ``at``. */
+  function lead(item, p, box, at) {
+    var x = Math.max(box.x, Math.min(p.x, box.x + box.w)), y = Math.max(box.y, Math.min(p.y, box.y + box.h));
+    var dx = x - p.x, dy = y - p.y, length = Math.sqrt(dx * dx + dy * dy);
+    item.leader.style.width = Math.max(0, length - 4) + 'px';
+    item.leader.style.transform = 'translate3d(' + at.x + 'px,' + at.y + 'px,0) rotate(' +
+      Math.atan2(dy, dx) + 'rad) translateX(4px)';
   }
 
   g.labels = function (map, labels) {
@@ -38,7 +56,9 @@
                       (l.kind === 'town' ? ' map-label-rank' + l.rank : ''), text);
       node.lang = text === l.name ? 'en' : g.LANG;
       pane.appendChild(node);
-      return {label: l, node: node, latlng: L.latLng(l.lat, l.lon),
+      var leader = l.kind === 'place' || l.kind === 'water' ? g.el('div', 'map-label-leader') : null;
+      if (leader) { leader.setAttribute('aria-hidden', 'true'); pane.appendChild(leader); }
+      return {label: l, node: node, leader: leader, latlng: L.latLng(l.lat, l.lon),
               dot: l.kind !== 'country' && l.kind !== 'water',   // a country's, a lake's name: centred
               order: [PRIORITY[l.kind], l.rank || 9], w: 0, h: 0};
     });
@@ -96,6 +116,10 @@
           item.node.classList.add('map-label-on');
         } else {
           item.node.classList.remove('map-label-on');
+        }
+        if (item.leader) {
+          item.leader.classList.toggle('map-leader-on', !!(place && place.led));
+          if (place && place.led) lead(item, points[i], place, map.containerPointToLayerPoint(points[i]).round());
         }
       });
       pane.classList.remove('map-labels-moving');
