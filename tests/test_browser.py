@@ -235,6 +235,8 @@ def test_map_works_offline(browser, built: Path, screenshots: Path, map_name: st
         assert popup.locator("h2").inner_text() == title
         assert popup.locator(".popup-sources li").count() >= 1
         popup_shown(page, title)  # faded in, the autopan over
+        # the marker's hover label, which a tap shows too, gives way to the popup
+        assert page.locator(".leaflet-tooltip").count() == 0
         page.screenshot(path=str(screenshots / f"{map_name}.png"))
 
         assert view.external == [] and view.failed == [] and view.errors == []

@@ -50,6 +50,9 @@
       });
       marker.bindPopup(function () { return g.incidentPopup(p, bibliography); }, g.POPUP_OPTIONS);
       marker.bindTooltip(g.el('span', null, label), {direction: 'right'});
+      // its name on hover (a tap shows it too) gives way to its popup, which says it all
+      marker.on('popupopen', function () { marker.closeTooltip(); });
+      marker.on('tooltipopen', function () { if (marker.isPopupOpen()) marker.closeTooltip(); });
       marker.on('add', function () {
         var node = marker.getElement();
         node.setAttribute('data-incident', p.id);
