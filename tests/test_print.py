@@ -157,3 +157,20 @@ def test_images_are_redrawn_only_when_a_sheet_changes(images, content):
     digests, made = redrawn(content, "-1col", ("inputs before the edit", "another sheet"))
     assert digests == (inputs, same)
     assert made == {k: v for k, v in images.items() if k.startswith("-1col.")}
+
+
+@pytest.mark.parametrize("map_name", ["overview", "khasan", "khalkhin-gol", "suifenhe", "amur"])
+def test_every_sheet_names_both_sides_of_its_border(contents, map_name):
+    """A border conflict's map names the period's countries on its sheet, in capitals: at least
+    two, each inside the map's frame (they once stood only in the legend's text)."""
+    from geo.render.images import PRINT_WIDTHS_MM, width_px
+    from geo.render.print_layout import print_svg
+
+    for suffix, mm in PRINT_WIDTHS_MM.items():
+        root = ET.fromstring(print_svg(contents[map_name], width_px(mm), None))
+        frame = next(r for r in root.iter(f"{SVG}rect") if r.get("fill") == "none")
+        top, height = float(frame.get("y")), float(frame.get("height"))
+        names = [t for t in root.iter(f"{SVG}text") if t.get("letter-spacing")]
+        assert len({t.text for t in names}) >= 2, (map_name, suffix, [t.text for t in names])
+        for t in names:
+            assert t.text == t.text.upper() and top < float(t.get("y")) < top + height, t.text

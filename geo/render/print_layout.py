@@ -103,6 +103,9 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
                for f, (x, y) in zip(placed, spots, strict=True)]
     half = s.marker / 2 + 0.5 * PT
     obstacles = [(x - half, y - half, x + half, y + half) for x, y in spots + points]
+    inner = (frame[0] + 2, frame[1] + 2, frame[2] - 2, frame[3] - 2)
+    countries = _country_names(content, s, project, obstacles, inner)
+    obstacles += [box for _, _, _, box in countries]
     labels = [(str(f["properties"]["name"]), *project(*f["geometry"]["coordinates"][:2]))
               for layer in content.layers if layer.spec.kind not in ("incidents", "base")
               for f in layer.collection["features"]
@@ -110,7 +113,6 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
               and f.get("properties", {}).get("name")]
     dot = 4.5 * s.raster_scale  # the basemap's point symbol: 9 style px across
     obstacles += [(x - dot, y - dot, x + dot, y + dot) for _, x, y in labels]
-    inner = (frame[0] + 2, frame[1] + 2, frame[2] - 2, frame[3] - 2)
     offset = dot + 0.8 * PT
     texts: list[str] = []
     for name, x, y, anchor, box, (px, py) in place_labels(labels, s.label, obstacles, inner,
@@ -124,7 +126,42 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
                      f'height="{box[3] - box[1]:.1f}" rx="{0.8 * PT:.1f}" fill="#ffffff" '
                      'fill-opacity="0.8"/>')
         texts.append(text(x, y, name, s.label, anchor=anchor))
+    texts += [text(x, y, name.upper(), s.label, anchor="middle", fill=COUNTRY_INK,
+                   spacing=0.12 * s.label) for name, x, y, _ in countries]
     parts += markers + texts  # above every line: the markers, then the labels beside them
     parts.append(f'</g><rect y="{top}" width="{mw}" height="{mh}" fill="none" stroke="{INK}" '
                  f'stroke-width="{0.5 * PT:.2f}"/></g>')
     return "".join(parts), bool(groups)
+
+
+COUNTRY_INK = "#6b5440"  # as the page's country names (geo-maps.css .map-label-country)
+
+
+def _country_names(content, s: Sizes, project, obstacles: list, frame) -> list[tuple]:
+    """(name, x, baseline y, box) of the period's country names the sheet's frame holds at its
+    map's first zoom, each centred on its point (as the page writes it), in capitals,
+    moved inside the frame where it would cross its edge, where it covers no marker and no other
+    name; first come first."""
+    from geo.render.print_marks import text_width
+
+    placed, taken = [], list(obstacles)
+    for layer in content.layers:
+        for f in layer.collection["features"]:
+            p, g = f["properties"], f.get("geometry")
+            if p.get("kind") != "country" or not p.get("label") or not g or g["type"] != "Point":
+                continue
+            zoom = content.spec.min_zoom  # the sheet shows the map's first view: its names
+            if not (p.get("min_zoom", zoom) <= zoom <= p.get("max_zoom", zoom)):
+                continue
+            name = str(p["name"])
+            x, y = project(*g["coordinates"][:2])
+            w = text_width(name.upper(), s.label) + 0.12 * s.label * len(name)
+            x = min(max(x, frame[0] + w / 2), frame[2] - w / 2)  # an area's name: moved in whole
+            box = (x - w / 2, y - s.label * 0.6, x + w / 2, y + s.label * 0.5)
+            inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] \
+                and box[3] <= frame[3]
+            if inside and not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
+                                  for b in taken):
+                taken.append(box)
+                placed.append((name, x, y + s.label * 0.35, box))
+    return placed

@@ -72,8 +72,9 @@ def marker(type_name: str, x: float, y: float, size: float) -> str:
 
 
 def text(x: float, y: float, content: str, size: float, bold: bool = False, italic: bool = False,
-          anchor: str = "start", fill: str = INK) -> str:
+          anchor: str = "start", fill: str = INK, spacing: float = 0.0) -> str:
     attrs = ' font-weight="bold"' if bold else ""
+    attrs += f' letter-spacing="{spacing:.1f}"' if spacing else ""
     attrs += ' font-style="italic"' if italic else ""
     attrs += f' text-anchor="{anchor}"' if anchor != "start" else ""
     attrs += f' fill="{fill}"' if fill != INK else ""
