@@ -671,3 +671,28 @@ def test_check_reports_a_source_file_number_in_reader_text(tmp_path):
     (problem,) = [p for p in exc.value.problems if p.severity == "error"]
     assert problem.feature_id == "khasan-1938" and problem.prop == "forces" and problem.line
     assert "'002'" in problem.message
+
+
+def test_a_border_distance_is_to_a_line_of_the_incidents_own_place(contents):
+    """The popup's "nearest border line" is a line drawn near the incident (the border layers
+    draw the lines of the time only where incidents are): never farther than BORDER_REACH_KM,
+    where it would be another place's or dispute's line (Halhamiao, on the Mongolian border in
+    1935, read 30 km to the 1939 Khalkhin Gol claim; the Tumen fleet 14 km to a Khasan claim).
+    Beyond it, the popup says that no line drawn lies near, and gives no distance."""
+    from geo.geometry.reproject import BORDER_REACH_KM
+
+    measured = 0
+    for content in contents.values():
+        for layer in content.layers:
+            if layer.spec.kind != "incidents":
+                continue
+            for f in layer.collection["features"]:
+                p = f["properties"]
+                if f["geometry"] is None:
+                    assert "_border_km" not in p and "_border_name" not in p, p["id"]
+                elif "_border_km" in p:
+                    measured += 1
+                    assert p["_border_km"] <= BORDER_REACH_KM, (p["id"], p["_border_km"], p["_border_name"])
+                else:
+                    assert p["_border_name"].startswith("none of the lines drawn lies within"), p["id"]
+    assert measured > 20

@@ -69,13 +69,24 @@ def nearest_border(point, borders: gpd.GeoDataFrame) -> tuple[str, float] | None
     return str(borders.iloc[best]["name"]), float(distances[best]) / 1000.0
 
 
+# The border layers draw the lines of the time only where the incidents are (near Suifenhe, on
+# the Amur, the claims at Khasan and the Khalkhin Gol): a line farther than this from an
+# incident is the border of another place or dispute, and its distance would mislead (a 1935
+# clash on the Mongolian border read 30 km from the 1939 Khalkhin Gol claim).
+BORDER_REACH_KM = 10.0
+
+
 def measure(incidents: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Incidents with the distance to the nearest border line; borders with their length."""
+    """Incidents with the distance to the nearest border line drawn, and its name; where none
+    lies within BORDER_REACH_KM, a name that says so and no distance."""
     incidents = incidents.copy()
     nearest = [nearest_border(p.representative_point(), borders) if p is not None else None
                for p in incidents.geometry]  # an incident without a place has no distance
-    incidents["_border_name"] = [n[0] if n else None for n in nearest]
-    incidents["_border_km"] = [round(n[1], 2) if n else None for n in nearest]
+    near = [n if n is None or n[1] <= BORDER_REACH_KM else ("", None) for n in nearest]
+    incidents["_border_name"] = [
+        None if n is None else n[0] or f"none of the lines drawn lies within {BORDER_REACH_KM:g} km"
+        for n in near]
+    incidents["_border_km"] = [round(n[1], 2) if n and n[1] is not None else None for n in near]
     return incidents
 
 
