@@ -174,3 +174,14 @@ def test_every_sheet_names_both_sides_of_its_border(contents, map_name):
         assert len({t.text for t in names}) >= 2, (map_name, suffix, [t.text for t in names])
         for t in names:
             assert t.text == t.text.upper() and top < float(t.get("y")) < top + height, t.text
+
+
+@pytest.mark.parametrize("suffix", ["", "-1col"])
+def test_the_pdf_carries_the_maps_title(images, content, suffix):
+    """pdfinfo's Title (a PDF viewer's window title): the map's title, markup-like text as text."""
+    pdf = images[f"{suffix}.pdf"]
+    found = re.search(rb"/Title\s*(<FEFF([0-9A-Fa-f]*)>|\((.*?)\))", pdf)
+    assert found, "the PDF has no /Title"
+    title = (bytes.fromhex(found.group(2).decode()).decode("utf-16-be") if found.group(2) is not None
+             else found.group(3).decode("latin-1"))
+    assert title == content.spec.title

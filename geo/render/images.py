@@ -10,6 +10,8 @@ itself, clear of the markers. Returns bytes; ``geo.output.tilesets.write_static`
 from __future__ import annotations
 
 import hashlib
+import html
+import io
 import re
 import struct
 import zlib
@@ -72,7 +74,27 @@ def sheet_images(suffix: str, svg: bytes) -> dict[str, bytes]:
     height = int(re.search(rb'viewBox="0 0 \d+ (\d+)"', svg).group(1))
     png = cairosvg.svg2png(bytestring=svg, output_width=width, output_height=height)
     return {f"{suffix}.svg": svg, f"{suffix}.png": with_dpi(png, DPI),
-            f"{suffix}.pdf": _fixed_dates(cairosvg.svg2pdf(bytestring=svg))}
+            f"{suffix}.pdf": _fixed_dates(_pdf(svg))}
+
+
+def _pdf(svg: bytes) -> bytes:
+    """The sheet as PDF, its map's title (the SVG's <title>) in the document's metadata, as
+    pdfinfo and a reader's PDF viewer show it."""
+    import cairocffi
+    from cairosvg.surface import PDFSurface
+
+    found = re.search(rb'<title id="title">(.*?)</title>', svg, re.S)
+    title = html.unescape(found.group(1).decode("utf-8")) if found else ""
+
+    class TitledPDF(PDFSurface):
+        def _create_surface(self, width, height):
+            surface, width, height = super()._create_surface(width, height)
+            surface.set_metadata(cairocffi.PDF_METADATA_TITLE, title)
+            return surface, width, height
+
+    out = io.BytesIO()
+    TitledPDF.convert(bytestring=svg, write_to=out)
+    return out.getvalue()
 
 
 def static_images(content: MapContent) -> dict[str, bytes]:
