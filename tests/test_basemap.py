@@ -4,6 +4,7 @@ reader's language that never overlap each other or a marker, rivers and towns fr
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -180,34 +181,110 @@ def own_places(map_name: str) -> list[tuple[str, float, float]]:
     return sorted(names)
 
 
+# What a reader sees at a map's first view, read once per map and width (the tests below only
+# read it): labels, markers, legend, paths drawn, the main colours of the screenshot.
+FIRST_VIEW = f"""places => {{
+  const m = {MAP}, s = m.getSize();
+  const labels = [...document.querySelectorAll('.map-label-on')].map(n => {{
+    const r = n.getBoundingClientRect();
+    const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return {{text: n.textContent, x: r.left, y: r.top, w: r.width, h: r.height,
+             covered: !!(top && top.closest('.leaflet-marker-icon, .leaflet-control, .map-title'))}};
+  }});
+  const inView = places.map(p => {{ const c = m.latLngToContainerPoint(p);
+    return c.x >= 0 && c.y >= 0 && c.x <= s.x && c.y <= s.y; }});
+  const visible = n => {{ const r = n.getBoundingClientRect(); return r.width > 0 &&
+    r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight; }};
+  const markers = [...document.querySelectorAll('.leaflet-marker-icon[data-incident]')]
+    .filter(visible).map(n => n.dataset.incident).sort();
+  const groups = [...document.querySelectorAll('.leaflet-marker-icon[data-place]')]
+    .filter(visible).map(n => n.dataset.place.split(' ').sort().join(' ')).sort();
+  const legend = [...document.querySelectorAll('.map-legend li')].map(li =>
+    [(li.firstElementChild ? li.firstElementChild.className.split(' ')[0] : ''), li.textContent.trim()]);
+  const paths = document.querySelectorAll('.leaflet-overlay-pane path').length;
+  return {{labels, inView, markers, groups, legend, paths, zoom: m.getZoom()}};
+}}"""
+
+_first_views: dict = {}
+
+
+@pytest.fixture
+def first_view(browser, built: Path, map_name: str, width: int) -> dict:
+    """The map's first view at ``width``: what FIRST_VIEW reads, the window's size, and the
+    share of each main colour of its screenshot (channels to 16 levels: antialiasing aside)."""
+    key = (map_name, width)
+    if key not in _first_views:
+        from io import BytesIO
+
+        import numpy as np
+        from PIL import Image
+
+        places = own_places(map_name)
+        with OfflinePage(browser, width, 667 if width < 500 else 800) as view:
+            page = opened(view, built / f"{map_name}.html")
+            seen_now = page.evaluate(FIRST_VIEW, [[lat, lon] for _, lat, lon in places])
+            pixels = np.asarray(Image.open(BytesIO(page.screenshot())).convert("RGB")).reshape(-1, 3)
+            seen_now["size"] = page.viewport_size
+        colours, counts = np.unique(pixels // 16 * 16 + 8, axis=0, return_counts=True)
+        order = np.argsort(-counts)[:6]
+        seen_now["colours"] = {"#%02x%02x%02x" % tuple(int(v) for v in colours[i]):
+                               round(float(counts[i]) / len(pixels) * 100) for i in order
+                               if counts[i] / len(pixels) >= 0.02}
+        seen_now["places"] = [name for (name, _, _), inside
+                              in zip(places, seen_now.pop("inView"), strict=True) if inside]
+        _first_views[key] = seen_now
+    return _first_views[key]
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("map_name", MAPS)
 @pytest.mark.parametrize("width", [375, 1280])
-def test_the_places_a_map_is_about_are_named_at_first_view(browser, built: Path, map_name: str,
-                                                            width: int):  # noqa: F811
+def test_the_places_a_map_is_about_are_named_at_first_view(first_view, map_name: str, width: int):
     """Its own places outrank the incident markers: beside the dot, or further off with a
-    leader line, each is named, inside the window, and no marker covers its name's centre."""
-    with OfflinePage(browser, width, 667 if width < 500 else 800) as view:
-        page = opened(view, built / f"{map_name}.html")
-        shown = {label["text"]: label for label in page.evaluate(LABELS)}
-        # (of those whose place the first view shows: a map framed without one is another fault)
-        places = own_places(map_name)
-        seen_now = page.evaluate(f"""ps => {{ const m = {MAP}, s = m.getSize();
-          return ps.map(p => {{ const c = m.latLngToContainerPoint(p);
-            return c.x >= 0 && c.y >= 0 && c.x <= s.x && c.y <= s.y; }}); }}""",
-                                 [[lat, lon] for _, lat, lon in places])
-        places = [name for (name, _, _), inside in zip(places, seen_now, strict=True) if inside]
-        covered = page.evaluate("""names => names.filter(name => {
-          const n = [...document.querySelectorAll('.map-label-on')].find(l => l.textContent === name);
-          if (!n) return false;
-          const r = n.getBoundingClientRect();
-          const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-          return top && top.closest('.leaflet-marker-icon, .leaflet-control, .map-title');
-        })""", places)
-        size = page.viewport_size
+    leader line, each is named, inside the window, and no marker covers its name's centre
+    (of those whose place the first view shows: a map framed without one is another fault)."""
+    shown = {label["text"]: label for label in first_view["labels"]}
+    places, size = first_view["places"], first_view["size"]
     missing = [n for n in places if n not in shown]
+    covered = [n for n in places if n in shown and shown[n]["covered"]]
     assert places and missing == [] and covered == [], (missing, covered)
     for name in places:
         a = shown[name]
         assert a["x"] >= 0 and a["y"] >= 0 and a["x"] + a["w"] <= size["width"] + 0.5 \
             and a["y"] + a["h"] <= size["height"] + 0.5, a
+
+
+PICTURES = Path(__file__).resolve().parent / "pictures"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", MAPS)
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_first_view_is_the_approved_picture(first_view, map_name: str, width: int):
+    """The picture contract: what a reader sees at the first view (names shown, markers and
+    groups, legend entries, paths drawn, zoom, the share of each main colour) is the committed
+    tests/pictures/MAP-WIDTH.json, which a person approved. Any change fails with the
+    difference; when it is intended, `MAPS_PICTURES=write bash scripts/test.sh -k picture`
+    rewrites the files, and the diff is reviewed with the change (as snapshot testing does)."""
+    import difflib
+
+    picture = {"zoom": first_view["zoom"],
+               "labels": sorted(label["text"] for label in first_view["labels"]),
+               "markers": first_view["markers"], "groups": first_view["groups"],
+               "legend": [f"{kind}: {text}" for kind, text in first_view["legend"]],
+               "paths": first_view["paths"],
+               "colours": first_view["colours"]}
+    path = PICTURES / f"{map_name}-{width}.json"
+    text = json.dumps(picture, ensure_ascii=False, indent=1) + "\n"
+    if os.environ.get("MAPS_PICTURES") == "write":
+        PICTURES.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    approved = json.loads(path.read_text(encoding="utf-8"))
+    # a main colour's share may move by a point or two (a label's antialiasing); all else exact
+    shares_moved = {c for c in set(approved["colours"]) | set(picture["colours"])
+                    if abs(approved["colours"].get(c, 0) - picture["colours"].get(c, 0)) > 2}
+    same = {k: v for k, v in picture.items() if k != "colours"} == \
+        {k: v for k, v in approved.items() if k != "colours"} and not shares_moved
+    assert same, "".join(difflib.unified_diff(
+        path.read_text(encoding="utf-8").splitlines(True), text.splitlines(True),
+        f"{path.name} (approved)", f"{path.name} (now)"))
