@@ -447,6 +447,14 @@ def test_place_names_switch_language(browser, built: Path):
         page.wait_for_selector(".leaflet-popup-content h2")
         assert "乾岔子島 (Kanchazu Island, Amur river)" in page.locator(".leaflet-popup-content").inner_text()
         assert page.locator(".language-switch select").input_value() == "ja"
+        # every name in another language is marked with its language, in the text it stands in
+        spans = page.eval_on_selector_all(".leaflet-popup-content [lang]",
+                                          "ns => ns.map(n => [n.lang, n.textContent])")
+        assert ["ja", "乾岔子島"] in spans
+        names = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))
+        names = next(f["properties"]["place_names"] for f in names["features"]
+                     if f["properties"]["id"] == "kanchazu-1937")
+        assert sorted(spans) == sorted([["ja", names["ja"]]] + [[k, v] for k, v in names.items()])
 
 
 def test_page_scroll_does_not_zoom_until_the_map_is_focused(browser, built: Path):

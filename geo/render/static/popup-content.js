@@ -7,16 +7,26 @@
   function row(label, value) {
     if (value === undefined || value === null || value === '') return null;
     var p = el('p', 'popup-row');
-    append(p, [el('strong', null, label + ': '), el('span', null, value)]);
+    append(p, [el('strong', null, label + ': '), value instanceof Node ? value : el('span', null, value)]);
     return p;
   }
 
+  /* A name in its language, marked so (a screen reader speaks it so, a browser picks its font). */
+  function named(text, code) {
+    var span = el('span', null, text);
+    span.lang = code;
+    return span;
+  }
+
   function otherNames(names) {
-    if (!names) return null;
-    var list = Object.keys(names).sort().map(function (code) {
-      return (g.LANGUAGES[code] || code) + ' ' + names[code];
+    var codes = names ? Object.keys(names).sort() : [];
+    if (!codes.length) return null;
+    var span = el('span');
+    codes.forEach(function (code, i) {
+      span.appendChild(document.createTextNode((i ? '; ' : '') + (g.LANGUAGES[code] || code) + ' '));
+      span.appendChild(named(names[code], code));
     });
-    return list.length ? list.join('; ') : null;
+    return span;
   }
 
   /* The bibliography entry a source points to: {"ref": KEY} by its key, {"file": NAME} by
@@ -124,7 +134,8 @@
     append(root, [
       el('h2', null, p.title),
       el('p', 'popup-date', g.formatDate(p.date) + ' · ' + p.type),
-      row('Place', g.localName(p.place, p.place_names) + (local ? ' (' + p.place + ')' : '')),
+      row('Place', local ? append(el('span'), [named(local, g.LANG), document.createTextNode(' (' + p.place + ')')])
+        : p.place),
       row('Other names', otherNames(p.place_names)),
       row('Belligerents', (p.belligerents || []).join(', ')),
       row('Forces', p.forces),
@@ -141,8 +152,9 @@
 
   g.featurePopup = function (p, bibliography) {
     var root = el('div', 'popup popup-feature');
+    var name = g.localName(p.name, p.names);
     append(root, [
-      el('h2', null, g.localName(p.name, p.names)),
+      name === p.name ? el('h2', null, name) : append(el('h2'), [named(name, g.LANG)]),
       row('Other names', otherNames(p.names)),
       row('Claimed by', p.claimed_by),
       p.description ? el('p', null, p.description) : null,
