@@ -24,7 +24,11 @@
   function candidates(item, p) {
     var w = item.w, h = item.h;
     var centred = {x: p.x - w / 2, y: p.y - h / 2, w: w, h: h};
-    if (item.label.kind === 'country') return [centred];
+    if (item.label.kind === 'country') {   // an area's name: on its point, else moved a little
+      return [[0, 0], [0, -1], [0, 1], [-1, 0], [1, 0], [0, -2], [0, 2], [-2, 0], [2, 0]].map(function (k) {
+        return {x: centred.x + k[0] * w / 2, y: centred.y + k[1] * 2 * h, w: w, h: h};
+      });
+    }
     var boxes = item.dot ? [] : [centred];   // a lake's name: on it, else beside its point
     DOTS.concat(item.label.kind === 'country' || item.label.kind === 'town' ? [] : LED).forEach(function (d) {
       var led = d > DOTS[DOTS.length - 1];
