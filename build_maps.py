@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     except Exception as exc:  # no check foresaw it: one line, not a traceback
-        if getattr(args, "verbose", False):
+        if args.verbose:  # (every command takes -v)
             import traceback
 
             traceback.print_exc()

@@ -82,11 +82,13 @@ def measure(incidents: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> gpd.GeoDa
     incidents = incidents.copy()
     nearest = [nearest_border(p.representative_point(), borders) if p is not None else None
                for p in incidents.geometry]  # an incident without a place has no distance
-    near = [n if n is None or n[1] <= BORDER_REACH_KM else ("", None) for n in nearest]
+    near = [n is not None and n[1] <= BORDER_REACH_KM for n in nearest]
     incidents["_border_name"] = [
-        None if n is None else n[0] or f"none of the lines drawn lies within {BORDER_REACH_KM:g} km"
-        for n in near]
-    incidents["_border_km"] = [round(n[1], 2) if n and n[1] is not None else None for n in near]
+        None if n is None else n[0] if close
+        else f"none of the lines drawn lies within {BORDER_REACH_KM:g} km"
+        for n, close in zip(nearest, near, strict=True)]
+    incidents["_border_km"] = [round(n[1], 2) if close else None
+                               for n, close in zip(nearest, near, strict=True)]
     return incidents
 
 

@@ -5,11 +5,13 @@ their line and paragraph separators are white space, and fine), with JSON escape
 (``\\ud800``, half of a UTF-16 pair, which no UTF-8 output can hold) or with a hostile edit
 (bidi overrides, which make text read other than it is stored). They show as nothing or as
 boxes, and break the outputs (HTML, XML, text shaping), so ``check`` refuses them with the
-property's place in the file.
+property's place in the file. Reader-facing text also never names a source text by its file
+number (``check_reader_text``).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # explicit bidi embeddings, overrides and isolates (the implicit marks U+200E/U+200F are fine)
@@ -62,3 +64,56 @@ def check_text(props: dict, report) -> None:
         if found:
             index, char, advice = found
             report(f"text holds {char} at character {index + 1}: {advice}", path or "properties")
+
+
+def check_reader_text(project, props: dict, report) -> None:
+    """Report reader-facing text that names a source text by its file number ("(002, line
+    292)", "000 says"): readers know the works by their titles in the bibliography, and a line
+    reference belongs in "sources" (a warning where only a line is cited)."""
+    for prop, text in reader_texts(props):
+        number = _source_number(project, text)
+        if number:
+            report(f"names the source text {number!r} by its file number; readers know the "
+                   "works by their titles in the bibliography (say \"the encyclopedia "
+                   "article\", \"one passage of the Russian compilation\"), and line "
+                   "references belong in \"sources\"", prop)
+        elif LINE_REFERENCE.search(text):
+            report("cites a line of a source text in reader-facing text; readers see the "
+                   "work's title, and line references belong in \"sources\"", prop, "warning")
+
+
+LINE_REFERENCE = re.compile(r"\(lines? \d+[^()]*\)")
+
+
+READER_TEXTS = ("title", "name", "place", "location_note", "summary", "description", "forces")
+
+
+def reader_texts(props: dict):
+    """(property, text) of every text a reader sees: titles, names, notes, summaries, forces,
+    the notes and sides of casualty figures."""
+    for key in READER_TEXTS:
+        if isinstance(props.get(key), str):
+            yield key, props[key]
+    if isinstance(props.get("names"), dict):
+        for lang, text in props["names"].items():
+            if isinstance(text, str):
+                yield f"names.{lang}", text
+    if isinstance(props.get("casualties"), list):
+        for i, c in enumerate(props["casualties"]):
+            if isinstance(c, dict):
+                for key in ("side", "note"):
+                    if isinstance(c.get(key), str):
+                        yield f"casualties[{i}].{key}", c[key]
+
+
+def _source_number(project, text: str) -> str | None:
+    """The file number ("002") or file name of a source text of the bibliography that the text
+    names, or None. A number inside a figure ("1,000", "2.002") is not a file number."""
+    for ref in project.bibliography.values():
+        if not ref.file:
+            continue
+        number = ref.file.split("_")[0]
+        if ref.file in text or (number != ref.file and re.search(
+                rf"(?<![\w,.]){re.escape(number)}(?![\w]|[,.]\d)", text)):
+            return number
+    return None

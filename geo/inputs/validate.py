@@ -3,9 +3,8 @@
 Rules: GeoJSON structure, geometry (numbers, ranges, validity), properties against the JSON
 Schemas in ``geo/inputs/schemas`` (the incident types from ``geo.incident_types``), ISO 8601
 dates, ids unique across the project, sources that exist, features inside the extent of a
-map that draws them (which catches swapped longitude and latitude), and reader-facing text that
-names a source text by its file number ("(002, line 292)", "000 says") instead of the work's
-title in the bibliography (a line reference belongs in "sources").
+map that draws them (which catches swapped longitude and latitude), and text
+(``text_checks``: no character that is not text, no source text named by its file number).
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from geo.inputs.crs import UnknownCRS, wgs84_transform
 from geo.inputs.dates import parse_date
 from geo.inputs.geometry_checks import check_geometry, clockwise, looks_swapped
 from geo.inputs.load import Layer, Position
-from geo.inputs.text_checks import check_text
+from geo.inputs.text_checks import check_reader_text, check_text
 
 
 def validate(project: Project, layers: list[Layer], checked: dict | None = None) -> list[Problem]:
@@ -210,55 +209,8 @@ def _validate_layer(project: Project, layer: Layer, seen_ids: dict[str, tuple[La
         for prop, source in _sources(props):
             _check_source(project, source, prop, report)
         check_text(props, report)
-
-        for prop, text in reader_texts(props):
-            number = _source_number(project, text)
-            if number:
-                report(f"names the source text {number!r} by its file number; readers know the "
-                       "works by their titles in the bibliography (say \"the encyclopedia "
-                       "article\", \"one passage of the Russian compilation\"), and line "
-                       "references belong in \"sources\"", prop)
-            elif LINE_REFERENCE.search(text):
-                report("cites a line of a source text in reader-facing text; readers see the "
-                       "work's title, and line references belong in \"sources\"", prop, "warning")
+        check_reader_text(project, props, report)
     return problems
-
-
-LINE_REFERENCE = re.compile(r"\(lines? \d+[^()]*\)")
-
-
-READER_TEXTS = ("title", "name", "place", "location_note", "summary", "description", "forces")
-
-
-def reader_texts(props: dict):
-    """(property, text) of every text a reader sees: titles, names, notes, summaries, forces,
-    the notes and sides of casualty figures."""
-    for key in READER_TEXTS:
-        if isinstance(props.get(key), str):
-            yield key, props[key]
-    if isinstance(props.get("names"), dict):
-        for lang, text in props["names"].items():
-            if isinstance(text, str):
-                yield f"names.{lang}", text
-    if isinstance(props.get("casualties"), list):
-        for i, c in enumerate(props["casualties"]):
-            if isinstance(c, dict):
-                for key in ("side", "note"):
-                    if isinstance(c.get(key), str):
-                        yield f"casualties[{i}].{key}", c[key]
-
-
-def _source_number(project: Project, text: str) -> str | None:
-    """The file number ("002") or file name of a source text of the bibliography that the text
-    names, or None. A number inside a figure ("1,000", "2.002") is not a file number."""
-    for ref in project.bibliography.values():
-        if not ref.file:
-            continue
-        number = ref.file.split("_")[0]
-        if ref.file in text or (number != ref.file and re.search(
-                rf"(?<![\w,.]){re.escape(number)}(?![\w]|[,.]\d)", text)):
-            return number
-    return None
 
 
 def _check_unplaced(project: Project, props: dict, report) -> None:

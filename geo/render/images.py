@@ -10,7 +10,6 @@ itself, clear of the markers. Returns bytes; ``geo.output.tilesets.write_static`
 from __future__ import annotations
 
 import hashlib
-import html
 import io
 import re
 import struct
@@ -66,7 +65,7 @@ def static_digest(content: MapContent, suffix: str, drawn: bytes | None = None,
     return h.hexdigest()
 
 
-def sheet_images(suffix: str, svg: bytes) -> dict[str, bytes]:
+def sheet_images(suffix: str, svg: bytes, title: str) -> dict[str, bytes]:
     """{"<suffix>.<ext>": bytes} of one sheet: the SVG, and the PNG and PDF made from it."""
     import cairosvg
 
@@ -74,17 +73,14 @@ def sheet_images(suffix: str, svg: bytes) -> dict[str, bytes]:
     height = int(re.search(rb'viewBox="0 0 \d+ (\d+)"', svg).group(1))
     png = cairosvg.svg2png(bytestring=svg, output_width=width, output_height=height)
     return {f"{suffix}.svg": svg, f"{suffix}.png": with_dpi(png, DPI),
-            f"{suffix}.pdf": _fixed_dates(_pdf(svg))}
+            f"{suffix}.pdf": _fixed_dates(_pdf(svg, title))}
 
 
-def _pdf(svg: bytes) -> bytes:
-    """The sheet as PDF, its map's title (the SVG's <title>) in the document's metadata, as
-    pdfinfo and a reader's PDF viewer show it."""
+def _pdf(svg: bytes, title: str) -> bytes:
+    """The sheet as PDF, the map's title in the document's metadata, as pdfinfo and a
+    reader's PDF viewer show it."""
     import cairocffi
     from cairosvg.surface import PDFSurface
-
-    found = re.search(rb'<title id="title">(.*?)</title>', svg, re.S)
-    title = html.unescape(found.group(1).decode("utf-8")) if found else ""
 
     class TitledPDF(PDFSurface):
         def _create_surface(self, width, height):
@@ -100,7 +96,8 @@ def _pdf(svg: bytes) -> bytes:
 def static_images(content: MapContent) -> dict[str, bytes]:
     """{"<suffix>.<ext>": bytes} for each width and format, e.g. ".png", "-1col.svg"."""
     return {file: data for suffix in PRINT_WIDTHS_MM
-            for file, data in sheet_images(suffix, sheet(content, suffix)).items()}
+            for file, data in sheet_images(suffix, sheet(content, suffix),
+                                           content.spec.title).items()}
 
 
 def redrawn(content: MapContent, suffix: str, last: tuple[str, str] | None,
@@ -115,7 +112,7 @@ def redrawn(content: MapContent, suffix: str, last: tuple[str, str] | None,
     drawn = sheet(content, suffix)
     digests = inputs, static_digest(content, suffix, drawn)
     return digests, None if last is not None and digests[1] == last[1] else sheet_images(
-        suffix, drawn)
+        suffix, drawn, content.spec.title)
 
 
 def basemap_xml(content: MapContent) -> str:

@@ -16,7 +16,15 @@ from xml.sax.saxutils import escape, quoteattr
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import mercator_xy
 from geo.render.print_legend import credits, legend, scale_and_north
-from geo.render.print_marks import FONT_FAMILY, nearest_on_box, place_labels, spread, wrap
+from geo.render.print_marks import (
+    FONT_FAMILY,
+    nearest_on_box,
+    overlaps,
+    place_labels,
+    spread,
+    text_width,
+    wrap,
+)
 from geo.render.print_parts import DPI, INK, MARKER_STROKE, PT, Sizes, corners, incidents, marker, text
 
 
@@ -142,16 +150,13 @@ def _country_names(content, s: Sizes, project, obstacles: list, frame) -> list[t
     map's first zoom, each centred on its point (as the page writes it), in capitals,
     moved inside the frame where it would cross its edge, where it covers no marker and no other
     name; first come first."""
-    from geo.render.print_marks import text_width
-
+    zoom = content.spec.min_zoom  # the sheet shows the map's first view: its names
     placed, taken = [], list(obstacles)
     for layer in content.layers:
         for f in layer.collection["features"]:
             p, g = f["properties"], f.get("geometry")
-            if p.get("kind") != "country" or not p.get("label") or not g or g["type"] != "Point":
-                continue
-            zoom = content.spec.min_zoom  # the sheet shows the map's first view: its names
-            if not (p.get("min_zoom", zoom) <= zoom <= p.get("max_zoom", zoom)):
+            if p.get("kind") != "country" or not p.get("label") or not g or g["type"] != "Point" \
+                    or not p.get("min_zoom", zoom) <= zoom <= p.get("max_zoom", zoom):
                 continue
             name = str(p["name"])
             x, y = project(*g["coordinates"][:2])
@@ -160,8 +165,7 @@ def _country_names(content, s: Sizes, project, obstacles: list, frame) -> list[t
             box = (x - w / 2, y - s.label * 0.6, x + w / 2, y + s.label * 0.5)
             inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] \
                 and box[3] <= frame[3]
-            if inside and not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3]
-                                  for b in taken):
+            if inside and not any(overlaps(box, b) for b in taken):
                 taken.append(box)
                 placed.append((name, x, y + s.label * 0.35, box))
     return placed

@@ -185,7 +185,7 @@ def _free_spot(text, w, x, y, offset, ascent, descent, pad, taken, frame):
         box = (left - pad, by - ascent - pad, left + w + pad, by + descent + pad)
         inside = (box[0] >= frame[0] and box[1] >= frame[1] and box[2] <= frame[2]
                   and box[3] <= frame[3])
-        if inside and not any(_overlaps(box, other) for other in taken):
+        if inside and not any(overlaps(box, other) for other in taken):
             return bx, by, anchor, box
     return None
 
@@ -195,5 +195,5 @@ def nearest_on_box(x: float, y: float, box: Box) -> tuple[float, float]:
     return min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
 
 
-def _overlaps(a: Box, b: Box) -> bool:
+def overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

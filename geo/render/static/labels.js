@@ -19,8 +19,8 @@
   }
 
   /* Candidate boxes (container px) of a label at point p: beside its dot, or centred. A place
-     the map is about (kind "place") outranks the incident markers around it: where they leave
-     no room beside its dot, it goes further off, with a leader line (box.led). */
+     or a water the map is about outranks the incident markers around it: where they leave no
+     room beside its point, it goes further off, with a leader line (item.leader, box.led). */
   function candidates(item, p) {
     var w = item.w, h = item.h;
     var centred = {x: p.x - w / 2, y: p.y - h / 2, w: w, h: h};
@@ -30,7 +30,7 @@
       });
     }
     var boxes = item.dot ? [] : [centred];   // a lake's name: on it, else beside its point
-    DOTS.concat(item.label.kind === 'country' || item.label.kind === 'town' ? [] : LED).forEach(function (d) {
+    DOTS.concat(item.leader ? LED : []).forEach(function (d) {
       var led = d > DOTS[DOTS.length - 1];
       [{x: p.x + d, y: p.y - h / 2}, {x: p.x - d - w, y: p.y - h / 2}, {x: p.x - w / 2, y: p.y - d - h},
        {x: p.x - w / 2, y: p.y + d}].concat(led ? [
