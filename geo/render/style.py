@@ -106,12 +106,16 @@ def legend_entries(layer, extent) -> list[tuple[str, str]]:
     area = box(*extent)
     groups: dict[str, list[dict]] = {}
     for f in layer.collection["features"]:
-        if f.get("geometry") and not is_label_anchor(f) and area.intersects(shape(f["geometry"])):
+        if f.get("geometry") and not is_label_anchor(f):
             groups.setdefault(mark_of(f, layer.spec.style), []).append(f)
-    if len(groups) <= 1:
-        return [(mark, layer.spec.title) for mark in groups]
-    order = ("area", "line", "dot")
-    return [(mark, _group_name(groups[mark])) for mark in order if mark in groups]
+
+    def inside(features):  # (lazily: a base layer's first feature mostly settles it)
+        return (f for f in features if area.intersects(shape(f["geometry"])))
+    marks = [mark for mark in ("area", "line", "dot")
+             if mark in groups and next(inside(groups[mark]), None) is not None]
+    if len(marks) <= 1:
+        return [(mark, layer.spec.title) for mark in marks]
+    return [(mark, _group_name(list(inside(groups[mark])))) for mark in marks]
 
 
 def _group_name(features: list[dict]) -> str:
