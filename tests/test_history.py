@@ -673,26 +673,83 @@ def test_check_reports_a_source_file_number_in_reader_text(tmp_path):
     assert "'002'" in problem.message
 
 
-def test_a_border_distance_is_to_a_line_of_the_incidents_own_place(contents):
-    """The popup's "nearest border line" is a line drawn near the incident (the border layers
-    draw the lines of the time only where incidents are): never farther than BORDER_REACH_KM,
-    where it would be another place's or dispute's line (Halhamiao, on the Mongolian border in
-    1935, read 30 km to the 1939 Khalkhin Gol claim; the Tumen fleet 14 km to a Khasan claim).
-    Beyond it, the popup says that no line drawn lies near, and gives no distance."""
-    from geo.geometry.reproject import BORDER_REACH_KM
+def border_lines(layers_dir: Path = LAYERS) -> dict[str, dict]:
+    """Every line of a border layer, by id: the period's border (no ``date``) and the claims of
+    a dispute (its ``date``)."""
+    return {f["properties"]["id"]: f for spec in read_project(layers_dir).layers.values()
+            if spec.kind == "border" for f in collection(spec.file)}
 
-    measured = 0
+
+# Incidents a source puts at or across the border, with the line that border is there (a set:
+# either claim of the dispute). Every incident declaring a border_side is checked too.
+AT_THE_BORDER = {
+    "halhamiao-1935": ({"mongolia-manchukuo-north"}, "000 line 18: on the Mongolia–Manchukuo border"),
+    "kanchazu-1937": ({"amur-border"}, "000 line 26: on the Amur, at the Soviet–Manchukuo border"),
+    "lyushkov-1938": ({"grodekovo-khasan-border"}, "002 line 264: crossed the border near Hunchun"),
+    "tumen-fleet-1938": ({"tumen-korea-border"}, "002 lines 131, 300: the mouth of the Tumen"),
+    "zaozernaya-post-1938": ({"khasan-border-ussr", "khasan-border-manchukuo"},
+                             "002 line 274: the Japanese unit halted at the border line"),
+    "japanese-reinforcement-1938-07": ({"khasan-border-ussr", "khasan-border-manchukuo"},
+                                       "002 line 25: the border garrison west of Lake Khasan"),
+    "khalkhin-gol-may-1939": ({"khalkhin-border-mongolia", "khalkhin-border-manchukuo"},
+                              "002 line 7: Japanese troops entered Mongolian territory"),
+}
+
+
+def test_a_border_distance_is_to_the_border_of_the_incidents_own_time_and_place(contents):
+    """Issue 23: the popup's "nearest border line" is the border the incident happened on. A
+    claim line counts only for an incident in its dispute's time (Halhamiao, on the Mongolian
+    border in 1935, read 30 km to the 1939 Khalkhin Gol claim); the period's border is drawn
+    whole, so every placed incident has one. Where a source puts the incident at or across the
+    border, the line measured is that border's and it passes through the incident's circle."""
+    from geo.inputs.dates import parse_date
+
+    lines = border_lines()
+    by_name = {f["properties"]["name"]: f["properties"] for f in lines.values()}
+    expected = {**{f["properties"]["id"]: ({f["properties"]["border_side"]["border"]}, "border_side")
+                   for f in incidents() if f["properties"].get("border_side")}, **AT_THE_BORDER}
+    placed = {}
     for content in contents.values():
         for layer in content.layers:
-            if layer.spec.kind != "incidents":
-                continue
-            for f in layer.collection["features"]:
-                p = f["properties"]
-                if f["geometry"] is None:
-                    assert "_border_km" not in p and "_border_name" not in p, p["id"]
-                elif "_border_km" in p:
-                    measured += 1
-                    assert p["_border_km"] <= BORDER_REACH_KM, (p["id"], p["_border_km"], p["_border_name"])
-                else:
-                    assert p["_border_name"].startswith("none of the lines drawn lies within"), p["id"]
-    assert measured > 20
+            if layer.spec.kind == "incidents":
+                for f in layer.collection["features"]:
+                    p = f["properties"]
+                    if f["geometry"] is None:
+                        assert "_border_km" not in p and "_border_name" not in p, p["id"]
+                    else:
+                        placed[p["id"]] = p
+    assert len(placed) > 30
+    for incident_id, p in placed.items():
+        line = by_name[p["_border_name"]]  # every placed incident is measured, to a drawn line
+        if "date" in line:
+            first, last = parse_date(p["date"])
+            start, end = parse_date(line["date"])
+            assert start <= last and first <= end, (incident_id, p["date"], line["id"], line["date"])
+    for incident_id, (ids, why) in expected.items():
+        p = placed[incident_id]
+        line = by_name[p["_border_name"]]
+        assert line["id"] in ids, (incident_id, why, line["id"])
+        reach_km = (p["precision_m"] + line["precision_m"]) / 1000
+        assert p["_border_km"] <= reach_km, (incident_id, why, p["_border_km"], reach_km)
+
+
+def test_every_claim_line_leaves_and_rejoins_the_border_of_its_time():
+    """Issue 23: a claim is a line the two sides drew differently from a stretch of border, so
+    both its ends lie on the period's border (within the two lines' precision): a claim that
+    stops short leaves ground the map gives to no one (the Khasan lines ended 2.7 km short of
+    the Tumen; the Khalkhin Gol river claim stopped 17 km from any border)."""
+    lines = border_lines()
+    period = {i: f for i, f in lines.items() if "date" not in f["properties"]}
+    claims = {i: f for i, f in lines.items() if "date" in f["properties"]}
+    assert len(claims) >= 4 and len(period) >= 8
+    bad = []
+    for claim_id, claim in claims.items():
+        coords = claim["geometry"]["coordinates"]
+        for end in (Point(*coords[0]), Point(*coords[-1])):
+            gaps = {i: metres(end, shape(f["geometry"])) - f["properties"]["precision_m"]
+                    for i, f in period.items()}
+            nearest = min(gaps, key=gaps.get)
+            if gaps[nearest] > claim["properties"]["precision_m"]:
+                bad.append(f"{claim_id}: its end {end.x:.4f} {end.y:.4f} is "
+                           f"{gaps[nearest] / 1000:.1f} km beyond {nearest}'s precision")
+    assert bad == []

@@ -14,6 +14,7 @@ import shapely
 from pyproj import CRS, Geod, Transformer
 
 from geo.inputs.crs import wgs84_transform
+from geo.inputs.dates import parse_date
 from geo.inputs.load import Layer
 
 _GEOD = Geod(ellps="WGS84")
@@ -69,26 +70,24 @@ def nearest_border(point, borders: gpd.GeoDataFrame) -> tuple[str, float] | None
     return str(borders.iloc[best]["name"]), float(distances[best]) / 1000.0
 
 
-# The border layers draw the lines of the time only where the incidents are (near Suifenhe, on
-# the Amur, the claims at Khasan and the Khalkhin Gol): a line farther than this from an
-# incident is the border of another place or dispute, and its distance would mislead (a 1935
-# clash on the Mongolian border read 30 km from the 1939 Khalkhin Gol claim).
-BORDER_REACH_KM = 10.0
-
-
 def measure(incidents: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Incidents with the distance to the nearest border line drawn, and its name; where none
-    lies within BORDER_REACH_KM, a name that says so and no distance."""
+    """Incidents with the border line nearest to each, its name and distance, among the lines of
+    the incident's own time: the border of the period (a line with no ``date``) and the claims of
+    a dispute whose ``date`` the incident's overlaps. A claim of 1939 is not the border a clash
+    of 1935 happened on, though it lies nearer."""
     incidents = incidents.copy()
-    nearest = [nearest_border(p.representative_point(), borders) if p is not None else None
-               for p in incidents.geometry]  # an incident without a place has no distance
-    near = [n is not None and n[1] <= BORDER_REACH_KM for n in nearest]
-    incidents["_border_name"] = [
-        None if n is None else n[0] if close
-        else f"none of the lines drawn lies within {BORDER_REACH_KM:g} km"
-        for n, close in zip(nearest, near, strict=True)]
-    incidents["_border_km"] = [round(n[1], 2) if close else None
-                               for n, close in zip(nearest, near, strict=True)]
+    claimed = [None if not isinstance(d, str) else parse_date(d)
+               for d in (borders["date"] if "date" in borders else [None] * len(borders))]
+    nearest = []
+    for point, date in zip(incidents.geometry, incidents["date"], strict=True):
+        if point is None:  # an incident without a place has no distance
+            nearest.append(None)
+            continue
+        first, last = parse_date(str(date))
+        of_its_time = [span is None or (span[0] <= last and first <= span[1]) for span in claimed]
+        nearest.append(nearest_border(point.representative_point(), borders[of_its_time]))
+    incidents["_border_name"] = [None if n is None else n[0] for n in nearest]
+    incidents["_border_km"] = [None if n is None else round(n[1], 2) for n in nearest]
     return incidents
 
 

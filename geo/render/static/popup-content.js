@@ -142,9 +142,8 @@
       el('p', 'popup-summary', p.summary),
       casualtyTable(p.casualties, bibliography),
       row('Location', where + (p.location_note ? '. ' + p.location_note : '')),
-      p._border_name === undefined ? null
-        : row('Nearest border line', p._border_km === undefined ? p._border_name
-          : aboutDistance(p._border_km, p.precision_m) + ' (' + p._border_name + ')'),
+      p._border_km === undefined ? null
+        : row('Nearest border line', aboutDistance(p._border_km, p.precision_m) + ' (' + p._border_name + ')'),
       sourceList(p.sources, bibliography)
     ]);
     return root;
