@@ -1,5 +1,5 @@
-/* The first view: every incident inside the part of the map that the title bar and the
-   controls leave free. A control that would cover a marker pushes the view away from its
+/* The first view: every incident, and every place and water the map is about (labels.js,
+   g.ownPlaces), inside the part of the map that the title bar and the controls leave free. A control that would cover a marker pushes the view away from its
    corner, or, if that would cost too much of the map, folds (the incident list, the legend,
    the timeline). In ?embed=1 these panels start folded. */
 (function () {
@@ -14,6 +14,25 @@
 
   function shown(node) {
     return node.getClientRects().length > 0 && getComputedStyle(node).visibility !== 'hidden';
+  }
+
+  var PLACE = 8;  /* px around a place's point kept clear of the panels: its dot and the start of its name */
+
+  /* What the first view keeps clear of the panels: the visible marker icons and the points of
+     the map's own places inside the map (their names go beside them, or off with a leader). */
+  function keptClear(map) {
+    var container = map.getContainer(), box = container.getBoundingClientRect(), size = map.getSize();
+    var rects = [];
+    container.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').forEach(function (m) {
+      if (getComputedStyle(m).visibility !== 'hidden') rects.push(m.getBoundingClientRect());
+    });
+    (g.ownPlaces || []).forEach(function (latlng) {
+      var p = map.latLngToContainerPoint(latlng);
+      if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) return;
+      rects.push({left: box.left + p.x - PLACE, right: box.left + p.x + PLACE,
+                  top: box.top + p.y - PLACE, bottom: box.top + p.y + PLACE});
+    });
+    return rects;
   }
 
   /* The title bar and each control, with the corner it sits in. */
@@ -53,10 +72,7 @@
     var container = map.getContainer(), box = container.getBoundingClientRect(), size = map.getSize();
     var GAP = 4;
     var rects = obstacles(container).map(function (o) { return o.node.getBoundingClientRect(); });
-    var icons = [];
-    container.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').forEach(function (m) {
-      if (getComputedStyle(m).visibility !== 'hidden') icons.push(m.getBoundingClientRect());
-    });
+    var icons = keptClear(map);
     function moved(r, d) {
       return {left: r.left - d[0], right: r.right - d[0], top: r.top - d[1], bottom: r.bottom - d[1]};
     }
@@ -118,6 +134,8 @@
     var points = g.state.incidents.filter(function (item) {
       return item.marker && area.contains(item.marker.getLatLng());
     }).map(function (item) { return item.marker.getLatLng(); });
+    var incidents = points.length;
+    points = points.concat((g.ownPlaces || []).filter(function (latlng) { return area.contains(latlng); }));
     var target = points.length ? L.latLngBounds(points) : L.latLngBounds(extent);
     var box = container.getBoundingClientRect();
     var pad = {top: MARGIN, right: MARGIN, bottom: MARGIN, left: MARGIN};
@@ -143,8 +161,8 @@
       map.options.minZoom = minZoom - 2;  /* unclamped, for the two measures below */
       var needed = map.getBoundsZoom(target, false, size);
       /* never closer than two levels in from the zoom that shows the map's whole extent
-         (the extent's own zoom for a single incident) */
-      var widest = map.getBoundsZoom(extent, false, size) + (points.length > 1 ? 2 : 0);
+         (the extent's own zoom for a map of a single incident) */
+      var widest = map.getBoundsZoom(extent, false, size) + (incidents > 1 ? 2 : 0);
       map.options.minZoom = current;
       allowZoom(Math.max(minZoom - 2, needed));
       var options = {paddingTopLeft: [pad.left, pad.top], paddingBottomRight: [pad.right, pad.bottom],
@@ -163,10 +181,7 @@
     map.stop();  /* a pan into the bounds may still be under way */
     for (var round = 0; round < 12; round++) {
       fit();
-      var markers = [];
-      container.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').forEach(function (m) {
-        markers.push(m.getBoundingClientRect());
-      });
+      var markers = keptClear(map);
       var changed = false;
       obstacles(container).forEach(function (o) {
         if (changed) return;

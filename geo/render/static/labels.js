@@ -52,6 +52,9 @@
   }
 
   g.labels = function (map, labels) {
+    /* the places and waters the map is about: fit-view.js frames them with the incidents */
+    g.ownPlaces = labels.filter(function (l) { return l.kind === 'place' || l.kind === 'water'; })
+      .map(function (l) { return L.latLng(l.lat, l.lon); });
     var pane = map.createPane('geoLabels');
     pane.className += ' map-labels';
     var items = labels.map(function (l) {
