@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CONFIG_NAME = "maps.toml"
+# the languages of the language menu besides English: the page's own words and the maps'
+# titles are given in each (render/interface_text.py, maps.toml title_in), place names where known
+INTERFACE_LANGUAGES = ("ru", "ja", "zh")
+LANGUAGE_NAMES = {"ru": "Russian", "ja": "Japanese", "zh": "Chinese"}
 SCHEMA_NAME = "maps.schema.json"  # in geo/inputs/schemas: what maps.toml may say
 DEFAULT_SOURCES = "../../shared/sources"  # relative to the layers folder, as CI lays it out
 MAP_MARGIN = 0.1  # share of a map's width/height drawn and pannable beyond its extent, at least
@@ -42,6 +46,7 @@ class LayerSpec:
     legend: bool = True
     show: bool = True
     invert: bool = False  # draw what the polygons leave uncovered (sea from land)
+    title_in: tuple[tuple[str, str], ...] = ()  # (language, title) for INTERFACE_LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,8 @@ class MapSpec:
     max_zoom: int
     layers: tuple[str, ...]
     dem: Path | None = None  # a GeoTIFF of elevations: hillshade and contours (render/relief.py)
+    title_in: tuple[tuple[str, str], ...] = ()  # (language, text) for INTERFACE_LANGUAGES
+    description_in: tuple[tuple[str, str], ...] = ()
 
     def incident_extent(self) -> tuple[float, float, float, float]:
         """The extent and MAP_MARGIN of it: the incidents a map shows and lists. The tiles'

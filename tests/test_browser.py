@@ -437,7 +437,7 @@ def test_timeline_filters_markers_and_counts(browser, built: Path):
         assert page.locator(".timeline-count").inner_text() == \
             f"April 1934 – December 1936: {up_to_1936} of {len(incidents)} incidents"
         assert page.locator(".map-title .incident-count").inner_text() == \
-            f"{up_to_1936} incidents ({up_to_1936 - len(placed)} listed without a place)"
+            f"{up_to_1936} incidents ({up_to_1936 - len(placed)} listed without a place) shown."
         assert page.locator(".incident-list li:not([hidden])").count() == up_to_1936
 
 
@@ -454,7 +454,8 @@ def test_place_names_switch_language(browser, built: Path):
         names = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))
         names = next(f["properties"]["place_names"] for f in names["features"]
                      if f["properties"]["id"] == "kanchazu-1937")
-        assert sorted(spans) == sorted([["ja", names["ja"]]] + [[k, v] for k, v in names.items()])
+        for code, name in names.items():  # (the popup's own words are marked ja as well)
+            assert [code, name] in spans
 
 
 def test_page_scroll_does_not_zoom_until_the_map_is_focused(browser, built: Path):

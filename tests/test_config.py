@@ -29,6 +29,8 @@ description = "The heights."
 extent = [130.45, 42.36, 130.75, 42.54]
 zoom = [11, 16]
 layers = ["land", "lines"]
+title_in = { ru = "Озеро Хасан", ja = "ハサン湖", zh = "哈桑湖" }
+description_in = { ru = "Высоты.", ja = "高地。", zh = "高地。" }
 
 [layers.land]
 file = "land.geojson"
@@ -43,6 +45,7 @@ kind = "border"
 show = false
 invert = false
 style = { color = "#4d4d4d", weight = 3.0, dash = "9 6", opacity = 0.5 }
+title_in = { ru = "Линии", ja = "線", zh = "线" }
 
 [bibliography.gshhg]
 title = "GSHHG shorelines"
@@ -82,14 +85,16 @@ def test_valid_file_parses_to_the_project(tmp_path):
         layers_dir=layers,
         sources_dir=(layers / "texts").resolve(),
         maps={"khasan": MapSpec("khasan", "Lake Khasan", "The heights.",
-                                (130.45, 42.36, 130.75, 42.54), 11, 16, ("land", "lines"))},
+                                (130.45, 42.36, 130.75, 42.54), 11, 16, ("land", "lines"),
+                                title_in=(("ja", "ハサン湖"), ("ru", "Озеро Хасан"), ("zh", "哈桑湖")),
+                                description_in=(("ja", "高地。"), ("ru", "Высоты."), ("zh", "高地。")))},
         layers={
             "land": LayerSpec("land", layers / "land.geojson", "land", "base",
                               Style(color="#c9dcea", weight=0, fill="#c9dcea", fill_opacity=1.0),
                               legend=False),
             "lines": LayerSpec("lines", layers / "lines.geojson", "Lines", "border",
                                Style(color="#4d4d4d", weight=3.0, dash="9 6", opacity=0.5),
-                               show=False),
+                               show=False, title_in=(("ja", "線"), ("ru", "Линии"), ("zh", "线"))),
         },
         bibliography={"gshhg": Reference("gshhg", "GSHHG shorelines", "https://example.org/gshhg",
                                          "LGPL-3.0-or-later")},
@@ -123,7 +128,7 @@ def test_the_real_layers_parse():
          ("zoom = [11, 16]", "zoom = [16, 11]"),
          ('description = "The heights."', 'descripton = "The heights."')],
         ["maps.toml:8: property 'maps.khasan.descripton': unknown setting "
-         "(known: dem, description, extent, layers, title, zoom)",
+         "(known: dem, description, description_in, extent, layers, title, title_in, zoom)",
          "maps.toml:9: property 'maps.khasan.extent': [42.36, 130.45, 42.54, 130.75] is not "
          "[west, south, east, north] with west < east and south < north inside ±180/±90 "
          "(lon/lat swapped?)",
@@ -144,19 +149,19 @@ def test_the_real_layers_parse():
          ('legend = false', 'legend = "no"')],
         ["maps.toml:11: property 'maps.khasan.layers': unknown layer 'roads' "
          "(define it under [layers.roads])",
-         "maps.toml:15: property 'layers.land.kind': 'basemap' is not one of base, feature, "
+         "maps.toml:17: property 'layers.land.kind': 'basemap' is not one of base, feature, "
          "border, incidents",
-         "maps.toml:16: property 'layers.land.legend': must be true or false",
-         "maps.toml:20: property 'layers.lines.file': file not found: missing.geojson"],
+         "maps.toml:18: property 'layers.land.legend': must be true or false",
+         "maps.toml:22: property 'layers.lines.file': file not found: missing.geojson"],
         id="layers"),
     pytest.param(
         [('{ color = "#4d4d4d", weight = 3.0, dash = "9 6", opacity = 0.5 }',
           '{ color = "blue", weight = "3", dash = "long", colour = "#000000" }')],
-        ["maps.toml:25: property 'layers.lines.style.color': must be a colour like '#1f78b4'",
-         "maps.toml:25: property 'layers.lines.style.colour': unknown setting "
+        ["maps.toml:27: property 'layers.lines.style.color': must be a colour like '#1f78b4'",
+         "maps.toml:27: property 'layers.lines.style.colour': unknown setting "
          "(known: color, dash, fill, fill_opacity, opacity, weight)",
-         "maps.toml:25: property 'layers.lines.style.dash': must be a dash pattern like '6 4'",
-         "maps.toml:25: property 'layers.lines.style.weight': must be a number"],
+         "maps.toml:27: property 'layers.lines.style.dash': must be a dash pattern like '6 4'",
+         "maps.toml:27: property 'layers.lines.style.weight': must be a number"],
         id="inline-style"),
     pytest.param(
         [('title = "GSHHG shorelines"\n', ""),
@@ -167,9 +172,9 @@ def test_the_real_layers_parse():
          "(known: attribution, bibliography, layers, maps, online_basemaps, sources)",
          "maps.toml:4: property 'online_basemaps': unknown basemap 'No.Such.Basemap' "
          "(see the xyzservices providers)",
-         "maps.toml:27: property 'bibliography.gshhg.title': missing: every bibliography entry "
+         "maps.toml:30: property 'bibliography.gshhg.title': missing: every bibliography entry "
          "needs a title",
-         "maps.toml:28: property 'bibliography.gshhg.url': only http(s) URLs are allowed"],
+         "maps.toml:31: property 'bibliography.gshhg.url': only http(s) URLs are allowed"],
         id="bibliography-and-top-level"),
     pytest.param(
         [("[maps.khasan]", '[maps."Khasan"]'),
@@ -179,8 +184,19 @@ def test_the_real_layers_parse():
         ["maps.toml:6: property 'maps.Khasan': map names use lower-case letters, digits and '-' "
          "(and 'index' is taken)",
          "maps.toml:6: property 'maps.Khasan.zoom': must be [min, max] with 0 <= min <= max <= 22",
-         "maps.toml:19: property 'layers.lines.style.color': must be a colour like '#1f78b4'"],
+         "maps.toml:21: property 'layers.lines.style.color': must be a colour like '#1f78b4'"],
         id="table-headers"),
+    pytest.param(  # issue 21: the language menu's words are given, never fall back to English
+        [(', zh = "哈桑湖" }', " }"), ('title_in = { ru = "Линии", ja = "線", zh = "线" }\n', "")],
+        ["maps.toml:12: property 'maps.khasan.title_in': no Chinese title (title_in.zh): the "
+         "language menu offers ru, ja, zh, and each map's title is given in each",
+         "maps.toml:21: property 'layers.lines.title_in': no Chinese title (title_in.zh): the "
+         "language menu offers ru, ja, zh, and each layer's title is given in each",
+         "maps.toml:21: property 'layers.lines.title_in': no Japanese title (title_in.ja): the "
+         "language menu offers ru, ja, zh, and each layer's title is given in each",
+         "maps.toml:21: property 'layers.lines.title_in': no Russian title (title_in.ru): the "
+         "language menu offers ru, ja, zh, and each layer's title is given in each"],
+        id="translations"),
 ])
 def test_every_problem_is_reported_with_its_line(tmp_path, changes, expected):
     assert errors(tmp_path, edited(*changes)) == expected

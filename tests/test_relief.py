@@ -69,6 +69,7 @@ def add_dem(layers_dir: Path, dem: str = "relief/khasan-dem.tif") -> None:
     assert lines[at].endswith('"test-heights", "incidents"]')
     text = "\n".join(lines) + "\n"
     text += ('\n[layers.test-heights]\nfile = "relief/heights.geojson"\ntitle = "Spot heights"\n'
+             'title_in = { ru = "Отметки высот", ja = "標高点", zh = "高程点" }\n'
              'kind = "feature"\n')
     path.write_text(text, encoding="utf-8")
 

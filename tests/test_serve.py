@@ -63,6 +63,7 @@ class ServeThread:
 MAPS_TOML = """\
 [maps.tiny]
 title = "Tiny"
+title_in = { ru = "Крошечная", ja = "小さな地図", zh = "小地图" }
 extent = [130.0, 42.0, 131.0, 43.0]
 zoom = [8, 9]
 layers = ["places"]
@@ -70,6 +71,7 @@ layers = ["places"]
 [layers.places]
 file = "places.geojson"
 title = "Places"
+title_in = { ru = "Места", ja = "地点", zh = "地点" }
 """
 PLACES = {"type": "FeatureCollection", "features": [{
     "type": "Feature", "geometry": {"type": "Point", "coordinates": [130.5, 42.5]},

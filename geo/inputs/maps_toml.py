@@ -16,6 +16,8 @@ from pathlib import Path
 
 from geo.config import (
     CONFIG_NAME,
+    INTERFACE_LANGUAGES,
+    LANGUAGE_NAMES,
     SCHEMA_NAME,
     LayerSpec,
     MapSpec,
@@ -96,6 +98,17 @@ def cross_checks(raw: dict, layers_dir: Path, schema: dict, found: list) -> list
     more += [(("layers", name, "file"), f"file not found: {table['file']}")
              for name, table in tables("layers").items()
              if ok("layers", name, "file") and not (layers_dir / table["file"]).is_file()]
+    names = {lang: LANGUAGE_NAMES[lang] for lang in INTERFACE_LANGUAGES}
+    for group, keys in (("maps", ("title", "description")), ("layers", ("title",))):
+        for name, table in tables(group).items():
+            for key in keys:
+                given = table.get(f"{key}_in", {}) if ok(group, name, f"{key}_in") else None
+                if given is None or not table.get(key):
+                    continue
+                more += [((group, name, f"{key}_in"), f"no {names[lang]} {key} ({key}_in.{lang}): "
+                          f"the language menu offers {', '.join(INTERFACE_LANGUAGES)}, and each "
+                          f"{group[:-1]}'s {key} is given in each")
+                         for lang in INTERFACE_LANGUAGES if not given.get(lang)]
     for name, table in tables("maps").items():
         key = ("maps", name)
         if ok(*key, "extent"):
@@ -128,6 +141,10 @@ def key_line(text: str, key: tuple[str, ...]) -> int | None:
     return next((lines[key[:end]] for end in range(len(key), 0, -1) if key[:end] in lines), None)
 
 
+def _pairs(texts: dict | None) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((texts or {}).items()))
+
+
 def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
     """Parse and check maps.toml; raise BuildError listing every problem in it, with its line.
 
@@ -154,10 +171,13 @@ def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
 
     layers = {n: LayerSpec(n, layers_dir / t["file"], t.get("title", n), t.get("kind", "feature"),
                            Style(**t.get("style", {})), t.get("legend", True), t.get("show", True),
-                           t.get("invert", False)) for n, t in raw.get("layers", {}).items()}
+                           t.get("invert", False), _pairs(t.get("title_in")))
+              for n, t in raw.get("layers", {}).items()}
     maps = {n: MapSpec(n, t.get("title", n), t.get("description", ""), tuple(map(float, t["extent"])),
                        t["zoom"][0], t["zoom"][1], tuple(t["layers"]),
-                       layers_dir / t["dem"] if "dem" in t else None) for n, t in raw["maps"].items()}
+                       layers_dir / t["dem"] if "dem" in t else None,
+                       _pairs(t.get("title_in")), _pairs(t.get("description_in")))
+            for n, t in raw["maps"].items()}
     bibliography = {k: Reference(k, **t) for k, t in raw.get("bibliography", {}).items()}
     if sources_dir is None:
         sources_dir = sources_path(layers_dir, raw).resolve()

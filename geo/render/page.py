@@ -31,10 +31,14 @@ from geo.render.elements import (
     RawHtml,
     VectorLayer,
     rendered_text_kept,
+    script_json,
     stable_element_ids,
 )
+from geo.render.interface_text import page_text
 from geo.render.jinja import ENV
 from geo.render.style import is_label_anchor, legend_entries
+
+BASEMAP_NAME = "Basemap of the 1930s"  # in the layer control (interface_text.TEXT has it in each language)
 
 _CHROME = ENV.get_template("map-chrome.html").module  # its macros: title, legend, noscript
 
@@ -72,7 +76,7 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
             url = f"tiles/{spec.name}/{{z}}/{{x}}/{{y}}{'{r}' if retina else ''}.png"
             folium.TileLayer(
                 tiles=url, attr=html.escape(content.attribution) or "Basemap: build_maps.py",
-                name="Basemap of the 1930s",
+                name=BASEMAP_NAME,
                 min_zoom=spec.min_zoom, max_zoom=spec.max_zoom, overlay=False, control=True,
                 bounds=[[pad_south, pad_west], [pad_north, pad_east]],
             ).add_to(fmap)
@@ -216,8 +220,8 @@ def _title_html(spec: MapSpec, content: MapContent) -> str:
     unplaced = sum(f["geometry"] is None for layer in content.layers
                    if layer.spec.kind == "incidents" for f in layer.collection["features"])
     count = f"{n} incident{'s' if n != 1 else ''}" + (
-        f" ({unplaced} listed without a place)" if unplaced else "")  # as title.js says it
-    return _CHROME.title(spec, count)
+        f" ({unplaced} listed without a place)" if unplaced else "") + " shown."  # as title.js says it
+    return _CHROME.title(spec, count, script_json(page_text(content)))
 
 
 def _legend_html(content: MapContent) -> str:

@@ -5,13 +5,18 @@
 
   var g = window.geoMaps, el = g.el;
 
-  /* <html lang> follows ?lang= (the names on the map); the page's own words stay English. */
+  /* <html lang> follows ?lang=: the page's own words are in that language (the build's HTML,
+     the layer control's names here; the scripts write theirs with g.t), the layers' texts stay
+     English and are marked so (tooltips here, popups and list rows where they are made). */
   function languages(map) {
     document.documentElement.lang = g.LANG;
     if (g.LANG === 'en') return;
-    var chrome = [document.querySelector('.map-title'), map.getPane('popupPane'),
-                  map.getPane('tooltipPane'), map.getContainer().querySelector('.leaflet-control-container')];
-    chrome.forEach(function (node) { if (node) node.lang = 'en'; });
+    var title = document.querySelector('.map-title');
+    if (title) g.translate(title);
+    map.getContainer().querySelectorAll('.leaflet-control-layers-list label span').forEach(function (span) {
+      if (!span.children.length && span.textContent.trim()) span.textContent = ' ' + g.t(span.textContent.trim());
+    });
+    g.english(map.getPane('tooltipPane'));
   }
 
   /* Landmarks: the title bar is the banner, the map (in <main>) a named region, the incident
@@ -28,8 +33,8 @@
     main.appendChild(container);
     container.setAttribute('role', 'region');
     container.setAttribute('aria-roledescription', 'map');
-    container.setAttribute('aria-label', name + '. Arrow keys pan, + and − zoom; Tab reaches the markers.');
-    var skip = el('a', 'skip-link', 'Skip to the map');
+    container.setAttribute('aria-label', g.t('{name}. Arrow keys pan, + and − zoom; Tab reaches the markers.', {name: name}));
+    var skip = el('a', 'skip-link', g.t('Skip to the map'));
     skip.href = '#';
     skip.addEventListener('click', function (e) {
       e.preventDefault();  /* no hash: the address is the map's (deep-links.js) */
@@ -40,7 +45,7 @@
     var list = container.querySelector('.incident-panel');
     if (list) {
       list.setAttribute('role', 'navigation');
-      list.setAttribute('aria-label', 'Incidents in date order');
+      list.setAttribute('aria-label', g.t('Incidents in date order'));
     }
   }
 

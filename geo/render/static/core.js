@@ -12,6 +12,35 @@
     return lang && LANGUAGES[lang] ? lang : 'en';
   })();
 
+  /* The page's own words in the reader's language: templates/map-chrome.html writes the table
+     (render/interface_text.py) into the page; `fields` fill its {name} slots. */
+  var TEXT = null;
+  function t(english, fields) {
+    if (TEXT === null) {
+      var node = document.getElementById('geo-text');
+      TEXT = node ? JSON.parse(node.textContent) : {};
+    }
+    var entry = TEXT[english];
+    var text = LANG !== 'en' && entry && entry[LANG] ? entry[LANG] : english;
+    return fields ? text.replace(/\{(\w+)\}/g, function (slot, key) {
+      return key in fields ? String(fields[key]) : slot;
+    }) : text;
+  }
+
+  /* The build's HTML marks its own words with data-t (the title bar, the legend): in the
+     reader's language here. */
+  function translate(root) {
+    if (LANG === 'en') return;
+    root.querySelectorAll('[data-t]').forEach(function (node) { node.textContent = t(node.textContent); });
+  }
+
+  /* Layer text (titles, summaries, notes, sources) stays as the catalogue writes it, in English:
+     marked so inside a page in another language. */
+  function english(node) {
+    if (LANG !== 'en') node.lang = 'en';
+    return node;
+  }
+
   function localName(english, names) {
     return LANG !== 'en' && names && names[LANG] ? names[LANG] : english;
   }
@@ -29,13 +58,25 @@
     return parent;
   }
 
+  /* Russian months as named alone ("июль 1938") and with a day ("29 июля 1938"). */
+  var MONTHS_RU = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август',
+                   'сентябрь', 'октябрь', 'ноябрь', 'декабрь'];
+  var MONTHS_RU_OF = ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа',
+                      'сентября', 'октября', 'ноября', 'декабря'];
+
   function formatOne(iso) {
     var parts = String(iso).split('-');
-    var year = parts[0];
+    var year = parts[0], m = parseInt(parts[1], 10), d = parseInt(parts[2], 10);
+    if (LANG === 'ja' || LANG === 'zh') {
+      return year + '年' + (parts.length > 1 ? m + '月' : '') + (parts.length > 2 ? d + '日' : '');
+    }
     if (parts.length === 1) return year;
-    var month = MONTHS[parseInt(parts[1], 10) - 1] || parts[1];
+    if (LANG === 'ru') {
+      return parts.length === 2 ? MONTHS_RU[m - 1] + ' ' + year : d + ' ' + MONTHS_RU_OF[m - 1] + ' ' + year;
+    }
+    var month = MONTHS[m - 1] || parts[1];
     if (parts.length === 2) return month + ' ' + year;
-    return parseInt(parts[2], 10) + ' ' + month + ' ' + year;
+    return d + ' ' + month + ' ' + year;
   }
 
   /* "1938-07-29/1938-08-11" -> "29 July 1938 – 11 August 1938" */
@@ -44,7 +85,7 @@
   }
 
   function formatMetres(m) {
-    return m >= 1000 ? 'about ' + Math.round(m / 100) / 10 + ' km' : 'about ' + Math.round(m) + ' m';
+    return m >= 1000 ? t('about {x} km', {x: Math.round(m / 100) / 10}) : t('about {x} m', {x: Math.round(m)});
   }
 
   /* Events between controls, each with one object of details:
@@ -73,6 +114,9 @@
     el: el,
     append: append,
     localName: localName,
+    t: t,
+    translate: translate,
+    english: english,
     formatDate: formatDate,
     formatMetres: formatMetres,
     on: on,

@@ -26,7 +26,7 @@
   function cooperative(map) {
     var container = map.getContainer();
     container.classList.add('cooperative-gestures');
-    var hint = window.geoMaps.el('div', 'gesture-hint', 'Use two fingers to move the map');
+    var hint = window.geoMaps.el('div', 'gesture-hint', window.geoMaps.t('Use two fingers to move the map'));
     hint.setAttribute('aria-hidden', 'true');
     container.appendChild(hint);
     var timer = null, fingers = 0;

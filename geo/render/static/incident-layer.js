@@ -91,8 +91,8 @@
       members.sort(function (a, b) {
         return a.date < b.date ? -1 : a.date > b.date ? 1 : (a.id < b.id ? -1 : 1);
       });
-      var label = members.length + ' incidents here: ' +
-        members.map(function (m) { return m.title; }).join('; ');
+      var label = g.t('{n} incidents here: {titles}', {n: members.length,
+        titles: members.map(function (m) { return m.title; }).join('; ')});
       var place = L.marker(latlng, {
         icon: L.divIcon({className: 'incident-place', iconSize: [PLACE, PLACE],
                          iconAnchor: [PLACE / 2, PLACE / 2], popupAnchor: [0, -10]}),
@@ -106,7 +106,7 @@
       });
       place.bindPopup(function () {
         var box = g.el('div', 'popup place-list');
-        box.appendChild(g.el('h2', null, members.length + ' incidents at or near this place'));
+        box.appendChild(g.el('h2', null, g.t('{n} incidents at or near this place', {n: members.length})));
         var list = g.el('ol');
         members.forEach(function (m) {
           var li = g.el('li');

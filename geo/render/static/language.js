@@ -7,7 +7,7 @@
   g.languageSwitch = function (map) {
     var control = L.control({position: 'topright'});
     control.onAdd = function () {
-      var label = el('label', 'language-switch', 'Names ');
+      var label = el('label', 'language-switch', g.t('Names') + ' ');
       var select = el('select');
       [['en', 'English'], ['ru', 'Русский'], ['ja', '日本語'], ['zh', '中文']].forEach(function (o) {
         var option = el('option', null, o[1]);

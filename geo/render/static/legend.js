@@ -10,6 +10,7 @@
     control.onAdd = function () {
       var div = L.DomUtil.create('div', 'map-legend');
       div.innerHTML = legendHtml;
+      g.translate(div);
       div.querySelector('details').open = window.innerWidth >= 800 &&  /* folded on phones */
         !document.body.classList.contains('embed');
       L.DomEvent.disableClickPropagation(div);

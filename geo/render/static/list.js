@@ -36,14 +36,14 @@
       var box = L.DomUtil.create('div', 'incident-panel');
       var details = el('details');
       details.open = window.innerWidth >= 800 && !document.body.classList.contains('embed');
-      var summary = el('summary', null, 'Incidents (' + items.length + ')');
+      var summary = el('summary', null, g.t('Incidents ({n})', {n: items.length}));
       details.appendChild(summary);
       var story = el('div', 'story');
-      var prev = el('button', 'story-prev', '◀ Previous');
-      var next = el('button', 'story-next', 'Next ▶');
+      var prev = el('button', 'story-prev', g.t('◀ Previous'));
+      var next = el('button', 'story-next', g.t('Next ▶'));
       prev.type = next.type = 'button';
-      prev.setAttribute('aria-label', 'Previous incident in date order');
-      next.setAttribute('aria-label', 'Next incident in date order');
+      prev.setAttribute('aria-label', g.t('Previous incident in date order'));
+      next.setAttribute('aria-label', g.t('Next incident in date order'));
       counter = el('span', 'story-count', items.length ? '– / ' + items.length : '');
       prev.addEventListener('click', function () { show(current <= 0 ? 0 : current - 1); });
       next.addEventListener('click', function () { show(current + 1 >= items.length ? items.length - 1 : current + 1); });
@@ -55,8 +55,8 @@
         button.type = 'button';
         button.setAttribute('data-incident', item.id);
         append(button, [el('span', 'row-date', g.formatDate(item.date)),
-                        el('span', 'row-title', item.title),
-                        item.marker ? null : el('span', 'row-unplaced', 'not on the map')]);
+                        g.english(el('span', 'row-title', item.title)),
+                        item.marker ? null : el('span', 'row-unplaced', g.t('not on the map'))]);
         button.addEventListener('click', function () { show(i); });
         li.appendChild(button);
         list.appendChild(li);
@@ -77,12 +77,12 @@
     /* On a phone the popup is a bottom sheet (popups.js): story mode's buttons go into it,
        within reach of a thumb. */
     var sheetStory = el('div', 'sheet-story');
-    var sheetPrev = el('button', 'story-prev', '◀ Previous');
-    var sheetNext = el('button', 'story-next', 'Next ▶');
+    var sheetPrev = el('button', 'story-prev', g.t('◀ Previous'));
+    var sheetNext = el('button', 'story-next', g.t('Next ▶'));
     var sheetCount = el('span', 'story-count');
     sheetPrev.type = sheetNext.type = 'button';
-    sheetPrev.setAttribute('aria-label', 'Previous incident in date order');
-    sheetNext.setAttribute('aria-label', 'Next incident in date order');
+    sheetPrev.setAttribute('aria-label', g.t('Previous incident in date order'));
+    sheetNext.setAttribute('aria-label', g.t('Next incident in date order'));
     sheetPrev.addEventListener('click', function () { show(current <= 0 ? 0 : current - 1); });
     sheetNext.addEventListener('click', function () { show(current + 1 >= items.length ? items.length - 1 : current + 1); });
     append(sheetStory, [sheetPrev, sheetCount, sheetNext]);

@@ -4,11 +4,28 @@
 
   var g = window.geoMaps, el = g.el, append = g.append;
 
+  /* Popups hold layer text, in English (the root is marked so): the page's own words in them
+     are marked with the reader's language. */
+  function ours(node) {
+    if (g.LANG !== 'en') node.lang = g.LANG;
+    return node;
+  }
+
   function row(label, value) {
     if (value === undefined || value === null || value === '') return null;
     var p = el('p', 'popup-row');
-    append(p, [el('strong', null, label + ': '), value instanceof Node ? value : el('span', null, value)]);
+    append(p, [ours(el('strong', null, g.t(label) + ': ')), value instanceof Node ? value : el('span', null, value)]);
     return p;
+  }
+
+  /* Our words, then the layer's in brackets or after a full stop: "about 3 km (Amur river border)". */
+  function mixed(own, layerText, before, after) {
+    var span = el('span');
+    append(span, [ours(el('span', null, own)),
+                  layerText ? document.createTextNode(before) : null,
+                  layerText ? el('span', null, layerText) : null,
+                  layerText && after ? document.createTextNode(after) : null]);
+    return span;
   }
 
   /* A name in its language, marked so (a screen reader speaks it so, a browser picks its font). */
@@ -23,7 +40,8 @@
     if (!codes.length) return null;
     var span = el('span');
     codes.forEach(function (code, i) {
-      span.appendChild(document.createTextNode((i ? '; ' : '') + (g.LANGUAGES[code] || code) + ' '));
+      span.appendChild(document.createTextNode(i ? '; ' : ''));
+      span.appendChild(ours(el('span', null, g.t(g.LANGUAGES[code] || code) + ' ')));
       span.appendChild(named(names[code], code));
     });
     return span;
@@ -60,10 +78,10 @@
     function step(p) { return Math.pow(10, Math.floor(Math.log10(Math.max(p, 10)))); }
     function say(m, s) {
       var value = Math.round(m / s) * s;
-      if (value < 1000) return 'about ' + value.toFixed(0) + ' m';
-      return 'about ' + (value / 1000).toFixed(Math.max(0, 3 - Math.round(Math.log10(s)))) + ' km';
+      if (value < 1000) return g.t('about {x} m', {x: value.toFixed(0)});
+      return g.t('about {x} km', {x: (value / 1000).toFixed(Math.max(0, 3 - Math.round(Math.log10(s))))});
     }
-    if (precision && metres < precision) return 'less than ' + say(precision, step(precision));
+    if (precision && metres < precision) return g.t('less than {d}', {d: say(precision, step(precision))});
     return say(metres, step(precision || 100));
   }
   g.cite = cite;
@@ -72,7 +90,7 @@
   function sourceList(sources, bibliography) {
     if (!sources || !sources.length) return null;
     var wrap = el('div', 'popup-sources');
-    wrap.appendChild(el('strong', null, 'Sources'));
+    wrap.appendChild(ours(el('strong', null, g.t('Sources'))));
     var ul = el('ul');
     sources.forEach(function (s) {
       var li = el('li', 'popup-source');
@@ -97,16 +115,16 @@
     if (!casualties || !casualties.length) return null;
     var wrap = el('div', 'popup-table');
     var table = wrap.appendChild(el('table', 'popup-casualties'));
-    table.appendChild(el('caption', null, 'Casualties (each figure with its source)'));
+    table.appendChild(ours(el('caption', null, g.t('Casualties (each figure with its source)'))));
     var head = el('tr');
-    ['Side', 'Killed', 'Wounded', 'Missing', 'Captured', 'Note', 'Source'].forEach(function (h) {
-      var th = el('th', null, h);
+    var names = ['Side', 'Killed', 'Wounded', 'Missing', 'Captured', 'Note', 'Source'].map(function (h) { return g.t(h); });
+    names.forEach(function (h) {
+      var th = ours(el('th', null, h));
       th.scope = 'col';
       head.appendChild(th);
     });
     table.appendChild(head);
     /* On a phone each row is stacked as a card, each cell after its column's name. */
-    var names = ['Side', 'Killed', 'Wounded', 'Missing', 'Captured', 'Note', 'Source'];
     casualties.forEach(function (c) {
       var tr = el('tr');
       [c.side, c.killed, c.wounded, c.missing, c.captured, c.note, cite(c.source, bibliography)]
@@ -126,14 +144,14 @@
 
   /* `unplaced`: the sources give no place (the incident has no geometry). */
   g.incidentPopup = function (p, bibliography, unplaced) {
-    var root = el('div', 'popup popup-incident');
-    var where = unplaced ? 'not given by the sources'
-      : p.precision_m > 500 ? 'approximate, within ' + g.formatMetres(p.precision_m)
-      : 'within ' + g.formatMetres(p.precision_m);
+    var root = g.english(el('div', 'popup popup-incident'));
+    var where = unplaced ? g.t('not given by the sources')
+      : p.precision_m > 500 ? g.t('approximate, within {d}', {d: g.formatMetres(p.precision_m)})
+      : g.t('within {d}', {d: g.formatMetres(p.precision_m)});
     var local = g.LANG !== 'en' && p.place_names && p.place_names[g.LANG];
     append(root, [
       el('h2', null, p.title),
-      el('p', 'popup-date', g.formatDate(p.date) + ' · ' + p.type),
+      ours(el('p', 'popup-date', g.formatDate(p.date) + ' · ' + g.t(p.type))),
       row('Place', local ? append(el('span'), [named(local, g.LANG), document.createTextNode(' (' + p.place + ')')])
         : p.place),
       row('Other names', otherNames(p.place_names)),
@@ -141,24 +159,24 @@
       row('Forces', p.forces),
       el('p', 'popup-summary', p.summary),
       casualtyTable(p.casualties, bibliography),
-      row('Location', where + (p.location_note ? '. ' + p.location_note : '')),
+      row('Location', mixed(where, p.location_note, '. ', '')),
       p._border_km === undefined ? null
-        : row('Nearest border line', aboutDistance(p._border_km, p.precision_m) + ' (' + p._border_name + ')'),
+        : row('Nearest border line', mixed(aboutDistance(p._border_km, p.precision_m), p._border_name, ' (', ')')),
       sourceList(p.sources, bibliography)
     ]);
     return root;
   };
 
   g.featurePopup = function (p, bibliography) {
-    var root = el('div', 'popup popup-feature');
+    var root = g.english(el('div', 'popup popup-feature'));
     var name = g.localName(p.name, p.names);
     append(root, [
       name === p.name ? el('h2', null, name) : append(el('h2'), [named(name, g.LANG)]),
       row('Other names', otherNames(p.names)),
       row('Claimed by', p.claimed_by),
       p.description ? el('p', null, p.description) : null,
-      p._length_km === undefined ? null : row('Length', p._length_km + ' km (geodesic)'),
-      p.precision_m ? row('Position', 'within ' + g.formatMetres(p.precision_m)) : null,
+      p._length_km === undefined ? null : row('Length', ours(el('span', null, g.t('{x} km (geodesic)', {x: p._length_km})))),
+      p.precision_m ? row('Position', ours(el('span', null, g.t('within {d}', {d: g.formatMetres(p.precision_m)})))) : null,
       sourceList(p.sources, bibliography)
     ]);
     return root;

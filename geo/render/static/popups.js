@@ -14,7 +14,7 @@
       if (content) {
         content.tabIndex = 0;
         content.setAttribute('role', 'region');
-        content.setAttribute('aria-label', heading ? heading.textContent : 'Details');
+        content.setAttribute('aria-label', heading ? heading.textContent : g.t('Details'));
       }
     });
     map.on('popupclose', function (e) { if (g.state.popup === e.popup) g.state.popup = null; });

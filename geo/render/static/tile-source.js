@@ -73,13 +73,13 @@
     var text = L.DomUtil.create('p', '', box);
     text.style.margin = '0 0 8px';
     text.textContent = tileTable()
-      ? 'Some basemap tiles are missing from this single-file page; build it again with build_maps.py.'
-      : 'The basemap tiles were not found next to this page (the tiles/ folder ' +
-        'that goes with ' + page + '). Keep the page together with its tiles folder, or use ' +
-        name + '.standalone.html, the single-file version that carries its basemap.';
+      ? window.geoMaps.t('Some basemap tiles are missing from this single-file page; build it again with build_maps.py.')
+      : window.geoMaps.t('The basemap tiles were not found next to this page (the tiles/ folder that goes with {page}). ' +
+            'Keep the page together with its tiles folder, or use {name}.standalone.html, the single-file ' +
+            'version that carries its basemap.', {page: page, name: name});
     var close = L.DomUtil.create('button', '', box);
     close.type = 'button';
-    close.textContent = 'Show the map without its basemap';
+    close.textContent = window.geoMaps.t('Show the map without its basemap');
     L.DomEvent.disableClickPropagation(box);
     L.DomEvent.on(close, 'click', function () { box.parentNode.removeChild(box); });
   }

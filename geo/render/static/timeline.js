@@ -23,15 +23,15 @@
   var UNITS = {
     day: {of: firstDay, first: function (v) { return v; }, last: function (v) { return v; },
           iso: function (v) { return new Date(v * DAY).toISOString().slice(0, 10); },
-          play: 400, words: 'days'},
+          play: 400, words: 'Play the days one after another'},
     month: {of: function (iso) { var p = parts(iso); return p[0] * 12 + (p[1] || 1) - 1; },
             first: function (v) { return day(Math.floor(v / 12), v % 12 + 1, 1); },
             last: function (v) { return day(Math.floor((v + 1) / 12), (v + 1) % 12 + 1, 1) - 1; },
             iso: function (v) { return Math.floor(v / 12) + '-' + pad(v % 12 + 1); },
-            play: 500, words: 'months'},
+            play: 500, words: 'Play the months one after another'},
     year: {of: function (iso) { return parts(iso)[0]; },
            first: function (v) { return day(v, 1, 1); }, last: function (v) { return day(v + 1, 1, 1) - 1; },
-           iso: String, play: 900, words: 'years'}
+           iso: String, play: 900, words: 'Play the years one after another'}
   };
 
   /* `range`: {from, to: ISO dates at the step's precision, step: "day" | "month" | "year"}. */
@@ -64,15 +64,15 @@
       });
       from.setAttribute('aria-valuetext', label(+from.value));
       to.setAttribute('aria-valuetext', label(+to.value));
-      count.textContent = between(a, b) + ': ' + shown + ' of ' + total + ' incidents';
-      summary.textContent = 'Dates: ' + between(a, b) + ' (' + shown + ')';
+      count.textContent = g.t('{range}: {shown} of {total} incidents', {range: between(a, b), shown: shown, total: total});
+      summary.textContent = g.t('Dates: {range} ({shown})', {range: between(a, b), shown: shown});
       g.emit('filter', {visible: visible, shown: shown, total: total,
                         from: unit.iso(a), to: unit.iso(b)});
     }
     function stop() {
       if (timer) clearInterval(timer);
       timer = null;
-      play.textContent = '▶ Play';
+      play.textContent = g.t('▶ Play');
     }
     control.onAdd = function () {
       var box = L.DomUtil.create('div', 'timeline');
@@ -84,7 +84,7 @@
       append(details, [summary, body]);
       box.appendChild(details);
       function slider(name, value) {
-        var wrap = el('label', null, name + ' ');
+        var wrap = el('label', null, g.t(name) + ' ');
         var input = el('input');
         input.type = 'range'; input.min = first; input.max = last; input.step = 1;
         input.value = value;
@@ -95,14 +95,14 @@
       }
       from = slider('From', first);
       to = slider('To', last);
-      play = el('button', 'timeline-play', '▶ Play');
+      play = el('button', 'timeline-play', g.t('▶ Play'));
       play.type = 'button';
-      play.setAttribute('aria-label', 'Play the ' + unit.words + ' one after another');
+      play.setAttribute('aria-label', g.t(unit.words));
       play.addEventListener('click', function () {
         if (timer) { stop(); return; }
         to.value = from.value;
         apply();
-        play.textContent = '❚❚ Pause';
+        play.textContent = g.t('❚❚ Pause');
         timer = setInterval(function () {
           if (+to.value >= last) { stop(); return; }
           to.value = +to.value + 1;

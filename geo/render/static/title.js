@@ -16,13 +16,14 @@
     else window.addEventListener('resize', place);
   };
 
-  /* "62 incidents (27 listed without a place)": the same words as page.py's title. */
+  /* "62 incidents (27 listed without a place) shown.": the same words as page.py's title. */
   g.on('filter', function (e) {
     var unplaced = g.state.incidents.filter(function (item) {
       return !item.marker && e.visible[item.id] === true;
     }).length;
-    var text = e.shown + (e.shown === 1 ? ' incident' : ' incidents') +
-      (unplaced ? ' (' + unplaced + ' listed without a place)' : '');
+    var text = g.t(unplaced ? '{n} incidents ({u} listed without a place) shown.' : '{n} incidents shown.',
+                   {n: e.shown, u: unplaced});
+    if (e.shown === 1) text = text.replace('1 incidents', '1 incident');  /* English */
     document.querySelectorAll('.incident-count').forEach(function (node) {
       node.textContent = text;
     });

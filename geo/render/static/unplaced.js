@@ -7,12 +7,12 @@
   g.unplacedPanel = function (map) {
     var panel = el('section', 'unplaced-panel');
     panel.setAttribute('role', 'dialog');
-    panel.setAttribute('aria-label', 'Incident without a place on the map');
+    panel.setAttribute('aria-label', g.t('Incident without a place on the map'));
     panel.tabIndex = -1;
     panel.hidden = true;
     var close = el('button', 'unplaced-close', '×');
     close.type = 'button';
-    close.setAttribute('aria-label', 'Close');
+    close.setAttribute('aria-label', g.t('Close'));
     var body = el('div', 'unplaced-body');
     panel.appendChild(close);
     panel.appendChild(body);
@@ -36,7 +36,7 @@
       map.closePopup();
       opener = document.activeElement;
       body.textContent = '';
-      body.appendChild(el('p', 'unplaced-note', 'Not on the map (see where below).'));
+      body.appendChild(el('p', 'unplaced-note', g.t('Not on the map (see where below).')));
       body.appendChild(g.incidentPopup(item.properties, item.bibliography, true));
       panel.hidden = false;
       panel.focus();

@@ -1,0 +1,113 @@
+"""The page in the reader's language (issue 21 §6): the page's own words come from one table
+(geo/render/interface_text.py) with every language of the language menu, the maps' titles from
+maps.toml, and a reader who picks Русский, 日本語 or 中文 sees no English in the controls."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from geo.config import INTERFACE_LANGUAGES
+from geo.incident_types import INCIDENT_TYPES
+from geo.render.interface_text import TEXT, missing
+from geo.render.page import BASEMAP_NAME
+from tests.test_browser import OfflinePage, popup_shown
+
+STATIC = Path(__file__).resolve().parent.parent / "geo" / "render" / "static"
+TEMPLATES = STATIC.parent / "templates"
+
+# g.t('...') or geoMaps.t('...'), its literal possibly split with + over lines; the timeline's
+# words of its units and the names of its sliders, which reach g.t as variables
+_CALL = re.compile(r"\bt\(((?:\s*'(?:[^'\\]|\\.)*'\s*\+?)+)")
+_LITERAL = re.compile(r"'((?:[^'\\]|\\.)*)'")
+_VIA_VARIABLE = re.compile(r"(?:words: |slider\(|row\()'([^']+)'")
+
+
+def asked_for() -> dict[str, str]:
+    """{English words: the file that asks for them} over the page's scripts and templates."""
+    words = {}
+    for path in sorted(STATIC.glob("*.js")):
+        text = path.read_text(encoding="utf-8")
+        for call in _CALL.finditer(text):
+            words["".join(_LITERAL.findall(call[1]))] = path.name
+        for match in _VIA_VARIABLE.finditer(text):
+            words[match[1]] = path.name
+    chrome = (TEMPLATES / "map-chrome.html").read_text(encoding="utf-8")
+    for match in re.finditer(r"data-t>([^<{]+)<", chrome):
+        words[match[1]] = "map-chrome.html"
+    for t in INCIDENT_TYPES:  # the legend's label, the popup's name
+        words[t.label] = words[t.name] = "geo/incident_types.py"
+    words[BASEMAP_NAME] = "geo/render/page.py"
+    return words
+
+
+def literals() -> set[str]:
+    """Every quoted string of the page's scripts, the words above, and the legend's name for
+    the features of one kind ("Heights", style.legend_entries)."""
+    found = {"Heights", *asked_for()}
+    for path in STATIC.glob("*.js"):  # (the comments' apostrophes would pair the quotes wrongly)
+        code = re.sub(r"/\*.*?\*/|//[^\n]*", "", path.read_text(encoding="utf-8"), flags=re.S)
+        found.update(_LITERAL.findall(code))
+    return found
+
+
+def test_every_word_the_page_asks_for_is_in_every_language():
+    words = asked_for()
+    assert len(words) > 50, sorted(words)
+    assert missing() == []
+    absent = {w: where for w, where in words.items() if w not in TEXT}
+    assert absent == {}, "add these to geo/render/interface_text.py"
+    assert set(TEXT) - literals() == set(), "nothing on the page asks for these"
+    for english, texts in TEXT.items():  # the fields a script fills are in every language
+        fields = set(re.findall(r"\{\w+\}", english))
+        for lang in INTERFACE_LANGUAGES:
+            assert set(re.findall(r"\{\w+\}", texts[lang])) == fields, (english, lang)
+
+
+# The controls and headings a reader sees first, and those of an open popup: in another
+# language none of them may show English (four Latin letters in a row).
+CHROME = """() => [...document.querySelectorAll(
+  '.map-title h1, .map-title [data-t], .map-title .incident-count, .map-legend [data-t], .map-legend summary,' +
+  ' .incident-panel summary, .story button, .timeline summary, .timeline label, .timeline-play,' +
+  ' .timeline-count, .language-switch, .leaflet-control-layers-list label span,' +
+  ' .leaflet-popup-content .popup-row > strong, .leaflet-popup-content .popup-date,' +
+  ' .leaflet-popup-content caption, .leaflet-popup-content th, .popup-sources > strong')]
+  .map(n => [n.className || n.tagName, n.lang || n.closest('[lang]').lang,
+             [...n.childNodes].filter(c => c.nodeType === 3 || !c.matches('select, input')).map(c => c.textContent).join('')])"""
+
+PAGES = [(name, "ru") for name in ("overview", "khasan", "khalkhin-gol", "suifenhe", "amur")] + [
+    ("khasan", "ja"), ("overview", "zh")]
+
+
+@pytest.mark.parametrize("name, lang", PAGES)
+def test_a_reader_in_another_language_sees_no_english_in_the_controls(browser, built: Path, name, lang):
+    with OfflinePage(browser, width=1280, height=800) as view:
+        page = view.open(built / f"{name}.html", f"?lang={lang}")
+        incident = page.evaluate("""() => (geoMaps.state.incidents.find(i => i.marker &&
+            i.properties.casualties && i.properties._border_km !== undefined) ||
+            geoMaps.state.incidents.find(i => i.marker)).id""")
+        title = page.evaluate("id => geoMaps.state.incidents.find(i => i.id === id).title", incident)
+        page.evaluate("id => geoMaps.emit('show', {id})", incident)
+        popup_shown(page, title)
+        seen = page.evaluate(CHROME)
+    assert len(seen) > 25
+    english = [(where, text) for where, _, text in seen if re.search(r"[A-Za-z]{4,}", text)]
+    assert english == [], english
+    # in the reader's language and marked so (a screen reader speaks it so)
+    assert {mark for _, mark, _ in seen} == {lang}
+
+
+def test_dates_are_written_as_the_language_writes_them(browser, built: Path):
+    dates = {}
+    for lang in ("en", "ru", "ja", "zh"):
+        with OfflinePage(browser) as view:
+            page = view.open(built / "khasan.html", "" if lang == "en" else f"?lang={lang}")
+            dates[lang] = page.evaluate("""() => ['1938-07-29', '1938-07', '1938',
+                '1938-07-29/1938-08-11'].map(geoMaps.formatDate)""")
+    assert dates == {
+        "en": ["29 July 1938", "July 1938", "1938", "29 July 1938 – 11 August 1938"],
+        "ru": ["29 июля 1938", "июль 1938", "1938", "29 июля 1938 – 11 августа 1938"],
+        "ja": ["1938年7月29日", "1938年7月", "1938年", "1938年7月29日 – 1938年8月11日"],
+        "zh": ["1938年7月29日", "1938年7月", "1938年", "1938年7月29日 – 1938年8月11日"]}
