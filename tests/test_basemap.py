@@ -157,9 +157,10 @@ def test_schematic_outline_is_said_so():
     assert "schematic" in lake["properties"]["description"]  # the popup
 
 
-def own_places(map_name: str) -> list[tuple[str, float, float]]:
-    """(English name, lat, lon) of the places a map is about: the labelled points of its own
-    layers (not base geography, not countries) inside its extent, that it names at some zoom."""
+def own_places(map_name: str) -> list[tuple[str, list[list[float]]]]:
+    """(English name, [[lat, lon], ...]) of the places a map is about: the labelled points and
+    lines (rivers, named along them) of its own layers (not base geography, not countries)
+    inside its extent, that it names at some zoom."""
     from shapely.geometry import box, shape
 
     from geo.inputs.maps_toml import read_project
@@ -173,11 +174,13 @@ def own_places(map_name: str) -> list[tuple[str, float, float]]:
             continue
         for f in json.loads((LAYERS / layer.file).read_text(encoding="utf-8"))["features"]:
             p = f["properties"]
-            if p.get("label") and p.get("kind") != "country" and f["geometry"]["type"] == "Point" \
-                    and box(*spec.extent).contains(shape(f["geometry"])) \
+            g = f["geometry"]
+            if p.get("label") and p.get("kind") != "country" and g["type"] in ("Point", "LineString") \
+                    and box(*spec.extent).intersects(shape(g)) \
+                    and (g["type"] != "Point" or box(*spec.extent).contains(shape(g))) \
                     and p.get("min_zoom", 0) <= spec.max_zoom:
-                lon, lat = f["geometry"]["coordinates"][:2]
-                names.append((p["name"], lat, lon))
+                points = [g["coordinates"]] if g["type"] == "Point" else g["coordinates"]
+                names.append((p["name"], [[lat, lon] for lon, lat, *_ in points]))
     return sorted(names)
 
 
@@ -185,14 +188,27 @@ def own_places(map_name: str) -> list[tuple[str, float, float]]:
 # read it): labels, markers, legend, paths drawn, the main colours of the screenshot.
 FIRST_VIEW = f"""places => {{
   const m = {MAP}, s = m.getSize();
+  const box = m.getContainer().getBoundingClientRect();
   const labels = [...document.querySelectorAll('.map-label-on')].map(n => {{
-    const r = n.getBoundingClientRect();
-    const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-    return {{text: n.textContent, x: r.left, y: r.top, w: r.width, h: r.height,
+    const r = n.getBoundingClientRect(), cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    const top = document.elementFromPoint(cx, cy);
+    return {{text: n.textContent, x: r.left, y: r.top, w: r.width, h: r.height, line: n.classList.contains('map-label-line'),
+             centre: [cx - box.left, cy - box.top], height: n.offsetHeight,
              covered: !!(top && top.closest('.leaflet-marker-icon, .leaflet-control, .map-title'))}};
   }});
-  const inView = places.map(p => {{ const c = m.latLngToContainerPoint(p);
-    return c.x >= 0 && c.y >= 0 && c.x <= s.x && c.y <= s.y; }});
+  const projected = places.map(path => path.map(c => m.latLngToContainerPoint(c)));
+  const inView = projected.map(pts => pts.some(c => c.x >= 0 && c.y >= 0 && c.x <= s.x && c.y <= s.y));
+  // a line's length inside the window (px), and twice its name's width: the room a name needs
+  const inside = c => c.x >= 0 && c.y >= 0 && c.x <= s.x && c.y <= s.y;
+  const room = projected.map(pts => pts.slice(1).reduce((sum, b, i) => sum +
+    (inside(b) && inside(pts[i]) ? Math.hypot(b.x - pts[i].x, b.y - pts[i].y) : 0), 0));
+  const widths = Object.fromEntries([...document.querySelectorAll('.map-label')].map(n => [n.textContent, n.offsetWidth]));
+  // how far (px) each label's centre lies from the line or point of the place of its name
+  const off = (pts, q) => Math.min(...pts.map((a, i) => {{
+    const b = pts[Math.min(i + 1, pts.length - 1)], dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy;
+    const t = l2 ? Math.max(0, Math.min(1, ((q[0] - a.x) * dx + (q[1] - a.y) * dy) / l2)) : 0;
+    return Math.hypot(q[0] - a.x - t * dx, q[1] - a.y - t * dy); }}));
+  labels.forEach(l => {{ l.off = projected.map(pts => off(pts, l.centre)); }});
   const visible = n => {{ const r = n.getBoundingClientRect(); return r.width > 0 &&
     r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight; }};
   const markers = [...document.querySelectorAll('.leaflet-marker-icon[data-incident]')]
@@ -202,7 +218,7 @@ FIRST_VIEW = f"""places => {{
   const legend = [...document.querySelectorAll('.map-legend li')].map(li =>
     [(li.firstElementChild ? li.firstElementChild.className.split(' ')[0] : ''), li.textContent.trim()]);
   const paths = document.querySelectorAll('.leaflet-overlay-pane path').length;
-  return {{labels, inView, markers, groups, legend, paths, zoom: m.getZoom()}};
+  return {{labels, inView, room, widths, markers, groups, legend, paths, zoom: m.getZoom()}};
 }}"""
 
 _first_views: dict = {}
@@ -222,7 +238,7 @@ def first_view(browser, built: Path, map_name: str, width: int) -> dict:
         places = own_places(map_name)
         with OfflinePage(browser, width, 667 if width < 500 else 800) as view:
             page = opened(view, built / f"{map_name}.html")
-            seen_now = page.evaluate(FIRST_VIEW, [[lat, lon] for _, lat, lon in places])
+            seen_now = page.evaluate(FIRST_VIEW, [path for _, path in places])
             pixels = np.asarray(Image.open(BytesIO(page.screenshot())).convert("RGB")).reshape(-1, 3)
             seen_now["size"] = page.viewport_size
         colours, counts = np.unique(pixels // 16 * 16 + 8, axis=0, return_counts=True)
@@ -230,8 +246,17 @@ def first_view(browser, built: Path, map_name: str, width: int) -> dict:
         seen_now["colours"] = {"#%02x%02x%02x" % tuple(int(v) for v in colours[i]):
                                round(float(counts[i]) / len(pixels) * 100) for i in order
                                if counts[i] / len(pixels) >= 0.02}
-        seen_now["places"] = [name for (name, _, _), inside
+        seen_now["places"] = [name for (name, _), inside
                               in zip(places, seen_now.pop("inView"), strict=True) if inside]
+        room, widths = seen_now.pop("room"), seen_now.pop("widths")
+        # a river whose stretch in the window is shorter than twice its name is named elsewhere
+        # (the overview's rivers are a few pixels long); one with room is named along it
+        seen_now["lines"] = [name for (name, path), length in zip(places, room, strict=True)
+                             if len(path) > 1]
+        seen_now["places"] = [name for name in seen_now["places"] if name not in seen_now["lines"]
+                              or room[[n for n, _ in places].index(name)] >= 2 * widths.get(name, 0)]
+        for label in seen_now["labels"]:  # its distance to the place of its own name, if one
+            label["off"] = dict(zip([name for name, _ in places], label["off"], strict=True)).get(label["text"])
         _first_views[key] = seen_now
     return _first_views[key]
 
@@ -242,7 +267,8 @@ def first_view(browser, built: Path, map_name: str, width: int) -> dict:
 def test_the_places_a_map_is_about_are_named_at_first_view(first_view, map_name: str, width: int):
     """Its own places outrank the incident markers: beside the dot, or further off with a
     leader line, each is named, inside the window, and no marker covers its name's centre
-    (of those whose place the first view shows: a map framed without one is another fault)."""
+    (of those whose place the first view shows: a map framed without one is another fault).
+    Its rivers are named along their lines (issue 21 §2)."""
     shown = {label["text"]: label for label in first_view["labels"]}
     places, size = first_view["places"], first_view["size"]
     missing = [n for n in places if n not in shown]
@@ -252,6 +278,8 @@ def test_the_places_a_map_is_about_are_named_at_first_view(first_view, map_name:
         a = shown[name]
         assert a["x"] >= 0 and a["y"] >= 0 and a["x"] + a["w"] <= size["width"] + 0.5 \
             and a["y"] + a["h"] <= size["height"] + 0.5, a
+        if name in first_view["lines"]:  # a river is named along its line, not near it
+            assert a["line"] and a["off"] <= 1.5 * a["height"], a
 
 
 PICTURES = Path(__file__).resolve().parent / "pictures"

@@ -145,7 +145,8 @@ def timeline_range(content: MapContent) -> dict:
 def map_labels(content: MapContent) -> list[dict]:
     """The names labels.js draws on the map: every point of a layer that asks for a label
     (``label: true``), as {name, names, lat, lon, kind, rank, min_zoom, max_zoom}. kind is
-    "country", "water" (a lake's name, centred), "town" (a base town) or "place" (a place of
+    "country", "water" (a lake's name, centred), "line" (a river's, along its ``path`` of
+    [lat, lon]), "town" (a base town) or "place" (a place of
     the map's own layers, which wins over a base town at the same spot: within DUPLICATE_M,
     the town is left out)."""
     found = []
@@ -154,7 +155,15 @@ def map_labels(content: MapContent) -> list[dict]:
             continue
         for f in layer.collection["features"]:
             p, geom = f["properties"], f.get("geometry")
-            if not (p.get("label") and geom and geom["type"] == "Point"):
+            if not (p.get("label") and geom and geom["type"] in ("Point", "LineString", "MultiLineString")):
+                continue
+            if geom["type"] != "Point":  # a river's name, set along its longest part
+                parts = [geom["coordinates"]] if geom["type"] == "LineString" else geom["coordinates"]
+                path = max(parts, key=len)
+                lon, lat = path[len(path) // 2][:2]
+                found.append({"name": p["name"], "names": p.get("names", {}), "lat": lat, "lon": lon,
+                              "kind": "line", "rank": p.get("rank", 1),
+                              "path": [[round(y, 5), round(x, 5)] for x, y, *_ in path]})
                 continue
             kind = p.get("kind") if p.get("kind") in ("country", "town") else \
                 "water" if is_label_anchor(f) else "place"

@@ -1,5 +1,5 @@
 /* Place names on the map, drawn in the page in the reader's language (the tiles carry none):
-   country names, the map's own places and waters, then towns by size. Each label is placed in turn by
+   country names, the map's own places, waters and rivers (along their lines), then towns by size. Each label is placed in turn by
    priority, at the first of its candidate positions that lies inside the map and clear of the
    labels already placed, of every place's dot and of every marker icon; a label with no such
    position is left out. Done again after every zoom, move, resize and marker change. */
@@ -11,11 +11,38 @@
   var DOTS = [5, 17];   // px from a place's point to its label: beside its dot, or clear of a marker on it
   var LED = [34, 52];   // px, further off, for the map's own places and waters: a leader line goes to the point
   var TOWN_ZOOM = {1: 0, 2: 5, 3: 6, 4: 7};   // towns of a rank show from this zoom on
-  var PRIORITY = {country: 0, place: 1, water: 1, town: 2};
+  var PRIORITY = {country: 0, place: 1, water: 1, line: 1, town: 2};
 
   function overlaps(a, b) {
-    return a.x < b.x + b.w + GAP && b.x < a.x + a.w + GAP &&
-           a.y < b.y + b.h + GAP && b.y < a.y + a.h + GAP;
+    var near = a.x < b.x + b.w + GAP && b.x < a.x + a.w + GAP &&
+               a.y < b.y + b.h + GAP && b.y < a.y + a.h + GAP;
+    return near && (!a.corners && !b.corners || apart(corners(a), corners(b)) < GAP);
+  }
+
+  /* A box's corners: a turned label's own (a line's name), else its upright box's. */
+  function corners(r) {
+    return r.corners || [[r.x, r.y], [r.x + r.w, r.y], [r.x + r.w, r.y + r.h], [r.x, r.y + r.h]];
+  }
+
+  /* How far apart two convex quadrilaterals are along the axis that separates them most
+     (negative: they overlap). The separating axis test, on both shapes' edge normals. */
+  function apart(p, q) {
+    var best = -Infinity;
+    [p, q].forEach(function (shape) {
+      for (var i = 0; i < 4; i++) {
+        var a = shape[i], b = shape[(i + 1) % 4], nx = a[1] - b[1], ny = b[0] - a[0];
+        var n = Math.sqrt(nx * nx + ny * ny) || 1;
+        var lo = [Infinity, Infinity], hi = [-Infinity, -Infinity];
+        [p, q].forEach(function (s, k) {
+          s.forEach(function (c) {
+            var d = (c[0] * nx + c[1] * ny) / n;
+            lo[k] = Math.min(lo[k], d); hi[k] = Math.max(hi[k], d);
+          });
+        });
+        best = Math.max(best, lo[1] - hi[0], lo[0] - hi[1]);
+      }
+    });
+    return best;
   }
 
   /* Candidate boxes (container px) of a label at point p: beside its dot, or centred. A place
@@ -41,6 +68,38 @@
     return boxes;
   }
 
+  /* Candidate boxes of a line's name (a river the map is about): along a stretch of the line
+     in view that is straight enough to carry the text, centred on it and turned with it (never
+     upside down); the stretches nearest the middle of the map first. Each carries its turned
+     corners (the collision test's) and the upright box around them. */
+  function lineCandidates(item, points, size) {
+    var w = item.w, h = item.h, found = [];
+    for (var i = 0; i < points.length - 1; i++) {
+      for (var j = i + 1; j < points.length; j++) {
+        var a = points[i], b = points[j], dx = b.x - a.x, dy = b.y - a.y, length = Math.sqrt(dx * dx + dy * dy);
+        if (length < w + 8) continue;
+        var straight = true;
+        for (var k = i + 1; k < j && straight; k++) {   // every point between within 1.5 text heights of the chord
+          straight = Math.abs((points[k].x - a.x) * dy - (points[k].y - a.y) * dx) / length <= 1.5 * h;
+        }
+        if (!straight) break;
+        var angle = Math.atan2(dy, dx);
+        if (angle > Math.PI / 2) angle -= Math.PI;
+        if (angle < -Math.PI / 2) angle += Math.PI;
+        var cx = (a.x + b.x) / 2, cy = (a.y + b.y) / 2;
+        var cos = Math.cos(angle), sin = Math.sin(angle);
+        var bw = Math.abs(w * cos) + Math.abs(h * sin), bh = Math.abs(w * sin) + Math.abs(h * cos);
+        var turned = [[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]].map(function (c) {
+          return [cx + c[0] * cos - c[1] * sin, cy + c[0] * sin + c[1] * cos];
+        });
+        found.push({x: cx - bw / 2, y: cy - bh / 2, w: bw, h: bh, cx: cx, cy: cy, angle: angle,
+                    corners: turned, far: Math.abs(cx - size.x / 2) + Math.abs(cy - size.y / 2)});
+        break;
+      }
+    }
+    return found.sort(function (p, q) { return p.far - q.far; });
+  }
+
   /* The leader line from a place's dot (container point p) to the nearest point of its
      label's box, placed in the pane at the dot's layer point ``at``. */
   function lead(item, p, box, at) {
@@ -59,6 +118,7 @@
     pane.className += ' map-labels';
     var items = labels.map(function (l) {
       var text = g.localName(l.name, l.names);
+      var line = l.kind === 'line';
       var node = g.el('div', 'map-label map-label-' + l.kind +
                       (l.kind === 'town' ? ' map-label-rank' + l.rank : ''), text);
       node.lang = text === l.name ? 'en' : g.LANG;
@@ -66,7 +126,8 @@
       var leader = l.kind === 'place' || l.kind === 'water' ? g.el('div', 'map-label-leader') : null;
       if (leader) { leader.setAttribute('aria-hidden', 'true'); pane.appendChild(leader); }
       return {label: l, node: node, leader: leader, latlng: L.latLng(l.lat, l.lon),
-              dot: l.kind !== 'country' && l.kind !== 'water',   // a country's, a lake's name: centred
+              path: line ? l.path.map(function (c) { return L.latLng(c[0], c[1]); }) : null,
+              dot: l.kind !== 'country' && l.kind !== 'water' && !line,   // a country's, a lake's name: centred
               order: [PRIORITY[l.kind], l.rank || 9], w: 0, h: 0};
     });
     items.sort(function (a, b) {
@@ -112,14 +173,22 @@
       items.forEach(function (item, i) {
         var place = null;
         if (shown(item, zoom)) {
-          place = candidates(item, points[i]).filter(function (box) {
+          var boxes = item.path ? lineCandidates(item, item.path.map(function (c) {
+            return map.latLngToContainerPoint(c);
+          }), size) : candidates(item, points[i]);
+          place = boxes.filter(function (box) {
             return box.x >= 0 && box.y >= 0 && box.x + box.w <= size.x && box.y + box.h <= size.y &&
               !taken.some(function (other) { return other.owner !== item && overlaps(box, other); });
           })[0] || null;
         }
         if (place) {
           taken.push(place);
-          L.DomUtil.setPosition(item.node, map.containerPointToLayerPoint([place.x, place.y]).round());
+          if (place.angle === undefined) {
+            L.DomUtil.setPosition(item.node, map.containerPointToLayerPoint([place.x, place.y]).round());
+          } else {   // along its line: the text's own box, centred there and turned
+            var at = map.containerPointToLayerPoint([place.cx - item.w / 2, place.cy - item.h / 2]);
+            item.node.style.transform = 'translate3d(' + at.x + 'px,' + at.y + 'px,0) rotate(' + place.angle + 'rad)';
+          }
           item.node.classList.add('map-label-on');
         } else {
           item.node.classList.remove('map-label-on');
