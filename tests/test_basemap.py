@@ -218,7 +218,14 @@ FIRST_VIEW = f"""places => {{
   const legend = [...document.querySelectorAll('.map-legend li')].map(li =>
     [(li.firstElementChild ? li.firstElementChild.className.split(' ')[0] : ''), li.textContent.trim()]);
   const paths = document.querySelectorAll('.leaflet-overlay-pane path').length;
-  return {{labels, inView, room, widths, markers, groups, legend, paths, zoom: m.getZoom()}};
+  // the country names shown, their boxes and points, and the border lines (container px)
+  const countries = (geoMaps.labelItems || []).filter(it => it.label.kind === 'country' &&
+      it.node.classList.contains('map-label-on')).map(it => {{
+    const r = it.node.getBoundingClientRect(), p = m.latLngToContainerPoint(it.latlng);
+    return {{text: it.label.name, box: [r.left - box.left, r.top - box.top, r.width, r.height], at: [p.x, p.y]}}; }});
+  const borders = (geoMaps.borderPaths || []).map(path => path.map(c => {{
+    const p = m.latLngToContainerPoint(c); return [p.x, p.y]; }}));
+  return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, zoom: m.getZoom()}};
 }}"""
 
 _first_views: dict = {}
@@ -280,6 +287,40 @@ def test_the_places_a_map_is_about_are_named_at_first_view(first_view, map_name:
             and a["y"] + a["h"] <= size["height"] + 0.5, a
         if name in first_view["lines"]:  # a river is named along its line, not near it
             assert a["line"] and a["off"] <= 1.5 * a["height"], a
+
+
+def _turn(a, b, c) -> float:
+    return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+
+def _crossing(a, b, c, d) -> bool:
+    """Segments ab and cd cross."""
+    return _turn(a, b, c) * _turn(a, b, d) < 0 and _turn(c, d, a) * _turn(c, d, b) < 0
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", MAPS)
+@pytest.mark.parametrize("width", [375, 1280])
+def test_no_country_name_lies_across_a_border_or_beyond_one(first_view, map_name: str, width: int):
+    """A country's name is read as the land it lies on: none is set across a border line (the
+    period's, a claim, a modern one), and none is moved from its point to the far side of one
+    (at 375 px the Khasan map moved MANCHUKUO across the Tumen into Korea)."""
+    bad = []
+    for country in first_view["countries"]:
+        x, y, w, h = country["box"]
+        centre = (x + w / 2, y + h / 2)
+        edges = [((x, y), (x + w, y)), ((x + w, y), (x + w, y + h)),
+                 ((x + w, y + h), (x, y + h)), ((x, y + h), (x, y))]
+        for path in first_view["borders"]:
+            for a, b in zip(path, path[1:], strict=False):
+                inside = any(x <= px <= x + w and y <= py <= y + h for px, py in (a, b))
+                if inside or any(_crossing(a, b, c, d) for c, d in edges):
+                    bad.append(f"{country['text']} across a border at {a}")
+                    break
+                if _crossing(a, b, country["at"], centre):
+                    bad.append(f"{country['text']} moved across a border from its point")
+                    break
+    assert bad == []
 
 
 PICTURES = Path(__file__).resolve().parent / "pictures"

@@ -231,7 +231,7 @@ geoMaps.unplacedPanel({{ map }});
 geoMaps.incidentList({{ map }});
 geoMaps.timeline({{ map }}, {{ this.timeline }});
 geoMaps.languageSwitch({{ map }});
-geoMaps.labels({{ map }}, {{ this.labels }});
+geoMaps.labels({{ map }}, {{ this.labels }}, {{ this.borders }});
 {% if this.inset %}geoMaps.inset({{ map }}, {{ this.inset }});{% endif %}
 geoMaps.fitView({{ map }}, {{ this.extent }});
 geoMaps.deepLinks({{ map }});
@@ -243,13 +243,15 @@ geoMaps.articleApi({{ map }});
     def __init__(self, title_html: str, legend_html: str, attribution_html: str,
                  label_zoom: int | None = LABEL_ZOOM, extent: list | None = None,
                  noscript_html: str = "", inset: dict | None = None,
-                 labels: list | None = None, zoom_extents: dict | None = None,
+                 labels: list | None = None, borders: list | None = None,
+                 zoom_extents: dict | None = None,
                  timeline: dict | None = None, tiles: str | None = None):
         super().__init__()
         self.tiles = script_json(tiles)  # the map whose tiles the build made over zoom_extents
         # the timeline's range and step: {"from", "to", "step"} (page.timeline_range)
         self.timeline = script_json(timeline or {"from": "1932", "to": "1945", "step": "year"})
         self.labels = script_json(labels or [])  # place names, drawn by labels.js
+        self.borders = script_json(borders or [])  # lines no country's name crosses (labels.js)
         self.zoom_extents = script_json(zoom_extents) if zoom_extents else ""
         self.noscript_html = noscript_html
         self.inset = script_json(inset) if inset else ""

@@ -105,7 +105,7 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
                   extent=[[south, west], [north, east]],
                   noscript_html=_noscript_html(spec, content, static),
                   inset=_inset(content, spec) if tiled else None,
-                  labels=map_labels(content),
+                  labels=map_labels(content), borders=border_paths(content),
                   zoom_extents={z: [[s, w], [n, e]] for z, (w, s, e, n)
                                 in spec.zoom_extents().items()},
                   tiles=spec.name if tiled else None,
@@ -177,6 +177,24 @@ def map_labels(content: MapContent) -> list[dict]:
     places = [(i["lon"], i["lat"]) for i in found if i["kind"] == "place"]
     return [i for i in found if i["kind"] != "town" or not any(
         _metres((i["lon"], i["lat"]), p) < DUPLICATE_M for p in places)]
+
+
+def border_paths(content: MapContent) -> list[list[list[float]]]:
+    """The map's border lines (the period's border, the claims, and the modern borders, which
+    follow the Tumen between Manchukuo and Korea), as [[lat, lon], ...]: no country's name is
+    set across one (labels.js)."""
+    paths = []
+    for layer in content.layers:
+        if layer.spec.kind not in ("border", "base"):
+            continue
+        for f in layer.collection["features"]:
+            geom = f.get("geometry") or {}
+            if layer.spec.kind == "base" and f["properties"].get("kind") != "modern-border":
+                continue
+            parts = [geom.get("coordinates")] if geom.get("type") == "LineString" else \
+                geom.get("coordinates", []) if geom.get("type") == "MultiLineString" else []
+            paths += [[[round(y, 5), round(x, 5)] for x, y, *_ in part] for part in parts if part]
+    return paths
 
 
 def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:

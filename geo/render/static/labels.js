@@ -100,6 +100,28 @@
     return found.sort(function (p, q) { return p.far - q.far; });
   }
 
+  /* Whether segment s ([a, b], container px) passes through box r, GAP around it included
+     (Liang–Barsky clipping). */
+  function crosses(s, r) {
+    var a = s[0], dx = s[1].x - a.x, dy = s[1].y - a.y, t0 = 0, t1 = 1;
+    var p = [-dx, dx, -dy, dy];
+    var q = [a.x - (r.x - GAP), r.x + r.w + GAP - a.x, a.y - (r.y - GAP), r.y + r.h + GAP - a.y];
+    for (var i = 0; i < 4; i++) {
+      if (p[i] === 0) { if (q[i] < 0) return false; continue; }
+      var t = q[i] / p[i];
+      if (p[i] < 0) { if (t > t1) return false; if (t > t0) t0 = t; }
+      else { if (t < t0) return false; if (t < t1) t1 = t; }
+    }
+    return true;
+  }
+
+  /* Whether segment s crosses the segment from p to q. */
+  function meets(s, p, q) {
+    function turn(a, b, c) { return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x); }
+    var a = s[0], b = s[1];
+    return turn(a, b, p) * turn(a, b, q) < 0 && turn(p, q, a) * turn(p, q, b) < 0;
+  }
+
   /* The leader line from a place's dot (container point p) to the nearest point of its
      label's box, placed in the pane at the dot's layer point ``at``. */
   function lead(item, p, box, at) {
@@ -110,7 +132,10 @@
       Math.atan2(dy, dx) + 'rad) translateX(4px)';
   }
 
-  g.labels = function (map, labels) {
+  g.labels = function (map, labels, borders) {
+    var borderPaths = (borders || []).map(function (path) {
+      return path.map(function (c) { return L.latLng(c[0], c[1]); });
+    });
     /* the places and waters the map is about: fit-view.js frames them with the incidents */
     g.ownPlaces = labels.filter(function (l) { return l.kind === 'place' || l.kind === 'water'; })
       .map(function (l) { return L.latLng(l.lat, l.lon); });
@@ -157,6 +182,21 @@
       return boxes;
     }
 
+    /* The border lines' segments in view (container px): a country's name is set on one side. */
+    function borderSegments(size) {
+      var out = [];
+      borderPaths.forEach(function (path) {
+        var pts = path.map(function (c) { return map.latLngToContainerPoint(c); });
+        for (var i = 1; i < pts.length; i++) {
+          var a = pts[i - 1], b = pts[i];
+          if (Math.max(a.x, b.x) < 0 || Math.min(a.x, b.x) > size.x ||
+              Math.max(a.y, b.y) < 0 || Math.min(a.y, b.y) > size.y) continue;
+          out.push([a, b]);
+        }
+      });
+      return out;
+    }
+
     function layout() {
       var zoom = map.getZoom(), size = map.getSize();
       var origin = map.getContainer().getBoundingClientRect();
@@ -164,6 +204,7 @@
         if (!item.w) { item.w = item.node.offsetWidth; item.h = item.node.offsetHeight; }
       });
       var taken = markerBoxes(origin);
+      var segments = borderSegments(size);
       var points = items.map(function (item) { return map.latLngToContainerPoint(item.latlng); });
       items.forEach(function (item, i) {   // every drawn dot stays readable
         if (item.dot && shown(item, zoom)) {
@@ -177,6 +218,9 @@
             return map.latLngToContainerPoint(c);
           }), size) : candidates(item, points[i]);
           place = boxes.filter(function (box) {
+            if (item.label.kind === 'country' && segments.some(function (s) {   // across a border,
+              return crosses(s, box) || meets(s, points[i], {x: box.x + box.w / 2, y: box.y + box.h / 2});
+            })) return false;   // or moved to its other side
             return box.x >= 0 && box.y >= 0 && box.x + box.w <= size.x && box.y + box.h <= size.y &&
               !taken.some(function (other) { return other.owner !== item && overlaps(box, other); });
           })[0] || null;
@@ -215,6 +259,8 @@
         {childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class']});
     }
     layout();
+    g.labelItems = items;      /* (read by the tests: what was placed, and from which point) */
+    g.borderPaths = borderPaths;
     return items;
   };
 })();
