@@ -37,8 +37,8 @@ def asked_for() -> dict[str, str]:
     chrome = (TEMPLATES / "map-chrome.html").read_text(encoding="utf-8")
     for match in re.finditer(r"data-t>([^<{]+)<", chrome):
         words[match[1]] = "map-chrome.html"
-    for t in INCIDENT_TYPES:  # the legend's label, the popup's name
-        words[t.label] = words[t.name] = "geo/incident_types.py"
+    for t in INCIDENT_TYPES:  # the legend's label, and the popup's after its date
+        words[t.label] = "geo/incident_types.py"
     words[BASEMAP_NAME] = "geo/render/page.py"
     return words
 

@@ -115,6 +115,7 @@
     append: append,
     localName: localName,
     t: t,
+    typeLabels: {},  /* incident type name -> its legend label (incident-layer.js) */
     translate: translate,
     english: english,
     formatDate: formatDate,

@@ -18,7 +18,7 @@
      focused or open. */
   g.incidentLayer = function (data, bibliography, types) {
     var known = {};
-    (types || []).forEach(function (t) { known[t.name] = true; });
+    (types || []).forEach(function (t) { known[t.name] = true; g.typeLabels[t.name] = t.label; });
     var group = L.featureGroup();
     var items = [], visible = {}, places = [], selected = null, hovered = null;
     var map = null;  /* the map the group is on: Leaflet passes it to onAdd and onRemove */

@@ -151,7 +151,7 @@
     var local = g.LANG !== 'en' && p.place_names && p.place_names[g.LANG];
     append(root, [
       el('h2', null, p.title),
-      ours(el('p', 'popup-date', g.formatDate(p.date) + ' · ' + g.t(p.type))),
+      ours(el('p', 'popup-date', g.formatDate(p.date) + ' · ' + g.t(g.typeLabels[p.type] || p.type))),
       row('Place', local ? append(el('span'), [named(local, g.LANG), document.createTextNode(' (' + p.place + ')')])
         : p.place),
       row('Other names', otherNames(p.place_names)),
