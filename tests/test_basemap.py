@@ -225,7 +225,10 @@ FIRST_VIEW = f"""places => {{
     return {{text: it.label.name, box: [r.left - box.left, r.top - box.top, r.width, r.height], at: [p.x, p.y]}}; }});
   const borders = (geoMaps.borderPaths || []).map(path => path.map(c => {{
     const p = m.latLngToContainerPoint(c); return [p.x, p.y]; }}));
-  return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, zoom: m.getZoom()}};
+  // every town dot the reader sees, and whether its own name is shown
+  const towns = (geoMaps.labelItems || []).filter(it => it.spot && it.spot.classList.contains('map-dot-on'))
+    .map(it => ({{text: it.label.name, named: it.node.classList.contains('map-label-on')}}));
+  return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, zoom: m.getZoom()}};
 }}"""
 
 _first_views: dict = {}
@@ -321,6 +324,74 @@ def test_no_country_name_lies_across_a_border_or_beyond_one(first_view, map_name
                     bad.append(f"{country['text']} moved across a border from its point")
                     break
     assert bad == []
+
+
+def country_points(map_name: str, zoom: int) -> dict[str, tuple[float, float]]:
+    """The period's countries whose name points lie inside the map's extent, shown at ``zoom``."""
+    from geo.inputs.maps_toml import read_project
+
+    project = read_project(LAYERS)
+    west, south, east, north = project.maps[map_name].extent
+    found = {}
+    for name in project.maps[map_name].layers:
+        layer = project.layers[name]
+        for f in json.loads((LAYERS / layer.file).read_text(encoding="utf-8"))["features"]:
+            p, g = f["properties"], f["geometry"]
+            if p.get("kind") == "country" and g and g["type"] == "Point" \
+                    and west <= g["coordinates"][0] <= east and south <= g["coordinates"][1] <= north \
+                    and p.get("min_zoom", 0) <= zoom <= p.get("max_zoom", 99):
+                found[p["name"]] = tuple(g["coordinates"])
+    return found
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", MAPS)
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_first_view_names_the_countries_on_both_sides(first_view, map_name: str, width: int):
+    """On a border-conflict map the reader tells the sides apart at a glance: each country whose
+    name point lies in the map's extent is named at the first view (at a large zoom, where its
+    point lies off the view, anywhere in view on its side of every border). On a phone, where a
+    strip between two lines may hold no name, at least two sides are named (issue 21 §2: on
+    Khasan at z14 none was)."""
+    expected = set(country_points(map_name, first_view["zoom"]))
+    shown = {c["text"] for c in first_view["countries"]}
+    assert len(expected) >= 2 and shown <= expected, (expected, shown)
+    if width >= 1280:
+        assert shown == expected, expected - shown
+    else:
+        assert len(shown) >= 2, (expected, shown)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", MAPS)
+@pytest.mark.parametrize("width", [375, 1280])
+def test_no_town_dot_without_its_name(first_view, map_name: str, width: int):
+    """A dot on the map is read as a named place: the page draws a town's dot with its name and
+    leaves both out where the name finds no room (4–6 unnamed dots on the overview, issue 21 §2)."""
+    assert all(town["named"] for town in first_view["towns"]), first_view["towns"]
+    if map_name == "overview":
+        assert len(first_view["towns"]) >= (5 if width < 500 else 15)
+
+
+def test_tiles_and_print_draw_no_town_and_no_name_point(contents):
+    """Tiles and print images (one Mapnik style) draw no town, no country's and no lake's name
+    point: the page draws those, a town's dot with its name. Every point each map's style
+    holds is read from its inline data."""
+    from xml.etree import ElementTree
+
+    from geo.render.style import style_xml
+
+    for name, content in contents.items():
+        base = {layer.spec.name for layer in content.layers if layer.spec.kind == "base"}
+        for layer in ElementTree.fromstring(style_xml(content)).iter("Layer"):
+            data = next(p.text for p in layer.iter("Parameter") if p.get("name") == "inline")
+            kinds = {f["properties"].get("kind") for f in json.loads(data)["features"]
+                     if f["geometry"]["type"] == "Point"}
+            page = {"country", "lake"} | ({"town"} if layer.get("name") in base else set())
+            assert not kinds & page, (name, layer.get("name"), kinds)
+    towns = [f for layer in contents["overview"].layers if layer.spec.name == "base-places"
+             for f in layer.collection["features"]]
+    assert len(towns) >= 30  # (the page's to draw)
 
 
 PICTURES = Path(__file__).resolve().parent / "pictures"

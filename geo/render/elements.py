@@ -99,8 +99,8 @@ def leaflet_assets() -> tuple[str, str]:
 # others use its helpers and events; each control's file before the templates call it).
 SCRIPTS = ("core.js", "tile-source.js", "popup-content.js", "popups.js", "incident-layer.js",
            "vector-layer.js", "title.js", "legend.js", "list.js", "deep-links.js", "timeline.js",
-           "language.js", "inset.js", "embed.js", "unplaced.js", "fit-view.js", "view.js", "labels.js",
-           "a11y.js", "article-api.js")
+           "language.js", "inset.js", "embed.js", "unplaced.js", "fit-view.js", "view.js",
+           "label-geometry.js", "labels.js", "a11y.js", "article-api.js")
 STYLES = ("geo-maps.css", "reading.css")
 
 _SHAPES = {"circle": "border-radius: 50%;", "square": "border-radius: 2px;",

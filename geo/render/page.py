@@ -36,7 +36,7 @@ from geo.render.elements import (
 )
 from geo.render.interface_text import page_text
 from geo.render.jinja import ENV
-from geo.render.style import is_label_anchor, legend_entries
+from geo.render.style import drawn_by_page, is_label_anchor, legend_entries
 
 BASEMAP_NAME = "Basemap of the 1930s"  # in the layer control (interface_text.TEXT has it in each language)
 
@@ -93,8 +93,8 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
                 IncidentLayer(layer.spec.title, layer.collection,
                               content.bibliography).add_to(fmap)
             else:
-                drawn = {**layer.collection, "features": [  # a name's point: labels.js
-                    f for f in layer.collection["features"] if not is_label_anchor(f)]}
+                drawn = {**layer.collection, "features": [  # a name's point, a town: labels.js
+                    f for f in layer.collection["features"] if not drawn_by_page(f, layer)]}
                 VectorLayer(layer.spec.title, drawn, layer.spec.style,
                             interactive=layer.spec.kind != "base",
                             bibliography=content.bibliography, show=layer.spec.show).add_to(fmap)

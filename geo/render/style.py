@@ -40,7 +40,8 @@ def style_xml(content: MapContent, with_data: bool = True, incidents: bool = Fal
     relief = relief_xml(content, with_data)  # (styles, layers) of a DEM's relief, over the base
     for layer in content.layers:
         kind = layer.spec.kind
-        if not (in_tiles(layer) or incidents):
+        shown = drawn(layer) if in_tiles(layer) or incidents else None
+        if not (shown and shown["features"]):  # (a layer of towns alone is the page's)
             continue
         if relief and kind != "base":
             styles.append(relief[0]), layers.append(relief[1])
@@ -48,7 +49,7 @@ def style_xml(content: MapContent, with_data: bool = True, incidents: bool = Fal
         name = layer.spec.name
         styles.append(f'<Style name={quoteattr(name)}>{_rules(layer.spec.style, kind)}'
                       f'{spot_height_rule(layer)}</Style>')
-        data = compact(drawn(layer)) if with_data else ""
+        data = compact(shown) if with_data else ""
         layers.append(
             f'<Layer name={quoteattr(name)} srs="epsg:4326">'
             f"<StyleName>{escape(name)}</StyleName>"
@@ -70,7 +71,8 @@ def drawn(layer) -> dict:
     keep = {"incidents": ("type",)}.get(layer.spec.kind, ("kind", "rank", "elevation"))
     features = []
     for f in layer.collection["features"]:
-        if f.get("geometry") is not None:  # an incident without a place is listed, not drawn
+        # an incident without a place is listed, not drawn; a name's point is the page's
+        if f.get("geometry") is not None and not drawn_by_page(f, layer):
             properties = {k: f["properties"][k] for k in keep if k in f.get("properties", {})}
             features.append({"type": "Feature", "geometry": f["geometry"],
                              "properties": properties})
@@ -84,6 +86,20 @@ LABEL_ANCHORS = ("country", "lake")
 def is_label_anchor(feature: dict) -> bool:
     geometry = feature.get("geometry") or {}
     return geometry.get("type") == "Point" and feature["properties"].get("kind") in LABEL_ANCHORS
+
+
+# A town's dot is drawn by the page with its name, and left out with it where the name finds no
+# room (labels.js): no dot on the map without its name. Tiles and print draw neither.
+TOWN = "town"
+
+
+def drawn_by_page(feature: dict, layer) -> bool:
+    """A name's point, or a base town: the page draws it (labels.js), the tiles and images do
+    not. (A town of the map's own layers is a place with a popup, drawn as its layer is.)"""
+    geometry = feature.get("geometry") or {}
+    kind = feature["properties"].get("kind")
+    return geometry.get("type") == "Point" and (
+        kind in LABEL_ANCHORS or kind == TOWN and layer.spec.kind == "base")
 
 
 def mark_of(feature: dict, style: Style) -> str:
@@ -152,12 +168,8 @@ def _rules(style: Style, kind: str) -> str:
         + _major_rivers()
         + '<Rule><Filter>[mapnik::geometry_type] = linestring and not ([rank] = 1)</Filter>'
         f'{stroke}</Rule>'
-        # a country's or a lake's name point is only a label (drawn by the page); a town is a dot
-        "<Rule><Filter>[mapnik::geometry_type] = point and [kind] = 'town'</Filter>"
-        '<MarkersSymbolizer fill="#2b2b2b" stroke="#ffffff" stroke-width="1.2" '
-        'width="6" height="6" allow-overlap="true"/></Rule>'
-        + "<Rule><Filter>[mapnik::geometry_type] = point and not ([kind] = 'town' or "
-        + " or ".join(f"[kind] = '{k}'" for k in LABEL_ANCHORS) + f")</Filter>{point}</Rule>")
+        # a country's or a lake's name point, and a town, are the page's (drawn() leaves them out)
+        + f"<Rule><Filter>[mapnik::geometry_type] = point</Filter>{point}</Rule>")
 
 
 # Major rivers (rank 1 in layers/base/rivers.geojson) as water: a pale channel in a darker bank

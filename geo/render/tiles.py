@@ -259,10 +259,9 @@ def _tile_features(content: MapContent) -> tuple[np.ndarray, list[str]]:
     geometries, layers = [], []
     for layer in content.layers:
         if in_tiles(layer):
-            for feature in layer.collection["features"]:
-                if feature["geometry"] is not None:  # an incident without a place is in no tile
-                    geometries.append(compact(feature["geometry"]))
-                    layers.append(layer.spec.name)
+            for feature in drawn(layer)["features"]:  # (not an unplaced incident, a town)
+                geometries.append(compact(feature["geometry"]))
+                layers.append(layer.spec.name)
     return shapely.from_geojson(np.array(geometries, dtype=object)), layers
 
 

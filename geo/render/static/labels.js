@@ -1,49 +1,19 @@
-/* Place names on the map, drawn in the page in the reader's language (the tiles carry none):
-   country names, the map's own places, waters and rivers (along their lines), then towns by size. Each label is placed in turn by
-   priority, at the first of its candidate positions that lies inside the map and clear of the
-   labels already placed, of every place's dot and of every marker icon; a label with no such
-   position is left out. Done again after every zoom, move, resize and marker change. */
+/* Place names on the map, drawn in the page in the reader's language (the tiles carry none),
+   and the towns' dots with their names: country names, the map's own places, waters and rivers
+   (along their lines), then towns by size. Each label is placed in turn by priority, at the
+   first of its candidate positions that lies inside the map and clear of the labels already
+   placed, of every place's dot and of every marker icon; a label with no such position is left
+   out (a town's dot with it). Done again after every zoom, move, resize and marker change. */
 (function () {
   'use strict';
 
   var g = window.geoMaps;
-  var GAP = 3;          // px kept clear around a label
+  var GAP = g.boxes.GAP;   // px kept clear around a label
+  var overlaps = g.boxes.overlaps, crosses = g.boxes.crosses, meets = g.boxes.meets;
   var DOTS = [5, 17];   // px from a place's point to its label: beside its dot, or clear of a marker on it
   var LED = [34, 52];   // px, further off, for the map's own places and waters: a leader line goes to the point
   var TOWN_ZOOM = {1: 0, 2: 5, 3: 6, 4: 7};   // towns of a rank show from this zoom on
   var PRIORITY = {country: 0, place: 1, water: 1, line: 1, town: 2};
-
-  function overlaps(a, b) {
-    var near = a.x < b.x + b.w + GAP && b.x < a.x + a.w + GAP &&
-               a.y < b.y + b.h + GAP && b.y < a.y + a.h + GAP;
-    return near && (!a.corners && !b.corners || apart(corners(a), corners(b)) < GAP);
-  }
-
-  /* A box's corners: a turned label's own (a line's name), else its upright box's. */
-  function corners(r) {
-    return r.corners || [[r.x, r.y], [r.x + r.w, r.y], [r.x + r.w, r.y + r.h], [r.x, r.y + r.h]];
-  }
-
-  /* How far apart two convex quadrilaterals are along the axis that separates them most
-     (negative: they overlap). The separating axis test, on both shapes' edge normals. */
-  function apart(p, q) {
-    var best = -Infinity;
-    [p, q].forEach(function (shape) {
-      for (var i = 0; i < 4; i++) {
-        var a = shape[i], b = shape[(i + 1) % 4], nx = a[1] - b[1], ny = b[0] - a[0];
-        var n = Math.sqrt(nx * nx + ny * ny) || 1;
-        var lo = [Infinity, Infinity], hi = [-Infinity, -Infinity];
-        [p, q].forEach(function (s, k) {
-          s.forEach(function (c) {
-            var d = (c[0] * nx + c[1] * ny) / n;
-            lo[k] = Math.min(lo[k], d); hi[k] = Math.max(hi[k], d);
-          });
-        });
-        best = Math.max(best, lo[1] - hi[0], lo[0] - hi[1]);
-      }
-    });
-    return best;
-  }
 
   /* Candidate boxes (container px) of a label at point p: beside its dot, or centred. A place
      or a water the map is about outranks the incident markers around it: where they leave no
@@ -66,6 +36,27 @@
         .forEach(function (b) { boxes.push({x: b.x, y: b.y, w: w, h: h, led: led}); });
     });
     return boxes;
+  }
+
+  /* Where a country's point lies off the view at a large zoom (or its name finds no room at
+     it), its name may stand anywhere in view on the same side of every border: positions on a
+     grid over the view, nearest the point first (the test against the borders is the caller's).
+     Only for a point within one view's size of the view, so that a far one names nothing. */
+  function areaCandidates(item, p, size) {
+    if (p.x < -size.x || p.x > 2 * size.x || p.y < -size.y || p.y > 2 * size.y) return [];
+    var w = item.w, h = item.h, step = 16, found = [];
+    for (var cy = h / 2 + GAP; cy <= size.y - h / 2 - GAP; cy += step) {
+      for (var cx = w / 2 + GAP; cx <= size.x - w / 2 - GAP; cx += step) {
+        found.push({x: cx - w / 2, y: cy - h / 2, w: w, h: h, far: Math.hypot(cx - p.x, cy - p.y)});
+      }
+    }
+    return found.sort(function (a, b) { return a.far - b.far; });
+  }
+
+  /* The first of the boxes that passes the test (the rest are not tested). */
+  function find(boxes, test) {
+    for (var i = 0; i < boxes.length; i++) if (test(boxes[i])) return boxes[i];
+    return null;
   }
 
   /* Candidate boxes of a line's name (a river the map is about): along a stretch of the line
@@ -100,28 +91,6 @@
     return found.sort(function (p, q) { return p.far - q.far; });
   }
 
-  /* Whether segment s ([a, b], container px) passes through box r, GAP around it included
-     (Liang–Barsky clipping). */
-  function crosses(s, r) {
-    var a = s[0], dx = s[1].x - a.x, dy = s[1].y - a.y, t0 = 0, t1 = 1;
-    var p = [-dx, dx, -dy, dy];
-    var q = [a.x - (r.x - GAP), r.x + r.w + GAP - a.x, a.y - (r.y - GAP), r.y + r.h + GAP - a.y];
-    for (var i = 0; i < 4; i++) {
-      if (p[i] === 0) { if (q[i] < 0) return false; continue; }
-      var t = q[i] / p[i];
-      if (p[i] < 0) { if (t > t1) return false; if (t > t0) t0 = t; }
-      else { if (t < t0) return false; if (t < t1) t1 = t; }
-    }
-    return true;
-  }
-
-  /* Whether segment s crosses the segment from p to q. */
-  function meets(s, p, q) {
-    function turn(a, b, c) { return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x); }
-    var a = s[0], b = s[1];
-    return turn(a, b, p) * turn(a, b, q) < 0 && turn(p, q, a) * turn(p, q, b) < 0;
-  }
-
   /* The leader line from a place's dot (container point p) to the nearest point of its
      label's box, placed in the pane at the dot's layer point ``at``. */
   function lead(item, p, box, at) {
@@ -150,7 +119,10 @@
       pane.appendChild(node);
       var leader = l.kind === 'place' || l.kind === 'water' ? g.el('div', 'map-label-leader') : null;
       if (leader) { leader.setAttribute('aria-hidden', 'true'); pane.appendChild(leader); }
-      return {label: l, node: node, leader: leader, latlng: L.latLng(l.lat, l.lon),
+      /* a town's dot is drawn here, with its name: where the name finds no room, neither shows */
+      var spot = l.kind === 'town' ? g.el('div', 'map-town-dot') : null;
+      if (spot) { spot.setAttribute('aria-hidden', 'true'); pane.appendChild(spot); }
+      return {label: l, node: node, leader: leader, spot: spot, latlng: L.latLng(l.lat, l.lon),
               path: line ? l.path.map(function (c) { return L.latLng(c[0], c[1]); }) : null,
               dot: l.kind !== 'country' && l.kind !== 'water' && !line,   // a country's, a lake's name: centred
               order: [PRIORITY[l.kind], l.rank || 9], w: 0, h: 0};
@@ -205,25 +177,43 @@
       });
       var taken = markerBoxes(origin);
       var segments = borderSegments(size);
+      var all = borderPaths.map(function (path) {
+        return path.map(function (c) { return map.latLngToContainerPoint(c); });
+      });
+      /* whether the way from a country's point p to q crosses a border line (anywhere) */
+      function beyond(p, q) {
+        var x0 = Math.min(p.x, q.x), x1 = Math.max(p.x, q.x), y0 = Math.min(p.y, q.y), y1 = Math.max(p.y, q.y);
+        return all.some(function (pts) {
+          for (var k = 1; k < pts.length; k++) {
+            var a = pts[k - 1], b = pts[k];
+            if (Math.max(a.x, b.x) < x0 || Math.min(a.x, b.x) > x1 ||
+                Math.max(a.y, b.y) < y0 || Math.min(a.y, b.y) > y1) continue;
+            if (meets([p, q], a, b)) return true;
+          }
+          return false;
+        });
+      }
       var points = items.map(function (item) { return map.latLngToContainerPoint(item.latlng); });
       items.forEach(function (item, i) {   // every drawn dot stays readable
         if (item.dot && shown(item, zoom)) {
           taken.push({x: points[i].x - 3, y: points[i].y - 3, w: 6, h: 6, owner: item});
         }
       });
+      var named = {};   // a country named at one of its points is not named again off its others
       items.forEach(function (item, i) {
-        var place = null;
+        var place = null, country = item.label.kind === 'country';
         if (shown(item, zoom)) {
           var boxes = item.path ? lineCandidates(item, item.path.map(function (c) {
             return map.latLngToContainerPoint(c);
           }), size) : candidates(item, points[i]);
-          place = boxes.filter(function (box) {
-            if (item.label.kind === 'country' && segments.some(function (s) {   // across a border,
-              return crosses(s, box) || meets(s, points[i], {x: box.x + box.w / 2, y: box.y + box.h / 2});
-            })) return false;   // or moved to its other side
-            return box.x >= 0 && box.y >= 0 && box.x + box.w <= size.x && box.y + box.h <= size.y &&
-              !taken.some(function (other) { return other.owner !== item && overlaps(box, other); });
-          })[0] || null;
+          if (country && !named[item.label.name]) boxes = boxes.concat(areaCandidates(item, points[i], size));
+          place = find(boxes, function (box) {
+            if (!(box.x >= 0 && box.y >= 0 && box.x + box.w <= size.x && box.y + box.h <= size.y)) return false;
+            if (country && (segments.some(function (s) { return crosses(s, box); }) ||   // across a border,
+                beyond(points[i], {x: box.x + box.w / 2, y: box.y + box.h / 2}))) return false;   // or beyond one
+            return !taken.some(function (other) { return other.owner !== item && overlaps(box, other); });
+          });
+          if (place && country) named[item.label.name] = true;
         }
         if (place) {
           taken.push(place);
@@ -236,6 +226,10 @@
           item.node.classList.add('map-label-on');
         } else {
           item.node.classList.remove('map-label-on');
+        }
+        if (item.spot) {
+          item.spot.classList.toggle('map-dot-on', !!place);
+          if (place) L.DomUtil.setPosition(item.spot, map.containerPointToLayerPoint(points[i]).round());
         }
         if (item.leader) {
           item.leader.classList.toggle('map-leader-on', !!(place && place.led));

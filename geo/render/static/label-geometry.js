@@ -1,0 +1,63 @@
+/* The geometry of label placement (container px): whether two label boxes, upright or turned
+   along a line, come closer than GAP, and whether a segment crosses a box or another segment. */
+(function () {
+  'use strict';
+
+  var GAP = 3;   // px kept clear around a label
+
+  function overlaps(a, b) {
+    var near = a.x < b.x + b.w + GAP && b.x < a.x + a.w + GAP &&
+               a.y < b.y + b.h + GAP && b.y < a.y + a.h + GAP;
+    return near && (!a.corners && !b.corners || apart(corners(a), corners(b)) < GAP);
+  }
+
+  /* A box's corners: a turned label's own (a line's name), else its upright box's. */
+  function corners(r) {
+    return r.corners || [[r.x, r.y], [r.x + r.w, r.y], [r.x + r.w, r.y + r.h], [r.x, r.y + r.h]];
+  }
+
+  /* How far apart two convex quadrilaterals are along the axis that separates them most
+     (negative: they overlap). The separating axis test, on both shapes' edge normals. */
+  function apart(p, q) {
+    var best = -Infinity;
+    [p, q].forEach(function (shape) {
+      for (var i = 0; i < 4; i++) {
+        var a = shape[i], b = shape[(i + 1) % 4], nx = a[1] - b[1], ny = b[0] - a[0];
+        var n = Math.sqrt(nx * nx + ny * ny) || 1;
+        var lo = [Infinity, Infinity], hi = [-Infinity, -Infinity];
+        [p, q].forEach(function (s, k) {
+          s.forEach(function (c) {
+            var d = (c[0] * nx + c[1] * ny) / n;
+            lo[k] = Math.min(lo[k], d); hi[k] = Math.max(hi[k], d);
+          });
+        });
+        best = Math.max(best, lo[1] - hi[0], lo[0] - hi[1]);
+      }
+    });
+    return best;
+  }
+
+  /* Whether segment s ([a, b], container px) passes through box r, GAP around it included
+     (Liang–Barsky clipping). */
+  function crosses(s, r) {
+    var a = s[0], dx = s[1].x - a.x, dy = s[1].y - a.y, t0 = 0, t1 = 1;
+    var p = [-dx, dx, -dy, dy];
+    var q = [a.x - (r.x - GAP), r.x + r.w + GAP - a.x, a.y - (r.y - GAP), r.y + r.h + GAP - a.y];
+    for (var i = 0; i < 4; i++) {
+      if (p[i] === 0) { if (q[i] < 0) return false; continue; }
+      var t = q[i] / p[i];
+      if (p[i] < 0) { if (t > t1) return false; if (t > t0) t0 = t; }
+      else { if (t < t0) return false; if (t < t1) t1 = t; }
+    }
+    return true;
+  }
+
+  /* Whether segment s crosses the segment from p to q. */
+  function meets(s, p, q) {
+    function turn(a, b, c) { return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x); }
+    var a = s[0], b = s[1];
+    return turn(a, b, p) * turn(a, b, q) < 0 && turn(p, q, a) * turn(p, q, b) < 0;
+  }
+
+  window.geoMaps.boxes = {GAP: GAP, overlaps: overlaps, crosses: crosses, meets: meets};
+})();
