@@ -186,6 +186,8 @@ def own_places(map_name: str) -> list[tuple[str, list[list[float]]]]:
 
 # What a reader sees at a map's first view, read once per map and width (the tests below only
 # read it): labels, markers, legend, paths drawn, the main colours of the screenshot.
+from geo.render.style import height_symbol  # noqa: E402
+
 FIRST_VIEW = f"""places => {{
   const m = {MAP}, s = m.getSize();
   const box = m.getContainer().getBoundingClientRect();
@@ -228,7 +230,14 @@ FIRST_VIEW = f"""places => {{
   // every town dot the reader sees, and whether its own name is shown
   const towns = (geoMaps.labelItems || []).filter(it => it.spot && it.spot.classList.contains('map-dot-on'))
     .map(it => ({{text: it.label.name, named: it.node.classList.contains('map-label-on')}}));
-  return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, zoom: m.getZoom()}};
+  // the heights' symbols: paths in the symbol's colour
+  const heights = [...document.querySelectorAll('.leaflet-overlay-pane path')]
+    .filter(p => p.getAttribute('fill') === '{height_symbol()["fill"]}').length;
+  // the fill of each point drawn as a dot (a circle marker's path is two arcs)
+  const dots = [...document.querySelectorAll('.leaflet-overlay-pane path')]
+    .filter(p => / a[0-9.]+,[0-9.]+ 0 1,0 /.test(p.getAttribute('d') || '')).map(p => p.getAttribute('fill'));
+  return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights,
+           dots, zoom: m.getZoom()}};
 }}"""
 
 _first_views: dict = {}
@@ -392,6 +401,59 @@ def test_tiles_and_print_draw_no_town_and_no_name_point(contents):
     towns = [f for layer in contents["overview"].layers if layer.spec.name == "base-places"
              for f in layer.collection["features"]]
     assert len(towns) >= 30  # (the page's to draw)
+
+
+def heights_of(content) -> list[dict]:
+    return [f for layer in content.layers if layer.spec.kind != "base"
+            for f in layer.collection["features"] if f.get("geometry")
+            and f["geometry"]["type"] == "Point" and f["properties"].get("kind") == "height"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", MAPS)
+@pytest.mark.parametrize("width", [1280])
+def test_the_page_draws_every_height_as_the_height_symbol(first_view, contents, map_name: str,
+                                                          width: int):
+    """A height is drawn as a height, not as a dot in its layer's colour (the Khasan heights
+    were blue circles in the lake's colour and read as ponds): each is a path in the height
+    symbol's colour, and the legend shows the symbol where the map has heights."""
+    heights = heights_of(contents[map_name])
+    assert first_view["heights"] == len(heights)
+    # and a place's dot is filled, as its legend swatch is (the rule that keeps lines unfilled
+    # once emptied every dot into a ring)
+    assert "none" not in first_view["dots"] and None not in first_view["dots"], first_view["dots"]
+    legend = dict((text, mark) for mark, text in first_view["legend"])
+    assert (legend.get("Heights") == "legend-height") == bool(heights), legend
+
+
+def test_tiles_and_print_draw_every_height_as_the_height_symbol(contents):
+    """Mapnik (tiles and print) draws the Khasan heights in the symbol's colour, and no point in
+    the colour of their layer."""
+    from io import BytesIO
+
+    import mapnik
+    from PIL import Image
+
+    from geo.geometry.tilegrid import mercator_xy
+    from geo.render.style import MARKS_FOLDER, style_xml
+
+    khasan = contents["khasan"]
+    heights = heights_of(khasan)
+    assert len(heights) >= 3
+    fill = height_symbol()["fill"]
+    m = mapnik.Map(400, 400)
+    mapnik.load_map_from_string(m, style_xml(khasan), False, str(MARKS_FOLDER))
+    for layer in m.layers:
+        layer.active = layer.name == "khasan"
+    for f in heights:
+        lon, lat = f["geometry"]["coordinates"][:2]
+        x, y = mercator_xy(lon, lat)
+        m.zoom_to_box(mapnik.Box2d(x - 100, y - 100, x + 100, y + 100))  # 0.5 m a pixel
+        image = mapnik.Image(400, 400)
+        mapnik.render(m, image)
+        centre = Image.open(BytesIO(image.to_string("png32"))).convert("RGB").crop((188, 188, 212, 212))
+        colours = {"#%02x%02x%02x" % c for _, c in centre.getcolors(1000)}
+        assert fill in colours and "#2166ac" not in colours, (f["properties"]["id"], colours)
 
 
 PICTURES = Path(__file__).resolve().parent / "pictures"

@@ -173,13 +173,14 @@ FILLED_LINES = f"""() => {{
 }}"""
 
 LEGEND_SWATCHES = """() => [...document.querySelectorAll('.map-legend li')]
-  .filter(li => li.firstElementChild && /^legend-(area|line|dot)/.test(li.firstElementChild.className))
+  .filter(li => li.firstElementChild && /^legend-(area|line|dot|height)/.test(li.firstElementChild.className))
   .map(li => [li.firstElementChild.className.split(' ')[0], li.textContent.trim()])"""
 
 
 def expected_swatches(map_name: str) -> tuple[list[str], set[str]]:
     """The legend's swatches as the layers draw inside the map's own extent, read from the layer
-    files themselves: a filled polygon is an area, a line or an outline a line, a point a dot
+    files themselves: a filled polygon is an area, a line or an outline a line, a height's point
+    the height symbol, another point a dot
     (a country's or a lake's name point is a label, not a mark); a layer with nothing inside the
     extent has no entry, one with one kind of mark an entry under its title. Returns the sorted
     swatch classes and the titles that must stand in the legend."""
@@ -200,7 +201,8 @@ def expected_swatches(map_name: str) -> tuple[list[str], set[str]]:
                 continue
             kind = g["type"].replace("Multi", "")
             marks.add("legend-area" if kind == "Polygon" and layer.style.fill else
-                      "legend-line" if kind in ("Polygon", "LineString") else "legend-dot")
+                      "legend-line" if kind in ("Polygon", "LineString") else
+                      "legend-height" if f["properties"].get("kind") == "height" else "legend-dot")
         swatches += marks
         if len(marks) == 1:
             titles.add(layer.title)

@@ -26,6 +26,7 @@ from folium.template import Template
 from geo.config import Style
 from geo.incident_types import INCIDENT_TYPES, IncidentType
 from geo.jsontext import compact
+from geo.render.style import height_symbol
 
 LABEL_ZOOM = 8  # place names stay hidden below this zoom, where they would pile up
 
@@ -264,7 +265,9 @@ geoMaps.articleApi({{ map }});
 
 
 def leaflet_style(style: Style) -> dict:
-    options = {"color": style.color, "weight": style.weight, "opacity": style.opacity}
+    """The layer's style as Leaflet's path options, and the height symbol (a height's mark)."""
+    options = {"color": style.color, "weight": style.weight, "opacity": style.opacity,
+               "height": height_symbol()}
     if style.fill:
         options.update(fill=True, fillColor=style.fill, fillOpacity=style.fill_opacity)
     else:

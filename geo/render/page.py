@@ -36,7 +36,14 @@ from geo.render.elements import (
 )
 from geo.render.interface_text import page_text
 from geo.render.jinja import ENV
-from geo.render.style import drawn_by_page, is_label_anchor, legend_entries
+from geo.render.style import (
+    HEIGHT_SYMBOL,
+    drawn_by_page,
+    height_symbol,
+    is_label_anchor,
+    legend_entries,
+    mark_of,
+)
 
 BASEMAP_NAME = "Basemap of the 1930s"  # in the layer control (interface_text.TEXT has it in each language)
 
@@ -173,6 +180,9 @@ def map_labels(content: MapContent) -> list[dict]:
             item = {"name": p["name"], "names": p.get("names", {}), "lat": lat, "lon": lon,
                     "kind": kind, "rank": p.get("rank", 1 if kind != "town" else 4)}
             item.update({k: p[k] for k in ("min_zoom", "max_zoom") if k in p})
+            if mark_of(f, layer.spec.style) == "height":  # its symbol, which its name keeps clear of
+                symbol = height_symbol()
+                item["mark"] = [symbol["width"], symbol["height"]]
             found.append(item)
     places = [(i["lon"], i["lat"]) for i in found if i["kind"] == "place"]
     return [i for i in found if i["kind"] != "town" or not any(
@@ -258,6 +268,7 @@ def _legend_html(content: MapContent) -> str:
                  for f in layer.collection["features"]]
     present = {f["properties"].get("type") for f in incidents}
     return _CHROME.legend(
+        height_symbol=HEIGHT_SYMBOL,
         types=[t for t in sorted(BY_NAME.values()) if t.name in present],
         uncertainty=any(layer.spec.kind == "incidents" for layer in content.layers),
         entries=[(layer.spec.style, mark, text) for layer in content.layers

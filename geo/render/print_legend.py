@@ -11,7 +11,7 @@ from geo.incident_types import INCIDENT_TYPES
 from geo.render.citations import work
 from geo.render.print_marks import wrap
 from geo.render.print_parts import INK, PT, Sizes, corners, incidents, marker, text
-from geo.render.style import legend_entries
+from geo.render.style import HEIGHT_PATH, legend_entries
 
 
 def scale_and_north(content, s: Sizes, y: float, mw: int) -> str:
@@ -52,7 +52,7 @@ def legend(content, s: Sizes, y: float, fanned: bool) -> tuple[str, float]:
                for t in INCIDENT_TYPES if counts[t.name]]
     for layer in content.layers:
         if layer.spec.kind != "incidents" and layer.spec.legend:
-            for mark, label in legend_entries(layer, content.spec.extent):
+            for mark, label in legend_entries(layer, content.spec.extent, page=False):
                 entries.append((lambda x, cy, st=layer.spec.style, m=mark: _swatch(st, m, x, cy, s),
                                 label))
     notes = []
@@ -100,6 +100,9 @@ def _swatch(style, mark: str, x: float, cy: float, s: Sizes) -> str:
                 if style.dash else "")
         return (f'<line x1="{x - w / 2:.1f}" y1="{cy:.1f}" x2="{x + w / 2:.1f}" y2="{cy:.1f}" '
                 f'stroke="{style.color}" stroke-width="{style.weight * k:.1f}"{dash}/>')
+    if mark == "height":  # the symbol's SVG, at the size the basemap draws it
+        return (f'<g transform="translate({x - 6.5 * k:.1f},{cy - 6 * k:.1f}) scale({k:g})">'
+                f'{HEIGHT_PATH}</g>')
     return (f'<circle cx="{x:.1f}" cy="{cy:.1f}" r="{4.5 * k:.1f}" fill="{style.color}" '
             f'stroke="#ffffff" stroke-width="{1.5 * k:.1f}"/>')
 

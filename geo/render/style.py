@@ -1,14 +1,17 @@
 """The Mapnik style of a map's tiles and images, generated from maps.toml and the layers.
 
 Land, sea, lakes, rivers as water (the major ones wider), modern borders faint, historical and
-claimed borders prominent, towns as dots; no text: the page draws every name, in the reader's
-language (static/labels.js). Incidents coloured by ``geo.incident_types`` where an image shows
-them. The XML carries the layers' data inline, so a worker needs nothing but this string.
+claimed borders prominent, heights as the height symbol; no text and no town: the page draws
+every name, with the towns' dots, in the reader's language (static/labels.js). Incidents
+coloured by ``geo.incident_types`` where an image shows them. The XML carries the layers' data
+inline, so a worker needs nothing but this string and MARKS_FOLDER, where its symbols' files are.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from xml.etree import ElementTree
 from xml.sax.saxutils import escape, quoteattr
 
 from geo.config import Style
@@ -104,30 +107,51 @@ def drawn_by_page(feature: dict, layer) -> bool:
 
 def mark_of(feature: dict, style: Style) -> str:
     """How a feature is drawn: "area" (a polygon, where the style fills), "line" (a line or an
-    outline) or "dot" (a point). A fill applies to polygons alone, on the page, in tiles and in
-    print: a line filled would be closed by a chord and painted as water."""
+    outline), "height" (a height's point: the height symbol) or "dot" (another point). A fill
+    applies to polygons alone, on the page, in tiles and in print: a line filled would be
+    closed by a chord and painted as water."""
     kind = feature["geometry"]["type"].replace("Multi", "")
     if kind == "Polygon":
         return "area" if style.fill else "line"
-    return "line" if kind == "LineString" else "dot"
+    if kind == "LineString":
+        return "line"
+    return "height" if feature["properties"].get("kind") == HEIGHT else "dot"
 
 
-def legend_entries(layer, extent) -> list[tuple[str, str]]:
+# A height is drawn as the atlas's height symbol, a triangle, never as a dot in its layer's
+# colour (the Khasan heights, blue, read as ponds). The symbol's one home is this SVG file:
+# Mapnik draws it (tiles, print), the page and the legends take its shape and colours.
+HEIGHT = "height"
+MARKS_FOLDER = Path(__file__).resolve().parent / "static"
+HEIGHT_SYMBOL = (MARKS_FOLDER / "height.svg").read_text(encoding="utf-8").strip()
+HEIGHT_PATH = HEIGHT_SYMBOL[HEIGHT_SYMBOL.index("<path"):HEIGHT_SYMBOL.index("/>") + 2]  # in 13x12
+
+
+def height_symbol() -> dict[str, str | float]:
+    """The height symbol as the page draws it: its size, path and colours, read from its SVG."""
+    svg = ElementTree.fromstring(HEIGHT_SYMBOL)
+    path = svg.find("{http://www.w3.org/2000/svg}path")
+    return {"width": float(svg.get("width")), "height": float(svg.get("height")),
+            **{k: path.get(k) for k in ("d", "fill", "stroke", "stroke-width")}}
+
+
+def legend_entries(layer, extent, page: bool = True) -> list[tuple[str, str]]:
     """The legend's (mark, text) for a layer: one entry per kind of mark it draws inside the
     map's own ``extent`` (west, south, east, north), none if it draws nothing there. A layer
     of one kind of mark is named by its title; in a layer of several, each kind of mark by its
-    feature's name, or by its features' kind ("Heights")."""
+    feature's name, or by its features' kind ("Heights"). Print (``page=False``) draws no
+    base town: its legend lists none."""
     from shapely.geometry import box, shape
 
     area = box(*extent)
     groups: dict[str, list[dict]] = {}
     for f in layer.collection["features"]:
-        if f.get("geometry") and not is_label_anchor(f):
+        if f.get("geometry") and not is_label_anchor(f) and (page or not drawn_by_page(f, layer)):
             groups.setdefault(mark_of(f, layer.spec.style), []).append(f)
 
     def inside(features):  # (lazily: a base layer's first feature mostly settles it)
         return (f for f in features if area.intersects(shape(f["geometry"])))
-    marks = [mark for mark in ("area", "line", "dot")
+    marks = [mark for mark in ("area", "line", "height", "dot")
              if mark in groups and next(inside(groups[mark]), None) is not None]
     if len(marks) <= 1:
         return [(mark, layer.spec.title) for mark in marks]
@@ -169,7 +193,10 @@ def _rules(style: Style, kind: str) -> str:
         + '<Rule><Filter>[mapnik::geometry_type] = linestring and not ([rank] = 1)</Filter>'
         f'{stroke}</Rule>'
         # a country's or a lake's name point, and a town, are the page's (drawn() leaves them out)
-        + f"<Rule><Filter>[mapnik::geometry_type] = point</Filter>{point}</Rule>")
+        + f"<Rule><Filter>[mapnik::geometry_type] = point and [kind] = '{HEIGHT}'</Filter>"
+        '<MarkersSymbolizer file="height.svg" allow-overlap="true"/></Rule>'
+        + f"<Rule><Filter>[mapnik::geometry_type] = point and not [kind] = '{HEIGHT}'</Filter>"
+        f"{point}</Rule>")
 
 
 # Major rivers (rank 1 in layers/base/rivers.geojson) as water: a pale channel in a darker bank

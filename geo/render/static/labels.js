@@ -41,10 +41,11 @@
   /* Where a country's point lies off the view at a large zoom (or its name finds no room at
      it), its name may stand anywhere in view on the same side of every border: positions on a
      grid over the view, nearest the point first (the test against the borders is the caller's).
-     Only for a point within one view's size of the view, so that a far one names nothing. */
+     Only for a point within REACH views' sizes of the view: a far one names nothing. */
+  var REACH = 4;
   function areaCandidates(item, p, size) {
-    if (p.x < -size.x || p.x > 2 * size.x || p.y < -size.y || p.y > 2 * size.y) return [];
-    var w = item.w, h = item.h, step = 16, found = [];
+    if (Math.abs(p.x - size.x / 2) > (REACH + 0.5) * size.x || Math.abs(p.y - size.y / 2) > (REACH + 0.5) * size.y) return [];
+    var w = item.w, h = item.h, step = 20, found = [];
     for (var cy = h / 2 + GAP; cy <= size.y - h / 2 - GAP; cy += step) {
       for (var cx = w / 2 + GAP; cx <= size.x - w / 2 - GAP; cx += step) {
         found.push({x: cx - w / 2, y: cy - h / 2, w: w, h: h, far: Math.hypot(cx - p.x, cy - p.y)});
@@ -196,11 +197,17 @@
       var points = items.map(function (item) { return map.latLngToContainerPoint(item.latlng); });
       items.forEach(function (item, i) {   // every drawn dot stays readable
         if (item.dot && shown(item, zoom)) {
-          taken.push({x: points[i].x - 3, y: points[i].y - 3, w: 6, h: 6, owner: item});
+          var mark = item.label.mark || [6, 6];   // a town's dot, a place's, or a height's symbol
+          taken.push({x: points[i].x - mark[0] / 2, y: points[i].y - mark[1] / 2, w: mark[0], h: mark[1], owner: item});
         }
       });
       var named = {};   // a country named at one of its points is not named again off its others
-      items.forEach(function (item, i) {
+      var inView = function (i) { return points[i].x >= 0 && points[i].y >= 0 && points[i].x <= size.x && points[i].y <= size.y; };
+      var order = items.map(function (item, i) { return i; }).sort(function (a, b) {   // (points in view first)
+        return items[a].order[0] - items[b].order[0] || (inView(a) ? 0 : 1) - (inView(b) ? 0 : 1) || a - b;
+      });
+      order.forEach(function (i) {
+        var item = items[i];
         var place = null, country = item.label.kind === 'country';
         if (shown(item, zoom)) {
           var boxes = item.path ? lineCandidates(item, item.path.map(function (c) {
@@ -208,10 +215,10 @@
           }), size) : candidates(item, points[i]);
           if (country && !named[item.label.name]) boxes = boxes.concat(areaCandidates(item, points[i], size));
           place = find(boxes, function (box) {
-            if (!(box.x >= 0 && box.y >= 0 && box.x + box.w <= size.x && box.y + box.h <= size.y)) return false;
-            if (country && (segments.some(function (s) { return crosses(s, box); }) ||   // across a border,
-                beyond(points[i], {x: box.x + box.w / 2, y: box.y + box.h / 2}))) return false;   // or beyond one
-            return !taken.some(function (other) { return other.owner !== item && overlaps(box, other); });
+            if (!(box.x >= 0 && box.y >= 0 && box.x + box.w <= size.x && box.y + box.h <= size.y) ||
+                taken.some(function (other) { return other.owner !== item && overlaps(box, other); })) return false;
+            return !(country && (segments.some(function (s) { return crosses(s, box); }) ||   // across a border,
+                     beyond(points[i], {x: box.x + box.w / 2, y: box.y + box.h / 2})));   // or beyond one
           });
           if (place && country) named[item.label.name] = true;
         }

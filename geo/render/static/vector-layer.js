@@ -4,6 +4,36 @@
 
   var g = window.geoMaps;
 
+  /* A height's symbol, as the atlas draws one: the shape and colours of static/height.svg
+     (which tiles and print draw), a polygon kept at the symbol's size in pixels at every zoom. */
+  var Height = L.Polygon.extend({
+    onAdd: function (map) {
+      L.Polygon.prototype.onAdd.call(this, map);
+      this.reshape = this.reshape || L.bind(this.reshape0, this);
+      map.on('zoomend viewreset', this.reshape);
+      this.reshape0(map);
+    },
+    onRemove: function (map) {
+      map.off('zoomend viewreset', this.reshape);
+      L.Polygon.prototype.onRemove.call(this, map);
+    },
+    reshape0: function (map) {
+      var m = map && map.project ? map : this.map0, o = this.options, at = m.project(o.at);
+      this.map0 = m;
+      this.setLatLngs(o.corners.map(function (c) { return m.unproject(at.add(c)); }));
+    }
+  });
+  function heightMarker(latlng, symbol, interactive) {
+    var numbers = symbol.d.match(/-?[0-9.]+/g).map(Number), corners = [];
+    for (var i = 0; i + 1 < numbers.length; i += 2) {   // the path's points, about the symbol's centre
+      corners.push(L.point(numbers[i] - symbol.width / 2, numbers[i + 1] - symbol.height / 2));
+    }
+    return new Height([latlng, latlng, latlng], {
+      at: latlng, corners: corners, color: symbol.stroke, weight: Number(symbol['stroke-width']),
+      fillColor: symbol.fill, fillOpacity: 1, lineJoin: 'round', interactive: interactive
+    });
+  }
+
   g.vectorLayer = function (data, style, interactive, bibliography) {
     return L.geoJSON(data, {
       interactive: interactive,
@@ -12,10 +42,13 @@
       },
       /* A style's fill is for areas: a line filled would be closed by a chord and painted
          as water (it once laid a lens of lake over the Khasan heights). */
-      style: function (feature) {
-        return /Polygon$/.test(feature.geometry.type) ? style : L.extend({}, style, {fill: false});
+      style: function (feature) {   // (a point keeps the options pointToLayer gave it)
+        var type = feature.geometry.type;
+        return /Polygon$/.test(type) ? style : /Point$/.test(type) ? {} : L.extend({}, style, {fill: false});
       },
       pointToLayer: function (feature, latlng) {
+        var p = feature.properties || {};
+        if (p.kind === 'height') return heightMarker(latlng, style.height, interactive);
         return L.circleMarker(latlng, {
           radius: 5, color: '#ffffff', weight: 1.5, fillColor: style.color, fillOpacity: 1,
           interactive: interactive
