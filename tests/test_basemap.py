@@ -200,10 +200,11 @@ FIRST_VIEW = f"""places => {{
   }});
   const projected = places.map(path => path.map(c => m.latLngToContainerPoint(c)));
   const inView = projected.map(pts => pts.some(c => c.x >= 0 && c.y >= 0 && c.x <= s.x && c.y <= s.y));
-  // a line's length inside the window (px), and twice its name's width: the room a name needs
+  // how far a line's course inside the window spans (px, its farthest two points there), and
+  // its name's width: the room a name set straight along it needs
   const inside = c => c.x >= 0 && c.y >= 0 && c.x <= s.x && c.y <= s.y;
-  const room = projected.map(pts => pts.slice(1).reduce((sum, b, i) => sum +
-    (inside(b) && inside(pts[i]) ? Math.hypot(b.x - pts[i].x, b.y - pts[i].y) : 0), 0));
+  const room = projected.map(pts => {{ const In = pts.filter(inside);
+    return Math.max(0, ...In.map(a => Math.max(...In.map(b => Math.hypot(b.x - a.x, b.y - a.y))))); }});
   const widths = Object.fromEntries([...document.querySelectorAll('.map-label')].map(n => [n.textContent, n.offsetWidth]));
   // how far (px) each label's centre lies from the line or point of the place of its name
   const off = (pts, q) => Math.min(...pts.map((a, i) => {{
@@ -236,8 +237,18 @@ FIRST_VIEW = f"""places => {{
   // the fill of each point drawn as a dot (a circle marker's path is two arcs)
   const dots = [...document.querySelectorAll('.leaflet-overlay-pane path')]
     .filter(p => / a[0-9.]+,[0-9.]+ 0 1,0 /.test(p.getAttribute('d') || '')).map(p => p.getAttribute('fill'));
+  // the share of the locator inset's box its tiles cover (the rest is the grey beyond them)
+  const inset = document.querySelector('.inset-map');
+  let covered = null;
+  if (inset && inset.offsetWidth) {{
+    const b = inset.getBoundingClientRect();
+    covered = [...inset.querySelectorAll('img.leaflet-tile-loaded')].reduce((sum, t) => {{
+      const r = t.getBoundingClientRect();
+      return sum + Math.max(0, Math.min(r.right, b.right) - Math.max(r.left, b.left)) *
+                   Math.max(0, Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top)); }}, 0) / (b.width * b.height);
+  }}
   return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights,
-           dots, zoom: m.getZoom()}};
+           dots, inset: covered, zoom: m.getZoom()}};
 }}"""
 
 _first_views: dict = {}
@@ -268,12 +279,14 @@ def first_view(browser, built: Path, map_name: str, width: int) -> dict:
         seen_now["places"] = [name for (name, _), inside
                               in zip(places, seen_now.pop("inView"), strict=True) if inside]
         room, widths = seen_now.pop("room"), seen_now.pop("widths")
-        # a river whose stretch in the window is shorter than twice its name is named elsewhere
-        # (the overview's rivers are a few pixels long); one with room is named along it
+        # a river whose course across the window spans less than three times its name is
+        # named elsewhere: its name runs straight, clear of the places and markers on it (on
+        # the overview the Amur's 96 px pass Blagoveshchensk and the Kanchazu marker); one
+        # with room is named along it
         seen_now["lines"] = [name for (name, path), length in zip(places, room, strict=True)
                              if len(path) > 1]
         seen_now["places"] = [name for name in seen_now["places"] if name not in seen_now["lines"]
-                              or room[[n for n, _ in places].index(name)] >= 2 * widths.get(name, 0)]
+                              or room[[n for n, _ in places].index(name)] >= 3 * widths.get(name, 0)]
         for label in seen_now["labels"]:  # its distance to the place of its own name, if one
             label["off"] = dict(zip([name for name, _ in places], label["off"], strict=True)).get(label["text"])
         _first_views[key] = seen_now
@@ -401,6 +414,15 @@ def test_tiles_and_print_draw_no_town_and_no_name_point(contents):
     towns = [f for layer in contents["overview"].layers if layer.spec.name == "base-places"
              for f in layer.collection["features"]]
     assert len(towns) >= 30  # (the page's to draw)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", [name for name in MAPS if name != "overview"])
+@pytest.mark.parametrize("width", [1280])
+def test_the_locator_inset_is_a_map_that_fills_its_box(first_view, map_name: str, width: int):
+    """The inset locates the map in the theatre: the overview's land, sea and borders fill its
+    box (it was 76 % flat grey around a 64 px patch, issue 21 §5)."""
+    assert first_view["inset"] is not None and first_view["inset"] >= 0.97, first_view["inset"]
 
 
 def heights_of(content) -> list[dict]:

@@ -45,8 +45,10 @@ def asked_for() -> dict[str, str]:
 
 def literals() -> set[str]:
     """Every quoted string of the page's scripts, the words above, and the legend's name for
-    the features of one kind ("Heights", style.legend_entries)."""
-    found = {"Heights", *asked_for()}
+    the features of one mark (style.LEGEND_GROUPS)."""
+    from geo.render.style import LEGEND_GROUPS
+
+    found = {*LEGEND_GROUPS, *asked_for()}
     for path in STATIC.glob("*.js"):  # (the comments' apostrophes would pair the quotes wrongly)
         code = re.sub(r"/\*.*?\*/|//[^\n]*", "", path.read_text(encoding="utf-8"), flags=re.S)
         found.update(_LITERAL.findall(code))

@@ -136,7 +136,8 @@ def test_an_open_popup_fits_and_nothing_covers_it(browser, built: Path, map_name
 
 
 def test_story_mode_in_the_sheet_steps_on(browser, built: Path):
-    """On a phone, Next in the sheet opens the next incident in the sheet."""
+    """On a phone, Next in the sheet opens the next incident in the sheet, from a tap and from
+    the keyboard; the button keeps the focus (it fell to <body>, issue 21 §5)."""
     with OfflinePage(browser, width=375, height=667) as view:
         page = view.open(built / "khasan.html", "#incident=khasan-1938-07-29")
         page.wait_for_selector(".leaflet-sheet-pane .sheet-story")
@@ -145,6 +146,13 @@ def test_story_mode_in_the_sheet_steps_on(browser, built: Path):
                                " location.hash !== '#incident=khasan-1938-07-29'")
         popup_shown(page)
         assert page.locator(".leaflet-sheet-pane .sheet-story").count() == 1
+        second = page.evaluate("location.hash")
+        page.locator(".leaflet-sheet-pane .sheet-story .story-next").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"() => location.hash !== {second!r}")
+        popup_shown(page)
+        assert page.evaluate("document.activeElement.closest('.sheet-story') !== null && "
+                             "document.activeElement.classList.contains('story-next')")
 
 
 def test_embed_keeps_the_frame_for_the_map(browser, built: Path, screenshots: Path):

@@ -51,6 +51,7 @@ TEXT: dict[str, dict[str, str]] = {
                                        "zh": "指挥决定或视察"},
     # a legend entry for the features of one kind in a layer of several (style.legend_entries)
     "Heights": {"ru": "Высоты", "ja": "高地", "zh": "高地"},
+    "Places": {"ru": "Места", "ja": "地点", "zh": "地点"},
     # the layer control (page.py BASEMAP_NAME; a11y.js translates the control's names)
     "Basemap of the 1930s": {"ru": "Подложка 1930-х годов", "ja": "1930年代の背景地図", "zh": "1930年代底图"},
     # the page around the map (static/a11y.js, embed.js, language.js, tile-source.js)

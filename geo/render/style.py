@@ -139,7 +139,7 @@ def legend_entries(layer, extent, page: bool = True) -> list[tuple[str, str]]:
     """The legend's (mark, text) for a layer: one entry per kind of mark it draws inside the
     map's own ``extent`` (west, south, east, north), none if it draws nothing there. A layer
     of one kind of mark is named by its title; in a layer of several, each kind of mark by its
-    feature's name, or by its features' kind ("Heights"). Print (``page=False``) draws no
+    feature's name, or as LEGEND_GROUPS names them ("Heights"). Print (``page=False``) draws no
     base town: its legend lists none."""
     from shapely.geometry import box, shape
 
@@ -158,11 +158,16 @@ def legend_entries(layer, extent, page: bool = True) -> list[tuple[str, str]]:
     return [(mark, _group_name(list(inside(groups[mark])))) for mark in marks]
 
 
+# The legend's names for several features of one mark (in interface_text.TEXT, in every
+# language): heights, or places of different kinds (a town and an island on the Amur map).
+LEGEND_GROUPS = ("Heights", "Places")
+
+
 def _group_name(features: list[dict]) -> str:
     if len(features) == 1:
         return features[0]["properties"]["name"]
-    kinds = sorted({str(f["properties"].get("kind") or "feature") for f in features})
-    return ", ".join(k if k.endswith("s") else k + "s" for k in kinds).capitalize()
+    heights = all(f["properties"].get("kind") == HEIGHT for f in features)
+    return LEGEND_GROUPS[0] if heights else LEGEND_GROUPS[1]
 
 
 def in_tiles(layer) -> bool:

@@ -1,4 +1,5 @@
-/* A small overview of the whole theatre with this map's extent outlined. */
+/* A locator: the whole theatre (the overview's tiles: land, sea, rivers, the period's border)
+   filling the box, with this map's extent outlined. */
 (function () {
   'use strict';
 
@@ -10,13 +11,14 @@
       return div;
     };
     box.addTo(map);
-    var small = L.map(box.getContainer(), {
+    var small = L.map(box.getContainer(), {   // at any fraction of a zoom: the theatre fills the box
       attributionControl: false, zoomControl: false, dragging: false, scrollWheelZoom: false,
-      doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false
+      doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false, zoomSnap: 0
     });
     L.tileLayer(options.url, {minNativeZoom: options.minZoom, maxNativeZoom: options.minZoom,
                               minZoom: 0, bounds: options.bounds}).addTo(small);
-    small.fitBounds(options.bounds, {animate: false});
+    small.fitBounds(options.bounds, {animate: false, padding: [0, 0]});
+    small.setZoom(small.getZoom() + 0.35, {animate: false});   // (its grey margins cut off)
     L.rectangle(options.extent, {color: '#b2182b', weight: 2, fill: false,
                                  interactive: false}).addTo(small);
   };

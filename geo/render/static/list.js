@@ -83,8 +83,11 @@
     sheetPrev.type = sheetNext.type = 'button';
     sheetPrev.setAttribute('aria-label', g.t('Previous incident in date order'));
     sheetNext.setAttribute('aria-label', g.t('Next incident in date order'));
-    sheetPrev.addEventListener('click', function () { show(current <= 0 ? 0 : current - 1); });
-    sheetNext.addEventListener('click', function () { show(current + 1 >= items.length ? items.length - 1 : current + 1); });
+    /* The sheet closes with its popup and opens again with the next: the button pressed keeps
+       the focus (a keyboard's or a screen reader's place is not lost to the page's body). */
+    var refocus = null;
+    sheetPrev.addEventListener('click', function () { refocus = sheetPrev; show(current <= 0 ? 0 : current - 1); });
+    sheetNext.addEventListener('click', function () { refocus = sheetNext; show(current + 1 >= items.length ? items.length - 1 : current + 1); });
     append(sheetStory, [sheetPrev, sheetCount, sheetNext]);
     L.DomEvent.disableClickPropagation(sheetStory);
     g.on('opened', function (e) {
@@ -93,6 +96,8 @@
       if (!node || index < 0 || !node.closest('.leaflet-sheet-pane')) return;
       sheetCount.textContent = (index + 1) + ' / ' + items.length;
       node.appendChild(sheetStory);
+      if (refocus) refocus.focus({preventScroll: true});
+      refocus = null;
     });
 
     /* Story mode goes on from the incident last asked for (by the list or a deep link)... */
