@@ -22,7 +22,7 @@ TEMPLATES = STATIC.parent / "templates"
 # words of its units and the names of its sliders, which reach g.t as variables
 _CALL = re.compile(r"\bt\(((?:\s*'(?:[^'\\]|\\.)*'\s*\+?)+)")
 _LITERAL = re.compile(r"'((?:[^'\\]|\\.)*)'")
-_VIA_VARIABLE = re.compile(r"(?:words: |slider\(|row\()'([^']+)'")
+_VIA_VARIABLE = re.compile(r"(?:\bwords: |\bback: |\bon: |slider\(|row\()'([^']+)'")
 
 
 def asked_for() -> dict[str, str]:

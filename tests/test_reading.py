@@ -155,6 +155,28 @@ def test_story_mode_in_the_sheet_steps_on(browser, built: Path):
                              "document.activeElement.classList.contains('story-next')")
 
 
+def test_a_thumb_steps_the_timeline_on_a_phone(browser, built: Path):
+    """On a phone the timeline's controls are 44 px targets (its sliders gave 2 px a day and its
+    Play button was 56×21 px, issue 21 §5), and buttons step the range's end by an incident
+    and by a day: back to the incident before, on a day."""
+    with OfflinePage(browser, width=375, height=667) as view:
+        page = view.open(built / "khasan.html")
+        settled(page)
+        page.locator(".timeline summary").click()
+        sizes = page.evaluate("""[...document.querySelectorAll('.timeline button, .timeline input')]
+          .map(e => { const r = e.getBoundingClientRect(); return [e.className || e.type, r.width, r.height]; })""")
+        assert len(sizes) >= 7 and all(w >= 44 and h >= 44 for _, w, h in sizes), sizes
+        shown = lambda: int(re.search(r"(\d+) of \d+", page.locator(".timeline-count").text_content())[1])  # noqa: E731
+        to = lambda: int(page.locator(".timeline input").nth(1).input_value())  # noqa: E731
+        everything, end = shown(), to()
+        page.locator(".timeline-step").first.click()  # back to the incident before the end
+        fewer, back = shown(), to()
+        assert back < end and fewer < everything
+        page.locator(".timeline-step").nth(2).click()  # on a day
+        assert to() == back + 1 and shown() >= fewer
+        assert view.errors == []
+
+
 def test_embed_keeps_the_frame_for_the_map(browser, built: Path, screenshots: Path):
     """In a 400×300 embed: no title bar, panels folded, a one-line attribution, no marker
     covered."""

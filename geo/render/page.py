@@ -190,16 +190,19 @@ def map_labels(content: MapContent) -> list[dict]:
 
 
 def border_paths(content: MapContent) -> list[list[list[float]]]:
-    """The map's border lines (the period's border, the claims, and the modern borders, which
-    follow the Tumen between Manchukuo and Korea), as [[lat, lon], ...]: no country's name is
-    set across one (labels.js)."""
+    """The lines that part the countries on a map, as [[lat, lon], ...]: the period's border,
+    the claims, the modern borders, and the rivers the maps are about (the Tumen, the Khalkhin
+    Gol, the Amur: each a border, and the modern line along the Tumen has a gap below Khasan
+    that let MANCHUKUO be set in Korea). No country's name is set across one (labels.js)."""
     paths = []
     for layer in content.layers:
-        if layer.spec.kind not in ("border", "base"):
+        if layer.spec.kind not in ("border", "base", "feature"):
             continue
         for f in layer.collection["features"]:
             geom = f.get("geometry") or {}
-            if layer.spec.kind == "base" and f["properties"].get("kind") != "modern-border":
+            kind = f["properties"].get("kind")
+            if layer.spec.kind == "base" and kind != "modern-border" or \
+                    layer.spec.kind == "feature" and not (kind == "river" and f["properties"].get("label")):
                 continue
             parts = [geom.get("coordinates")] if geom.get("type") == "LineString" else \
                 geom.get("coordinates", []) if geom.get("type") == "MultiLineString" else []

@@ -23,15 +23,17 @@
   var UNITS = {
     day: {of: firstDay, first: function (v) { return v; }, last: function (v) { return v; },
           iso: function (v) { return new Date(v * DAY).toISOString().slice(0, 10); },
-          play: 400, words: 'Play the days one after another'},
+          play: 400, words: 'Play the days one after another', back: 'One day earlier', on: 'One day later'},
     month: {of: function (iso) { var p = parts(iso); return p[0] * 12 + (p[1] || 1) - 1; },
             first: function (v) { return day(Math.floor(v / 12), v % 12 + 1, 1); },
             last: function (v) { return day(Math.floor((v + 1) / 12), (v + 1) % 12 + 1, 1) - 1; },
             iso: function (v) { return Math.floor(v / 12) + '-' + pad(v % 12 + 1); },
-            play: 500, words: 'Play the months one after another'},
+            play: 500, words: 'Play the months one after another', back: 'One month earlier',
+            on: 'One month later'},
     year: {of: function (iso) { return parts(iso)[0]; },
            first: function (v) { return day(v, 1, 1); }, last: function (v) { return day(v + 1, 1, 1) - 1; },
-           iso: String, play: 900, words: 'Play the years one after another'}
+           iso: String, play: 900, words: 'Play the years one after another', back: 'One year earlier',
+           on: 'One year later'}
   };
 
   /* `range`: {from, to: ISO dates at the step's precision, step: "day" | "month" | "year"}. */
@@ -74,6 +76,36 @@
       timer = null;
       play.textContent = g.t('▶ Play');
     }
+    /* Buttons that move the range's end a step (a day, a month, a year) or to the date of the
+       incident before or after it: what a thumb can do where a slider gives it 2 px a day
+       (on a phone they are 44 px targets: geo-maps.css). */
+    var starts = g.state.incidents.map(function (item) { return unit.of(String(item.date).split('/')[0]); })
+      .filter(function (v) { return v >= first && v <= last; }).sort(function (a, b) { return a - b; });
+    function steps() {
+      var row = el('div', 'timeline-steps');
+      function stepper(text, words, move) {
+        var button = el('button', 'timeline-step', text);
+        button.type = 'button';
+        button.setAttribute('aria-label', words);
+        button.addEventListener('click', function () {
+          stop();
+          to.value = Math.max(+from.value, Math.min(last, move(+to.value)));
+          apply();
+        });
+        row.appendChild(button);
+      }
+      stepper(g.t('◀ Incident'), g.t('End the range at the incident before'), function (v) {
+        var before = starts.filter(function (s) { return s < v; });
+        return before.length ? before[before.length - 1] : first;
+      });
+      stepper('◀', g.t(unit.back), function (v) { return v - 1; });
+      stepper('▶', g.t(unit.on), function (v) { return v + 1; });
+      stepper(g.t('Incident ▶'), g.t('End the range at the next incident'), function (v) {
+        var after = starts.filter(function (s) { return s > v; });
+        return after.length ? after[0] : last;
+      });
+      return row;
+    }
     control.onAdd = function () {
       var box = L.DomUtil.create('div', 'timeline');
       box.setAttribute('data-step', range.step);
@@ -111,7 +143,7 @@
       });
       count = el('span', 'timeline-count');
       count.setAttribute('aria-live', 'polite');
-      append(body, [play, count]);
+      append(body, [play, steps(), count]);
       L.DomEvent.disableClickPropagation(box);
       return box;
     };
