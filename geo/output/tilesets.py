@@ -23,7 +23,7 @@ from geo.geometry.tilegrid import Tile, map_tiles
 from geo.jsontext import compact, parse
 from geo.output.folder import DistinctFiles, link_files, link_or_copy, link_tree, write, write_or_link
 from geo.render.images import static_files
-from geo.render.mbtiles import mbtiles_bytes, read_mbtiles
+from geo.render.mbtiles import archive_metadata, mbtiles_bytes, read_mbtiles
 from geo.render.tiles import render_tiles, solid_tiles, tile_hashes, tileset_digest
 
 
@@ -57,7 +57,10 @@ def write_tileset(content: MapContent, out_dir: Path, previous_dir: Path | None,
     old_folder = previous_dir / "tiles" / name if previous_dir else None
     old = _read_manifest(old_folder, suffix) if old_folder else {}
     digest = tileset_digest(content, scale)
-    if old.get("digest") == digest and (previous_dir / archive).is_file():
+    tile_list = map_tiles(content.spec)
+    same_archive = old.get("archive") == archive_metadata(content, tile_list) and \
+        previous_dir is not None and (previous_dir / archive).is_file()
+    if old.get("digest") == digest and same_archive:
         # nothing the tiles draw has changed (an edit of text the page alone shows): link all
         link_tree(old_folder, folder, lambda file: file.endswith(f"{suffix}.png")
                   and (suffix or "@2x" not in file) or file == f"manifest{suffix}.json")
@@ -67,7 +70,6 @@ def write_tileset(content: MapContent, out_dir: Path, previous_dir: Path | None,
                              reused=old["count"], unique=old["unique"],
                              seconds=time.perf_counter() - started, bytes=old["bytes"])
 
-    tile_list = map_tiles(content.spec)
     hashes = tile_hashes(content, tile_list, scale)
     old_hashes = old.get("tiles", {})
     paths = {t: tile_path(t, suffix) for t in tile_list}
@@ -86,7 +88,7 @@ def write_tileset(content: MapContent, out_dir: Path, previous_dir: Path | None,
     kept = _archived(previous_dir / archive) if previous_dir and len(drawn) < len(tile_list) else {}
     pngs = [(t, drawn.get(t) or kept.get(t) or _read(os.path.join(folder, paths[t])))
             for t in tile_list]
-    if not todo and previous_dir and (previous_dir / archive).is_file():
+    if not todo and same_archive:
         link_or_copy(previous_dir / archive, out_dir / archive)
     else:
         write(out_dir, archive, mbtiles_bytes(content, pngs))
@@ -96,7 +98,8 @@ def write_tileset(content: MapContent, out_dir: Path, previous_dir: Path | None,
                            bytes=sum(len(p) for _, p in pngs),
                            pngs=dict(pngs) if scale == 1 else None)  # for the single file
     write(folder, f"manifest{suffix}.json", compact({
-        "digest": digest, "count": report.tiles, "unique": report.unique, "bytes": report.bytes,
+        "digest": digest, "archive": archive_metadata(content, tile_list),
+        "count": report.tiles, "unique": report.unique, "bytes": report.bytes,
         "tiles": {_key(t): hashes[t] for t in tile_list}}) + "\n")
     return report
 

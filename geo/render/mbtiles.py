@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from geo.geometry.content import MapContent
-from geo.geometry.tilegrid import Tile
+from geo.geometry.tilegrid import Tile, lnglat_bounds
 
 SCHEMA = """
     CREATE TABLE metadata (name TEXT PRIMARY KEY, value TEXT);
@@ -26,20 +26,44 @@ SCHEMA = """
 """
 
 
+def covered_by_every_zoom(tiles: Iterable[Tile]) -> tuple[float, float, float, float]:
+    """(west, south, east, north), rounded to 6 decimals: the area the tiles of every zoom
+    cover, which MBTiles 1.3 asks `bounds` to be (a deeper zoom has a narrower margin, so the
+    map's padded extent would promise GDAL tiles its deepest zoom does not have)."""
+    boxes: dict[int, list[float]] = {}
+    for t in tiles:
+        w, s, e, n = lnglat_bounds(t)
+        b = boxes.setdefault(t.z, [w, s, e, n])
+        b[:] = [min(b[0], w), min(b[1], s), max(b[2], e), max(b[3], n)]
+    west, south = (max(b[i] for b in boxes.values()) for i in (0, 1))
+    east, north = (min(b[i] for b in boxes.values()) for i in (2, 3))
+    return tuple(round(v, 6) for v in (west, south, east, north))
+
+
+def archive_metadata(content: MapContent, tiles: Iterable[Tile]) -> dict[str, str]:
+    """The archive's metadata table, and (under "schema") a hash of its tables: what, with the
+    tiles, decides its bytes. A build keeps the last archive only if this is as it was (an
+    edit of a map's title alone changes no tile but changes its archive)."""
+    spec = content.spec
+    west, south, east, north = covered_by_every_zoom(tiles)
+    return {
+        "name": spec.title, "format": "png", "type": "baselayer", "version": "1.0",
+        "description": spec.description, "attribution": content.attribution,
+        "minzoom": str(spec.min_zoom), "maxzoom": str(spec.max_zoom),
+        "bounds": f"{west},{south},{east},{north}",
+        "center": f"{round((west + east) / 2, 6)},{round((south + north) / 2, 6)},{spec.min_zoom}",
+        "schema": hashlib.sha256(SCHEMA.encode()).hexdigest()[:16],
+    }
+
+
 def mbtiles_bytes(content: MapContent, tiles: Iterable[tuple[Tile, bytes]]) -> bytes:
     """The archive of ``tiles`` ((tile, PNG) pairs, in a stable order) with the map's metadata."""
-    spec = content.spec
-    west, south, east, north = spec.padded_extent()
+    tiles = list(tiles)
+    metadata = archive_metadata(content, (t for t, _ in tiles))
+    del metadata["schema"]
     db = sqlite3.connect(":memory:")
     try:
         db.executescript(SCHEMA)
-        metadata = {
-            "name": spec.title, "format": "png", "type": "baselayer", "version": "1.0",
-            "description": spec.description, "attribution": content.attribution,
-            "minzoom": str(spec.min_zoom), "maxzoom": str(spec.max_zoom),
-            "bounds": f"{west},{south},{east},{north}",
-            "center": f"{(west + east) / 2},{(south + north) / 2},{spec.min_zoom}",
-        }
         db.executemany("INSERT INTO metadata VALUES (?, ?)", sorted(metadata.items()))
         for t, data in tiles:
             tile_id = hashlib.sha256(data).hexdigest()
