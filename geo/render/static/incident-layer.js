@@ -206,13 +206,35 @@
     return group;
   };
 
-  /* 'show': centre the map on the incident and open its popup. */
+  /* The zoom a story step or a deep link shows an incident at: the least, from the present one
+     on, at which its marker stands apart from every other incident's that is not at its very
+     point (those never part), at most STORY_ZOOMS in and never past the map's last zoom. At
+     the Khasan map's first zoom every heights incident was one place marker, step after step. */
+  var STORY_ZOOMS = 3;
+  g.storyZoom = function (map, item) {
+    var at = item.marker.getLatLng(), from = Math.max(map.getZoom(), map.getMinZoom());
+    var others = g.state.incidents.filter(function (o) {
+      return o !== item && o.marker && !o.marker.getLatLng().equals(at);
+    });
+    var top = Math.min(map.getMaxZoom(), from + STORY_ZOOMS);
+    for (var z = from; z < top; z++) {
+      var p = map.project(at, z);
+      var near = others.some(function (o) {
+        var q = map.project(o.marker.getLatLng(), z);
+        return Math.max(Math.abs(p.x - q.x), Math.abs(p.y - q.y)) < MARKER + GAP;
+      });
+      if (!near) return z;
+    }
+    return top;
+  };
+
+  /* 'show': centre the map on the incident, close enough to tell it apart, and open its popup. */
   g.showIncidents = function (map) {
     g.on('show', function (e) {
       var item = byId(e.id);
       if (!item || !item.marker) return;
       g.emit('select', {id: item.id});
-      map.setView(item.marker.getLatLng(), Math.max(map.getZoom(), map.getMinZoom()), {animate: false});
+      map.setView(item.marker.getLatLng(), g.storyZoom(map, item), {animate: false});
       item.marker.openPopup();
     });
   };
