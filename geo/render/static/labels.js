@@ -209,7 +209,7 @@
       order.forEach(function (i) {
         var item = items[i];
         var place = null, country = item.label.kind === 'country';
-        if (shown(item, zoom)) {
+        if (shown(item, zoom) && !(item.dot && !inView(i))) {   // a name beside a dot off the view names nothing
           var boxes = item.path ? lineCandidates(item, item.path.map(function (c) {
             return map.latLngToContainerPoint(c);
           }), size) : candidates(item, points[i]);
