@@ -220,11 +220,10 @@ AXE = Path(__file__).resolve().parent.parent / ".test-tools/node_modules/axe-cor
 
 @pytest.mark.parametrize("map_name", MAPS)
 @pytest.mark.parametrize("width", [375, 1280])
-def test_axe_finds_nothing_serious_with_a_popup_open(browser, built: Path, map_name: str,
-                                                     width: int):
+def test_axe_finds_nothing_with_a_popup_open(browser, built: Path, map_name: str, width: int):
     """axe-core (WCAG 2.2 A and AA and best practice, target size included) on the page as a
-    reader has it: a popup open, at a phone's and a desktop's width. No serious or critical
-    violation; the moderate ones are printed."""
+    reader has it: a popup open, at a phone's and a desktop's width. No violation of any
+    impact (the skip link outside every landmark, `region`, was the last moderate one)."""
     if not AXE.is_file():
         pytest.skip("axe-core is not installed (scripts/test.sh installs it)")
     with OfflinePage(browser, width, 667 if width < 500 else 800) as view:
@@ -236,5 +235,4 @@ def test_axe_finds_nothing_serious_with_a_popup_open(browser, built: Path, map_n
         found = page.evaluate("""() => axe.run(document, {resultTypes: ['violations']}).then(r =>
           r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length,
                                   where: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))""")
-    print(map_name, width, [(v["id"], v["impact"], v["nodes"]) for v in found])
-    assert [v for v in found if v["impact"] in ("serious", "critical")] == []
+    assert found == []

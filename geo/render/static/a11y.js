@@ -35,7 +35,7 @@
     container.setAttribute('aria-roledescription', 'map');
     container.setAttribute('aria-label', g.t('{name}. Arrow keys pan, + and − zoom; Tab reaches the markers.', {name: name}));
     var skip = el('a', 'skip-link', g.t('Skip to the map'));
-    skip.href = '#';
+    skip.href = '#' + container.id;   /* (a link to the map: checkers know it as a skip link) */
     skip.addEventListener('click', function (e) {
       e.preventDefault();  /* no hash: the address is the map's (deep-links.js) */
       container.focus();
