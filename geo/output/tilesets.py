@@ -58,8 +58,9 @@ def write_tileset(content: MapContent, out_dir: Path, previous_dir: Path | None,
     old = _read_manifest(old_folder, suffix) if old_folder else {}
     digest = tileset_digest(content, scale)
     tile_list = map_tiles(content.spec)
-    same_archive = old.get("archive") == archive_metadata(content, tile_list) and \
-        previous_dir is not None and (previous_dir / archive).is_file()
+    metadata = archive_metadata(content, tile_list)
+    same_archive = old.get("archive") == metadata and previous_dir is not None and \
+        (previous_dir / archive).is_file()
     if old.get("digest") == digest and same_archive:
         # nothing the tiles draw has changed (an edit of text the page alone shows): link all
         link_tree(old_folder, folder, lambda file: file.endswith(f"{suffix}.png")
@@ -91,14 +92,14 @@ def write_tileset(content: MapContent, out_dir: Path, previous_dir: Path | None,
     if not todo and same_archive:
         link_or_copy(previous_dir / archive, out_dir / archive)
     else:
-        write(out_dir, archive, mbtiles_bytes(content, pngs))
+        write(out_dir, archive, mbtiles_bytes(metadata, pngs))
     report = TilesetReport(name=name + suffix, tiles=len(tile_list), rendered=len(todo),
                            reused=reused, unique=len({hashlib.sha256(p).digest() for _, p in pngs}),
                            seconds=time.perf_counter() - started,
                            bytes=sum(len(p) for _, p in pngs),
                            pngs=dict(pngs) if scale == 1 else None)  # for the single file
     write(folder, f"manifest{suffix}.json", compact({
-        "digest": digest, "archive": archive_metadata(content, tile_list),
+        "digest": digest, "archive": metadata,
         "count": report.tiles, "unique": report.unique, "bytes": report.bytes,
         "tiles": {_key(t): hashes[t] for t in tile_list}}) + "\n")
     return report

@@ -30,20 +30,24 @@ def covered_by_every_zoom(tiles: Iterable[Tile]) -> tuple[float, float, float, f
     """(west, south, east, north), rounded to 6 decimals: the area the tiles of every zoom
     cover, which MBTiles 1.3 asks `bounds` to be (a deeper zoom has a narrower margin, so the
     map's padded extent would promise GDAL tiles its deepest zoom does not have)."""
-    boxes: dict[int, list[float]] = {}
+    ranges: dict[int, list[int]] = {}  # zoom -> [least x, least y, most x, most y]
     for t in tiles:
-        w, s, e, n = lnglat_bounds(t)
-        b = boxes.setdefault(t.z, [w, s, e, n])
-        b[:] = [min(b[0], w), min(b[1], s), max(b[2], e), max(b[3], n)]
-    west, south = (max(b[i] for b in boxes.values()) for i in (0, 1))
-    east, north = (min(b[i] for b in boxes.values()) for i in (2, 3))
+        r = ranges.setdefault(t.z, [t.x, t.y, t.x, t.y])
+        r[:] = [min(r[0], t.x), min(r[1], t.y), max(r[2], t.x), max(r[3], t.y)]
+    boxes = []  # each zoom's (west, south, east, north): its south-west and north-east tiles'
+    for z, (x0, y0, x1, y1) in ranges.items():
+        west, south = lnglat_bounds(Tile(x0, y1, z))[:2]
+        east, north = lnglat_bounds(Tile(x1, y0, z))[2:]
+        boxes.append((west, south, east, north))
+    west, south = (max(b[i] for b in boxes) for i in (0, 1))
+    east, north = (min(b[i] for b in boxes) for i in (2, 3))
     return tuple(round(v, 6) for v in (west, south, east, north))
 
 
 def archive_metadata(content: MapContent, tiles: Iterable[Tile]) -> dict[str, str]:
-    """The archive's metadata table, and (under "schema") a hash of its tables: what, with the
-    tiles, decides its bytes. A build keeps the last archive only if this is as it was (an
-    edit of a map's title alone changes no tile but changes its archive)."""
+    """The archive's metadata table: what, with the tiles, decides its bytes. A build keeps the
+    last archive only if this is as it was (an edit of a map's title alone changes no tile but
+    changes its archive)."""
     spec = content.spec
     west, south, east, north = covered_by_every_zoom(tiles)
     return {
@@ -52,15 +56,12 @@ def archive_metadata(content: MapContent, tiles: Iterable[Tile]) -> dict[str, st
         "minzoom": str(spec.min_zoom), "maxzoom": str(spec.max_zoom),
         "bounds": f"{west},{south},{east},{north}",
         "center": f"{round((west + east) / 2, 6)},{round((south + north) / 2, 6)},{spec.min_zoom}",
-        "schema": hashlib.sha256(SCHEMA.encode()).hexdigest()[:16],
     }
 
 
-def mbtiles_bytes(content: MapContent, tiles: Iterable[tuple[Tile, bytes]]) -> bytes:
-    """The archive of ``tiles`` ((tile, PNG) pairs, in a stable order) with the map's metadata."""
-    tiles = list(tiles)
-    metadata = archive_metadata(content, (t for t, _ in tiles))
-    del metadata["schema"]
+def mbtiles_bytes(metadata: dict[str, str], tiles: Iterable[tuple[Tile, bytes]]) -> bytes:
+    """The archive of ``tiles`` ((tile, PNG) pairs, in a stable order) with ``metadata``
+    (``archive_metadata``)."""
     db = sqlite3.connect(":memory:")
     try:
         db.executescript(SCHEMA)

@@ -181,8 +181,7 @@ def map_labels(content: MapContent) -> list[dict]:
                     "kind": kind, "rank": p.get("rank", 1 if kind != "town" else 4)}
             item.update({k: p[k] for k in ("min_zoom", "max_zoom") if k in p})
             if mark_of(f, layer.spec.style) == "height":  # its symbol, which its name keeps clear of
-                symbol = height_symbol()
-                item["mark"] = [symbol["width"], symbol["height"]]
+                item["mark"] = [height_symbol()["width"], height_symbol()["height"]]
             found.append(item)
     places = [(i["lon"], i["lat"]) for i in found if i["kind"] == "place"]
     return [i for i in found if i["kind"] != "town" or not any(

@@ -11,7 +11,7 @@ from geo.incident_types import INCIDENT_TYPES
 from geo.render.citations import work
 from geo.render.print_marks import wrap
 from geo.render.print_parts import INK, PT, Sizes, corners, incidents, marker, text
-from geo.render.style import HEIGHT_PATH, legend_entries
+from geo.render.style import height_symbol, legend_entries
 
 
 def scale_and_north(content, s: Sizes, y: float, mw: int) -> str:
@@ -100,9 +100,11 @@ def _swatch(style, mark: str, x: float, cy: float, s: Sizes) -> str:
                 if style.dash else "")
         return (f'<line x1="{x - w / 2:.1f}" y1="{cy:.1f}" x2="{x + w / 2:.1f}" y2="{cy:.1f}" '
                 f'stroke="{style.color}" stroke-width="{style.weight * k:.1f}"{dash}/>')
-    if mark == "height":  # the symbol's SVG, at the size the basemap draws it
-        return (f'<g transform="translate({x - 6.5 * k:.1f},{cy - 6 * k:.1f}) scale({k:g})">'
-                f'{HEIGHT_PATH}</g>')
+    if mark == "height":  # the symbol, at the size the basemap draws it
+        h = height_symbol()
+        return (f'<g transform="translate({x - h["width"] / 2 * k:.1f},{cy - h["height"] / 2 * k:.1f}) '
+                f'scale({k:g})"><path d="{h["d"]}" fill="{h["fill"]}" stroke="{h["stroke"]}" '
+                f'stroke-width="{h["stroke-width"]}" stroke-linejoin="round"/></g>')
     return (f'<circle cx="{x:.1f}" cy="{cy:.1f}" r="{4.5 * k:.1f}" fill="{style.color}" '
             f'stroke="#ffffff" stroke-width="{1.5 * k:.1f}"/>')
 

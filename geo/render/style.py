@@ -9,6 +9,7 @@ inline, so a worker needs nothing but this string and MARKS_FOLDER, where its sy
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from xml.etree import ElementTree
@@ -43,8 +44,9 @@ def style_xml(content: MapContent, with_data: bool = True, incidents: bool = Fal
     relief = relief_xml(content, with_data)  # (styles, layers) of a DEM's relief, over the base
     for layer in content.layers:
         kind = layer.spec.kind
-        shown = drawn(layer) if in_tiles(layer) or incidents else None
-        if not (shown and shown["features"]):  # (a layer of towns alone is the page's)
+        if not (in_tiles(layer) or incidents) or not any(  # (a layer of towns alone is the page's)
+                f.get("geometry") is not None and not drawn_by_page(f, layer)
+                for f in layer.collection["features"]):
             continue
         if relief and kind != "base":
             styles.append(relief[0]), layers.append(relief[1])
@@ -52,7 +54,7 @@ def style_xml(content: MapContent, with_data: bool = True, incidents: bool = Fal
         name = layer.spec.name
         styles.append(f'<Style name={quoteattr(name)}>{_rules(layer.spec.style, kind)}'
                       f'{spot_height_rule(layer)}</Style>')
-        data = compact(shown) if with_data else ""
+        data = compact(drawn(layer)) if with_data else ""
         layers.append(
             f'<Layer name={quoteattr(name)} srs="epsg:4326">'
             f"<StyleName>{escape(name)}</StyleName>"
@@ -124,11 +126,12 @@ def mark_of(feature: dict, style: Style) -> str:
 HEIGHT = "height"
 MARKS_FOLDER = Path(__file__).resolve().parent / "static"
 HEIGHT_SYMBOL = (MARKS_FOLDER / "height.svg").read_text(encoding="utf-8").strip()
-HEIGHT_PATH = HEIGHT_SYMBOL[HEIGHT_SYMBOL.index("<path"):HEIGHT_SYMBOL.index("/>") + 2]  # in 13x12
 
 
+@functools.cache
 def height_symbol() -> dict[str, str | float]:
-    """The height symbol as the page draws it: its size, path and colours, read from its SVG."""
+    """The height symbol's size, path and colours, read once from its SVG (the page and the
+    print legend draw it from these)."""
     svg = ElementTree.fromstring(HEIGHT_SYMBOL)
     path = svg.find("{http://www.w3.org/2000/svg}path")
     return {"width": float(svg.get("width")), "height": float(svg.get("height")),

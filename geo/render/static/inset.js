@@ -17,7 +17,7 @@
     });
     L.tileLayer(options.url, {minNativeZoom: options.minZoom, maxNativeZoom: options.minZoom,
                               minZoom: 0, bounds: options.bounds}).addTo(small);
-    small.fitBounds(options.bounds, {animate: false, padding: [0, 0]});
+    small.fitBounds(options.bounds, {animate: false});
     small.setZoom(small.getZoom() + 0.35, {animate: false});   // (its grey margins cut off)
     L.rectangle(options.extent, {color: '#b2182b', weight: 2, fill: false,
                                  interactive: false}).addTo(small);

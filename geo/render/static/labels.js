@@ -155,11 +155,11 @@
       return boxes;
     }
 
-    /* The border lines' segments in view (container px): a country's name is set on one side. */
-    function borderSegments(size) {
+    /* The border lines' segments in view (of ``projected``, the lines in container px): a
+       country's name is set on one side. */
+    function borderSegments(projected, size) {
       var out = [];
-      borderPaths.forEach(function (path) {
-        var pts = path.map(function (c) { return map.latLngToContainerPoint(c); });
+      projected.forEach(function (pts) {
         for (var i = 1; i < pts.length; i++) {
           var a = pts[i - 1], b = pts[i];
           if (Math.max(a.x, b.x) < 0 || Math.min(a.x, b.x) > size.x ||
@@ -177,10 +177,10 @@
         if (!item.w) { item.w = item.node.offsetWidth; item.h = item.node.offsetHeight; }
       });
       var taken = markerBoxes(origin);
-      var segments = borderSegments(size);
       var all = borderPaths.map(function (path) {
         return path.map(function (c) { return map.latLngToContainerPoint(c); });
       });
+      var segments = borderSegments(all, size);
       /* whether the way from a country's point p to q crosses a border line (anywhere) */
       function beyond(p, q) {
         var x0 = Math.min(p.x, q.x), x1 = Math.max(p.x, q.x), y0 = Math.min(p.y, q.y), y1 = Math.max(p.y, q.y);

@@ -9,18 +9,17 @@
   var Height = L.Polygon.extend({
     onAdd: function (map) {
       L.Polygon.prototype.onAdd.call(this, map);
-      this.reshape = this.reshape || L.bind(this.reshape0, this);
-      map.on('zoomend viewreset', this.reshape);
-      this.reshape0(map);
+      this.shownOn = map;
+      map.on('zoomend viewreset', this.reshape, this);
+      this.reshape();
     },
     onRemove: function (map) {
-      map.off('zoomend viewreset', this.reshape);
+      map.off('zoomend viewreset', this.reshape, this);
       L.Polygon.prototype.onRemove.call(this, map);
     },
-    reshape0: function (map) {
-      var m = map && map.project ? map : this.map0, o = this.options, at = m.project(o.at);
-      this.map0 = m;
-      this.setLatLngs(o.corners.map(function (c) { return m.unproject(at.add(c)); }));
+    reshape: function () {   // the corners, in pixels about the point, at the present zoom
+      var map = this.shownOn, at = map.project(this.options.at);
+      this.setLatLngs(this.options.corners.map(function (c) { return map.unproject(at.add(c)); }));
     }
   });
   function heightMarker(latlng, symbol, interactive) {
