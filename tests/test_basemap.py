@@ -464,14 +464,14 @@ def test_tiles_and_print_draw_every_height_as_the_height_symbol(contents):
     from PIL import Image
 
     from geo.geometry.tilegrid import mercator_xy
-    from geo.render.style import MARKS_FOLDER, style_xml
+    from geo.render.style import load_style, style_xml
 
     khasan = contents["khasan"]
     heights = heights_of(khasan)
     assert len(heights) >= 3
     fill = height_symbol()["fill"]
     m = mapnik.Map(400, 400)
-    mapnik.load_map_from_string(m, style_xml(khasan), False, str(MARKS_FOLDER))
+    load_style(m, style_xml(khasan))
     for layer in m.layers:
         layer.active = layer.name == "khasan"
     for f in heights:

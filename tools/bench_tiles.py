@@ -31,7 +31,7 @@ def bench_tiles(layers_dir: Path, map_name: str, jobs: int, naive_sample: int) -
     from geo.geometry.tilegrid import map_tiles, mercator_bounds
     from geo.output.tilesets import write_tileset
     from geo.render.executors import InlineExecutor, make_executor, start_workers
-    from geo.render.style import style_xml
+    from geo.render.style import load_style, style_xml
 
     content = _content(layers_dir, map_name)
     tile_list = map_tiles(content.spec)
@@ -39,7 +39,7 @@ def bench_tiles(layers_dir: Path, map_name: str, jobs: int, naive_sample: int) -
     n = len(tile_list)
 
     m = mapnik.Map(256, 256)
-    mapnik.load_map_from_string(m, xml)
+    load_style(m, xml)
     started = time.perf_counter()
     for t in tile_list:
         m.zoom_to_box(mapnik.Box2d(*mercator_bounds(t)))

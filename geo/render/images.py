@@ -21,7 +21,7 @@ from geo.geometry.tilegrid import mercator_xy
 from geo.render import print_layout, print_legend, print_marks, print_parts
 from geo.render.print_layout import map_size, print_svg
 from geo.render.print_parts import DPI, Sizes
-from geo.render.style import MARKS_FOLDER, PNG_FORMAT, register_system_fonts, style_xml
+from geo.render.style import PNG_FORMAT, load_style, register_system_fonts, style_xml
 
 # file-name suffix -> sheet width in millimetres: <map>.png is the 2-column image
 PRINT_WIDTHS_MM = {"": 115.0, "-1col": 55.0}
@@ -136,7 +136,7 @@ def basemap_png(content: MapContent, width: int) -> bytes:
     west, south, east, north = content.spec.extent
     (left, bottom), (right, top) = mercator_xy(west, south), mercator_xy(east, north)
     m = mapnik.Map(mw, mh)
-    mapnik.load_map_from_string(m, basemap_xml(content), False, str(MARKS_FOLDER))
+    load_style(m, basemap_xml(content))
     m.zoom_to_box(mapnik.Box2d(left, bottom, right, top))
     image = mapnik.Image(mw, mh)
     mapnik.render(m, image, Sizes(width).raster_scale)

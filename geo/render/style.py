@@ -128,6 +128,14 @@ MARKS_FOLDER = Path(__file__).resolve().parent / "static"
 HEIGHT_SYMBOL = (MARKS_FOLDER / "height.svg").read_text(encoding="utf-8").strip()
 
 
+def load_style(mapnik_map, xml: str) -> None:
+    """Load a style of this module into a Mapnik map, its symbols' files found in MARKS_FOLDER:
+    the one way every renderer (tiles, print, the benchmark) loads it."""
+    import mapnik
+
+    mapnik.load_map_from_string(mapnik_map, xml, False, str(MARKS_FOLDER))
+
+
 @functools.cache
 def height_symbol() -> dict[str, str | float]:
     """The height symbol's size, path and colours, read once from its SVG (the page and the

@@ -28,11 +28,11 @@ from geo.jsontext import compact
 from geo.render.relief import relief_area
 from geo.render.style import (
     BUFFER_PX,
-    MARKS_FOLDER,
     PNG_FORMAT,
     TILE_SIZE,
     drawn,
     in_tiles,
+    load_style,
     register_system_fonts,
     style_xml,
 )
@@ -62,7 +62,7 @@ def _mapnik_map(xml: str, width: int, height: int):
     if getattr(_WORKER, "key", None) != key:  # one style at a time: tilesets come one by one
         register_system_fonts()
         _WORKER.map = mapnik.Map(width, height)
-        mapnik.load_map_from_string(_WORKER.map, xml, False, str(MARKS_FOLDER))
+        load_style(_WORKER.map, xml)
         _WORKER.key = key
     m = _WORKER.map
     if (m.width, m.height) != (width, height):
