@@ -63,6 +63,7 @@ class MapSpec:
     dem: Path | None = None  # a GeoTIFF of elevations: hillshade and contours (render/relief.py)
     title_in: tuple[tuple[str, str], ...] = ()  # (language, text) for INTERFACE_LANGUAGES
     description_in: tuple[tuple[str, str], ...] = ()
+    relief: bool = True  # the world's relief at small zooms where there is no DEM (render/relief.py)
 
     def incident_extent(self) -> tuple[float, float, float, float]:
         """The extent and MAP_MARGIN of it: the incidents a map shows and lists. The tiles'

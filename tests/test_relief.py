@@ -135,16 +135,19 @@ def _offset(point, east_m: float, north_m: float):
 @pytest.mark.parametrize("summit", [ZAOZERNAYA, BEZYMYANNAYA], ids=["zaozernaya", "bezymyannaya"])
 def test_slopes_facing_away_from_the_light_are_darker(builds, summit):
     """The light comes from the north-west: the west slope (facing it) is lighter than the
-    east slope, and the east slope darker than the open plain, in the tile's pixels."""
+    south-east slope, and that slope darker than the open plain, in the tile's pixels. (Due
+    east of Bezymyannaya the simplified base geography runs a river, which is drawn over the
+    relief, as water is.)"""
     zoom = 13
+    away = (0.8 * SIGMA_M, -0.6 * SIGMA_M)  # south-east of the summit
     west = _patch(builds["relief"], *_offset(summit, -SIGMA_M, 0), zoom)
-    east = _patch(builds["relief"], *_offset(summit, SIGMA_M, 0), zoom)
+    east = _patch(builds["relief"], *_offset(summit, *away), zoom)
     plain_relief = _patch(builds["relief"], 130.53, 42.40, zoom)
     plain = _patch(builds["plain"], 130.53, 42.40, zoom)
     assert east < west - 15, (east, west)
     assert east < plain_relief - 10, (east, plain_relief)
     assert abs(plain_relief - plain) <= 2  # the flat is left as it was: the shading is clear
-    before = _patch(builds["plain"], *_offset(summit, SIGMA_M, 0), zoom)
+    before = _patch(builds["plain"], *_offset(summit, *away), zoom)
     assert east < before - 10  # the relief darkened that slope
 
 
@@ -267,3 +270,82 @@ def test_hillshades_unused_for_a_week_leave_the_cache(tmp_path):
     os.utime(old, (week_ago, week_ago))
     _prune(tmp_path, time.time() - CACHE_DAYS * 86400)
     assert not old.exists() and recent.exists()
+
+
+# ---------------------------------------------------------------- the world's relief (no DEM)
+
+def _tile_colours(folder: Path, zoom: int):
+    """{(r, g, b): pixels} over every tile of a zoom in a map's tile folder."""
+    from collections import Counter
+
+    from PIL import Image
+
+    counts: Counter = Counter()
+    for tile in sorted((folder / str(zoom)).glob("*/*.png")):
+        image = Image.open(tile).convert("RGB")
+        counts.update(dict((c, n) for n, c in image.getcolors(256 * 256)))
+    return counts
+
+
+@pytest.mark.parametrize("zoom", [5, 6])
+def test_the_overview_shows_the_relief(built, zoom):
+    """Out of the box (no DEM), the overview's tiles shade the mountains: no one colour covers
+    a quarter of a zoom's land (the land's one flat fill covered nearly all of it before), and
+    the sea keeps its own flat colour: the relief is drawn over the land alone. (Pixels beyond
+    the data, which the page never shows, are not counted.)"""
+    from geo.render.style import BACKGROUND
+
+    counts = _tile_colours(built / "tiles" / "overview", zoom)
+    sea = (0xC9, 0xDC, 0xEA)
+    void = tuple(int(BACKGROUND[i:i + 2], 16) for i in (1, 3, 5))
+    land = {colour: n for colour, n in counts.items() if colour not in (sea, void)}
+    colour, most = max(land.items(), key=lambda item: item[1])
+    assert most / sum(land.values()) < 0.25, ("#%02x%02x%02x" % colour, most / sum(land.values()))
+    assert counts[sea] / sum(counts.values()) > 0.05  # the Sea of Japan and the Bohai, unshaded
+
+
+def test_the_world_relief_is_shading_where_the_land_rises(contents):
+    """The shading follows the land: where the image's mountains are (the Greater Khingan, the
+    Sikhote-Alin, the Changbai), the raster's cells are far more often shaded than on the
+    Manchurian plain and the Hulunbuir steppe; it is drawn at the small zooms alone, and not
+    at all on the maps whose every zoom is larger."""
+    import rasterio
+
+    from geo.render.relief import WORLD_OPACITY, read_world_relief, world_opacity, \
+        world_relief_for
+
+    overview = contents["overview"]
+    world = world_relief_for(overview)
+    assert world is not None and world_relief_for(contents["khasan"]) is None
+    with rasterio.open(world.shading) as raster:
+        alpha = raster.read(4).astype(float)
+        rows_cols = lambda west, south, east, north: tuple(  # noqa: E731
+            slice(*sorted(v)) for v in zip(raster.index(west, north), raster.index(east, south)))
+
+        def shaded(box):
+            return float((alpha[rows_cols(*box)] > 40).mean())
+
+    mountains = [(120.5, 47.0, 122.5, 50.0), (135.0, 45.0, 137.0, 47.0), (127.5, 41.5, 129.0, 42.5)]
+    plains = [(123.5, 45.5, 125.5, 46.8), (118.0, 48.5, 119.5, 49.5)]
+    assert min(shaded(b) for b in mountains) > 3 * max(shaded(b) for b in plains), (
+        [shaded(b) for b in mountains], [shaded(b) for b in plains])
+    assert world_opacity(max(WORLD_OPACITY)) > 0 and world_opacity(max(WORLD_OPACITY) + 1) == 0
+    assert read_world_relief(overview.spec.padded_extent()) is world  # read once per extent
+
+
+def test_relief_can_be_turned_off(layers_copy, sources_dir):
+    """``relief = false`` in a map's table leaves the world's relief out of its style."""
+    from geo.geometry import contents
+    from geo.inputs.check import load_and_check
+    from geo.render.style import style_xml
+
+    path = layers_copy / "maps.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("[maps.overview]\n", "[maps.overview]\nrelief = false\n"),
+                    encoding="utf-8")
+    project, loaded, _ = load_and_check(layers_copy, sources_dir)
+    overview = contents(project, loaded, ["overview"])[0]
+    assert "relief-world" not in style_xml(overview)
+    path.write_text(text, encoding="utf-8")
+    project, loaded, _ = load_and_check(layers_copy, sources_dir)
+    assert "relief-world" in style_xml(contents(project, loaded, ["overview"])[0])

@@ -176,7 +176,8 @@ def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
     maps = {n: MapSpec(n, t.get("title", n), t.get("description", ""), tuple(map(float, t["extent"])),
                        t["zoom"][0], t["zoom"][1], tuple(t["layers"]),
                        layers_dir / t["dem"] if "dem" in t else None,
-                       _pairs(t.get("title_in")), _pairs(t.get("description_in")))
+                       _pairs(t.get("title_in")), _pairs(t.get("description_in")),
+                       t.get("relief", True))
             for n, t in raw["maps"].items()}
     bibliography = {k: Reference(k, **t) for k, t in raw.get("bibliography", {}).items()}
     if sources_dir is None:

