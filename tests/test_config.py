@@ -128,7 +128,7 @@ def test_the_real_layers_parse():
          ("zoom = [11, 16]", "zoom = [16, 11]"),
          ('description = "The heights."', 'descripton = "The heights."')],
         ["maps.toml:8: property 'maps.khasan.descripton': unknown setting "
-         "(known: dem, description, description_in, extent, layers, title, title_in, zoom)",
+         "(known: dem, description, description_in, extent, layers, relief, title, title_in, zoom)",
          "maps.toml:9: property 'maps.khasan.extent': [42.36, 130.45, 42.54, 130.75] is not "
          "[west, south, east, north] with west < east and south < north inside ±180/±90 "
          "(lon/lat swapped?)",
