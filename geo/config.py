@@ -32,6 +32,9 @@ class Style:
     fill_opacity: float = 0.6
     dash: str | None = None
     opacity: float = 1.0
+    # a second colour inside the line, in the dash pattern (the line itself then solid): the
+    # atlas's railway, a dark line with light dashes
+    stripe: str | None = None
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def built(tmp_path_factory, sources_dir) -> Path:
     shared = shared.parent if os.environ.get("PYTEST_XDIST_WORKER") else shared
     out = Path(kept) if kept else shared / "built" / "output"
     out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out.parent / "build.lock", "w") as lock:
+    with open(out.parent / ".built.lock", "w") as lock:  # (.gitignore: .*.lock)
         fcntl.flock(lock, fcntl.LOCK_EX)
         result = run_cli("build", "--layers", str(LAYERS), "--out", str(out),
                          "--sources", str(sources_dir))

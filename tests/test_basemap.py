@@ -489,6 +489,53 @@ def test_tiles_and_print_draw_every_height_as_the_height_symbol(contents):
         assert fill in colours and "#2166ac" not in colours, (f["properties"]["id"], colours)
 
 
+def test_a_striped_line_is_drawn_as_its_legend_shows_it(contents):
+    """A layer whose style has a stripe (the railways) is drawn by Mapnik, on every map that
+    draws it, as a dark solid line with light dashes inside it, and its swatches in the page's
+    and the print legend are drawn the same way."""
+    from io import BytesIO
+
+    import mapnik
+    from PIL import Image
+    from shapely.geometry import LineString, box
+
+    from geo.geometry.tilegrid import mercator_xy
+    from geo.render.elements import leaflet_style
+    from geo.render.print_legend import _swatch
+    from geo.render.print_parts import Sizes
+    from geo.render.style import load_style, style_xml
+
+    drawn = 0
+    for name, content in contents.items():
+        striped = [layer for layer in content.layers if layer.spec.style.stripe]
+        for layer in striped:
+            style = layer.spec.style
+            inside = next((line for f in layer.collection["features"]
+                           if not (line := LineString(f["geometry"]["coordinates"])
+                                   .intersection(box(*content.spec.extent))).is_empty), None)
+            if inside is None:  # (no railway near Lake Khasan or on the Khalkhin Gol)
+                continue
+            lon, lat = inside.interpolate(0.5, normalized=True).coords[0]
+            m = mapnik.Map(96, 96)
+            load_style(m, style_xml(content))
+            m.background = mapnik.Color(0, 0, 0, 0)
+            for other in m.layers:
+                other.active = other.name == layer.spec.name
+            x, y = mercator_xy(lon, lat)
+            m.zoom_to_box(mapnik.Box2d(x - 960, y - 960, x + 960, y + 960))  # 20 m a pixel
+            image = mapnik.Image(96, 96)
+            mapnik.render(m, image)
+            pixels = [(r + g + b) / 3 for r, g, b, a in
+                      Image.open(BytesIO(image.to_string("png32"))).convert("RGBA").getdata()
+                      if a > 200]
+            dark, light = sum(v < 100 for v in pixels), sum(v > 170 for v in pixels)
+            assert dark > 20 and light > 10, (name, layer.spec.name, dark, light)
+            drawn += 1
+            assert leaflet_style(style)["stripe"]["color"] == style.stripe
+            assert _swatch(style, "line", 10, 10, Sizes(1000)).count("<line") == 2
+    assert drawn >= 3  # the overview, suifenhe and amur draw railways
+
+
 PICTURES = Path(__file__).resolve().parent / "pictures"
 
 

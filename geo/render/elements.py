@@ -26,7 +26,7 @@ from folium.template import Template
 from geo.config import Style
 from geo.incident_types import INCIDENT_TYPES, IncidentType
 from geo.jsontext import compact
-from geo.render.style import height_symbol
+from geo.render.style import STRIPE_WIDTH, height_symbol
 
 LABEL_ZOOM = 8  # place names stay hidden below this zoom, where they would pile up
 
@@ -272,6 +272,9 @@ def leaflet_style(style: Style) -> dict:
         options.update(fill=True, fillColor=style.fill, fillOpacity=style.fill_opacity)
     else:
         options["fill"] = False
-    if style.dash:
+    if style.stripe:  # the dashes in the stripe's colour, inside the solid line
+        options["stripe"] = {"color": style.stripe, "weight": style.weight * STRIPE_WIDTH,
+                             "opacity": style.opacity, "dashArray": style.dash, "lineCap": "butt"}
+    elif style.dash:
         options["dashArray"] = style.dash
     return options

@@ -11,7 +11,7 @@ from geo.incident_types import INCIDENT_TYPES
 from geo.render.citations import work
 from geo.render.print_marks import wrap
 from geo.render.print_parts import INK, PT, Sizes, corners, incidents, marker, text
-from geo.render.style import height_symbol, legend_entries
+from geo.render.style import STRIPE_WIDTH, height_symbol, legend_entries
 
 
 def scale_and_north(content, s: Sizes, y: float, mw: int) -> str:
@@ -98,8 +98,11 @@ def _swatch(style, mark: str, x: float, cy: float, s: Sizes) -> str:
     if mark == "line":
         dash = (f' stroke-dasharray="{",".join(f"{float(d) * k:g}" for d in style.dash.split())}"'
                 if style.dash else "")
-        return (f'<line x1="{x - w / 2:.1f}" y1="{cy:.1f}" x2="{x + w / 2:.1f}" y2="{cy:.1f}" '
-                f'stroke="{style.color}" stroke-width="{style.weight * k:.1f}"{dash}/>')
+        line = f'<line x1="{x - w / 2:.1f}" y1="{cy:.1f}" x2="{x + w / 2:.1f}" y2="{cy:.1f}" '
+        if style.stripe:  # the solid line, then the stripe's dashes inside it (style._rules)
+            return (f'{line}stroke="{style.color}" stroke-width="{style.weight * k:.1f}"/>'
+                    f'{line}stroke="{style.stripe}" stroke-width="{style.weight * STRIPE_WIDTH * k:.1f}"{dash}/>')
+        return f'{line}stroke="{style.color}" stroke-width="{style.weight * k:.1f}"{dash}/>'
     if mark == "height":  # the symbol, at the size the basemap draws it
         h = height_symbol()
         return (f'<g transform="translate({x - h["width"] / 2 * k:.1f},{cy - h["height"] / 2 * k:.1f}) '

@@ -202,11 +202,19 @@ def in_tiles(layer) -> bool:
     return layer.spec.kind != "incidents" or layer.heavy
 
 
+# A stripe's width, as a share of its line's (Style.stripe): the railway's light dashes.
+STRIPE_WIDTH = 0.5
+
+
 def _rules(style: Style, kind: str) -> str:
+    dash = f' stroke-dasharray={quoteattr(style.dash.replace(" ", ","))}' if style.dash else ""
     stroke = (f'<LineSymbolizer stroke={quoteattr(style.color)} stroke-width="{style.weight}" '
               f'stroke-opacity="{style.opacity}" stroke-linejoin="round" stroke-linecap="round"'
-              + (f' stroke-dasharray={quoteattr(style.dash.replace(" ", ","))}' if style.dash else "")
-              + "/>")
+              + ("" if style.stripe else dash) + "/>")
+    if style.stripe:  # the dashes in the stripe's colour inside the solid line
+        stroke += (f'<LineSymbolizer stroke={quoteattr(style.stripe)} '
+                   f'stroke-width="{style.weight * STRIPE_WIDTH:g}" stroke-opacity="{style.opacity}" '
+                   f'stroke-linejoin="round" stroke-linecap="butt"{dash}/>')
     if style.weight == 0:
         stroke = ""
     fill = (f'<PolygonSymbolizer fill={quoteattr(style.fill)} fill-opacity="{style.fill_opacity}" '

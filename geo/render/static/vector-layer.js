@@ -33,7 +33,20 @@
     });
   }
 
+  /* A striped style (a railway) draws its lines twice: the solid line, then the stripe's
+     dashes inside it, which take no pointer events. */
   g.vectorLayer = function (data, style, interactive, bibliography) {
+    var layer = drawnLayer(data, style, interactive, bibliography);
+    if (!style.stripe) return layer;
+    var stripe = L.geoJSON(data, {
+      interactive: false,
+      filter: function (feature) { return /LineString$/.test(feature.geometry.type); },
+      style: function () { return L.extend({fill: false}, style.stripe); }
+    });
+    return L.featureGroup([layer, stripe]);
+  };
+
+  function drawnLayer(data, style, interactive, bibliography) {
     return L.geoJSON(data, {
       interactive: interactive,
       filter: function (feature) {   // a country's name is a label only (labels.js)
@@ -63,7 +76,7 @@
         });
       }
     });
-  };
+  }
 
   /* Permanent place labels only from a zoom on; below it they would pile up. With a null
      zoom they stay hidden: the map's tiles carry the labels. */
