@@ -17,7 +17,7 @@ from geo.incident_types import BY_NAME
 from geo.render.print_parts import Sizes
 
 SVG = "{http://www.w3.org/2000/svg}"
-HOSTILE = '<script>alert("x")</script> & Co]]>'
+HOSTILE = '<script>x</script>&]]>'
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def content(contents):
     for layer in real.layers:
         if layer.spec.name == "khasan":
             collection = copy.deepcopy(layer.collection)
-            point = next(f for f in collection["features"] if f["geometry"]["type"] == "Point")
+            point = next(f for f in collection["features"] if f["properties"]["id"] == "zaozernaya")
             point["properties"]["name"] = HOSTILE
             layer = dataclasses.replace(layer, collection=collection)
         layers.append(layer)
@@ -185,3 +185,62 @@ def test_the_pdf_carries_the_maps_title(images, content, suffix):
     title = (bytes.fromhex(found.group(2).decode()).decode("utf-16-be") if found.group(2) is not None
              else found.group(3).decode("latin-1"))
     assert title == content.spec.title
+
+
+def _area(shape) -> float:
+    """The area of a marker's circle, square or diamond, in px²."""
+    if shape.tag == f"{SVG}circle":
+        return math.pi * float(shape.get("r")) ** 2
+    if shape.tag == f"{SVG}rect":
+        return float(shape.get("width")) * float(shape.get("height"))
+    xy = [tuple(map(float, p.split(","))) for p in shape.get("points").split()]
+    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(xy, xy[1:] + xy[:1]))) / 2
+
+
+@pytest.mark.parametrize("map_name", ["overview", "khasan", "khalkhin-gol", "suifenhe", "amur"])
+def test_every_sheet_meets_the_print_type_sizes(contents, map_name):
+    """At print size (the sheet's width in mm), a marker's letter, which carries the incident's
+    type, is at least 5 pt, a name on the map 7 pt, and every other text (legend, scale, sources)
+    6 pt; and no kind of mark is drawn smaller than a circle (the battle's diamond was)."""
+    from geo.render.images import static_images
+
+    images = static_images(contents[map_name])
+    for suffix in ("", "-1col"):
+        root = ET.fromstring(images[f"{suffix}.svg"])
+        pt = (float(root.get("width").removesuffix("mm")) / 25.4 * 72
+              / float(root.get("viewBox").split()[2]))
+        markers = [g for g in root.iter(f"{SVG}g") if g.get("class") == "marker"]
+        letters = {id(t) for g in markers for t in g.iter(f"{SVG}text")}
+        names = {id(t) for t in root.find(f".//{SVG}g[@id='map']").iter(f"{SVG}text")}
+        small = [(suffix, "".join(t.itertext())[:30], round(float(t.get("font-size")) * pt, 2))
+                 for t in root.iter(f"{SVG}text")
+                 if float(t.get("font-size")) * pt < (5.0 if id(t) in letters
+                                                      else 7.0 if id(t) in names else 6.0) - 0.05]
+        assert small == []
+        circle = next((_area(g[0]) for g in markers if g[0].tag == f"{SVG}circle"), None)
+        for g in markers:
+            assert circle is None or _area(g[0]) >= 0.97 * circle, (suffix, g[0].tag, _area(g[0]))
+
+
+@pytest.mark.parametrize("map_name", ["overview", "khasan", "khalkhin-gol", "suifenhe", "amur"])
+def test_every_sheet_is_framed_on_its_subject(contents, map_name):
+    """A sheet shows its subject at a scale where its marks stand apart: every placed incident
+    and every place of the map's own layers lies inside the frame, and together they span at
+    least a third of it across or down (the Khasan heights and their 14 markers once filled
+    2 % of a frame of empty land)."""
+    from geo.geometry.tilegrid import mercator_xy
+    from geo.render.print_parts import frame_extent
+
+    content = contents[map_name]
+    west, south, east, north = frame_extent(content)
+    mw, ms, me, mn = content.spec.extent
+    assert mw <= west < east <= me and ms <= south < north <= mn
+    points = [mercator_xy(*f["geometry"]["coordinates"][:2]) for layer in content.layers
+              if layer.spec.kind in ("incidents", "feature") for f in layer.collection["features"]
+              if f.get("geometry") and f["geometry"]["type"] == "Point"
+              and mw <= f["geometry"]["coordinates"][0] <= me
+              and ms <= f["geometry"]["coordinates"][1] <= mn]
+    (left, bottom), (right, top) = mercator_xy(west, south), mercator_xy(east, north)
+    assert all(left <= x <= right and bottom <= y <= top for x, y in points)
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    assert max((max(xs) - min(xs)) / (right - left), (max(ys) - min(ys)) / (top - bottom)) >= 1 / 3

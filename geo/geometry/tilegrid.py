@@ -12,7 +12,7 @@ from mercantile import Tile
 
 from geo.config import MapSpec
 
-__all__ = ["Tile", "map_tiles", "lnglat_bounds", "mercator_bounds", "mercator_xy"]
+__all__ = ["Tile", "map_tiles", "lnglat", "lnglat_bounds", "mercator_bounds", "mercator_xy"]
 
 
 def map_tiles(spec: MapSpec) -> list[Tile]:
@@ -33,3 +33,8 @@ def mercator_bounds(t: Tile) -> tuple[float, float, float, float]:
 def mercator_xy(lng: float, lat: float) -> tuple[float, float]:
     """Web-mercator metres of a longitude/latitude."""
     return mercantile.xy(lng, lat)
+
+
+def lnglat(x: float, y: float) -> tuple[float, float]:
+    """Longitude/latitude of web-mercator metres (mercator_xy undone)."""
+    return tuple(mercantile.lnglat(x, y))

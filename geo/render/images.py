@@ -17,10 +17,9 @@ import zlib
 from pathlib import Path
 
 from geo.geometry.content import MapContent
-from geo.geometry.tilegrid import mercator_xy
 from geo.render import print_layout, print_legend, print_marks, print_parts
 from geo.render.print_layout import map_size, print_svg
-from geo.render.print_parts import DPI, Sizes
+from geo.render.print_parts import DPI, Sizes, corners
 from geo.render.style import PNG_FORMAT, load_style, register_system_fonts, style_xml
 
 # file-name suffix -> sheet width in millimetres: <map>.png is the 2-column image
@@ -133,8 +132,7 @@ def basemap_png(content: MapContent, width: int) -> bytes:
 
     register_system_fonts()
     mw, mh = map_size(content, width)
-    west, south, east, north = content.spec.extent
-    (left, bottom), (right, top) = mercator_xy(west, south), mercator_xy(east, north)
+    (left, bottom), (right, top) = corners(content)
     m = mapnik.Map(mw, mh)
     load_style(m, basemap_xml(content))
     m.zoom_to_box(mapnik.Box2d(left, bottom, right, top))

@@ -38,6 +38,7 @@ from geo.render.interface_text import page_text
 from geo.render.jinja import ENV
 from geo.render.style import (
     HEIGHT_SYMBOL,
+    border_paths,
     drawn_by_page,
     height_symbol,
     is_label_anchor,
@@ -186,27 +187,6 @@ def map_labels(content: MapContent) -> list[dict]:
     places = [(i["lon"], i["lat"]) for i in found if i["kind"] == "place"]
     return [i for i in found if i["kind"] != "town" or not any(
         _metres((i["lon"], i["lat"]), p) < DUPLICATE_M for p in places)]
-
-
-def border_paths(content: MapContent) -> list[list[list[float]]]:
-    """The lines that part the countries on a map, as [[lat, lon], ...]: the period's border,
-    the claims, the modern borders, and the rivers the maps are about (the Tumen, the Khalkhin
-    Gol, the Amur: each a border, and the modern line along the Tumen has a gap below Khasan
-    that let MANCHUKUO be set in Korea). No country's name is set across one (labels.js)."""
-    paths = []
-    for layer in content.layers:
-        if layer.spec.kind not in ("border", "base", "feature"):
-            continue
-        for f in layer.collection["features"]:
-            geom = f.get("geometry") or {}
-            kind = f["properties"].get("kind")
-            if layer.spec.kind == "base" and kind != "modern-border" or \
-                    layer.spec.kind == "feature" and not (kind == "river" and f["properties"].get("label")):
-                continue
-            parts = [geom.get("coordinates")] if geom.get("type") == "LineString" else \
-                geom.get("coordinates", []) if geom.get("type") == "MultiLineString" else []
-            paths += [[[round(y, 5), round(x, 5)] for x, y, *_ in part] for part in parts if part]
-    return paths
 
 
 def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:

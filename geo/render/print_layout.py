@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import mercator_xy
 from geo.render.print_legend import credits, legend, scale_and_north
+from geo.render.style import border_paths
 from geo.render.print_marks import (
     FONT_FAMILY,
     nearest_on_box,
@@ -112,8 +113,8 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     half = s.marker / 2 + 0.5 * PT
     obstacles = [(x - half, y - half, x + half, y + half) for x, y in spots + points]
     inner = (frame[0] + 2, frame[1] + 2, frame[2] - 2, frame[3] - 2)
-    countries = _country_names(content, s, project, obstacles, inner)
-    obstacles += [box for _, _, _, box in countries]
+    countries = _country_names(content, s, project, obstacles, inner, COUNTRY_SHIFTS[:1])
+    obstacles += [box for *_, box in countries]
     labels = [(str(f["properties"]["name"]), *project(*f["geometry"]["coordinates"][:2]))
               for layer in content.layers if layer.spec.kind not in ("incidents", "base")
               for f in layer.collection["features"]
@@ -134,8 +135,13 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
                      f'height="{box[3] - box[1]:.1f}" rx="{0.8 * PT:.1f}" fill="#ffffff" '
                      'fill-opacity="0.8"/>')
         texts.append(text(x, y, name, s.label, anchor=anchor))
-    texts += [text(x, y, name.upper(), s.label, anchor="middle", fill=COUNTRY_INK,
-                   spacing=0.12 * s.label) for name, x, y, _ in countries]
+        obstacles.append(box)
+    # a country's name that found no room on its point: a little off it, clear of the places
+    countries += _country_names(content, s, project, obstacles, inner, COUNTRY_SHIFTS[1:],
+                                skip={name for name, *_ in countries})
+    texts += [text(x, y + k * s.label * 1.15, line, s.label, anchor="middle", fill=COUNTRY_INK,
+                   spacing=0.12 * s.label)
+              for _, lines, x, y, _ in countries for k, line in enumerate(lines)]
     parts += markers + texts  # above every line: the markers, then the labels beside them
     parts.append(f'</g><rect y="{top}" width="{mw}" height="{mh}" fill="none" stroke="{INK}" '
                  f'stroke-width="{0.5 * PT:.2f}"/></g>')
@@ -145,12 +151,19 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
 COUNTRY_INK = "#6b5440"  # as the page's country names (geo-maps.css .map-label-country)
 
 
-def _country_names(content, s: Sizes, project, obstacles: list, frame) -> list[tuple]:
-    """(name, x, baseline y, box) of the period's country names the sheet's frame holds at its
-    map's first zoom, each centred on its point (as the page writes it), in capitals,
-    moved inside the frame where it would cross its edge, where it covers no marker and no other
-    name; first come first."""
-    zoom = content.spec.min_zoom  # the sheet shows the map's first view: its names
+def _country_names(content, s: Sizes, project, obstacles: list, frame, shifts,
+                   skip=frozenset()) -> list[tuple]:
+    """(name, lines, x, first baseline y, box) of the period's country names at the zoom of the sheet's
+    frame, in capitals: each centred on its point (as the page writes it), or, where that point
+    lies off the frame or under a mark, as near it as the frame allows on its side of every
+    border and claim line (the page's rule: no name set beyond a border from its point);
+    where it covers no marker and no other name; first come first."""
+    from shapely.geometry import MultiLineString
+    from shapely.prepared import prep
+
+    zoom = frame_zoom(content)
+    borders = prep(MultiLineString([[project(lon, lat) for lat, lon in path]
+                                    for path in border_paths(content) if len(path) > 1]))
     placed, taken = [], list(obstacles)
     for layer in content.layers:
         for f in layer.collection["features"]:
@@ -159,13 +172,54 @@ def _country_names(content, s: Sizes, project, obstacles: list, frame) -> list[t
                     or not p.get("min_zoom", zoom) <= zoom <= p.get("max_zoom", zoom):
                 continue
             name = str(p["name"])
-            x, y = project(*g["coordinates"][:2])
-            w = text_width(name.upper(), s.label) + 0.12 * s.label * len(name)
-            x = min(max(x, frame[0] + w / 2), frame[2] - w / 2)  # an area's name: moved in whole
-            box = (x - w / 2, y - s.label * 0.6, x + w / 2, y + s.label * 0.5)
+            if name in skip:
+                continue
+            point = project(*g["coordinates"][:2])
+            spot = _country_spot(name.upper().split(), point, s, frame, shifts, taken, borders)
+            if spot is not None:
+                taken.append(spot[3])
+                placed.append((name, *spot))
+    return placed
+
+
+def _country_spot(words: list[str], point, s: Sizes, frame, shifts, taken, borders):
+    """(lines, x, first baseline y, box) where a country's name in capitals, on one line or
+    as many as it has words (as the page wraps it), stands nearest its point, or None."""
+    from shapely.geometry import LineString, box as rectangle
+
+    line_h = s.label * 1.15
+    for n in range(1, min(3, len(words)) + 1):
+        per = -(-len(words) // n)
+        lines = [" ".join(words[i:i + per]) for i in range(0, len(words), per)]
+        w = max(text_width(line, s.label) + 0.12 * s.label * len(line) for line in lines)
+        h = s.label * 1.1 + line_h * (len(lines) - 1)
+        x0 = min(max(point[0], frame[0] + w / 2), frame[2] - w / 2)  # moved in whole
+        y0 = min(max(point[1], frame[1] + h / 2), frame[3] - h / 2)
+        for dx, dy in shifts:  # on its point, or a little off it where a mark is
+            x, y = x0 + dx * w, y0 + dy * s.label
+            box = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
             inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] \
                 and box[3] <= frame[3]
-            if inside and not any(overlaps(box, b) for b in taken):
-                taken.append(box)
-                placed.append((name, x, y + s.label * 0.35, box))
-    return placed
+            if not inside or any(overlaps(box, b) for b in taken):
+                continue
+            # no name across a border, nor beyond one from its point
+            crossed = rectangle(*box) if math.dist(point, (x, y)) <= 1 else \
+                rectangle(*box).union(LineString([point, (x, y)]))
+            if not borders.intersects(crossed):
+                return lines, x, box[1] + s.label * 0.85, box
+    return None
+
+
+def frame_zoom(content: MapContent) -> int:
+    """The page's zoom whose view the sheet's frame is like: the map's first zoom, one more
+    for every halving of the extent the frame shows (print_parts.frame_extent)."""
+    (left, _), (right, _) = corners(content)
+    west, south, east, north = content.spec.extent
+    whole = mercator_xy(east, north)[0] - mercator_xy(west, south)[0]
+    return content.spec.min_zoom + max(0, math.floor(math.log2(whole / (right - left)) + 1e-9))
+
+
+# Where a country's name may stand, as (share of its width, lines of its size) off its point,
+# nearest first: near enough to name the area around the point.
+COUNTRY_SHIFTS = tuple(sorted(((dx / 4, dy * 1.5) for dx in range(-6, 7) for dy in range(-6, 7)),
+                              key=lambda d: (d[0] * 4) ** 2 + d[1] ** 2))

@@ -10,7 +10,7 @@ from geo.geometry.content import MapContent
 from geo.incident_types import INCIDENT_TYPES
 from geo.render.citations import work
 from geo.render.print_marks import wrap
-from geo.render.print_parts import INK, PT, Sizes, corners, incidents, marker, text
+from geo.render.print_parts import INK, PT, Sizes, corners, frame_extent, incidents, marker, text
 from geo.render.style import STRIPE_WIDTH, height_symbol, legend_entries
 
 
@@ -18,7 +18,7 @@ def scale_and_north(content, s: Sizes, y: float, mw: int) -> str:
     """A scale bar (true at the map's middle latitude) at the left under the map and a north
     arrow at the right: the Mercator frame's north is up everywhere."""
     (left, _), (right, _) = corners(content)
-    west, south, east, north = content.spec.extent
+    west, south, east, north = frame_extent(content)
     mid = (south + north) / 2
     metres_per_px = (right - left) / mw * math.cos(math.radians(mid))
     most = metres_per_px * mw * 0.3
@@ -52,7 +52,7 @@ def legend(content, s: Sizes, y: float, fanned: bool) -> tuple[str, float]:
                for t in INCIDENT_TYPES if counts[t.name]]
     for layer in content.layers:
         if layer.spec.kind != "incidents" and layer.spec.legend:
-            for mark, label in legend_entries(layer, content.spec.extent, page=False):
+            for mark, label in legend_entries(layer, frame_extent(content), page=False):
                 entries.append((lambda x, cy, st=layer.spec.style, m=mark: _swatch(st, m, x, cy, s),
                                 label))
     notes = []

@@ -7,7 +7,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from geo.geometry.content import MapContent
-from geo.geometry.tilegrid import mercator_xy
+from geo.geometry.tilegrid import lnglat, mercator_xy
 from geo.incident_types import BY_NAME
 from geo.render.print_marks import one_line
 
@@ -26,17 +26,51 @@ class Sizes:
         self.pad = round(1.5 * PT)
         self.title = (9.0 if narrow else 11.0) * PT
         self.desc = (6.5 if narrow else 7.5) * PT
-        self.legend = (6.3 if narrow else 7.0) * PT
-        self.label = (6.3 if narrow else 7.2) * PT
-        self.small = (5.5 if narrow else 6.0) * PT
-        self.marker = (7.0 if narrow else 8.0) * PT
+        # the smallest type a newspaper prints legibly: names on the map 7 pt, legend and
+        # sources 6 pt, a marker's letter (its incident type) 5 pt (MARKER_LETTER of the marker)
+        self.legend = (6.5 if narrow else 7.0) * PT
+        self.label = (7.0 if narrow else 7.5) * PT
+        self.small = 6.0 * PT
+        self.marker = (8.5 if narrow else 9.0) * PT
         self.columns = 1 if narrow else 2
         self.raster_scale = 1.8 if narrow else 2.2  # Mapnik's scale factor for the basemap
 
 
 def corners(content: MapContent):
-    west, south, east, north = content.spec.extent
+    west, south, east, north = frame_extent(content)
     return mercator_xy(west, south), mercator_xy(east, north)
+
+
+# A sheet is framed on its subject: the box of its placed incidents and its own places, with
+# this share of the box's size added on every side, and never smaller than this share of the
+# map's extent (so that a map of one hill still shows its valley); h/w held to ASPECT.
+SUBJECT_MARGIN, LEAST_SHARE, ASPECT = 0.6, 0.35, (0.55, 1.3)
+
+
+def frame_extent(content: MapContent) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of the sheet's map: the map's extent, or where the map's
+    subject fills a small part of it (the Khasan heights: 2 % of the page's first view), a frame
+    around the subject inside that extent. The page opens on the whole extent; a sheet cannot
+    be zoomed, so it shows the subject at a scale where its marks stand apart."""
+    west, south, east, north = content.spec.extent
+    points = [f["geometry"]["coordinates"][:2] for layer in content.layers
+              if layer.spec.kind in ("incidents", "feature")
+              for f in layer.collection["features"]
+              if f.get("geometry") and f["geometry"]["type"] == "Point"
+              and west <= f["geometry"]["coordinates"][0] <= east
+              and south <= f["geometry"]["coordinates"][1] <= north]
+    if not points:
+        return west, south, east, north
+    (x0, y0), (x1, y1) = (mercator_xy(min(p[0] for p in points), min(p[1] for p in points)),
+                          mercator_xy(max(p[0] for p in points), max(p[1] for p in points)))
+    (left, bottom), (right, top) = mercator_xy(west, south), mercator_xy(east, north)
+    w = min(right - left, max((x1 - x0) * (1 + 2 * SUBJECT_MARGIN), (right - left) * LEAST_SHARE))
+    h = min(top - bottom, max((y1 - y0) * (1 + 2 * SUBJECT_MARGIN), (top - bottom) * LEAST_SHARE))
+    w, h = max(w, min(right - left, h / ASPECT[1])), max(h, min(top - bottom, w * ASPECT[0]))
+    cx = min(max((x0 + x1) / 2, left + w / 2), right - w / 2)  # inside the map's extent
+    cy = min(max((y0 + y1) / 2, bottom + h / 2), top - h / 2)
+    (fw, fs), (fe, fn) = lnglat(cx - w / 2, cy - h / 2), lnglat(cx + w / 2, cy + h / 2)
+    return max(west, fw), max(south, fs), min(east, fe), min(north, fn)
 
 
 def incidents(content: MapContent) -> tuple[list[dict], int]:
@@ -48,6 +82,12 @@ def incidents(content: MapContent) -> tuple[list[dict], int]:
     return placed, sum(1 for f in features if not f.get("geometry"))
 
 
+# A marker's letter as a share of the marker's size, and a diamond's half-diagonal as a share of
+# the marker's radius: sqrt(pi / 2), so that it covers as much as the circle does.
+MARKER_LETTER = 0.6
+DIAMOND = 1.25
+
+
 def marker(type_name: str, x: float, y: float, size: float) -> str:
     """An incident marker as on the page: the type's letter in its coloured shape."""
     t = BY_NAME[type_name]  # (check refuses a type not in the table)
@@ -55,18 +95,18 @@ def marker(type_name: str, x: float, y: float, size: float) -> str:
     stroke = f'stroke="{MARKER_STROKE}" stroke-width="{0.45 * PT:.2f}"'
     r = size / 2
     if shape == "square":
-        a = r * 0.86
+        a = r * 0.89  # (as large as a circle)
         body = (f'<rect x="{x - a:.1f}" y="{y - a:.1f}" width="{2 * a:.1f}" '
                 f'height="{2 * a:.1f}" fill="{fill}" {stroke}/>')
-    elif shape == "diamond":
-        a = r * 1.12
+    elif shape == "diamond":  # (as large as a circle: a battle's mark is not the smallest)
+        a = r * DIAMOND
         body = (f'<polygon points="{x:.1f},{y - a:.1f} {x + a:.1f},{y:.1f} {x:.1f},{y + a:.1f} '
                 f'{x - a:.1f},{y:.1f}" fill="{fill}" {stroke}/>')
     elif shape == "circle":
         body = f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{fill}" {stroke}/>'
     else:  # a shape the page draws (incident_types.SHAPES) must be drawn here too
         raise ValueError(f"incident type {type_name!r}: no print marker for shape {shape!r}")
-    font = size * (0.56 if shape == "diamond" else 0.62)
+    font = size * MARKER_LETTER
     return (f'<g class="marker">{body}'
             + text(x, y + font * 0.36, letter, font, bold=True, anchor="middle", fill=ink) + "</g>")
 

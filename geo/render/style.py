@@ -288,3 +288,25 @@ def register_system_fonts() -> None:
             if os.path.isdir(folder):
                 mapnik.register_fonts(folder)
         _fonts_registered = True
+
+
+def border_paths(content: MapContent) -> list[list[list[float]]]:
+    """The lines that part the countries on a map, as [[lat, lon], ...]: the period's border,
+    the claims, the modern borders, and the rivers the maps are about (the Tumen, the Khalkhin
+    Gol, the Amur: each a border, and the modern line along the Tumen has a gap below Khasan
+    that let MANCHUKUO be set in Korea). No country's name is set across one, on the page
+    (labels.js) or on a print sheet (print_layout)."""
+    paths = []
+    for layer in content.layers:
+        if layer.spec.kind not in ("border", "base", "feature"):
+            continue
+        for f in layer.collection["features"]:
+            geom = f.get("geometry") or {}
+            kind = f["properties"].get("kind")
+            if layer.spec.kind == "base" and kind != "modern-border" or \
+                    layer.spec.kind == "feature" and not (kind == "river" and f["properties"].get("label")):
+                continue
+            parts = [geom.get("coordinates")] if geom.get("type") == "LineString" else \
+                geom.get("coordinates", []) if geom.get("type") == "MultiLineString" else []
+            paths += [[[round(y, 5), round(x, 5)] for x, y, *_ in part] for part in parts if part]
+    return paths
