@@ -244,3 +244,20 @@ def test_every_sheet_is_framed_on_its_subject(contents, map_name):
     assert all(left <= x <= right and bottom <= y <= top for x, y in points)
     xs, ys = [x for x, _ in points], [y for _, y in points]
     assert max((max(xs) - min(xs)) / (right - left), (max(ys) - min(ys)) / (top - bottom)) >= 1 / 3
+
+
+def test_a_label_keeps_off_the_border_lines_where_it_has_room():
+    """A place's label goes beside its point clear of the borders and claims (the lines that
+    part the countries) where any position is free, and only where none is, over one: a label
+    is never dropped for a line alone."""
+    from shapely.geometry import LineString, box
+
+    from geo.render.print_marks import place_labels
+
+    frame = (0.0, 0.0, 1000.0, 1000.0)
+    border = LineString([(520, 0), (520, 1000)])  # just right of the point: the first spot
+    (_, _, _, _, spot, _), = place_labels([("Zaozernaya height", 500, 500)], 30, [], frame, 12,
+                                          border)
+    assert not border.intersects(box(*spot))
+    everywhere = box(*frame)  # no position clear of it: the label still stands
+    assert len(place_labels([("Zaozernaya height", 500, 500)], 30, [], frame, 12, everywhere)) == 1

@@ -113,7 +113,8 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     half = s.marker / 2 + 0.5 * PT
     obstacles = [(x - half, y - half, x + half, y + half) for x, y in spots + points]
     inner = (frame[0] + 2, frame[1] + 2, frame[2] - 2, frame[3] - 2)
-    countries = _country_names(content, s, project, obstacles, inner, COUNTRY_SHIFTS[:1])
+    countries = _country_names(content, s, project, obstacles, inner, COUNTRY_SHIFTS[:1],
+                               borders=_border_lines(content, project))
     obstacles += [box for *_, box in countries]
     labels = [(str(f["properties"]["name"]), *project(*f["geometry"]["coordinates"][:2]))
               for layer in content.layers if layer.spec.kind not in ("incidents", "base")
@@ -124,8 +125,9 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     obstacles += [(x - dot, y - dot, x + dot, y + dot) for _, x, y in labels]
     offset = dot + 0.8 * PT
     texts: list[str] = []
+    lines = _border_lines(content, project)
     for name, x, y, anchor, box, (px, py) in place_labels(labels, s.label, obstacles, inner,
-                                                          offset):
+                                                          offset, lines):
         ex, ey = nearest_on_box(px, py, box)
         if math.dist((px, py), (ex, ey)) > offset * 1.5:  # set apart: a line leads to the point
             parts.append(f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" '
@@ -138,7 +140,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
         obstacles.append(box)
     # a country's name that found no room on its point: a little off it, clear of the places
     countries += _country_names(content, s, project, obstacles, inner, COUNTRY_SHIFTS[1:],
-                                skip={name for name, *_ in countries})
+                                skip={name for name, *_ in countries}, borders=lines)
     texts += [text(x, y + k * s.label * 1.15, line, s.label, anchor="middle", fill=COUNTRY_INK,
                    spacing=0.12 * s.label)
               for _, lines, x, y, _ in countries for k, line in enumerate(lines)]
@@ -151,19 +153,24 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
 COUNTRY_INK = "#6b5440"  # as the page's country names (geo-maps.css .map-label-country)
 
 
-def _country_names(content, s: Sizes, project, obstacles: list, frame, shifts,
+def _border_lines(content, project):
+    """The lines that part the countries (style.border_paths) in the sheet's pixels, prepared
+    for many tests: no name is set across one."""
+    from shapely.geometry import MultiLineString
+    from shapely.prepared import prep
+
+    return prep(MultiLineString([[project(lon, lat) for lat, lon in path]
+                                 for path in border_paths(content) if len(path) > 1]))
+
+
+def _country_names(content, s: Sizes, project, obstacles: list, frame, shifts, borders,
                    skip=frozenset()) -> list[tuple]:
     """(name, lines, x, first baseline y, box) of the period's country names at the zoom of the sheet's
     frame, in capitals: each centred on its point (as the page writes it), or, where that point
     lies off the frame or under a mark, as near it as the frame allows on its side of every
     border and claim line (the page's rule: no name set beyond a border from its point);
     where it covers no marker and no other name; first come first."""
-    from shapely.geometry import MultiLineString
-    from shapely.prepared import prep
-
     zoom = frame_zoom(content)
-    borders = prep(MultiLineString([[project(lon, lat) for lat, lon in path]
-                                    for path in border_paths(content) if len(path) > 1]))
     placed, taken = [], list(obstacles)
     for layer in content.layers:
         for f in layer.collection["features"]:

@@ -149,9 +149,10 @@ def _clamp(x: float, y: float, margin: float, frame: Box) -> tuple[float, float]
 
 
 def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles: list[Box],
-                 frame: Box, offset: float) -> list[tuple]:
+                 frame: Box, offset: float, lines=None) -> list[tuple]:
     """Put each label (text, x, y of its point) beside its point where its box meets no
-    obstacle, no other label and stays in ``frame``; drop it where no position is free.
+    obstacle, no other label and stays in ``frame``, and clear of ``lines`` (a shapely
+    geometry: the borders and claims) where any position is; drop it where none is free.
 
     Returns (text, x, baseline y, text-anchor, box, point) of the labels placed, in input
     order.
@@ -162,8 +163,10 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
     pad = size * 0.18
     for text, x, y in labels:
         w = text_width(text, size)
-        for reach in (1.0, 2.0, 3.2, 4.6, 6.5, 9.0):  # beside the point first, then farther out
-            spot = _free_spot(text, w, x, y, offset * reach, ascent, descent, pad, taken, frame)
+        for clear in ((lines,) if lines is None else (lines, None)):  # off the lines if it can
+            spot = next((spot for reach in (1.0, 2.0, 3.2, 4.6, 6.5, 9.0)  # nearest first
+                         if (spot := _free_spot(text, w, x, y, offset * reach, ascent, descent,
+                                                pad, taken, frame, clear))), None)
             if spot:
                 taken.append(spot[3])
                 placed.append((text, *spot, (x, y)))
@@ -171,7 +174,7 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
     return placed
 
 
-def _free_spot(text, w, x, y, offset, ascent, descent, pad, taken, frame):
+def _free_spot(text, w, x, y, offset, ascent, descent, pad, taken, frame, lines=None):
     """The first of eight positions around (x, y) at ``offset`` whose box is free, or None."""
     d = offset * 0.7
     middle = (ascent - descent) / 2
@@ -185,9 +188,16 @@ def _free_spot(text, w, x, y, offset, ascent, descent, pad, taken, frame):
         box = (left - pad, by - ascent - pad, left + w + pad, by + descent + pad)
         inside = (box[0] >= frame[0] and box[1] >= frame[1] and box[2] <= frame[2]
                   and box[3] <= frame[3])
-        if inside and not any(overlaps(box, other) for other in taken):
+        if inside and not any(overlaps(box, other) for other in taken) and (
+                lines is None or not lines.intersects(_rectangle(box))):
             return bx, by, anchor, box
     return None
+
+
+def _rectangle(box: Box):
+    from shapely.geometry import box as rectangle
+
+    return rectangle(*box)
 
 
 def nearest_on_box(x: float, y: float, box: Box) -> tuple[float, float]:
