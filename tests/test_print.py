@@ -261,3 +261,15 @@ def test_a_label_keeps_off_the_border_lines_where_it_has_room():
     assert not border.intersects(box(*spot))
     everywhere = box(*frame)  # no position clear of it: the label still stands
     assert len(place_labels([("Zaozernaya height", 500, 500)], 30, [], frame, 12, everywhere)) == 1
+
+
+@pytest.mark.parametrize("map_name", ["overview", "khasan", "khalkhin-gol", "suifenhe", "amur"])
+def test_every_work_a_sheet_cites_is_named_whole(contents, map_name):
+    """The sources line names each work up to the colon that begins its passage, never inside
+    its brackets (it once printed "GeoNames gazetteer (populated places;")."""
+    from geo.render.print_legend import cited_sources
+
+    works = cited_sources(contents[map_name])
+    assert works
+    for name in works:
+        assert name.count("(") == name.count(")") and name.count("[") == name.count("]"), name

@@ -28,6 +28,18 @@ def work(source: dict, bibliography: dict[str, dict]) -> str:
     return f"{entry['title']} ({entry['kind']})" if entry.get("kind") else entry["title"]
 
 
+def work_name(title: str) -> str:
+    """The work a bibliography title names: the title up to its first colon outside brackets
+    (after it comes the passage), e.g. "Amur Railway, English Wikipedia"; a colon inside
+    brackets ("GeoNames gazetteer (populated places: positions …)") belongs to the name."""
+    depth = 0
+    for i, c in enumerate(title):
+        depth += (c in "([{") - (c in ")]}")
+        if depth == 0 and title.startswith(": ", i):
+            return title[:i]
+    return title
+
+
 def cite(source: dict, bibliography: dict[str, dict]) -> str:
     """'Soviet–Japanese border conflicts (encyclopedia article), line 26': the work and the
     passage, as the popups show it."""

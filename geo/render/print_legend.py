@@ -8,7 +8,7 @@ import math
 
 from geo.geometry.content import MapContent
 from geo.incident_types import INCIDENT_TYPES
-from geo.render.citations import work
+from geo.render.citations import work, work_name
 from geo.render.print_marks import wrap
 from geo.render.print_parts import INK, PT, Sizes, corners, frame_extent, incidents, marker, text
 from geo.render.style import STRIPE_WIDTH, height_symbol, legend_entries
@@ -126,5 +126,5 @@ def cited_sources(content: MapContent) -> list[str]:
     kind) of their bibliography entry, never by a file name (render.citations.work). A
     bibliography title names the work, then after a colon the passage: the work is printed."""
     placed, _ = incidents(content)
-    return sorted({work(source, content.bibliography).split(": ")[0]
+    return sorted({work_name(work(source, content.bibliography))
                    for f in placed for source in f["properties"].get("sources") or []})

@@ -163,10 +163,11 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
     pad = size * 0.18
     for text, x, y in labels:
         w = text_width(text, size)
-        for clear in ((lines,) if lines is None else (lines, None)):  # off the lines if it can
+        # clear of the lines if it can be, else at least on its point's side of them
+        for rule in ((None,) if lines is None else ("clear", "side", None)):
             spot = next((spot for reach in (1.0, 2.0, 3.2, 4.6, 6.5, 9.0)  # nearest first
                          if (spot := _free_spot(text, w, x, y, offset * reach, ascent, descent,
-                                                pad, taken, frame, clear))), None)
+                                                pad, taken, frame, lines, rule))), None)
             if spot:
                 taken.append(spot[3])
                 placed.append((text, *spot, (x, y)))
@@ -174,7 +175,8 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
     return placed
 
 
-def _free_spot(text, w, x, y, offset, ascent, descent, pad, taken, frame, lines=None):
+def _free_spot(text, w, x, y, offset, ascent, descent, pad, taken, frame, lines=None,
+               rule=None):
     """The first of eight positions around (x, y) at ``offset`` whose box is free, or None."""
     d = offset * 0.7
     middle = (ascent - descent) / 2
@@ -189,15 +191,23 @@ def _free_spot(text, w, x, y, offset, ascent, descent, pad, taken, frame, lines=
         inside = (box[0] >= frame[0] and box[1] >= frame[1] and box[2] <= frame[2]
                   and box[3] <= frame[3])
         if inside and not any(overlaps(box, other) for other in taken) and (
-                lines is None or not lines.intersects(_rectangle(box))):
+                rule is None or not lines.intersects(_label_and_lead(x, y, box, rule))):
             return bx, by, anchor, box
     return None
 
 
-def _rectangle(box: Box):
-    from shapely.geometry import box as rectangle
+def _label_and_lead(x: float, y: float, box: Box, rule: str):
+    """The way from a label's point to its box (but the point's first 3 px, where a line
+    through the point itself lies), with the box where ``rule`` is "clear": a label is set
+    beyond no line from its point (Suifenhe's name once stood on the Soviet side of the
+    border), and across none where it can be helped."""
+    from shapely.geometry import LineString, Point, box as rectangle
 
-    return rectangle(*box)
+    ex, ey = nearest_on_box(x, y, box)
+    d = math.dist((x, y), (ex, ey))
+    t = min(1.0, 3 / d) if d else 1.0
+    lead = LineString([(x + (ex - x) * t, y + (ey - y) * t), (ex, ey)]) if d > 3 else Point(ex, ey)
+    return rectangle(*box).union(lead) if rule == "clear" else lead
 
 
 def nearest_on_box(x: float, y: float, box: Box) -> tuple[float, float]:
