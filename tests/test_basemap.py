@@ -536,6 +536,32 @@ def test_a_striped_line_is_drawn_as_its_legend_shows_it(contents):
     assert drawn >= 3  # the overview, suifenhe and amur draw railways
 
 
+def test_a_river_that_is_a_border_is_drawn_over_the_border_line(contents):
+    """Where a river the map is about is itself the border (the Amur), the river is drawn over
+    the border's line, which shows as its edges: drawn under it, the Amur was a grey line with a
+    thin blue rim and the legend's blue line was nowhere to be seen."""
+    from shapely.geometry import shape
+    from shapely.ops import unary_union
+
+    checked = 0
+    for name, content in contents.items():
+        order = [layer.spec.name for layer in content.layers]
+        for layer in content.layers:
+            if layer.spec.kind != "feature":
+                continue
+            later = unary_union([shape(f["geometry"]) for other in content.layers
+                                 if other.spec.name == "borders"
+                                 and order.index(other.spec.name) > order.index(layer.spec.name)
+                                 for f in other.collection["features"] if f.get("geometry")])
+            for f in layer.collection["features"]:
+                if f["properties"].get("kind") == "river" and f.get("geometry"):
+                    river = shape(f["geometry"])
+                    covered = river.intersection(later.buffer(0.002)).length / river.length
+                    assert covered < 0.5, (name, f["properties"]["id"], round(covered, 2))
+                    checked += 1
+    assert checked >= 3
+
+
 PICTURES = Path(__file__).resolve().parent / "pictures"
 
 
