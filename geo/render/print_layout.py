@@ -19,6 +19,7 @@ from geo.render.print_legend import credits, legend, scale_and_north
 from geo.render.style import border_paths
 from geo.render.print_marks import (
     FONT_FAMILY,
+    label_and_lead,
     nearest_on_box,
     overlaps,
     place_labels,
@@ -113,8 +114,9 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     half = s.marker / 2 + 0.5 * PT
     obstacles = [(x - half, y - half, x + half, y + half) for x, y in spots + points]
     inner = (frame[0] + 2, frame[1] + 2, frame[2] - 2, frame[3] - 2)
+    lines = _border_lines(content, project)
     countries = _country_names(content, s, project, obstacles, inner, COUNTRY_SHIFTS[:1],
-                               borders=_border_lines(content, project))
+                               borders=lines)
     obstacles += [box for *_, box in countries]
     labels = [(str(f["properties"]["name"]), *project(*f["geometry"]["coordinates"][:2]))
               for layer in content.layers if layer.spec.kind not in ("incidents", "base")
@@ -125,7 +127,6 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     obstacles += [(x - dot, y - dot, x + dot, y + dot) for _, x, y in labels]
     offset = dot + 0.8 * PT
     texts: list[str] = []
-    lines = _border_lines(content, project)
     for name, x, y, anchor, box, (px, py) in place_labels(labels, s.label, obstacles, inner,
                                                           offset, lines):
         ex, ey = nearest_on_box(px, py, box)
@@ -192,8 +193,6 @@ def _country_names(content, s: Sizes, project, obstacles: list, frame, shifts, b
 def _country_spot(words: list[str], point, s: Sizes, frame, shifts, taken, borders):
     """(lines, x, first baseline y, box) where a country's name in capitals, on one line or
     as many as it has words (as the page wraps it), stands nearest its point, or None."""
-    from shapely.geometry import LineString, box as rectangle
-
     line_h = s.label * 1.15
     for n in range(1, min(3, len(words)) + 1):
         per = -(-len(words) // n)
@@ -209,10 +208,8 @@ def _country_spot(words: list[str], point, s: Sizes, frame, shifts, taken, borde
                 and box[3] <= frame[3]
             if not inside or any(overlaps(box, b) for b in taken):
                 continue
-            # no name across a border, nor beyond one from its point
-            crossed = rectangle(*box) if math.dist(point, (x, y)) <= 1 else \
-                rectangle(*box).union(LineString([point, (x, y)]))
-            if not borders.intersects(crossed):
+            # no name across a border, nor beyond one from its point (as a place's label)
+            if not borders.intersects(label_and_lead(*point, box, "clear")):
                 return lines, x, box[1] + s.label * 0.85, box
     return None
 

@@ -191,12 +191,12 @@ def _free_spot(text, w, x, y, offset, ascent, descent, pad, taken, frame, lines=
         inside = (box[0] >= frame[0] and box[1] >= frame[1] and box[2] <= frame[2]
                   and box[3] <= frame[3])
         if inside and not any(overlaps(box, other) for other in taken) and (
-                rule is None or not lines.intersects(_label_and_lead(x, y, box, rule))):
+                rule is None or not lines.intersects(label_and_lead(x, y, box, rule))):
             return bx, by, anchor, box
     return None
 
 
-def _label_and_lead(x: float, y: float, box: Box, rule: str):
+def label_and_lead(x: float, y: float, box: Box, rule: str):
     """The way from a label's point to its box (but the point's first 3 px, where a line
     through the point itself lies), with the box where ``rule`` is "clear": a label is set
     beyond no line from its point (Suifenhe's name once stood on the Soviet side of the
