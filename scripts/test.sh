@@ -18,4 +18,4 @@ if [ ! -f .test-tools/node_modules/axe-core/axe.min.js ]; then
     npm install --silent --no-audit --no-fund --prefix .test-tools axe-core@4.14.1 >/dev/null
 fi
 # one worker per core (pytest-xdist): on 2 cores the suite takes three quarters of the time
-exec .venv/bin/python -m pytest -p no:cacheprovider --numprocesses=auto "$@"
+exec .venv/bin/python -m pytest -p no:cacheprovider --numprocesses=auto --dist=loadgroup "$@"

@@ -92,9 +92,7 @@ def built(tmp_path_factory, sources_dir) -> Path:
     kept = os.environ.get("MAPS_BUILT")
     # one folder for every pytest-xdist worker: the first to take the lock builds, the others
     # find it up to date
-    shared = tmp_path_factory.getbasetemp()
-    shared = shared.parent if os.environ.get("PYTEST_XDIST_WORKER") else shared
-    out = Path(kept) if kept else shared / "built" / "output"
+    out = Path(kept) if kept else shared_folder(tmp_path_factory) / "built" / "output"
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out.parent / ".built.lock", "w") as lock:  # (.gitignore: .*.lock)
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -105,14 +103,30 @@ def built(tmp_path_factory, sources_dir) -> Path:
 
 
 @pytest.fixture(scope="session")
-def contents(sources_dir) -> dict:
+def contents(tmp_path_factory, sources_dir) -> dict:
     """{map name: MapContent} of every map of the real layers, made once, as the build makes
-    them (geo.geometry.contents); read-only."""
+    them (geo.geometry.contents); read-only. The first pytest-xdist worker to take the lock
+    makes them (9 s) and leaves them pickled for the others (0.1 s)."""
+    import pickle
+
     from geo.geometry import contents
     from geo.inputs.check import load_and_check
 
-    project, layers, _ = load_and_check(LAYERS, sources_dir)
-    return {content.spec.name: content for content in contents(project, layers)}
+    kept = shared_folder(tmp_path_factory) / "contents.pickle"
+    with open(kept.parent / ".contents.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if kept.is_file():
+            return pickle.loads(kept.read_bytes())
+        project, layers, _ = load_and_check(LAYERS, sources_dir)
+        made = {content.spec.name: content for content in contents(project, layers)}
+        kept.write_bytes(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+        return made
+
+
+def shared_folder(tmp_path_factory) -> Path:
+    """The session's temporary folder that every pytest-xdist worker shares."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -166,3 +180,11 @@ def screenshots(tmp_path_factory) -> Path:
     folder = Path(os.environ.get("MAPS_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture(scope="session")
+def views(browser, built: Path):
+    """look(map, width, lang="en"): what the reader sees as a map opens, loaded once (tests.views)."""
+    from tests.views import Views
+
+    return Views(browser, built)

@@ -51,9 +51,11 @@ def test_demo_article_scroll_opens_the_incidents_in_order(browser, built: Path, 
                 page.screenshot(path=str(tmp_path / "article-demo.png"))
         assert page.evaluate("window.articleMapLog") == ids  # in order, each once
         assert "On the map: " + incident_title(ids[-1]) in page.locator("#map-status").inner_text()
-        # the reader opens another incident in the map, from its list: the article hears it
+        # the reader closes the popup (the list is hidden while it covers it) and opens another
+        # incident from the map's list: the article hears it
         chosen = ids[0]
-        frame.locator(".incident-panel summary").click()
+        frame.locator(".leaflet-popup-close-button").click()
+        frame.locator(".incident-panel summary").click(timeout=5000)
         frame.locator(f'.incident-row[data-incident="{chosen}"]').click()
         page.wait_for_function("id => window.articleMapLog.slice(-1)[0] === id", arg=chosen)
         assert "(opened by you)" in page.locator("#map-status").inner_text()

@@ -11,35 +11,13 @@ import pytest
 
 from tests.test_browser import IDLE, MAP, OfflinePage, popup_shown, settled
 from tests.test_build import MAPS
+from tests.views import MARKERS_APART, WINDOWS, per_map
 
 pytestmark = pytest.mark.browser
 
-SCREENS = {320: 568, 375: 667, 768: 1024, 1200: 800}
+SCREENS = {width: height for width, height in WINDOWS.items() if width < 1920}
 # The map of a page whose window also holds a cross-origin frame (folium names it map_NNNN).
 OWN_MAP = "window[Object.keys(window).find(k => /^map_/.test(k))]"
-
-# Every marker icon (incidents and place markers) whose centre is on screen: pairs of icons
-# that intersect, and icons whose centre shows something else (a panel, the title bar).
-MARKERS = """() => {
-  const icons = [...document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon')]
-    .filter(e => getComputedStyle(e).visibility !== 'hidden')
-    .map(e => [e, e.dataset.incident || 'place of ' + e.textContent, e.getBoundingClientRect()]);
-  const overlaps = [], covered = [];
-  icons.forEach(([a, name, r], i) => icons.slice(i + 1).forEach(([b, other, q]) => {
-    if (r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom)
-      overlaps.push(name + ' / ' + other);
-  }));
-  let onScreen = 0;
-  for (const [node, name, r] of icons) {
-    const x = r.left + r.width / 2, y = r.top + r.height / 2;
-    if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) continue;
-    onScreen += 1;
-    const top = document.elementFromPoint(x, y);
-    if (!top || !node.contains(top))
-      covered.push(name + ' under ' + (top ? (top.closest('.leaflet-control, header') || top).className : '?'));
-  }
-  return {overlaps, covered, onScreen};
-}"""
 
 # The open popup's box, and the points of a 6×6 grid over it where something else is on top.
 POPUP_COVER = """() => {
@@ -56,21 +34,15 @@ POPUP_COVER = """() => {
 
 
 @pytest.mark.parametrize("width", SCREENS)
-@pytest.mark.parametrize("map_name", MAPS)
-def test_markers_stand_apart_and_clear_of_the_panels(browser, built: Path, map_name: str,
-                                                     width: int):
+@pytest.mark.parametrize("map_name", per_map())
+def test_markers_stand_apart_and_clear_of_the_panels(views, map_name: str, width: int):
     """At the first view no two marker icons intersect and no marker lies under a panel;
     zooming in keeps them apart."""
-    with OfflinePage(browser, width=width, height=SCREENS[width]) as view:
-        page = view.open(built / f"{map_name}.html")
-        settled(page)
-        found = page.evaluate(MARKERS)
-        assert found["onScreen"] > 0
-        assert found["overlaps"] == [] and found["covered"] == []
-        page.evaluate(f"() => {MAP}.zoomIn(1, {{animate: false}})")
-        settled(page)
-        assert page.evaluate(MARKERS)["overlaps"] == []
-        assert view.errors == []
+    seen = views(map_name, width)
+    assert seen["apart"]["onScreen"] > 0
+    assert seen["apart"]["overlaps"] == [] and seen["apart"]["covered"] == []
+    assert seen["apart_zoomed_in"]["overlaps"] == []
+    assert seen["errors"] == []
 
 
 def open_an_incident(page) -> str:
@@ -130,7 +102,7 @@ def test_an_open_popup_fits_and_nothing_covers_it(browser, built: Path, map_name
             # and the place of the incident above it, under no panel (the dates, the list)
             place = page.evaluate(PLACE_SEEN)
             assert place["y"] < place["sheet"] and place["under"] == [], place
-        if map_name == "khasan" and width in (375, 1200):
+        if map_name == "khasan" and width in (375, 1280):
             page.screenshot(path=str(screenshots / f"reading-{map_name}-{width}-popup.png"))
         assert view.errors == []
 
@@ -224,7 +196,7 @@ def test_embed_keeps_the_frame_for_the_map(browser, built: Path, screenshots: Pa
         assert not page.locator(".map-title").is_visible()
         assert page.locator(".leaflet-control details[open]").count() == 0
         assert page.locator(".leaflet-control-attribution").bounding_box()["height"] <= 24
-        found = page.evaluate(MARKERS)
+        found = page.evaluate(MARKERS_APART)
         assert found["overlaps"] == [] and found["covered"] == []
         page.screenshot(path=str(screenshots / "reading-overview-embed-400.png"))
 

@@ -13,6 +13,9 @@ from shapely.geometry import Point, Polygon, shape
 
 from tests.conftest import edit_layer, run_cli, shrink_zooms
 
+# the tests of the two builds run on one pytest-xdist worker, which makes them once
+ON_ONE_WORKER = pytest.mark.xdist_group("relief-builds")
+
 # The heights as 002_25b5bb55c95d5796.txt (line 272) gives them.
 ZAOZERNAYA = (130 + 35.67 / 60, 42 + 26.79 / 60)
 BEZYMYANNAYA = (130 + 35.42 / 60, 42 + 27.77 / 60)
@@ -132,6 +135,7 @@ def _offset(point, east_m: float, north_m: float):
     return (lon + east_m / (111_320 * np.cos(np.radians(lat))), lat + north_m / 110_574)
 
 
+@ON_ONE_WORKER
 @pytest.mark.parametrize("summit", [ZAOZERNAYA, BEZYMYANNAYA], ids=["zaozernaya", "bezymyannaya"])
 def test_slopes_facing_away_from_the_light_are_darker(builds, summit):
     """The light comes from the north-west: the west slope (facing it) is lighter than the
@@ -168,6 +172,7 @@ def test_hillshade_raster_faces_the_light():
     assert rgba[0][se] < 100 and rgba[3][se] > 0  # dark, on the slope facing away
 
 
+@ON_ONE_WORKER
 def test_contours_ring_both_summits(builds, sources_dir):
     """Closed contour lines encircle each summit, and at the higher levels one ring holds one
     summit only (two hills, not one blob)."""
@@ -194,6 +199,7 @@ def test_contours_ring_both_summits(builds, sources_dir):
         assert ring.area > 0 and Point(summit).distance(ring.exterior) < 0.003
 
 
+@ON_ONE_WORKER
 def test_spot_height_written_with_its_figure(builds, sources_dir):
     """A spot height keeps its cited elevation in what the tiles draw, and the style writes it."""
     from geo.render.style import drawn, style_xml
@@ -213,6 +219,7 @@ def test_elevation_needs_its_source(layers_copy, sources_dir):
     assert result.returncode == 1 and "elevation_source" in result.stdout + result.stderr
 
 
+@ON_ONE_WORKER
 def test_maps_without_a_dem_are_unchanged(builds):
     """Every file of the maps without a DEM is byte for byte what the build without any DEM
     wrote (pages, single files, tiles, images); khasan's tiles and images change where the
@@ -231,6 +238,7 @@ def test_maps_without_a_dem_are_unchanged(builds):
     assert old[f"{z}/{x}/{y}"] != new[f"{z}/{x}/{y}"]
 
 
+@ON_ONE_WORKER
 def test_editing_the_dem_rebuilds_only_its_map(builds, sources_dir):
     from geo.config import BuildOptions
     from geo.output.manifest import map_digests
@@ -311,8 +319,7 @@ def test_the_world_relief_is_shading_where_the_land_rises(contents):
     at all on the maps whose every zoom is larger."""
     import rasterio
 
-    from geo.render.relief import WORLD_OPACITY, read_world_relief, world_opacity, \
-        world_relief_for
+    from geo.render.relief import WORLD_OPACITY, read_world_relief, world_opacity, world_relief_for
 
     overview = contents["overview"]
     world = world_relief_for(overview)

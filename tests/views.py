@@ -1,0 +1,255 @@
+"""What a reader sees when a map opens, read once per map, window and language and shared by
+the tests that only read it (labels, markers, colours, void), so that each view is loaded once
+in a session instead of once per test. Tests of one map run on one pytest-xdist worker
+(`per_map`), which holds its views."""
+
+from __future__ import annotations
+
+import json
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from tests.conftest import LAYERS
+from tests.test_browser import IDLE, MAP, OfflinePage, settled
+from tests.test_build import MAPS
+
+# The windows a reader opens the maps in: width -> height (a small and a common phone, a
+# tablet, a laptop, a desktop)
+WINDOWS = {320: 568, 375: 667, 768: 1024, 1280: 800, 1920: 1080}
+PHONE, DESKTOP = 375, 1280
+
+
+def per_map(names=MAPS):
+    """The maps as parameters whose tests run on one worker, where its views are loaded once."""
+    return [pytest.param(name, marks=pytest.mark.xdist_group(f"map-{name}")) for name in names]
+
+
+VOID = (0xDC, 0xDC, 0xD8)  # style.BACKGROUND: beyond the data
+
+# every tile of the view loaded and faded in (Leaflet fades tiles in by their inline opacity)
+TILES_LOADED = """() => {
+  const tiles = [...document.querySelectorAll('.leaflet-tile-container img')];
+  return tiles.length > 0 && tiles.every(t => t.complete && t.naturalWidth > 0 &&
+    t.classList.contains('leaflet-tile-loaded') && (t.style.opacity === '' || +t.style.opacity === 1));
+}"""
+
+LABELS = """() => [...document.querySelectorAll('.map-label-on')].map(n => {
+  const r = n.getBoundingClientRect();
+  return {text: n.textContent, lang: n.lang, x: r.left, y: r.top, w: r.width, h: r.height};
+})"""
+
+ICONS = """() => [...document.querySelectorAll('.leaflet-marker-icon')].map(n => {
+  const r = n.getBoundingClientRect();
+  return {x: r.left, y: r.top, w: r.width, h: r.height};
+}).filter(r => r.w > 0)"""
+
+# Every marker icon (incidents and place markers) whose centre is on screen: pairs of icons
+# that intersect, and icons whose centre shows something else (a panel, the title bar).
+MARKERS_APART = """() => {
+  const icons = [...document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon')]
+    .filter(e => getComputedStyle(e).visibility !== 'hidden')
+    .map(e => [e, e.dataset.incident || 'place of ' + e.textContent, e.getBoundingClientRect()]);
+  const overlaps = [], covered = [];
+  icons.forEach(([a, name, r], i) => icons.slice(i + 1).forEach(([b, other, q]) => {
+    if (r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom)
+      overlaps.push(name + ' / ' + other);
+  }));
+  let onScreen = 0;
+  for (const [node, name, r] of icons) {
+    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+    if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) continue;
+    onScreen += 1;
+    const top = document.elementFromPoint(x, y);
+    if (!top || !node.contains(top))
+      covered.push(name + ' under ' + (top ? (top.closest('.leaflet-control, header') || top).className : '?'));
+  }
+  return {overlaps, covered, onScreen};
+}"""
+
+
+def own_places(map_name: str) -> list[tuple[str, list[list[float]]]]:
+    """(English name, [[lat, lon], ...]) of the places a map is about: the labelled points and
+    lines (rivers, named along them) of its own layers (not base geography, not countries)
+    inside its extent, that it names at some zoom."""
+    from shapely.geometry import box, shape
+
+    from geo.inputs.maps_toml import read_project
+
+    project = read_project(LAYERS)
+    spec = project.maps[map_name]
+    names = []
+    for name in spec.layers:
+        layer = project.layers[name]
+        if layer.kind in ("base", "incidents"):
+            continue
+        for f in json.loads((LAYERS / layer.file).read_text(encoding="utf-8"))["features"]:
+            p = f["properties"]
+            g = f["geometry"]
+            if p.get("label") and p.get("kind") != "country" and g["type"] in ("Point", "LineString") \
+                    and box(*spec.extent).intersects(shape(g)) \
+                    and (g["type"] != "Point" or box(*spec.extent).contains(shape(g))) \
+                    and p.get("min_zoom", 0) <= spec.max_zoom:
+                points = [g["coordinates"]] if g["type"] == "Point" else g["coordinates"]
+                names.append((p["name"], [[lat, lon] for lon, lat, *_ in points]))
+    return sorted(names)
+# What a reader sees at a map's first view, read once per map and width (the tests below only
+# read it): labels, markers, legend, paths drawn, the main colours of the screenshot.
+from geo.render.style import height_symbol  # noqa: E402
+
+FIRST_VIEW = f"""places => {{
+  const m = {MAP}, s = m.getSize();
+  const box = m.getContainer().getBoundingClientRect();
+  const labels = [...document.querySelectorAll('.map-label-on')].map(n => {{
+    const r = n.getBoundingClientRect(), cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    const top = document.elementFromPoint(cx, cy);
+    return {{text: n.textContent, x: r.left, y: r.top, w: r.width, h: r.height, line: n.classList.contains('map-label-line'),
+             centre: [cx - box.left, cy - box.top], height: n.offsetHeight,
+             covered: !!(top && top.closest('.leaflet-marker-icon, .leaflet-control, .map-title'))}};
+  }});
+  const projected = places.map(path => path.map(c => m.latLngToContainerPoint(c)));
+  const inView = projected.map(pts => pts.some(c => c.x >= 0 && c.y >= 0 && c.x <= s.x && c.y <= s.y));
+  // how far a line's course inside the window spans (px, its farthest two points there), and
+  // its name's width: the room a name set straight along it needs
+  const inside = c => c.x >= 0 && c.y >= 0 && c.x <= s.x && c.y <= s.y;
+  const room = projected.map(pts => {{ const In = pts.filter(inside);
+    return Math.max(0, ...In.map(a => Math.max(...In.map(b => Math.hypot(b.x - a.x, b.y - a.y))))); }});
+  const widths = Object.fromEntries([...document.querySelectorAll('.map-label')].map(n => [n.textContent, n.offsetWidth]));
+  // how far (px) each label's centre lies from the line or point of the place of its name
+  const off = (pts, q) => Math.min(...pts.map((a, i) => {{
+    const b = pts[Math.min(i + 1, pts.length - 1)], dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy;
+    const t = l2 ? Math.max(0, Math.min(1, ((q[0] - a.x) * dx + (q[1] - a.y) * dy) / l2)) : 0;
+    return Math.hypot(q[0] - a.x - t * dx, q[1] - a.y - t * dy); }}));
+  labels.forEach(l => {{ l.off = projected.map(pts => off(pts, l.centre)); }});
+  const visible = n => {{ const r = n.getBoundingClientRect(); return r.width > 0 &&
+    r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight; }};
+  const markers = [...document.querySelectorAll('.leaflet-marker-icon[data-incident]')]
+    .filter(visible).map(n => n.dataset.incident).sort();
+  const groups = [...document.querySelectorAll('.leaflet-marker-icon[data-place]')]
+    .filter(visible).map(n => n.dataset.place.split(' ').sort().join(' ')).sort();
+  const legend = [...document.querySelectorAll('.map-legend li')].map(li =>
+    [(li.firstElementChild ? li.firstElementChild.className.split(' ')[0] : ''), li.textContent.trim()]);
+  const paths = document.querySelectorAll('.leaflet-overlay-pane path').length;
+  // the country names shown, their boxes and points, and the border lines (container px)
+  const countries = (geoMaps.labelItems || []).filter(it => it.label.kind === 'country' &&
+      it.node.classList.contains('map-label-on')).map(it => {{
+    const r = it.node.getBoundingClientRect(), p = m.latLngToContainerPoint(it.latlng);
+    return {{text: it.label.name, box: [r.left - box.left, r.top - box.top, r.width, r.height], at: [p.x, p.y]}}; }});
+  const borders = (geoMaps.borderPaths || []).map(path => path.map(c => {{
+    const p = m.latLngToContainerPoint(c); return [p.x, p.y]; }}));
+  // every town dot the reader sees, and whether its own name is shown
+  const towns = (geoMaps.labelItems || []).filter(it => it.spot && it.spot.classList.contains('map-dot-on'))
+    .map(it => ({{text: it.label.name, named: it.node.classList.contains('map-label-on')}}));
+  // every name shown beside a dot (a town's, a place's), and whether its point is in the window
+  const dotted = (geoMaps.labelItems || []).filter(it => (it.label.kind === 'town' || it.label.kind === 'place') &&
+      it.node.classList.contains('map-label-on')).map(it => {{
+    const p = m.latLngToContainerPoint(it.latlng);
+    return {{text: it.label.name, inside: p.x >= 0 && p.y >= 0 && p.x <= s.x && p.y <= s.y}}; }});
+  // the heights' symbols: paths in the symbol's colour
+  const heights = [...document.querySelectorAll('.leaflet-overlay-pane path')]
+    .filter(p => p.getAttribute('fill') === '{height_symbol()["fill"]}').length;
+  // the fill of each point drawn as a dot (a circle marker's path is two arcs)
+  const dots = [...document.querySelectorAll('.leaflet-overlay-pane path')]
+    .filter(p => / a[0-9.]+,[0-9.]+ 0 1,0 /.test(p.getAttribute('d') || '')).map(p => p.getAttribute('fill'));
+  // the share of the locator inset's box its tiles cover (the rest is the grey beyond them)
+  const inset = document.querySelector('.inset-map');
+  let covered = null;
+  if (inset && inset.offsetWidth) {{
+    const b = inset.getBoundingClientRect();
+    covered = [...inset.querySelectorAll('img.leaflet-tile-loaded')].reduce((sum, t) => {{
+      const r = t.getBoundingClientRect();
+      return sum + Math.max(0, Math.min(r.right, b.right) - Math.max(r.left, b.left)) *
+                   Math.max(0, Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top)); }}, 0) / (b.width * b.height);
+  }}
+  return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights,
+           dots, dotted, inset: covered, zoom: m.getZoom()}};
+}}"""
+
+
+
+def void_share(png: bytes) -> float:
+    """The share of a screenshot's pixels in the colour beyond the data."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(BytesIO(png)).convert("RGB")).reshape(-1, 3)
+    return float((pixels == VOID).all(axis=1).mean())
+
+
+def main_colours(png: bytes) -> dict[str, int]:
+    """The share (%) of each colour covering 2 % or more of a screenshot, channels to 16 levels
+    (antialiasing aside)."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(BytesIO(png)).convert("RGB")).reshape(-1, 3).astype(np.int64) // 16
+    counts = np.bincount(pixels[:, 0] * 256 + pixels[:, 1] * 16 + pixels[:, 2], minlength=4096)
+    order = np.argsort(-counts, kind="stable")[:6]
+    return {"#%02x%02x%02x" % tuple(int(v) * 16 + 8 for v in (i // 256, i // 16 % 16, i % 16)):
+            round(float(counts[i]) / len(pixels) * 100) for i in order
+            if counts[i] / len(pixels) >= 0.02}
+
+
+def opened(view: OfflinePage, path: Path, suffix: str = ""):
+    """The page loaded, the map still and every tile of the view shown."""
+    page = view.open(path, suffix)
+    settled(page)
+    page.wait_for_function(TILES_LOADED)
+    return page
+
+
+class Views:
+    """look(map, width, lang) -> what the reader sees when the map opens in that window (and,
+    in English, after zooming in once and out as far as the map allows), read once."""
+
+    def __init__(self, browser, built: Path):
+        self.browser, self.built, self.seen = browser, built, {}
+
+    def __call__(self, map_name: str, width: int, lang: str = "en") -> dict:
+        key = (map_name, width, lang)
+        if key not in self.seen:
+            self.seen[key] = self._look(map_name, width, lang)
+        return self.seen[key]
+
+    def _look(self, map_name: str, width: int, lang: str) -> dict:
+        places = own_places(map_name)
+        suffix = "" if lang == "en" else f"?lang={lang}"
+        with OfflinePage(self.browser, width, WINDOWS[width]) as view:
+            page = opened(view, self.built / f"{map_name}.html", suffix)
+            seen = page.evaluate(FIRST_VIEW, [path for _, path in places])
+            seen["size"] = page.viewport_size
+            seen["label_boxes"] = page.wait_for_function(
+                f"() => {{ const l = ({LABELS})(); return l.length ? l : null; }}").json_value()
+            seen["icons"] = page.evaluate(ICONS)
+            seen["apart"] = page.evaluate(MARKERS_APART)
+            # every name of the map, placed or waiting for room
+            seen["names"] = sorted(page.eval_on_selector_all(".map-label", "ns => ns.map(n => n.textContent)"))
+            shot = page.screenshot()
+            seen["colours"], seen["void"] = main_colours(shot), void_share(shot)
+            if lang == "en":  # the moves a reader makes: in once, then out as far as it goes
+                page.evaluate(f"() => {MAP}.zoomIn(1, {{animate: false}})")
+                settled(page)
+                seen["apart_zoomed_in"] = page.evaluate(MARKERS_APART)
+                page.evaluate(f"() => {{ const m = {MAP}; m.setZoom(m.getMinZoom(), {{animate: false}}); }}")
+                page.wait_for_function(IDLE)
+                page.wait_for_function(TILES_LOADED)
+                seen["void_zoomed_out"] = void_share(page.screenshot())
+            # a tile load cut short by a zoom fails too: only a missing tile is a fault
+            seen["missing"] = [u for u in view.failed if not Path(unquote(urlsplit(u).path)).exists()]
+            seen["errors"] = list(view.errors)
+        seen["places"] = [name for (name, _), inside
+                          in zip(places, seen.pop("inView"), strict=True) if inside]
+        room, widths = seen.pop("room"), seen.pop("widths")
+        # a river whose course across the window spans less than three times its name is
+        # named elsewhere: its name runs straight, clear of the places and markers on it (on
+        # the overview the Amur's 96 px pass Blagoveshchensk and the Kanchazu marker); one
+        # with room is named along it
+        seen["lines"] = [name for (name, path), length in zip(places, room, strict=True)
+                         if len(path) > 1]
+        seen["places"] = [name for name in seen["places"] if name not in seen["lines"]
+                          or room[[n for n, _ in places].index(name)] >= 3 * widths.get(name, 0)]
+        for label in seen["labels"]:  # its distance to the place of its own name, if one
+            label["off"] = dict(zip([name for name, _ in places], label["off"], strict=True)).get(label["text"])
+        return seen
