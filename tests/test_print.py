@@ -88,11 +88,119 @@ def test_layer_text_is_text_never_markup(images, suffix):
 @pytest.mark.parametrize("suffix", ["", "-1col"])
 def test_markers_carry_their_letters_and_unplaced_incidents_are_not_drawn(images, content, suffix):
     root = ET.fromstring(images[f"{suffix}.svg"])
-    letters = sorted("".join(g.find(f"{SVG}text").itertext())
-                     for g in root.iter(f"{SVG}g") if g.get("class") == "marker"
-                     and g not in list(root.find(f".//{SVG}g[@id='legend']")))
     expected = sorted(BY_NAME[f["properties"]["type"]].letter for f in placed_incidents(content))
-    assert letters == expected
+    assert drawn_letters(root) == expected
+
+
+GROUP_KEY = re.compile(r"(\d+) incidents[^:]*: ((?:[A-Z]\u00a0\d+(?:, )?)+)")
+
+
+def drawn_letters(root) -> list[str]:
+    """The letters of the incidents a sheet draws: each marker's, and those its numbered
+    groups stand for, as their lines in the key count them (sorted)."""
+    chart = root.find(f".//{SVG}g[@id='map']")
+    letters = ["".join(g.find(f"{SVG}text").itertext()) for g in chart.iter(f"{SVG}g")
+               if g.get("class") == "marker"]
+    groups = [g for g in chart.iter(f"{SVG}g") if g.get("class") == "group"]
+    legend = " ".join("".join(t.itertext()) for t in root.find(f".//{SVG}g[@id='legend']").iter(f"{SVG}text"))
+    keys = GROUP_KEY.findall(legend)
+    assert len(keys) == len(groups), (keys, len(groups))  # each numbered group has its line
+    for count, kinds in keys:
+        counted = [(letter, int(n)) for letter, n in (k.split("\u00a0") for k in kinds.split(", "))]
+        assert sum(n for _, n in counted) == int(count), (count, kinds)
+        letters += [letter for letter, n in counted for _ in range(n)]
+    return sorted(letters)
+
+
+def every_sheet(contents):
+    """(map name, suffix, the sheet's SVG root) of every sheet of every map (no raster)."""
+    from geo.render.images import PRINT_WIDTHS_MM, width_px
+    from geo.render.print_layout import print_svg
+
+    return [(name, suffix, ET.fromstring(print_svg(content, width_px(mm), None)))
+            for name, content in contents.items() for suffix, mm in PRINT_WIDTHS_MM.items()]
+
+
+@pytest.fixture(scope="module")
+def sheets(contents):
+    return every_sheet(contents)
+
+
+def test_every_sheet_draws_each_placed_incident_once(contents, sheets):
+    """On every sheet each incident with a place is drawn once: as its lettered marker, or
+    counted, by its type's letter, in the key line of a numbered group."""
+    for name, suffix, root in sheets:
+        expected = sorted(BY_NAME[f["properties"]["type"]].letter
+                          for f in placed_incidents(contents[name]))
+        assert drawn_letters(root) == expected, (name, suffix)
+
+
+def test_markers_too_many_to_fan_out_become_numbered_groups():
+    """Markers that would overlap fan out around their place, but a fan never holds more than
+    FAN_MOST: the busiest places in it become one numbered group each (overview-1col once
+    fanned 27 markers from Lake Khasan to Lake Khanka into one wheel over both)."""
+    from geo.render.print_marks import FAN_MOST, fan_or_number
+
+    khasan, suifenhe = [(300.0 + i % 3, 400.0) for i in range(18)], [(330.0, 340.0)] * 9
+    points = khasan + suifenhe + [(100.0, 100.0), (300.0, 480.0)]
+    marks, spots, fans = fan_or_number(points, 30.0, (0.0, 0.0, 600.0, 600.0))
+    assert sorted(i for m in marks for i in m) == list(range(len(points)))  # each once
+    assert all(len(fan) <= FAN_MOST for fan in fans), fans
+    assert sorted(m for m in marks if len(m) > 1) == [list(range(18)), list(range(18, 27))]
+    assert [27] in marks and [28] in marks and len(spots) == len(marks)  # the others alone
+    few = [(300.0, 400.0)] * 4  # a few at one place fan out, each its own marker
+    marks, _, fans = fan_or_number(few, 30.0, (0.0, 0.0, 600.0, 600.0))
+    assert marks == [[0], [1], [2], [3]] and fans == [[0, 1, 2, 3]]
+
+
+def test_no_town_dot_without_its_name_on_any_sheet(sheets):
+    """A sheet names the towns its scale allows, as the page does (one list of names,
+    render/names.py): each town's dot has its name beside it, and no dot stands unnamed (the
+    overview sheet once showed about 20 black dots and no name)."""
+    from geo.render.print_layout import TOWN_INK
+
+    for name, suffix, root in sheets:
+        chart = root.find(f".//{SVG}g[@id='map']")
+        dots = [c for c in chart.iter(f"{SVG}circle") if c.get("fill") == TOWN_INK]
+        names = [t for t in chart.iter(f"{SVG}text") if t.get("fill") == TOWN_INK]
+        assert len(dots) == len(names), (name, suffix)
+        for dot, label in zip(dots, names, strict=True):
+            assert math.dist((float(dot.get("cx")), float(dot.get("cy"))),
+                             (float(label.get("x")), float(label.get("y")))) < 20 * Sizes(650).label
+        if name == "overview":
+            assert len(names) >= (4 if suffix == "" else 2), (suffix, [t.text for t in names])
+
+
+def test_no_legend_shows_one_swatch_twice(contents):
+    """One legend line per kind of mark, on the page and on the sheets (style.legend_rows):
+    the overview's sheet listed three blue lines and three dots for the rivers and places
+    its map is about."""
+    from html.parser import HTMLParser
+
+    from geo.render.page import _legend_html
+    from geo.render.print_legend import _swatch
+    from geo.render.print_parts import frame_extent
+    from geo.render.style import legend_rows
+
+    class Swatches(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.found, self.depth = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "li":
+                self.depth = 1
+            elif self.depth == 1:  # the li's first child: its swatch
+                self.found.append(repr(attrs))
+                self.depth = 2
+
+    for name, content in contents.items():
+        page = Swatches()
+        page.feed(_legend_html(content))
+        assert len(page.found) == len(set(page.found)), (name, page.found)
+        drawn = [_swatch(style, mark, 0, 0, Sizes(650))
+                 for style, mark, _ in legend_rows(content.layers, frame_extent(content), page=False)]
+        assert len(drawn) == len(set(drawn)), (name, drawn)
 
 
 @pytest.mark.parametrize("suffix", ["", "-1col"])
@@ -210,7 +318,8 @@ def test_every_sheet_meets_the_print_type_sizes(contents, map_name):
         pt = (float(root.get("width").removesuffix("mm")) / 25.4 * 72
               / float(root.get("viewBox").split()[2]))
         markers = [g for g in root.iter(f"{SVG}g") if g.get("class") == "marker"]
-        letters = {id(t) for g in markers for t in g.iter(f"{SVG}text")}
+        letters = {id(t) for g in root.iter(f"{SVG}g") if g.get("class") in ("marker", "group")
+                   for t in g.iter(f"{SVG}text")}
         names = {id(t) for t in root.find(f".//{SVG}g[@id='map']").iter(f"{SVG}text")}
         small = [(suffix, "".join(t.itertext())[:30], round(float(t.get("font-size")) * pt, 2))
                  for t in root.iter(f"{SVG}text")

@@ -17,7 +17,7 @@ import zlib
 from pathlib import Path
 
 from geo.geometry.content import MapContent
-from geo.render import print_layout, print_legend, print_marks, print_parts
+from geo.render import names, print_layout, print_legend, print_marks, print_parts, style
 from geo.render.print_layout import map_size, print_svg
 from geo.render.print_parts import DPI, Sizes, corners
 from geo.render.style import PNG_FORMAT, load_style, register_system_fonts, style_xml
@@ -58,7 +58,7 @@ def static_digest(content: MapContent, suffix: str, drawn: bytes | None = None,
         h.update(print_svg(content, width_px(PRINT_WIDTHS_MM[suffix]), None).encode())
     else:
         h.update(drawn)
-    for module in (print_layout, print_legend, print_marks, print_parts):
+    for module in (print_layout, print_legend, print_marks, print_parts, names, style):
         h.update(Path(module.__file__).read_bytes())
     h.update(Path(__file__).read_bytes())
     return h.hexdigest()

@@ -9,7 +9,6 @@ build's scripts run (``csp``).
 from __future__ import annotations
 
 import html
-import math
 import re
 from urllib.parse import urlsplit
 
@@ -36,14 +35,12 @@ from geo.render.elements import (
 )
 from geo.render.interface_text import page_text
 from geo.render.jinja import ENV
+from geo.render.names import map_labels
 from geo.render.style import (
     HEIGHT_SYMBOL,
     border_paths,
     drawn_by_page,
-    height_symbol,
-    is_label_anchor,
-    legend_entries,
-    mark_of,
+    legend_rows,
 )
 
 BASEMAP_NAME = "Basemap of the 1930s"  # in the layer control (interface_text.TEXT has it in each language)
@@ -150,56 +147,6 @@ def timeline_range(content: MapContent) -> dict:
     return {"from": str(first.year), "to": str(last.year), "step": "year"}
 
 
-def map_labels(content: MapContent) -> list[dict]:
-    """The names labels.js draws on the map: every point of a layer that asks for a label
-    (``label: true``), as {name, names, lat, lon, kind, rank, min_zoom, max_zoom}. kind is
-    "country", "water" (a lake's name, centred), "line" (a river's, along its ``path`` of
-    [lat, lon]), "town" (a base town) or "place" (a place of
-    the map's own layers, which wins over a base town at the same spot: within DUPLICATE_M,
-    the town is left out)."""
-    found = []
-    for layer in content.layers:
-        if layer.spec.kind == "incidents":
-            continue
-        for f in layer.collection["features"]:
-            p, geom = f["properties"], f.get("geometry")
-            if not (p.get("label") and geom and geom["type"] in ("Point", "LineString", "MultiLineString")):
-                continue
-            if geom["type"] != "Point":  # a river's name, set along its longest part
-                parts = [geom["coordinates"]] if geom["type"] == "LineString" else geom["coordinates"]
-                path = max(parts, key=len)
-                lon, lat = path[len(path) // 2][:2]
-                found.append({"name": p["name"], "names": p.get("names", {}), "lat": lat, "lon": lon,
-                              "kind": "line", "rank": p.get("rank", 1),
-                              "path": [[round(y, 5), round(x, 5)] for x, y, *_ in path]})
-                continue
-            kind = p.get("kind") if p.get("kind") in ("country", "town") else \
-                "water" if is_label_anchor(f) else "place"
-            if layer.spec.kind != "base" and kind == "town":
-                kind = "place"
-            lon, lat = geom["coordinates"][:2]
-            item = {"name": p["name"], "names": p.get("names", {}), "lat": lat, "lon": lon,
-                    "kind": kind, "rank": p.get("rank", 1 if kind != "town" else 4)}
-            item.update({k: p[k] for k in ("min_zoom", "max_zoom") if k in p})
-            if mark_of(f, layer.spec.style) == "height":  # its symbol, which its name keeps clear of
-                item["mark"] = [height_symbol()["width"], height_symbol()["height"]]
-            found.append(item)
-    places = [(i["lon"], i["lat"]) for i in found if i["kind"] == "place"]
-    return [i for i in found if i["kind"] != "town" or not any(
-        _metres((i["lon"], i["lat"]), p) < DUPLICATE_M for p in places)]
-
-
-def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance (haversine, mean Earth radius): enough to match a town."""
-    (lon1, lat1), (lon2, lat2) = [(math.radians(x), math.radians(y)) for x, y in (a, b)]
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
-    return 2 * 6371008.8 * math.asin(math.sqrt(h))
-
-
-DUPLICATE_M = 5000  # a base town this close to a place of the map's own layers is that place
-
-
 def _origin(url: str) -> str:
     """https://*.host.org for a tile URL template (its subdomains as a wildcard)."""
     parts = urlsplit(url.replace("{s}", "*"))
@@ -253,9 +200,7 @@ def _legend_html(content: MapContent) -> str:
         height_symbol=HEIGHT_SYMBOL,
         types=[t for t in sorted(BY_NAME.values()) if t.name in present],
         uncertainty=any(layer.spec.kind == "incidents" for layer in content.layers),
-        entries=[(layer.spec.style, mark, text) for layer in content.layers
-                 if layer.spec.kind != "incidents" and layer.spec.legend
-                 for mark, text in legend_entries(layer, content.spec.extent)])
+        entries=legend_rows(content.layers, content.spec.extent))
 
 
 # What folium writes that a page may not have: a viewport that forbids zooming (readers with

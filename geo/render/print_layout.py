@@ -11,23 +11,37 @@ from __future__ import annotations
 
 import base64
 import math
+from typing import NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import mercator_xy
+from geo.render.names import map_labels, shown_at
 from geo.render.print_legend import credits, legend, scale_and_north
-from geo.render.style import border_paths
 from geo.render.print_marks import (
     FONT_FAMILY,
+    centre,
+    fan_or_number,
     label_and_lead,
     nearest_on_box,
     overlaps,
     place_labels,
-    spread,
     text_width,
     wrap,
 )
-from geo.render.print_parts import DPI, INK, MARKER_STROKE, PT, Sizes, corners, incidents, marker, text
+from geo.render.print_parts import (
+    DPI,
+    INK,
+    MARKER_STROKE,
+    PT,
+    Sizes,
+    corners,
+    group_marker,
+    incidents,
+    marker,
+    text,
+)
+from geo.render.style import border_paths
 
 
 def map_size(content: MapContent, width: int) -> tuple[int, int]:
@@ -50,12 +64,12 @@ def print_svg(content: MapContent, width: int, raster: bytes | None) -> str:
         out.append(text(s.pad, y, line, s.desc))
     top = round(y + s.pad)
     mw, mh = map_size(content, width)
-    drawn_map, fanned = _map(content, s, top, mw, mh, raster)
+    drawn_map, marks = _map(content, s, top, mw, mh, raster)
     out.append(drawn_map)
     y = top + mh
     out.append(scale_and_north(content, s, y, mw))
     y += round(s.legend * 2.4)
-    drawn_legend, y = legend(content, s, y, fanned)
+    drawn_legend, y = legend(content, s, y, marks)
     out.append(drawn_legend)
     y += s.pad * 0.5
     for line in credits(content, s):
@@ -83,9 +97,16 @@ def description(content: MapContent) -> str:
     return text
 
 
+class Marks(NamedTuple):
+    """What the legend says of the incident marks: whether any were fanned out, and the
+    numbered groups (number, incidents, the nearest of the map's own places or None)."""
+    fanned: bool
+    keyed: tuple[tuple[int, list[dict], str | None], ...]
+
+
 def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
-         ) -> tuple[str, bool]:
-    """The map frame's SVG, and whether any markers had to be fanned out."""
+         ) -> tuple[str, Marks]:
+    """The map frame's SVG, and what the legend says of its incident marks."""
     (left, bottom), (right, up) = corners(content)
 
     def project(lon: float, lat: float) -> tuple[float, float]:
@@ -101,34 +122,45 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
                      f'xlink:href="data:image/png;base64,{data}"/>')
     placed, _ = incidents(content)
     points = [project(*f["geometry"]["coordinates"][:2]) for f in placed]
-    spots, groups = spread(points, s.marker, frame)
-    for group in groups:  # leader lines from each fanned-out marker to its place
-        for i in group:
-            parts.append(f'<line x1="{spots[i][0]:.1f}" y1="{spots[i][1]:.1f}" x2="{points[i][0]:.1f}" '
-                         f'y2="{points[i][1]:.1f}" stroke="{MARKER_STROKE}" stroke-width="{0.5 * PT:.2f}"/>')
-        for i in group:
-            parts.append(f'<circle cx="{points[i][0]:.1f}" cy="{points[i][1]:.1f}" r="{0.9 * PT:.2f}" '
+    # the names the page shows at the zoom the frame is like, in the page's order
+    names = [label for label in map_labels(content) if shown_at(label, frame_zoom(content))]
+    labels = [(str(label["name"]), *project(label["lon"], label["lat"]))
+              for label in names if label["kind"] in ("place", "water")]
+    lakes = {str(label["name"]) for label in names if label["kind"] == "water"}
+    marks, spots, fans = fan_or_number(points, s.marker, frame)
+    # a fan's leader lines run from each fanned-out mark to its place
+    wheres = [centre([points[i] for i in m]) for m in marks]
+    for fan in fans:
+        for j in fan:
+            parts.append(f'<line x1="{spots[j][0]:.1f}" y1="{spots[j][1]:.1f}" x2="{wheres[j][0]:.1f}" '
+                         f'y2="{wheres[j][1]:.1f}" stroke="{MARKER_STROKE}" stroke-width="{0.5 * PT:.2f}"/>')
+        for j in fan:
+            parts.append(f'<circle cx="{wheres[j][0]:.1f}" cy="{wheres[j][1]:.1f}" r="{0.9 * PT:.2f}" '
                          f'fill="{MARKER_STROKE}"/>')
-    markers = [marker(f["properties"].get("type", ""), x, y, s.marker)
-               for f, (x, y) in zip(placed, spots, strict=True)]
+    keyed = []  # (number, incidents, the nearest of the map's own places) of each numbered group
+    markers = []
+    for members, (x, y), where in zip(marks, spots, wheres, strict=True):
+        if len(members) == 1:
+            markers.append(marker(placed[members[0]]["properties"].get("type", ""), x, y, s.marker))
+            continue
+        near = min(labels, key=lambda label: (math.dist(label[1:], where), label[0]), default=None)
+        near = near[0] if near and math.dist(near[1:], where) < 4 * s.marker else None
+        keyed.append((len(keyed) + 1, [placed[i] for i in members], near))
+        markers.append(group_marker(len(keyed), x, y, s.marker))
+    points = wheres
     half = s.marker / 2 + 0.5 * PT
     obstacles = [(x - half, y - half, x + half, y + half) for x, y in spots + points]
     inner = (frame[0] + 2, frame[1] + 2, frame[2] - 2, frame[3] - 2)
     lines = _border_lines(content, project)
-    countries = _country_names(content, s, project, obstacles, inner, COUNTRY_SHIFTS[:1],
+    countries = _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS[:1],
                                borders=lines)
     obstacles += [box for *_, box in countries]
-    labels = [(str(f["properties"]["name"]), *project(*f["geometry"]["coordinates"][:2]))
-              for layer in content.layers if layer.spec.kind not in ("incidents", "base")
-              for f in layer.collection["features"]
-              if f.get("geometry") and f["geometry"]["type"] == "Point"
-              and f.get("properties", {}).get("name")]
     dot = 4.5 * s.raster_scale  # the basemap's point symbol: 9 style px across
-    obstacles += [(x - dot, y - dot, x + dot, y + dot) for _, x, y in labels]
+    obstacles += [(x - dot, y - dot, x + dot, y + dot) for name, x, y in labels if name not in lakes]
     offset = dot + 0.8 * PT
     texts: list[str] = []
     for name, x, y, anchor, box, (px, py) in place_labels(labels, s.label, obstacles, inner,
-                                                          offset, lines):
+                                                          offset, lines, centred=lakes):
         ex, ey = nearest_on_box(px, py, box)
         if math.dist((px, py), (ex, ey)) > offset * 1.5:  # set apart: a line leads to the point
             parts.append(f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" '
@@ -139,8 +171,31 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
                      'fill-opacity="0.8"/>')
         texts.append(text(x, y, name, s.label, anchor=anchor))
         obstacles.append(box)
+    # the towns the frame's scale allows, largest first: a town's dot with its name beside it,
+    # or neither where the name finds no room (as on the page)
+    town_dot = 1.3 * PT
+    for label in names:
+        if label["kind"] != "town":
+            continue
+        x, y = project(label["lon"], label["lat"])
+        spot = (x - town_dot, y - town_dot, x + town_dot, y + town_dot)
+        if not (inner[0] <= spot[0] and spot[2] <= inner[2] and inner[1] <= spot[1]
+                and spot[3] <= inner[3]) or any(overlaps(spot, b) for b in obstacles):
+            continue
+        found = place_labels([(str(label["name"]), x, y)], s.label, obstacles + [spot], inner,
+                             town_dot + 0.8 * PT, lines, reaches=(1.0, 1.6))
+        if not found:
+            continue
+        name, tx, ty, anchor, box, _ = found[0]
+        texts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{town_dot:.1f}" fill="{TOWN_INK}" '
+                     f'stroke="#ffffff" stroke-width="{0.5 * PT:.2f}"/>')
+        texts.append(f'<rect x="{box[0]:.1f}" y="{box[1]:.1f}" width="{box[2] - box[0]:.1f}" '
+                     f'height="{box[3] - box[1]:.1f}" rx="{0.8 * PT:.1f}" fill="#ffffff" '
+                     'fill-opacity="0.8"/>')
+        texts.append(text(tx, ty, name, s.label, anchor=anchor, fill=TOWN_INK))
+        obstacles += [spot, box]
     # a country's name that found no room on its point: a little off it, clear of the places
-    countries += _country_names(content, s, project, obstacles, inner, COUNTRY_SHIFTS[1:],
+    countries += _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS[1:],
                                 skip={name for name, *_ in countries}, borders=lines)
     texts += [text(x, y + k * s.label * 1.15, line, s.label, anchor="middle", fill=COUNTRY_INK,
                    spacing=0.12 * s.label)
@@ -148,10 +203,11 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     parts += markers + texts  # above every line: the markers, then the labels beside them
     parts.append(f'</g><rect y="{top}" width="{mw}" height="{mh}" fill="none" stroke="{INK}" '
                  f'stroke-width="{0.5 * PT:.2f}"/></g>')
-    return "".join(parts), bool(groups)
+    return "".join(parts), Marks(bool(fans), tuple(keyed))
 
 
 COUNTRY_INK = "#6b5440"  # as the page's country names (geo-maps.css .map-label-country)
+TOWN_INK = "#2b2b2b"  # as the page's towns (.map-town-dot, .map-label-town)
 
 
 def _border_lines(content, project):
@@ -164,29 +220,24 @@ def _border_lines(content, project):
                                  for path in border_paths(content) if len(path) > 1]))
 
 
-def _country_names(content, s: Sizes, project, obstacles: list, frame, shifts, borders,
+def _country_names(names: list[dict], s: Sizes, project, obstacles: list, frame, shifts, borders,
                    skip=frozenset()) -> list[tuple]:
-    """(name, lines, x, first baseline y, box) of the period's country names at the zoom of the sheet's
-    frame, in capitals: each centred on its point (as the page writes it), or, where that point
-    lies off the frame or under a mark, as near it as the frame allows on its side of every
-    border and claim line (the page's rule: no name set beyond a border from its point);
-    where it covers no marker and no other name; first come first."""
-    zoom = frame_zoom(content)
+    """(name, lines, x, first baseline y, box) of the period's country names shown at the
+    frame's zoom (``names``: names.map_labels, those shown), in capitals: each centred on its
+    point (as the page writes it), or, where that point lies off the frame or under a mark, as
+    near it as the frame allows on its side of every border and claim line (the page's rule: no
+    name set beyond a border from its point); where it covers no marker and no other name;
+    first come first."""
     placed, taken = [], list(obstacles)
-    for layer in content.layers:
-        for f in layer.collection["features"]:
-            p, g = f["properties"], f.get("geometry")
-            if p.get("kind") != "country" or not p.get("label") or not g or g["type"] != "Point" \
-                    or not p.get("min_zoom", zoom) <= zoom <= p.get("max_zoom", zoom):
-                continue
-            name = str(p["name"])
-            if name in skip:
-                continue
-            point = project(*g["coordinates"][:2])
-            spot = _country_spot(name.upper().split(), point, s, frame, shifts, taken, borders)
-            if spot is not None:
-                taken.append(spot[3])
-                placed.append((name, *spot))
+    for label in names:
+        name = str(label["name"])
+        if label["kind"] != "country" or name in skip:
+            continue
+        point = project(label["lon"], label["lat"])
+        spot = _country_spot(name.upper().split(), point, s, frame, shifts, taken, borders)
+        if spot is not None:
+            taken.append(spot[3])
+            placed.append((name, *spot))
     return placed
 
 

@@ -7,11 +7,21 @@ from __future__ import annotations
 import math
 
 from geo.geometry.content import MapContent
-from geo.incident_types import INCIDENT_TYPES
+from geo.incident_types import BY_NAME, INCIDENT_TYPES
 from geo.render.citations import work, work_name
 from geo.render.print_marks import wrap
-from geo.render.print_parts import INK, PT, Sizes, corners, frame_extent, incidents, marker, text
-from geo.render.style import STRIPE_WIDTH, height_symbol, legend_entries
+from geo.render.print_parts import (
+    INK,
+    PT,
+    Sizes,
+    corners,
+    frame_extent,
+    group_marker,
+    incidents,
+    marker,
+    text,
+)
+from geo.render.style import STRIPE_WIDTH, height_symbol, legend_rows
 
 
 def scale_and_north(content, s: Sizes, y: float, mw: int) -> str:
@@ -41,22 +51,25 @@ def scale_and_north(content, s: Sizes, y: float, mw: int) -> str:
     return "".join(parts)
 
 
-def legend(content, s: Sizes, y: float, fanned: bool) -> tuple[str, float]:
-    """Legend entries (incident types drawn, then the map's line and area layers) in
-    ``s.columns`` columns; returns the SVG and the y below it."""
+def legend(content, s: Sizes, y: float, marks) -> tuple[str, float]:
+    """Legend entries (incident types drawn, the key of the numbered groups, then the map's
+    line and area layers) in ``s.columns`` columns; returns the SVG and the y below it.
+    ``marks``: print_layout.Marks."""
     placed, unplaced = incidents(content)
     counts = {t.name: 0 for t in INCIDENT_TYPES}
     for f in placed:
         counts[f["properties"].get("type", "")] = counts.get(f["properties"].get("type", ""), 0) + 1
     entries = [(lambda x, cy, t=t: marker(t.name, x, cy, s.marker), f"{t.label} ({counts[t.name]})")
                for t in INCIDENT_TYPES if counts[t.name]]
-    for layer in content.layers:
-        if layer.spec.kind != "incidents" and layer.spec.legend:
-            for mark, label in legend_entries(layer, frame_extent(content), page=False):
-                entries.append((lambda x, cy, st=layer.spec.style, m=mark: _swatch(st, m, x, cy, s),
-                                label))
+    entries += [(lambda x, cy, n=number: group_marker(n, x, cy, s.marker), group_key(members, near))
+                for number, members, near in marks.keyed]
+    entries += [(lambda x, cy, st=style, m=mark: _swatch(st, m, x, cy, s), ", ".join(texts))
+                for style, mark, texts in legend_rows(content.layers, frame_extent(content), page=False)]
     notes = []
-    if fanned:
+    if marks.keyed:
+        notes.append("A numbered circle stands for the incidents of one place, too many to show "
+                     "apart at this scale.")
+    if marks.fanned:
         notes.append("Incidents too close to show apart are fanned out; a line leads to each place.")
     if unplaced:
         notes.append(f"{unplaced} more incident{'s are' if unplaced > 1 else ' is'} listed without "
@@ -86,6 +99,21 @@ def legend(content, s: Sizes, y: float, fanned: bool) -> tuple[str, float]:
             bottom += line_h
             parts.append(text(s.pad, bottom, line, s.legend, italic=True))
     return "".join(parts) + "</g>", bottom
+
+
+def group_key(members: list[dict], near: str | None) -> str:
+    """A numbered group's line in the key: how many incidents, where, in which years, and
+    of which types (their markers' letters, most first)."""
+    types: dict[str, int] = {}
+    for f in members:
+        letter = BY_NAME[f["properties"].get("type", "")].letter
+        types[letter] = types.get(letter, 0) + 1
+    years = sorted({str(f["properties"].get("date", ""))[:4] for f in members} - {""})
+    when = "" if not years else f", {years[0]}" if years[0] == years[-1] else \
+        f", {years[0]}\u2013{years[-1]}"
+    most_first = sorted(types.items(), key=lambda t: (-t[1], t[0]))
+    kinds = ", ".join(f"{letter}\u00a0{n}" for letter, n in most_first)
+    return f"{len(members)} incidents{f' near {near}' if near else ''}{when}: {kinds}"
 
 
 def _swatch(style, mark: str, x: float, cy: float, s: Sizes) -> str:

@@ -8,6 +8,7 @@ Everything here is plain arithmetic on pixel boxes, so the same input gives the 
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,8 +30,9 @@ def _font(bold: bool, size: float):
 
 def one_line(text: str) -> str:
     """Text as a line of the sheet: each run of white space (line and paragraph separators,
-    which pasted text carries and text shaping fails on, among them) is one space."""
-    return " ".join(text.split())
+    which pasted text carries and text shaping fails on, among them) is one space, but for
+    the no-break space, which keeps two words on one line."""
+    return " ".join(re.split(r"[^\S\u00a0]+", text)).strip()
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
@@ -43,7 +45,7 @@ def wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
     wider than the line stays whole)."""
     lines: list[str] = []
     line = ""
-    for word in text.split():
+    for word in one_line(text).split(" "):
         candidate = f"{line} {word}" if line else word
         if line and text_width(candidate, size, bold) > width:
             lines.append(line)
@@ -77,6 +79,65 @@ def spread(points: list[tuple[float, float]], size: float, frame: Box
         for i, spot in zip(group, spots, strict=True):
             positions[i] = spot
     return positions, sorted((g for g in groups if len(g) > 1), key=lambda g: g[0])
+
+
+# A fan of more markers than this is drawn instead as one numbered circle at each of its
+# busiest places, keyed under the map: the page's place marker, which a sheet cannot open
+# (overview-1col fanned 27 markers from Khasan to Lake Khanka into one wheel).
+FAN_MOST = 8
+
+
+def sites(points: list[tuple[float, float]], reach: float) -> list[list[int]]:
+    """The page's grouping (incident-layer.js, declutter): the two closest groups whose
+    centres lie nearer than ``reach`` on both axes merge at their members' mean, until none
+    do. Returns the groups of point indices, each sorted, in order of their first member."""
+    groups = [([i], points[i]) for i in range(len(points))]
+    while True:
+        best = None
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                (ax, ay), (bx, by) = groups[a][1], groups[b][1]
+                d = max(abs(ax - bx), abs(ay - by))
+                if d < reach and (best is None or d < best[0]):
+                    best = (d, a, b)
+        if best is None:
+            break
+        _, a, b = best
+        members = sorted(groups[a][0] + groups[b][0])
+        groups[a] = (members, centre([points[i] for i in members]))
+        del groups[b]
+    return sorted(members for members, _ in groups)
+
+
+def centre(points: list[tuple[float, float]]) -> tuple[float, float]:
+    return (sum(x for x, _ in points) / len(points), sum(y for _, y in points) / len(points))
+
+
+def fan_or_number(points: list[tuple[float, float]], size: float, frame: Box, most: int = FAN_MOST
+                  ) -> tuple[list[list[int]], list[tuple[float, float]], list[list[int]]]:
+    """What the sheet draws for markers of diameter ``size`` at ``points``: (marks, their
+    positions, fans). A mark is one incident ([i]) or a numbered group of the incidents of one
+    place (``sites``) too many to fan out; fans (``spread``) are lists of mark indices.
+    In a fan of more than ``most`` markers the place of the most incidents is numbered, until
+    no fan is that large or none has a place of several left to number."""
+    places = sites(points, size * 1.12)
+    numbered: set[int] = set()
+    while True:
+        marks = [members for k, members in enumerate(places) if k in numbered] + [
+            [i] for k, members in enumerate(places) if k not in numbered for i in members]
+        marks.sort()
+        spots, fans = spread([centre([points[i] for i in m]) for m in marks], size, frame)
+        place_of = {i: k for k, members in enumerate(places) for i in members}
+        crowded: set[int] = set()
+        for fan in fans:
+            # the places of several incidents whose markers this fan spreads
+            held = {place_of[marks[j][0]] for j in fan
+                    if len(marks[j]) == 1 and len(places[place_of[marks[j][0]]]) > 1}
+            if len(fan) > most:
+                crowded |= held
+        if not crowded:
+            return marks, spots, fans
+        numbered.add(max(crowded, key=lambda k: (len(places[k]), -k)))
 
 
 def _first_clash(placed: list[list[tuple[float, float]]], dots: list[list[tuple[float, float]]],
@@ -149,13 +210,16 @@ def _clamp(x: float, y: float, margin: float, frame: Box) -> tuple[float, float]
 
 
 def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles: list[Box],
-                 frame: Box, offset: float, lines=None) -> list[tuple]:
+                 frame: Box, offset: float, lines=None, centred=frozenset(),
+                 reaches=(1.0, 2.0, 3.2, 4.6, 6.5, 9.0)) -> list[tuple]:
     """Put each label (text, x, y of its point) beside its point where its box meets no
     obstacle, no other label and stays in ``frame``, and clear of ``lines`` (a shapely
     geometry: the borders and claims) where any position is; drop it where none is free.
 
-    Returns (text, x, baseline y, text-anchor, box, point) of the labels placed, in input
-    order.
+    The names in ``centred`` (a lake's: its point anchors the name, no dot marks it) stand
+    on their point where that is free. ``reaches``: how far off, in ``offset``s, a label may
+    go (nearest first). Returns (text, x, baseline y, text-anchor, box, point) of the labels
+    placed, in input order.
     """
     taken = list(obstacles)
     placed = []
@@ -165,7 +229,7 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
         w = text_width(text, size)
         # clear of the lines if it can be, else at least on its point's side of them
         for rule in ((None,) if lines is None else ("clear", "side", None)):
-            spot = next((spot for reach in (1.0, 2.0, 3.2, 4.6, 6.5, 9.0)  # nearest first
+            spot = next((spot for reach in ((0.0,) if text in centred else ()) + tuple(reaches)
                          if (spot := _free_spot(text, w, x, y, offset * reach, ascent, descent,
                                                 pad, taken, frame, lines, rule))), None)
             if spot:
@@ -177,15 +241,22 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
 
 def _free_spot(text, w, x, y, offset, ascent, descent, pad, taken, frame, lines=None,
                rule=None):
-    """The first of eight positions around (x, y) at ``offset`` whose box is free, or None."""
+    """The first of eight positions around (x, y) at ``offset`` (or, at 0, the position
+    centred on it) whose box is free, or None."""
     d = offset * 0.7
     middle = (ascent - descent) / 2
     # right, left, above, below, then the diagonals: the cartographer's usual order
     candidates = [(x + offset, y + middle, "start"), (x - offset, y + middle, "end"),
                   (x, y - offset - descent, "middle"), (x, y + offset + ascent, "middle"),
                   (x + d, y - d - descent, "start"), (x + d, y + d + ascent, "start"),
-                  (x - d, y - d - descent, "end"), (x - d, y + d + ascent, "end")]
+                  (x - d, y - d - descent, "end"), (x - d, y + d + ascent, "end")] if offset else \
+        [(x, y + middle, "middle")]  # on the point itself
+    # then those above, below or on the point slid along by a quarter or half its width
+    candidates += [(bx + k * w / 4, by, anchor) for k in (1, -1, 2, -2)
+                   for bx, by, anchor in candidates if anchor == "middle"]
     for bx, by, anchor in candidates:
+        if anchor == "middle":  # a label above, below or on its point slides along to fit
+            bx = min(max(bx, frame[0] + w / 2 + pad), frame[2] - w / 2 - pad)
         left = {"start": bx, "end": bx - w, "middle": bx - w / 2}[anchor]
         box = (left - pad, by - ascent - pad, left + w + pad, by + descent + pad)
         inside = (box[0] >= frame[0] and box[1] >= frame[1] and box[2] <= frame[2]

@@ -111,6 +111,17 @@ def marker(type_name: str, x: float, y: float, size: float) -> str:
             + text(x, y + font * 0.36, letter, font, bold=True, anchor="middle", fill=ink) + "</g>")
 
 
+def group_marker(number: int, x: float, y: float, size: float) -> str:
+    """A numbered group of incidents, as the page's place marker (a white disc in a dark
+    ring); its number leads to its line in the key."""
+    r = size / 2
+    font = size * MARKER_LETTER
+    return (f'<g class="group"><circle cx="{x:.1f}" cy="{y:.1f}" r="{r - 0.5 * PT:.1f}" fill="#ffffff" '
+            f'stroke="{MARKER_STROKE}" stroke-width="{1.0 * PT:.2f}"/>'
+            + text(x, y + font * 0.36, str(number), font, bold=True, anchor="middle",
+                   fill=MARKER_STROKE) + "</g>")
+
+
 def text(x: float, y: float, content: str, size: float, bold: bool = False, italic: bool = False,
           anchor: str = "start", fill: str = INK, spacing: float = 0.0) -> str:
     attrs = ' font-weight="bold"' if bold else ""

@@ -185,6 +185,30 @@ def legend_entries(layer, extent, page: bool = True) -> list[tuple[str, str]]:
     return [(mark, _group_name(list(inside(groups[mark])))) for mark in marks]
 
 
+def legend_rows(layers, extent, page: bool = True) -> list[tuple[Style, str, list[str]]]:
+    """The legend's lines below the incident types, as (style, mark, texts): the entries of
+    every layer that asks for one (``legend_entries``), one line per swatch. Layers drawn with
+    the same mark alike are one line (three blue lines for the Tumen, the Khalkhin Gol and the
+    Amur, three dots for the places: a reader tells them apart on the map by their names),
+    named by each, or for several dots or heights by LEGEND_GROUPS."""
+    rows: dict[tuple, tuple[Style, str, list[str]]] = {}
+    for layer in layers:
+        if layer.spec.kind == "incidents" or not layer.spec.legend:
+            continue
+        style = layer.spec.style
+        for mark, text in legend_entries(layer, extent, page):
+            rows.setdefault((mark, _swatch_of(style, mark)), (style, mark, []))[2].append(text)
+    return [(style, mark, [LEGEND_GROUPS[mark == "dot"]] if mark in ("dot", "height") and len(texts) > 1
+             else texts) for style, mark, texts in rows.values()]
+
+
+def _swatch_of(style: Style, mark: str) -> tuple:
+    """What a legend swatch of ``mark`` shows of a style (legends draw nothing else of it)."""
+    return {"area": (style.fill, style.fill_opacity, style.color, style.weight),
+            "line": (style.color, style.weight, style.dash, style.stripe, style.opacity),
+            "dot": (style.color,), "height": ()}[mark]
+
+
 # The legend's names for several features of one mark (in interface_text.TEXT, in every
 # language): heights, or places of different kinds (a town and an island on the Amur map).
 LEGEND_GROUPS = ("Heights", "Places")

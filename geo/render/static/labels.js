@@ -12,8 +12,6 @@
   var overlaps = g.boxes.overlaps, crosses = g.boxes.crosses, meets = g.boxes.meets;
   var DOTS = [5, 17];   // px from a place's point to its label: beside its dot, or clear of a marker on it
   var LED = [34, 52];   // px, further off, for the map's own places and waters: a leader line goes to the point
-  var TOWN_ZOOM = {1: 0, 2: 5, 3: 6, 4: 7};   // towns of a rank show from this zoom on
-  var PRIORITY = {country: 0, place: 1, water: 1, line: 1, town: 2};
 
   /* Candidate boxes (container px) of a label at point p: beside its dot, or centred. A place
      or a water the map is about outranks the incident markers around it: where they leave no
@@ -126,7 +124,7 @@
       return {label: l, node: node, leader: leader, spot: spot, latlng: L.latLng(l.lat, l.lon),
               path: line ? l.path.map(function (c) { return L.latLng(c[0], c[1]); }) : null,
               dot: l.kind !== 'country' && l.kind !== 'water' && !line,   // a country's, a lake's name: centred
-              order: [PRIORITY[l.kind], l.rank || 9], w: 0, h: 0};
+              order: l.order, w: 0, h: 0};   // (geo/render/names.py: who takes room first)
     });
     items.sort(function (a, b) {
       return a.order[0] - b.order[0] || a.order[1] - b.order[1] ||
@@ -136,8 +134,7 @@
     function shown(item, zoom) {
       var l = item.label;
       if (l.min_zoom !== undefined && l.min_zoom !== null && zoom < l.min_zoom) return false;
-      if (l.max_zoom !== undefined && l.max_zoom !== null && zoom > l.max_zoom) return false;
-      return l.kind !== 'town' || zoom >= (TOWN_ZOOM[l.rank] || 0);
+      return l.max_zoom === undefined || l.max_zoom === null || zoom <= l.max_zoom;
     }
 
     /* Marker icons, the title bar and the map's controls: no label goes under them. */

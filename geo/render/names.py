@@ -1,0 +1,79 @@
+"""The names on a map, for the page (labels.js) and the print sheets alike: which points
+and lines are named, of what kind, from which zoom, and in which order they take their room
+(the period's countries first, then the map's own places, lakes and rivers, then towns by
+size)."""
+
+from __future__ import annotations
+
+import math
+
+from geo.geometry.content import MapContent
+from geo.render.style import height_symbol, is_label_anchor, mark_of
+
+# Who is placed first where two names want the same room, by kind (then by rank)
+PRIORITY = {"country": 0, "place": 1, "water": 1, "line": 1, "town": 2}
+# A base town of a rank is named from this zoom on (rank 1: the largest)
+TOWN_ZOOM = {1: 0, 2: 5, 3: 6, 4: 7}
+
+
+def map_labels(content: MapContent) -> list[dict]:
+    """The names a map shows: every point and line of a layer that asks for a label
+    (``label: true``), as {name, names, lat, lon, kind, rank, order, min_zoom, max_zoom}, in
+    the order they are placed (``order``: PRIORITY, then rank). kind is
+    "country", "water" (a lake's name, centred), "line" (a river's, along its ``path`` of
+    [lat, lon]), "town" (a base town) or "place" (a place of
+    the map's own layers, which wins over a base town at the same spot: within DUPLICATE_M,
+    the town is left out)."""
+    found = []
+    for layer in content.layers:
+        if layer.spec.kind == "incidents":
+            continue
+        for f in layer.collection["features"]:
+            p, geom = f["properties"], f.get("geometry")
+            if not (p.get("label") and geom and geom["type"] in ("Point", "LineString", "MultiLineString")):
+                continue
+            if geom["type"] != "Point":  # a river's name, set along its longest part
+                parts = [geom["coordinates"]] if geom["type"] == "LineString" else geom["coordinates"]
+                path = max(parts, key=len)
+                lon, lat = path[len(path) // 2][:2]
+                found.append({"name": p["name"], "names": p.get("names", {}), "lat": lat, "lon": lon,
+                              "kind": "line", "rank": p.get("rank", 1),
+                              **{k: p[k] for k in ("min_zoom", "max_zoom") if k in p},
+                              "path": [[round(y, 5), round(x, 5)] for x, y, *_ in path]})
+                continue
+            kind = p.get("kind") if p.get("kind") in ("country", "town") else \
+                "water" if is_label_anchor(f) else "place"
+            if layer.spec.kind != "base" and kind == "town":
+                kind = "place"
+            lon, lat = geom["coordinates"][:2]
+            rank = p.get("rank", 1 if kind != "town" else 4)
+            item = {"name": p["name"], "names": p.get("names", {}), "lat": lat, "lon": lon,
+                    "kind": kind, "rank": rank}
+            item.update({k: p[k] for k in ("min_zoom", "max_zoom") if k in p})
+            if kind == "town":  # a lesser town from a larger zoom on
+                item["min_zoom"] = max(item.get("min_zoom", 0), TOWN_ZOOM.get(rank, 0))
+            if mark_of(f, layer.spec.style) == "height":  # its symbol, which its name keeps clear of
+                item["mark"] = [height_symbol()["width"], height_symbol()["height"]]
+            found.append(item)
+    places = [(i["lon"], i["lat"]) for i in found if i["kind"] == "place"]
+    found = [i for i in found if i["kind"] != "town" or not any(
+        _metres((i["lon"], i["lat"]), p) < DUPLICATE_M for p in places)]
+    for item in found:
+        item["order"] = [PRIORITY[item["kind"]], item["rank"]]
+    return sorted(found, key=lambda i: (i["order"], i["name"]))
+
+
+def shown_at(label: dict, zoom: int) -> bool:
+    """Whether a name of ``map_labels`` is shown at ``zoom`` (if it finds room)."""
+    return label.get("min_zoom", 0) <= zoom <= label.get("max_zoom", 99)
+
+
+def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (haversine, mean Earth radius): enough to match a town."""
+    (lon1, lat1), (lon2, lat2) = [(math.radians(x), math.radians(y)) for x, y in (a, b)]
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * 6371008.8 * math.asin(math.sqrt(h))
+
+
+DUPLICATE_M = 5000  # a base town this close to a place of the map's own layers is that place
