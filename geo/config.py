@@ -11,10 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CONFIG_NAME = "maps.toml"
-# the languages of the language menu besides English: the page's own words and the maps'
-# titles are given in each (render/interface_text.py, maps.toml title_in), place names where known
-INTERFACE_LANGUAGES = ("ru", "ja", "zh")
-LANGUAGE_NAMES = {"ru": "Russian", "ja": "Japanese", "zh": "Chinese"}
+# The page's languages, its menu in this order: code -> (English name, own name); English, the
+# first, is the default. The page's own words and the maps' titles are given in each
+# (render/interface_text.py, maps.toml title_in), place names where known. The one table: the
+# page's script (core.js, language.js), check and the print read it from here.
+LANGUAGES = {"en": ("English", "English"), "ru": ("Russian", "Русский"), "ja": ("Japanese", "日本語"),
+             "zh": ("Chinese", "中文")}
+# Languages a place's names may be given in besides those: its popup lists them, no page is in them
+OTHER_NAME_LANGUAGES = {"mn": "Mongolian", "ko": "Korean"}
+INTERFACE_LANGUAGES = tuple(code for code in LANGUAGES if code != "en")
+LANGUAGE_NAMES = {code: english for code, (english, _) in LANGUAGES.items() if code != "en"} | \
+    OTHER_NAME_LANGUAGES
 SCHEMA_NAME = "maps.schema.json"  # in geo/inputs/schemas: what maps.toml may say
 DEFAULT_SOURCES = "../../shared/sources"  # relative to the layers folder, as CI lays it out
 MAP_MARGIN = 0.1  # share of a map's width/height drawn and pannable beyond its extent, at least

@@ -14,6 +14,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ROOT / "layers"
+
+
+def _maps() -> list[str]:
+    from geo.inputs.maps_toml import read_project
+
+    return list(read_project(LAYERS).maps)
+
+
+# The maps of layers/maps.toml, in its order: a sixth map there needs no test edit
+MAPS = _maps()
 SOURCES = ROOT.parent / "shared" / "sources"
 
 

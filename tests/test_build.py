@@ -6,13 +6,14 @@ import json
 import re
 from pathlib import Path
 
-from tests.conftest import LAYERS, ROOT, edit_layer, run_cli, shrink_zooms, tree_bytes
+from tests.conftest import LAYERS, MAPS, ROOT, edit_layer, run_cli, shrink_zooms, tree_bytes
 
-MAPS = ["overview", "khasan", "khalkhin-gol", "suifenhe", "amur"]
 PAYLOAD = '</script><script>alert("x")</script><img src=x onerror=alert(1)>`${alert(2)}`'
 
 
 def test_build_writes_the_five_maps_and_the_index(built: Path):
+    # the conflicts the articles are about, each a map (MAPS: every map of maps.toml)
+    assert {"overview", "khasan", "khalkhin-gol", "suifenhe", "amur"} <= set(MAPS)
     names = {p.name for p in built.iterdir()}
     assert {f"{m}.html" for m in MAPS} | {"index.html"} <= names
     for m in MAPS:  # the basemap tiles, their archive and the static images

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from geo.config import INTERFACE_LANGUAGES
+from geo.config import INTERFACE_LANGUAGES, LANGUAGE_NAMES
 from geo.incident_types import INCIDENT_TYPES
 from geo.render.interface_text import TEXT, missing
 from geo.render.page import BASEMAP_NAME
+from tests.conftest import MAPS
 from tests.test_browser import OfflinePage, popup_shown
 
 STATIC = Path(__file__).resolve().parent.parent / "geo" / "render" / "static"
@@ -40,6 +41,8 @@ def asked_for() -> dict[str, str]:
     for t in INCIDENT_TYPES:  # the legend's label, and the popup's after its date
         words[t.label] = "geo/incident_types.py"
     words[BASEMAP_NAME] = "geo/render/page.py"
+    for name in LANGUAGE_NAMES.values():  # a popup's "Russian: …" of a place's other names
+        words[name] = "geo/config.py"
     return words
 
 
@@ -79,7 +82,7 @@ CHROME = """() => [...document.querySelectorAll(
   .map(n => [n.className || n.tagName, n.lang || n.closest('[lang]').lang,
              [...n.childNodes].filter(c => c.nodeType === 3 || !c.matches('select, input')).map(c => c.textContent).join('')])"""
 
-PAGES = [(name, "ru") for name in ("overview", "khasan", "khalkhin-gol", "suifenhe", "amur")] + [
+PAGES = [(name, "ru") for name in MAPS] + [
     ("khasan", "ja"), ("overview", "zh")]
 
 
@@ -113,3 +116,19 @@ def test_dates_are_written_as_the_language_writes_them(browser, built: Path):
         "ru": ["29 июля 1938", "июль 1938", "1938", "29 июля 1938 – 11 августа 1938"],
         "ja": ["1938年7月29日", "1938年7月", "1938年", "1938年7月29日 – 1938年8月11日"],
         "zh": ["1938年7月29日", "1938年7月", "1938年", "1938年7月29日 – 1938年8月11日"]}
+
+
+def test_the_language_menu_and_the_page_read_one_table(browser, built: Path):
+    """The languages have one home (config.LANGUAGES), which the page's script, check and the
+    words' table read: the menu offers its languages, in its order, each in its own name; a
+    language only a place's names are given in (?lang=mn) gives the English page (core.js once
+    had its own list of five, and wrote such a page as lang="mn")."""
+    from geo.config import LANGUAGES
+
+    assert INTERFACE_LANGUAGES == tuple(code for code in LANGUAGES if code != "en")
+    with OfflinePage(browser) as view:
+        page = view.open(built / "khasan.html", "?lang=mn")
+        menu = page.eval_on_selector_all(".language-switch option",
+                                         "os => os.map(o => [o.value, o.textContent])")
+        assert menu == [[code, own] for code, (_, own) in LANGUAGES.items()]
+        assert page.evaluate("() => document.documentElement.lang") == "en"

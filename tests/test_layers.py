@@ -121,7 +121,7 @@ class TestPlaceNamesInTheReadersLanguage:
     about) has a name in each of ru, ja and zh, and every name a feature gives is cited, as the
     country names are: a source whose `where` says "ru: ...; ja: ...; zh: ..."."""
 
-    LANGUAGES = ("ru", "ja", "zh")
+    from geo.config import INTERFACE_LANGUAGES as LANGUAGES
     # No name found in that language, and none invented: Bogomolnaya is named only by the Soviet
     # accounts; no Chinese name for Grodekovo was found in a checkable source; the Russian
     # accounts name the Amur islands of 1937 Большой and Сеннуха without saying which is Kanchazu.

@@ -12,9 +12,9 @@ import pytest
 
 from geo.config import BuildOptions, map_inputs
 from geo.output.manifest import map_digests
-from tests.conftest import edit_layer, run_cli
+from tests.conftest import MAPS, edit_layer, run_cli
 
-ALL = {"overview", "khasan", "khalkhin-gol", "suifenhe", "amur"}
+ALL = set(MAPS)
 OPTIONS = BuildOptions().fingerprint()
 
 

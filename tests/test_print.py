@@ -15,6 +15,7 @@ import pytest
 
 from geo.incident_types import BY_NAME
 from geo.render.print_parts import Sizes
+from tests.conftest import MAPS
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>x</script>&]]>'
@@ -267,7 +268,7 @@ def test_images_are_redrawn_only_when_a_sheet_changes(images, content):
     assert made == {k: v for k, v in images.items() if k.startswith("-1col.")}
 
 
-@pytest.mark.parametrize("map_name", ["overview", "khasan", "khalkhin-gol", "suifenhe", "amur"])
+@pytest.mark.parametrize("map_name", MAPS)
 def test_every_sheet_names_both_sides_of_its_border(contents, map_name):
     """A border conflict's map names the period's countries on its sheet, in capitals: at least
     two, each inside the map's frame (they once stood only in the legend's text)."""
@@ -305,7 +306,7 @@ def _area(shape) -> float:
     return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(xy, xy[1:] + xy[:1]))) / 2
 
 
-@pytest.mark.parametrize("map_name", ["overview", "khasan", "khalkhin-gol", "suifenhe", "amur"])
+@pytest.mark.parametrize("map_name", MAPS)
 def test_every_sheet_meets_the_print_type_sizes(contents, map_name):
     """At print size (the sheet's width in mm), a marker's letter, which carries the incident's
     type, is at least 5 pt, a name on the map 7 pt, and every other text (legend, scale, sources)
@@ -331,7 +332,7 @@ def test_every_sheet_meets_the_print_type_sizes(contents, map_name):
             assert circle is None or _area(g[0]) >= 0.97 * circle, (suffix, g[0].tag, _area(g[0]))
 
 
-@pytest.mark.parametrize("map_name", ["overview", "khasan", "khalkhin-gol", "suifenhe", "amur"])
+@pytest.mark.parametrize("map_name", MAPS)
 def test_every_sheet_is_framed_on_its_subject(contents, map_name):
     """A sheet shows its subject at a scale where its marks stand apart: every placed incident
     and every place of the map's own layers lies inside the frame, and together they span at
@@ -372,7 +373,7 @@ def test_a_label_keeps_off_the_border_lines_where_it_has_room():
     assert len(place_labels([("Zaozernaya height", 500, 500)], 30, [], frame, 12, everywhere)) == 1
 
 
-@pytest.mark.parametrize("map_name", ["overview", "khasan", "khalkhin-gol", "suifenhe", "amur"])
+@pytest.mark.parametrize("map_name", MAPS)
 def test_every_work_a_sheet_cites_is_named_whole(contents, map_name):
     """The sources line names each work up to the colon that begins its passage, never inside
     its brackets (it once printed "GeoNames gazetteer (populated places;")."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import itertools
+import json
 import re
 from contextlib import contextmanager
 from functools import cache
@@ -23,7 +24,7 @@ import branca.element
 from folium.map import Layer
 from folium.template import Template
 
-from geo.config import Style
+from geo.config import LANGUAGES, OTHER_NAME_LANGUAGES, Style
 from geo.incident_types import INCIDENT_TYPES, IncidentType
 from geo.jsontext import compact
 from geo.render.style import STRIPE_WIDTH, height_symbol
@@ -130,17 +131,24 @@ def incident_types_data(types: tuple[IncidentType, ...] = INCIDENT_TYPES) -> lis
     return [t._asdict() for t in types]
 
 
+def languages_js() -> str:
+    """The languages table (config.LANGUAGES) as the page's script reads it (core.js)."""
+    table = {"menu": [[code, own] for code, (_, own) in LANGUAGES.items()],
+             "names": {code: english for code, (english, _) in LANGUAGES.items()} | OTHER_NAME_LANGUAGES}
+    return f"window.geoMapsLanguages = {json.dumps(table, ensure_ascii=True, sort_keys=False)};\n"
+
+
 @cache
 def own_assets() -> tuple[str, str]:
     """The map's own (css, js): the files of STYLES and SCRIPTS in their declared order, the
-    incident types' CSS last."""
+    incident types' CSS last, the languages' table first."""
     folder = resources.files("geo.render") / "static"
     styles = [(folder / name).read_text(encoding="utf-8") for name in STYLES]
     scripts = [(folder / name).read_text(encoding="utf-8") for name in SCRIPTS]
     for name, text in zip(STYLES + SCRIPTS, styles + scripts, strict=True):
         if "</script" in text.lower() or "</style" in text.lower():
             raise ValueError(f"{name} would close the tag it is inlined into")
-    return "\n".join([*styles, incident_type_css()]), "\n".join(scripts)
+    return "\n".join([*styles, incident_type_css()]), "\n".join([languages_js(), *scripts])
 
 
 class InlineAssets(branca.element.Element):

@@ -4,12 +4,14 @@
 
   var MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
                 'September', 'October', 'November', 'December'];
-  var LANGUAGES = {ru: 'Russian', ja: 'Japanese', zh: 'Chinese', mn: 'Mongolian', ko: 'Korean'};
+  /* The languages (geo/config.py, written before this script by elements.py): the page's
+     menu [[code, own name], ...], and the English name of every language a name may be in. */
+  var MENU = window.geoMapsLanguages.menu, LANGUAGES = window.geoMapsLanguages.names;
 
-  /* ?lang=ru|ja|zh|mn|ko shows place names in that language where the layers give them. */
+  /* ?lang=ru|ja|zh: the page in that language, place names too where the layers give them. */
   var LANG = (function () {
     var lang = new URLSearchParams(location.search).get('lang');
-    return lang && LANGUAGES[lang] ? lang : 'en';
+    return MENU.some(function (o) { return o[0] === lang; }) ? lang : 'en';
   })();
 
   /* The page's own words in the reader's language: templates/map-chrome.html writes the table
@@ -111,6 +113,7 @@
   window.geoMaps = {
     LANG: LANG,
     LANGUAGES: LANGUAGES,
+    MENU: MENU,
     el: el,
     append: append,
     localName: localName,

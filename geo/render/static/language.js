@@ -9,7 +9,7 @@
     control.onAdd = function () {
       var label = el('label', 'language-switch', g.t('Names') + ' ');
       var select = el('select');
-      [['en', 'English'], ['ru', 'Русский'], ['ja', '日本語'], ['zh', '中文']].forEach(function (o) {
+      g.MENU.forEach(function (o) {
         var option = el('option', null, o[1]);
         option.value = o[0];
         option.selected = o[0] === g.LANG;
