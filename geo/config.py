@@ -8,6 +8,7 @@ settings declared once in geo/inputs/schemas/maps.schema.json.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 CONFIG_NAME = "maps.toml"
@@ -44,6 +45,18 @@ class Style:
     stripe: str | None = None
 
 
+class LayerKind(StrEnum):
+    """What a layer is to the maps (maps.toml ``kind``, the schema's enum): equal to its string."""
+
+    BASE = "base"  # background geography: in the tiles, not clickable, not checked against maps
+    FEATURE = "feature"  # the places a map is about: drawn with popups, named, in the legend
+    BORDER = "border"  # a line incidents' distances are measured to (borders, claims)
+    INCIDENTS = "incidents"  # the catalogue: markers with popups, counted, listed
+
+
+BASE, FEATURE, BORDER, INCIDENTS = LayerKind
+
+
 @dataclass(frozen=True)
 class LayerSpec:
     """One GeoJSON file under layers/ and how maps use it."""
@@ -51,7 +64,7 @@ class LayerSpec:
     name: str
     file: Path
     title: str
-    kind: str
+    kind: LayerKind
     style: Style = Style()
     legend: bool = True
     show: bool = True
@@ -162,7 +175,7 @@ def distance_layers(kinds: dict[str, str]) -> list[str]:
     """The layers every incident's "nearest border line" is measured to: all border layers.
     ``kinds`` is {layer name: kind}. The build measures with these, and map_inputs counts them
     among what a map with incidents depends on, so that the two cannot disagree."""
-    return [name for name, kind in kinds.items() if kind == "border"]  # maps.toml order
+    return [name for name, kind in kinds.items() if kind == BORDER]  # maps.toml order
 
 
 def map_inputs(raw: dict, name: str) -> dict:
@@ -176,8 +189,8 @@ def map_inputs(raw: dict, name: str) -> dict:
     layers = raw["layers"]
     table = raw["maps"][name]
     used = set(table["layers"])
-    if any(layers[n].get("kind") == "incidents" for n in used):
-        used.update(distance_layers({n: t.get("kind", "feature") for n, t in layers.items()}))
+    if any(layers[n].get("kind") == INCIDENTS for n in used):
+        used.update(distance_layers({n: t.get("kind", FEATURE) for n, t in layers.items()}))
     return {"map": table, "layers": {n: layers[n] for n in sorted(used)},
             "inset": _widest(raw["maps"]),  # the inset shows the map with the widest extent
             "bibliography": raw.get("bibliography", {}), "attribution": raw.get("attribution", ""),

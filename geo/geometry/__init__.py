@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from geo.config import INCIDENTS
+
 
 def contents(project, layers, names=None, kept=None) -> list:
     """The geometry stage, whole: one ``MapContent`` per map of ``names`` (default: every map,
@@ -18,7 +20,7 @@ def contents(project, layers, names=None, kept=None) -> list:
     names = list(project.maps) if names is None else names
     kept = kept or {}
     border_names = distance_layers({n: spec.kind for n, spec in project.layers.items()})
-    incident_names = [n for n, spec in project.layers.items() if spec.kind == "incidents"]
+    incident_names = [n for n, spec in project.layers.items() if spec.kind == INCIDENTS]
     needed = {*border_names, *incident_names,
               *(n for name in names for n in project.maps[name].layers
                 if n not in kept.get(name, {}))}

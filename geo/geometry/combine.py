@@ -12,7 +12,7 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import box, mapping
 
-from geo.config import LayerSpec, MapSpec, Project
+from geo.config import INCIDENTS, LayerSpec, MapSpec, Project
 from geo.geometry.content import MapContent, MapLayer, assemble, widest_map
 from geo.geometry.reproject import PROPERTIES
 
@@ -37,18 +37,18 @@ def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project
     layers = []
     for name in spec.layers:
         layer_spec = project.layers[name]
-        if name in (kept or {}) and layer_spec.kind != "incidents":
+        if name in (kept or {}) and layer_spec.kind != INCIDENTS:
             if kept[name] is not None:
                 layers.append(MapLayer(layer_spec, *kept[name]))
             continue
         frame = frames[name]
-        if layer_spec.kind == "incidents":
+        if layer_spec.kind == INCIDENTS:
             shown = frame.intersects(box(*spec.incident_extent()))
             shown |= _listed_without_place(frame, spec, widest)
         else:
             shown = frame.intersects(area)
         frame = frame[shown]
-        if layer_spec.kind != "incidents":
+        if layer_spec.kind != INCIDENTS:
             frame = frame.copy()
             clipped = _same_dimension(shapely.intersection(frame.geometry.values, area),
                                       frame.geometry.values)
@@ -59,7 +59,7 @@ def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project
             frame = frame[~frame.is_empty]
             if layer_spec.invert:
                 frame = _inverse(frame, area, layer_spec)
-        if frame.empty and layer_spec.kind != "incidents":
+        if frame.empty and layer_spec.kind != INCIDENTS:
             continue  # nothing of this layer on this map: keep it out of the control and legend
         heavy = (len(frame) > HEAVY_FEATURES
                  or int(shapely.get_num_coordinates(frame.geometry.values).sum()) > HEAVY_VERTICES)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, replace
 
-from geo.config import LayerSpec, MapSpec, Project
+from geo.config import INCIDENTS, LayerKind, LayerSpec, MapSpec, Project
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class MapContent:
     online_basemaps: tuple[str, ...] = ()
     overview: MapSpec | None = None  # the map shown in the inset: the one with the widest extent
 
-    def count(self, kind: str) -> int:
+    def count(self, kind: LayerKind) -> int:
         return sum(len(layer.collection["features"]) for layer in self.layers
                    if layer.spec.kind == kind)
 
@@ -53,7 +53,7 @@ def with_incident_text(content: MapContent, features: dict[str, dict]) -> MapCon
     for an edit of text alone, whose places and measurements are those of the last build."""
     layers = []
     for layer in content.layers:
-        if layer.spec.kind == "incidents":
+        if layer.spec.kind == INCIDENTS:
             updated = []
             for f in layer.collection["features"]:
                 measured = {k: v for k, v in f["properties"].items() if k.startswith("_")}

@@ -16,9 +16,11 @@ from pathlib import Path
 
 from geo.config import (
     CONFIG_NAME,
+    FEATURE,
     INTERFACE_LANGUAGES,
     LANGUAGE_NAMES,
     SCHEMA_NAME,
+    LayerKind,
     LayerSpec,
     MapSpec,
     Project,
@@ -169,7 +171,8 @@ def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
         raise BuildError(list({Problem(label, key_line(text, key), prop=".".join(key), message=message)
                                  for key, message in found}))
 
-    layers = {n: LayerSpec(n, layers_dir / t["file"], t.get("title", n), t.get("kind", "feature"),
+    layers = {n: LayerSpec(n, layers_dir / t["file"], t.get("title", n),
+                           LayerKind(t.get("kind", FEATURE)),
                            Style(**t.get("style", {})), t.get("legend", True), t.get("show", True),
                            t.get("invert", False), _pairs(t.get("title_in")))
               for n, t in raw.get("layers", {}).items()}

@@ -21,7 +21,7 @@ from pathlib import Path
 import fastjsonschema
 from shapely.geometry import box
 
-from geo.config import Project
+from geo.config import BASE, INCIDENTS, Project
 from geo.errors import Problem
 from geo.incident_types import INCIDENT_TYPES
 from geo.inputs.crs import UnknownCRS, wgs84_transform
@@ -109,7 +109,7 @@ def _schema(kind: str) -> dict:
     incident = json.loads((files / "incident.schema.json").read_text(encoding="utf-8"))
     incident["properties"]["type"] = {"enum": [t.name for t in INCIDENT_TYPES]}
     schema = incident
-    if kind != "incidents":
+    if kind != INCIDENTS:
         schema = json.loads((files / "feature.schema.json").read_text(encoding="utf-8"))
         # the shipped file refers to incident.schema.json for sources; resolve that here
         schema["definitions"] = incident["definitions"]
@@ -167,17 +167,17 @@ def _validate_layer(project: Project, layer: Layer, seen_ids: dict[str, tuple[La
             report('has no "properties" object', "properties")
             continue
 
-        if feature.get("geometry") is None and spec.kind == "incidents":
+        if feature.get("geometry") is None and spec.kind == INCIDENTS:
             _check_unplaced(project, props, report)
             geometry = None
         else:
             geometry = check_geometry(feature.get("geometry"), to_wgs84, report)
-            if spec.kind == "incidents" and "precision_m" not in props:
+            if spec.kind == INCIDENTS and "precision_m" not in props:
                 report("missing (required): the radius in metres within which it happened",
                        "precision_m")
         # (base geography is cut by `basedata` for the widest margin any map may have; a map
         # that starts at a deeper zoom has a narrower one, and simply draws less of it)
-        if geometry is not None and map_extents and spec.kind != "base" and not any(
+        if geometry is not None and map_extents and spec.kind != BASE and not any(
                 geometry.intersects(e) for e in map_extents):
             x, y = geometry.representative_point().coords[0]
             hint = " (longitude and latitude swapped?)" if looks_swapped(x, y, map_extents) else ""

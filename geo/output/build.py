@@ -18,7 +18,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo.config import BuildOptions
+from geo.config import INCIDENTS, BuildOptions
 from geo.errors import Problem, step
 from geo.inputs.check import load_and_check
 from geo.output import content_cache, folder, manifest, single_file
@@ -91,7 +91,7 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
                if name not in digests or old_maps.get(name, {}).get("digest") != digests[name]
                or previous is None or not (previous / f"{name}.html").is_file()
                or name in unfinished]
-    incident_layers = [layer for layer in layers if layer.spec.kind == "incidents"]
+    incident_layers = [layer for layer in layers if layer.spec.kind == INCIDENTS]
     if text_only:  # of these, the maps that show an incident whose text changed
         changed = [name for name in changed if name in unfinished or old_maps[name].get("text")
                    != manifest.incident_text_digest(incident_layers,
@@ -138,7 +138,7 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
                         content, staging, render_map(content, tiled=True, static=options.static)
                         if options.retina else pages[f"{name}.html"], previous, text_only, drawn)
             shown = content_cache.incident_ids(content)
-            entries[name] = {"digest": digests.get(name), "incidents": content.count("incidents"),
+            entries[name] = {"digest": digests.get(name), "incidents": content.count(INCIDENTS),
                              "alt": alt_text(content.spec, content),
                              "placement": placements.get(name), "shown": shown,
                              "text": manifest.incident_text_digest(incident_layers, shown),
@@ -155,7 +155,7 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
         pages["embed.html"] = render_embed(list(entries.items()), INDEX_TITLE, options.static)
         if ARTICLE_MAP in project.maps:  # the article API's demo: an article driving that map
             pages["article-demo.html"] = render_article_demo(project.maps[ARTICLE_MAP], [
-                f for layer in layers if layer.spec.kind == "incidents"
+                f for layer in layers if layer.spec.kind == INCIDENTS
                 for f in layer.collection["features"]])
         for name, text in pages.items():
             folder.write_or_link(staging, name, text, previous)
@@ -198,7 +198,7 @@ def _contents(project, layers, names: list[str], previous: Path | None) -> tuple
 
     code = manifest.code_digest()
     keys = {name: {layer.spec.name: content_cache.layer_key(project.maps[name], layer, code)
-                   for layer in layers if layer.spec.kind != "incidents"
+                   for layer in layers if layer.spec.kind != INCIDENTS
                    and layer.spec.name in project.maps[name].layers} for name in names}
     kept = {name: content_cache.kept_layers(previous, name, keys[name]) for name in names}
     return contents(project, layers, names, kept), keys

@@ -16,7 +16,7 @@ import json
 import tomllib
 from pathlib import Path
 
-from geo.config import CONFIG_NAME, map_inputs, sources_path
+from geo.config import CONFIG_NAME, INCIDENTS, map_inputs, sources_path
 
 MANIFEST = ".manifest.json"
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -66,7 +66,7 @@ def fingerprints(layers_dir: Path, sources_dir: Path | None, options: dict
             for table in inputs["layers"].values():
                 if table["file"] not in file_digests:
                     file_digests[table["file"]] = _file_digests(
-                        layers_dir / table["file"], table.get("kind") == "incidents")
+                        layers_dir / table["file"], table.get("kind") == INCIDENTS)
             dem = inputs["map"].get("dem")
             extra = {}
             if isinstance(dem, str):  # the relief is drawn from it: editing it rebuilds the map

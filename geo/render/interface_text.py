@@ -14,7 +14,7 @@ here in every language, and that nothing here is unused.
 
 from __future__ import annotations
 
-from geo.config import INTERFACE_LANGUAGES
+from geo.config import FEATURE, INTERFACE_LANGUAGES
 
 TEXT: dict[str, dict[str, str]] = {
     # title bar and legend (templates/map-chrome.html, static/title.js)
@@ -165,7 +165,7 @@ def page_text(content) -> dict[str, dict[str, str]]:
     own = {spec.title: dict(spec.title_in), spec.description: dict(spec.description_in)}
     for layer in content.layers:
         own[layer.spec.title] = dict(layer.spec.title_in)
-        if layer.spec.kind == "feature":
+        if layer.spec.kind == FEATURE:
             for f in layer.collection["features"]:
                 names = f["properties"].get("names") or {}
                 own.setdefault(str(f["properties"]["name"]),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from geo.config import BASE, INCIDENTS
 from geo.geometry.content import MapContent
 from geo.render.style import height_symbol, is_label_anchor, mark_of
 
@@ -26,7 +27,7 @@ def map_labels(content: MapContent) -> list[dict]:
     the town is left out)."""
     found = []
     for layer in content.layers:
-        if layer.spec.kind == "incidents":
+        if layer.spec.kind == INCIDENTS:
             continue
         for f in layer.collection["features"]:
             p, geom = f["properties"], f.get("geometry")
@@ -43,7 +44,7 @@ def map_labels(content: MapContent) -> list[dict]:
                 continue
             kind = p.get("kind") if p.get("kind") in ("country", "town") else \
                 "water" if is_label_anchor(f) else "place"
-            if layer.spec.kind != "base" and kind == "town":
+            if layer.spec.kind != BASE and kind == "town":
                 kind = "place"
             lon, lat = geom["coordinates"][:2]
             rank = p.get("rank", 1 if kind != "town" else 4)

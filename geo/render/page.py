@@ -17,7 +17,7 @@ from geo.render import folium_import  # noqa: F401 (before folium)
 # isort: split
 import folium
 
-from geo.config import MapSpec, online_basemap
+from geo.config import BASE, INCIDENTS, MapSpec, online_basemap
 from geo.geometry.content import MapContent
 from geo.incident_types import BY_NAME
 from geo.inputs.dates import parse_date
@@ -92,16 +92,16 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
                              overlay=False, control=True, show=False).add_to(fmap)
             online_hosts.append(_origin(provider.url))
         for layer in content.layers:
-            if (tiled and layer.spec.kind == "base") or layer.heavy:
+            if (tiled and layer.spec.kind == BASE) or layer.heavy:
                 continue  # in the tiles (a heavy layer is left out without them: see build)
-            if layer.spec.kind == "incidents":
+            if layer.spec.kind == INCIDENTS:
                 IncidentLayer(layer.spec.title, layer.collection,
                               content.bibliography).add_to(fmap)
             else:
                 drawn = {**layer.collection, "features": [  # a name's point, a town: labels.js
                     f for f in layer.collection["features"] if not drawn_by_page(f, layer)]}
                 VectorLayer(layer.spec.title, drawn, layer.spec.style,
-                            interactive=layer.spec.kind != "base",
+                            interactive=layer.spec.kind != BASE,
                             bibliography=content.bibliography, show=layer.spec.show).add_to(fmap)
         folium.LayerControl(collapsed=True).add_to(fmap)
         MapChrome(_title_html(spec, content), _legend_html(content),
@@ -132,7 +132,7 @@ def timeline_range(content: MapContent) -> dict:
     before and after the range (in the map's margin, or listed without a place) stay shown."""
     from shapely.geometry import box, shape
 
-    features = [f for layer in content.layers if layer.spec.kind == "incidents"
+    features = [f for layer in content.layers if layer.spec.kind == INCIDENTS
                 for f in layer.collection["features"]]
     area = box(*content.spec.extent)
     inside = [f for f in features if f.get("geometry") and area.intersects(shape(f["geometry"]))]
@@ -155,7 +155,7 @@ def _origin(url: str) -> str:
 
 def alt_text(spec: MapSpec, content: MapContent) -> str:
     """A sentence describing the map, for screen readers and the static image."""
-    features = [f for layer in content.layers if layer.spec.kind == "incidents"
+    features = [f for layer in content.layers if layer.spec.kind == INCIDENTS
                 for f in layer.collection["features"]]
     dates = sorted(f["properties"]["date"] for f in features)
     n = sum(1 for f in features if f.get("geometry"))  # marked; the rest are only listed
@@ -182,9 +182,9 @@ def _noscript_html(spec: MapSpec, content: MapContent, static: bool) -> str:
 
 
 def _title_html(spec: MapSpec, content: MapContent) -> str:
-    n = content.count("incidents")
+    n = content.count(INCIDENTS)
     unplaced = sum(f["geometry"] is None for layer in content.layers
-                   if layer.spec.kind == "incidents" for f in layer.collection["features"])
+                   if layer.spec.kind == INCIDENTS for f in layer.collection["features"])
     count = f"{n} incident{'s' if n != 1 else ''}" + (
         f" ({unplaced} listed without a place)" if unplaced else "") + " shown."  # as title.js says it
     return _CHROME.title(spec, count, script_json(page_text(content)))
@@ -193,13 +193,13 @@ def _title_html(spec: MapSpec, content: MapContent) -> str:
 def _legend_html(content: MapContent) -> str:
     """Incident types present, the uncertainty circle, then the layers that ask for a line;
     base layers are in the legend whether drawn as tiles or as vectors."""
-    incidents = [f for layer in content.layers if layer.spec.kind == "incidents"
+    incidents = [f for layer in content.layers if layer.spec.kind == INCIDENTS
                  for f in layer.collection["features"]]
     present = {f["properties"].get("type") for f in incidents}
     return _CHROME.legend(
         height_symbol=HEIGHT_SYMBOL,
         types=[t for t in sorted(BY_NAME.values()) if t.name in present],
-        uncertainty=any(layer.spec.kind == "incidents" for layer in content.layers),
+        uncertainty=any(layer.spec.kind == INCIDENTS for layer in content.layers),
         entries=legend_rows(content.layers, content.spec.extent))
 
 

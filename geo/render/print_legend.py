@@ -128,8 +128,9 @@ def _swatch(style, mark: str, x: float, cy: float, s: Sizes) -> str:
                 if style.dash else "")
         line = f'<line x1="{x - w / 2:.1f}" y1="{cy:.1f}" x2="{x + w / 2:.1f}" y2="{cy:.1f}" '
         if style.stripe:  # the solid line, then the stripe's dashes inside it (style._rules)
+            stripe = style.weight * STRIPE_WIDTH * k
             return (f'{line}stroke="{style.color}" stroke-width="{style.weight * k:.1f}"/>'
-                    f'{line}stroke="{style.stripe}" stroke-width="{style.weight * STRIPE_WIDTH * k:.1f}"{dash}/>')
+                    f'{line}stroke="{style.stripe}" stroke-width="{stripe:.1f}"{dash}/>')
         return f'{line}stroke="{style.color}" stroke-width="{style.weight * k:.1f}"{dash}/>'
     if mark == "height":  # the symbol, at the size the basemap draws it
         h = height_symbol()

@@ -272,7 +272,8 @@ def label_and_lead(x: float, y: float, box: Box, rule: str):
     through the point itself lies), with the box where ``rule`` is "clear": a label is set
     beyond no line from its point (Suifenhe's name once stood on the Soviet side of the
     border), and across none where it can be helped."""
-    from shapely.geometry import LineString, Point, box as rectangle
+    from shapely.geometry import LineString, Point
+    from shapely.geometry import box as rectangle
 
     ex, ey = nearest_on_box(x, y, box)
     d = math.dist((x, y), (ex, ey))

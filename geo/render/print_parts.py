@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from geo.config import FEATURE, INCIDENTS
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import lnglat, mercator_xy
 from geo.incident_types import BY_NAME
@@ -54,7 +55,7 @@ def frame_extent(content: MapContent) -> tuple[float, float, float, float]:
     be zoomed, so it shows the subject at a scale where its marks stand apart."""
     west, south, east, north = content.spec.extent
     points = [f["geometry"]["coordinates"][:2] for layer in content.layers
-              if layer.spec.kind in ("incidents", "feature")
+              if layer.spec.kind in (INCIDENTS, FEATURE)
               for f in layer.collection["features"]
               if f.get("geometry") and f["geometry"]["type"] == "Point"
               and west <= f["geometry"]["coordinates"][0] <= east
@@ -75,7 +76,7 @@ def frame_extent(content: MapContent) -> tuple[float, float, float, float]:
 
 def incidents(content: MapContent) -> tuple[list[dict], int]:
     """The map's incidents that have a place (in date order) and how many have none."""
-    features = [f for layer in content.layers if layer.spec.kind == "incidents"
+    features = [f for layer in content.layers if layer.spec.kind == INCIDENTS
                 for f in layer.collection["features"]]
     placed = [f for f in features if f.get("geometry") and f["geometry"]["type"] == "Point"]
     placed.sort(key=lambda f: (str(f["properties"].get("date", "")), str(f["properties"].get("id", ""))))

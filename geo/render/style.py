@@ -15,7 +15,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape, quoteattr
 
-from geo.config import Style
+from geo.config import BASE, BORDER, FEATURE, INCIDENTS, Style
 from geo.geometry.content import MapContent, per_content
 from geo.incident_types import INCIDENT_TYPES
 from geo.jsontext import compact
@@ -75,12 +75,12 @@ def _relief_order(map_layers, relief) -> list:
     order = list(map_layers)
     if relief is None:
         return order
-    land = next((i for i, layer in enumerate(order) if layer.spec.kind == "base"
+    land = next((i for i, layer in enumerate(order) if layer.spec.kind == BASE
                  and layer.spec.style.fill and not layer.spec.invert), None)
     if land is None:  # no land's fill: over the base layers that come first
-        land = next((i for i, layer in enumerate(order) if layer.spec.kind != "base"),
+        land = next((i for i, layer in enumerate(order) if layer.spec.kind != BASE),
                     len(order)) - 1
-    sea = [layer for layer in order[:land] if layer.spec.kind == "base" and layer.spec.invert]
+    sea = [layer for layer in order[:land] if layer.spec.kind == BASE and layer.spec.invert]
     return ([layer for layer in order[:land + 1] if layer not in sea] + ["relief"] + sea
             + order[land + 1:])
 
@@ -89,7 +89,7 @@ def drawn(layer) -> dict:
     """What the tiles and images draw of a layer: placed features with only the properties the
     style reads (a label's name, an incident's type). Text shown only in the page (summaries,
     sources) stays out, so that editing it re-renders no tile and no image."""
-    keep = {"incidents": ("type",)}.get(layer.spec.kind, ("kind", "rank", "elevation"))
+    keep = {INCIDENTS: ("type",)}.get(layer.spec.kind, ("kind", "rank", "elevation"))
     features = []
     for f in layer.collection["features"]:
         # an incident without a place is listed, not drawn; a name's point is the page's
@@ -120,7 +120,7 @@ def drawn_by_page(feature: dict, layer) -> bool:
     geometry = feature.get("geometry") or {}
     kind = feature["properties"].get("kind")
     return geometry.get("type") == "Point" and (
-        kind in LABEL_ANCHORS or kind == TOWN and layer.spec.kind == "base")
+        kind in LABEL_ANCHORS or kind == TOWN and layer.spec.kind == BASE)
 
 
 def mark_of(feature: dict, style: Style) -> str:
@@ -193,7 +193,7 @@ def legend_rows(layers, extent, page: bool = True) -> list[tuple[Style, str, lis
     named by each, or for several dots or heights by LEGEND_GROUPS."""
     rows: dict[tuple, tuple[Style, str, list[str]]] = {}
     for layer in layers:
-        if layer.spec.kind == "incidents" or not layer.spec.legend:
+        if layer.spec.kind == INCIDENTS or not layer.spec.legend:
             continue
         style = layer.spec.style
         for mark, text in legend_entries(layer, extent, page):
@@ -223,7 +223,7 @@ def _group_name(features: list[dict]) -> str:
 
 def in_tiles(layer) -> bool:
     """Tiles draw everything but incidents, which the page draws as markers unless too many."""
-    return layer.spec.kind != "incidents" or layer.heavy
+    return layer.spec.kind != INCIDENTS or layer.heavy
 
 
 # A stripe's width, as a share of its line's (Style.stripe): the railway's light dashes.
@@ -243,7 +243,7 @@ def _rules(style: Style, kind: str) -> str:
         stroke = ""
     fill = (f'<PolygonSymbolizer fill={quoteattr(style.fill)} fill-opacity="{style.fill_opacity}" '
             'gamma="0.5"/>' if style.fill else "")
-    if kind == "incidents":
+    if kind == INCIDENTS:
         return "".join(
             f"<Rule><Filter>[type] = '{t.name}'</Filter>"
             f'<MarkersSymbolizer fill="{t.fill}" stroke="#3b1f00" stroke-width="1.5" width="14" '
@@ -322,13 +322,13 @@ def border_paths(content: MapContent) -> list[list[list[float]]]:
     (labels.js) or on a print sheet (print_layout)."""
     paths = []
     for layer in content.layers:
-        if layer.spec.kind not in ("border", "base", "feature"):
+        if layer.spec.kind not in (BORDER, BASE, FEATURE):
             continue
         for f in layer.collection["features"]:
             geom = f.get("geometry") or {}
             kind = f["properties"].get("kind")
-            if layer.spec.kind == "base" and kind != "modern-border" or \
-                    layer.spec.kind == "feature" and not (kind == "river" and f["properties"].get("label")):
+            if layer.spec.kind == BASE and kind != "modern-border" or \
+                    layer.spec.kind == FEATURE and not (kind == "river" and f["properties"].get("label")):
                 continue
             parts = [geom.get("coordinates")] if geom.get("type") == "LineString" else \
                 geom.get("coordinates", []) if geom.get("type") == "MultiLineString" else []
