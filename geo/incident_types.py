@@ -20,19 +20,22 @@ class IncidentType(NamedTuple):
     shape: str  # "circle", "square" or "diamond"
 
 
+# The markers' dark ink: their ring (style.MARKER_STROKE) and the letter on a light marker
+MARKER_INK = "#3b1f00"
+
 INCIDENT_TYPES: tuple[IncidentType, ...] = (
     IncidentType("battle", "B", "Battle", "#a50f15", "#ffffff", "diamond"),
     IncidentType("skirmish", "S", "Skirmish", "#c24100", "#ffffff", "circle"),
     IncidentType("air", "A", "Air and artillery offensive", "#6a51a3", "#ffffff", "circle"),
     IncidentType("river", "R", "River incident", "#08519c", "#ffffff", "square"),
     IncidentType("defection", "D", "Defection", "#01665e", "#ffffff", "circle"),
-    IncidentType("diplomatic", "P", "Diplomatic step or ceasefire", "#ffffff", "#3b1f00",
+    IncidentType("diplomatic", "P", "Diplomatic step or ceasefire", "#ffffff", MARKER_INK,
                  "circle"),
-    IncidentType("raid", "X", "Raid", "#f16913", "#3b1f00", "circle"),
-    IncidentType("violation", "V", "Border violation (no detail given)", "#fdd0a2", "#3b1f00",
+    IncidentType("raid", "X", "Raid", "#f16913", MARKER_INK, "circle"),
+    IncidentType("violation", "V", "Border violation (no detail given)", "#fdd0a2", MARKER_INK,
                  "circle"),
     IncidentType("reconnaissance", "C", "Reconnaissance", "#74c476", "#10350f", "circle"),
-    IncidentType("deployment", "F", "Deployment of forces", "#fee391", "#3b1f00", "square"),
+    IncidentType("deployment", "F", "Deployment of forces", "#fee391", MARKER_INK, "square"),
     IncidentType("command", "K", "Command decision or inspection", "#bdbdbd", "#222222",
                  "square"),
 )

@@ -814,7 +814,7 @@ def test_the_main_lines_of_the_1930s_are_drawn_end_to_end():
     joined: dict[int, set[int]] = {}
     for f in railways():
         ids = stations(f)
-        for a, b in zip(ids, ids[1:]):
+        for a, b in zip(ids, ids[1:], strict=False):
             joined.setdefault(a, set()).add(b)
             joined.setdefault(b, set()).add(a)
 
@@ -826,5 +826,5 @@ def test_the_main_lines_of_the_1930s_are_drawn_end_to_end():
                     seen.add(nxt), todo.append(nxt)
         return seen
     for route in RAILWAY_ROUTES:
-        for a, b in zip(route, route[1:]):
+        for a, b in zip(route, route[1:], strict=False):
             assert b in reachable(a), (a, b)

@@ -94,3 +94,24 @@ def test_the_page_is_deterministic(page: str, sources_dir):
 
     project, layers, _ = load_and_check(LAYERS, sources_dir)
     assert render_map(contents(project, layers, ["khasan"])[0]) == page
+
+
+def test_the_shared_colours_have_one_home(page):
+    """A colour the page, the tiles and the sheets share (style.PALETTE) is written once: the
+    page's styles and templates use its custom property, the Python its name (the marker's
+    ring had four homes, the grey beyond the data three)."""
+    from pathlib import Path
+
+    from geo.render.style import PALETTE
+
+    root = Path(__file__).resolve().parent.parent / "geo"
+    homes = {name: [] for name in PALETTE}
+    for path in sorted(root.rglob("*")):
+        if path.suffix in {".py", ".js", ".css", ".html"}:
+            text = path.read_text(encoding="utf-8").lower()
+            for name, colour in PALETTE.items():
+                homes[name] += [str(path.relative_to(root))] * text.count(colour.lower())
+    assert all(len(files) == 1 for files in homes.values()), homes
+    for name, colour in PALETTE.items():  # the page defines each, and its styles use it
+        assert f"--geo-{name}: {colour};" in inline_style(page), name
+        assert f"var(--geo-{name})" in inline_style(page), name

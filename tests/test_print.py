@@ -158,7 +158,7 @@ def test_no_town_dot_without_its_name_on_any_sheet(sheets):
     """A sheet names the towns its scale allows, as the page does (one list of names,
     render/names.py): each town's dot has its name beside it, and no dot stands unnamed (the
     overview sheet once showed about 20 black dots and no name)."""
-    from geo.render.print_layout import TOWN_INK
+    from geo.render.style import TOWN_INK
 
     for name, suffix, root in sheets:
         chart = root.find(f".//{SVG}g[@id='map']")
@@ -303,7 +303,7 @@ def _area(shape) -> float:
     if shape.tag == f"{SVG}rect":
         return float(shape.get("width")) * float(shape.get("height"))
     xy = [tuple(map(float, p.split(","))) for p in shape.get("points").split()]
-    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(xy, xy[1:] + xy[:1]))) / 2
+    return abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(xy, xy[1:] + xy[:1], strict=False))) / 2
 
 
 @pytest.mark.parametrize("map_name", MAPS)

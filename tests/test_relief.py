@@ -327,7 +327,7 @@ def test_the_world_relief_is_shading_where_the_land_rises(contents):
     with rasterio.open(world.shading) as raster:
         alpha = raster.read(4).astype(float)
         rows_cols = lambda west, south, east, north: tuple(  # noqa: E731
-            slice(*sorted(v)) for v in zip(raster.index(west, north), raster.index(east, south)))
+            slice(*sorted(v)) for v in zip(raster.index(west, north), raster.index(east, south), strict=False))
 
         def shaded(box):
             return float((alpha[rows_cols(*box)] > 40).mean())

@@ -27,7 +27,7 @@ from folium.template import Template
 from geo.config import LANGUAGES, OTHER_NAME_LANGUAGES, Style
 from geo.incident_types import INCIDENT_TYPES, IncidentType
 from geo.jsontext import compact
-from geo.render.style import STRIPE_WIDTH, height_symbol
+from geo.render.style import PALETTE, STRIPE_WIDTH, height_symbol
 
 LABEL_ZOOM = 8  # place names stay hidden below this zoom, where they would pile up
 
@@ -131,6 +131,14 @@ def incident_types_data(types: tuple[IncidentType, ...] = INCIDENT_TYPES) -> lis
     return [t._asdict() for t in types]
 
 
+def palette_css() -> str:
+    """The shared colours (style.PALETTE) as the CSS custom properties the page's styles use."""
+    for name, colour in PALETTE.items():
+        if not (_NAME.fullmatch(name) and _COLOUR.fullmatch(colour)):
+            raise ValueError(f"colour {name!r} cannot be written as CSS: {colour!r}")
+    return ":root { " + " ".join(f"--geo-{name}: {colour};" for name, colour in PALETTE.items()) + " }\n"
+
+
 def languages_js() -> str:
     """The languages table (config.LANGUAGES) as the page's script reads it (core.js)."""
     table = {"menu": [[code, own] for code, (_, own) in LANGUAGES.items()],
@@ -148,7 +156,7 @@ def own_assets() -> tuple[str, str]:
     for name, text in zip(STYLES + SCRIPTS, styles + scripts, strict=True):
         if "</script" in text.lower() or "</style" in text.lower():
             raise ValueError(f"{name} would close the tag it is inlined into")
-    return "\n".join([*styles, incident_type_css()]), "\n".join([languages_js(), *scripts])
+    return "\n".join([palette_css(), *styles, incident_type_css()]), "\n".join([languages_js(), *scripts])
 
 
 class InlineAssets(branca.element.Element):

@@ -32,7 +32,6 @@ from geo.render.print_marks import (
 from geo.render.print_parts import (
     DPI,
     INK,
-    MARKER_STROKE,
     PT,
     Sizes,
     corners,
@@ -41,7 +40,7 @@ from geo.render.print_parts import (
     marker,
     text,
 )
-from geo.render.style import border_paths
+from geo.render.style import COUNTRY_INK, MARKER_STROKE, TOWN_INK, border_paths
 
 
 def map_size(content: MapContent, width: int) -> tuple[int, int]:
@@ -206,8 +205,6 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     return "".join(parts), Marks(bool(fans), tuple(keyed))
 
 
-COUNTRY_INK = "#6b5440"  # as the page's country names (geo-maps.css .map-label-country)
-TOWN_INK = "#2b2b2b"  # as the page's towns (.map-town-dot, .map-label-town)
 
 
 def _border_lines(content, project):

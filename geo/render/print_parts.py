@@ -11,11 +11,11 @@ from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import lnglat, mercator_xy
 from geo.incident_types import BY_NAME
 from geo.render.print_marks import one_line
+from geo.render.style import MARKER_STROKE
 
 DPI = 300
 PT = DPI / 72  # one typographic point in pixels
 INK = "#222222"
-MARKER_STROKE = "#3b1f00"
 
 
 class Sizes:

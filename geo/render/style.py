@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from geo.config import BASE, BORDER, FEATURE, INCIDENTS, Style
 from geo.geometry.content import MapContent, per_content
-from geo.incident_types import INCIDENT_TYPES
+from geo.incident_types import INCIDENT_TYPES, MARKER_INK
 from geo.jsontext import compact
 from geo.render.relief import relief_xml, spot_height_rule
 
@@ -27,6 +27,14 @@ PNG_FORMAT = "png8:m=h:z=6:s=rle"
 TILE_SIZE = 256
 BUFFER_PX = 128  # labels and symbols may reach this far into a tile from outside it
 BACKGROUND = "#dcdcd8"  # beyond the data: neutral grey, neither land nor sea
+# The colours the page, the tiles and the sheets share, each kept here once: Mapnik and the
+# sheets read these names, the page's CSS the custom properties made of them
+# (elements.palette_css: var(--geo-marker-stroke), ...).
+MARKER_STROKE = MARKER_INK  # the ring of an incident's marker and of a group of them
+COUNTRY_INK = "#6b5440"  # the period's country names
+TOWN_INK = "#2b2b2b"  # a town's dot and name
+PALETTE = {"background": BACKGROUND, "marker-stroke": MARKER_STROKE, "country-ink": COUNTRY_INK,
+           "town-ink": TOWN_INK}
 LABEL_FONTS = ("DejaVu Sans Book", "Noto Sans CJK JP Regular")
 HALO = "#ffffff"
 SYSTEM_FONT_FOLDERS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
@@ -246,7 +254,7 @@ def _rules(style: Style, kind: str) -> str:
     if kind == INCIDENTS:
         return "".join(
             f"<Rule><Filter>[type] = '{t.name}'</Filter>"
-            f'<MarkersSymbolizer fill="{t.fill}" stroke="#3b1f00" stroke-width="1.5" width="14" '
+            f'<MarkersSymbolizer fill="{t.fill}" stroke="{MARKER_STROKE}" stroke-width="1.5" width="14" '
             'height="14" allow-overlap="true"/></Rule>'
             for t in sorted(INCIDENT_TYPES))
     point = (f'<MarkersSymbolizer fill={quoteattr(style.color)} stroke="#ffffff" '
