@@ -151,7 +151,7 @@ def test_layer_text_is_escaped_everywhere(layers_copy: Path, tmp_path: Path, sou
     edit_layer(layers_copy, "incidents.geojson", inject)
     toml = layers_copy / "maps.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace(
-        'title = "Lake Khasan (Changkufeng), 1938"',
+        'title = "Lake Khasan (the Changkufeng incident), 1938"',
         "title = " + json.dumps("Khasan " + PAYLOAD)).replace(
         'title = "Incidents"', "title = " + json.dumps("Incidents " + PAYLOAD)), encoding="utf-8")
     out = tmp_path / "output"
@@ -177,7 +177,7 @@ def test_layer_text_that_reads_as_a_template_stays_text(layers_copy: Path, tmp_p
     edit_layer(layers_copy, "incidents.geojson", inject)
     toml = layers_copy / "maps.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace(
-        'title = "Lake Khasan (Changkufeng), 1938"',
+        'title = "Lake Khasan (the Changkufeng incident), 1938"',
         "title = " + json.dumps("Khasan " + jinja)).replace(
         'attribution = "Base geography:', 'attribution = "' + jinja.replace('"', "") + " Base geography:"
     ).replace('title = "Incidents"', "title = " + json.dumps("Incidents " + jinja)),

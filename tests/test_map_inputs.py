@@ -83,7 +83,7 @@ def test_a_map_without_incidents_does_not_depend_on_the_border_layers(layers_cop
 CHANGES = [
     ("a map's own title",
      lambda layers, sources: replace_in_toml(
-         layers, 'title = "Lake Khasan (Changkufeng), 1938"',
+         layers, 'title = "Lake Khasan (the Changkufeng incident), 1938"',
          'title = "Lake Khasan, 1938"'),
      {"khasan"}),
     ("a map's own zoom range",

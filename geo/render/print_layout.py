@@ -14,6 +14,7 @@ import math
 from typing import NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
+from geo.config import INCIDENTS
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import mercator_xy
 from geo.render.names import map_labels, shown_at
@@ -33,12 +34,14 @@ from geo.render.print_parts import (
     DPI,
     INK,
     PT,
+    TOWN_DOT,
     Sizes,
     corners,
     group_marker,
     incidents,
     marker,
     text,
+    town_dot,
 )
 from geo.render.style import COUNTRY_INK, MARKER_STROKE, TOWN_INK, border_paths
 
@@ -97,10 +100,12 @@ def description(content: MapContent) -> str:
 
 
 class Marks(NamedTuple):
-    """What the legend says of the incident marks: whether any were fanned out, and the
-    numbered groups (number, incidents, the nearest of the map's own places or None)."""
+    """What the legend says of the marks the sheet set itself: whether any incidents were
+    fanned out, the numbered groups (number, incidents, the nearest of the map's own places or
+    None), and whether any town's dot is drawn."""
     fanned: bool
     keyed: tuple[tuple[int, list[dict], str | None], ...]
+    towns: bool  # whether any town's dot is drawn
 
 
 def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
@@ -132,9 +137,9 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     for fan in fans:
         for j in fan:
             parts.append(f'<line x1="{spots[j][0]:.1f}" y1="{spots[j][1]:.1f}" x2="{wheres[j][0]:.1f}" '
-                         f'y2="{wheres[j][1]:.1f}" stroke="{MARKER_STROKE}" stroke-width="{0.5 * PT:.2f}"/>')
+                         f'y2="{wheres[j][1]:.1f}" stroke="{MARKER_STROKE}" stroke-width="{0.75 * PT:.2f}"/>')
         for j in fan:
-            parts.append(f'<circle cx="{wheres[j][0]:.1f}" cy="{wheres[j][1]:.1f}" r="{0.9 * PT:.2f}" '
+            parts.append(f'<circle cx="{wheres[j][0]:.1f}" cy="{wheres[j][1]:.1f}" r="{1.1 * PT:.2f}" '
                          f'fill="{MARKER_STROKE}"/>')
     keyed = []  # (number, incidents, the nearest of the map's own places) of each numbered group
     markers = []
@@ -151,6 +156,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     obstacles = [(x - half, y - half, x + half, y + half) for x, y in spots + points]
     inner = (frame[0] + 2, frame[1] + 2, frame[2] - 2, frame[3] - 2)
     lines = _border_lines(content, project)
+    heavy = _heavy_lines(content, project, frame)
     countries = _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS[:1],
                                borders=lines)
     obstacles += [box for *_, box in countries]
@@ -159,7 +165,8 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     offset = dot + 0.8 * PT
     texts: list[str] = []
     for name, x, y, anchor, box, (px, py) in place_labels(labels, s.label, obstacles, inner,
-                                                          offset, lines, centred=lakes):
+                                                          offset, lines, centred=lakes,
+                                                          keep_off=heavy):
         ex, ey = nearest_on_box(px, py, box)
         if math.dist((px, py), (ex, ey)) > offset * 1.5:  # set apart: a line leads to the point
             parts.append(f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" '
@@ -171,23 +178,28 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
         texts.append(text(x, y, name, s.label, anchor=anchor))
         obstacles.append(box)
     # the towns the frame's scale allows, largest first: a town's dot with its name beside it,
-    # or neither where the name finds no room (as on the page)
-    town_dot = 1.3 * PT
+    # or neither where the name finds no room on the dot's side of every border (as on the
+    # page); a town under an incident's marker (Vladivostok) is named beside the marker
+    marked = [(x - half, y - half, x + half, y + half) for x, y in spots]
+    towns = False
     for label in names:
         if label["kind"] != "town":
             continue
         x, y = project(label["lon"], label["lat"])
-        spot = (x - town_dot, y - town_dot, x + town_dot, y + town_dot)
+        spot = (x - TOWN_DOT, y - TOWN_DOT, x + TOWN_DOT, y + TOWN_DOT)
+        under = next((m for m in marked if overlaps(spot, m)), None)
         if not (inner[0] <= spot[0] and spot[2] <= inner[2] and inner[1] <= spot[1]
-                and spot[3] <= inner[3]) or any(overlaps(spot, b) for b in obstacles):
+                and spot[3] <= inner[3]) or (under is None and any(overlaps(spot, b) for b in obstacles)):
             continue
         found = place_labels([(str(label["name"]), x, y)], s.label, obstacles + [spot], inner,
-                             town_dot + 0.8 * PT, lines, reaches=(1.0, 1.6))
+                             (half if under else TOWN_DOT) + 0.8 * PT, lines, reaches=(1.0, 1.6),
+                             keep_off=heavy, side=False, anyway=False)
         if not found:
             continue
         name, tx, ty, anchor, box, _ = found[0]
-        texts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{town_dot:.1f}" fill="{TOWN_INK}" '
-                     f'stroke="#ffffff" stroke-width="{0.5 * PT:.2f}"/>')
+        if under is None:
+            texts.append(town_dot(x, y))
+            towns = True
         texts.append(f'<rect x="{box[0]:.1f}" y="{box[1]:.1f}" width="{box[2] - box[0]:.1f}" '
                      f'height="{box[3] - box[1]:.1f}" rx="{0.8 * PT:.1f}" fill="#ffffff" '
                      'fill-opacity="0.8"/>')
@@ -202,7 +214,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     parts += markers + texts  # above every line: the markers, then the labels beside them
     parts.append(f'</g><rect y="{top}" width="{mw}" height="{mh}" fill="none" stroke="{INK}" '
                  f'stroke-width="{0.5 * PT:.2f}"/></g>')
-    return "".join(parts), Marks(bool(fans), tuple(keyed))
+    return "".join(parts), Marks(bool(fans), tuple(keyed), towns)
 
 
 
@@ -215,6 +227,32 @@ def _border_lines(content, project):
 
     return prep(MultiLineString([[project(lon, lat) for lat, lon in path]
                                  for path in border_paths(content) if len(path) > 1]))
+
+
+# Lines this heavy (style px) or more are the map's main lines (borders, claims, the rivers it is
+# about, railways): a label is set clear of them where it can be.
+HEAVY_WEIGHT = 2.0
+
+
+def _heavy_lines(content, project, frame):
+    """The map's heavy lines (HEAVY_WEIGHT) inside the frame, in the sheet's pixels, prepared."""
+    from shapely.geometry import MultiLineString, box
+    from shapely.prepared import prep
+
+    (left, bottom), (right, top) = corners(content)
+    paths = []
+    for layer in content.layers:
+        if layer.spec.kind == INCIDENTS or layer.spec.style.weight < HEAVY_WEIGHT:
+            continue
+        for f in layer.collection["features"]:
+            g = f.get("geometry") or {}
+            kind, coordinates = g.get("type"), g.get("coordinates")
+            parts = ([coordinates] if kind == "LineString" else coordinates
+                     if kind in ("MultiLineString", "Polygon") else
+                     [ring for polygon in coordinates for ring in polygon] if kind == "MultiPolygon"
+                     else [])
+            paths += [[project(*c[:2]) for c in part] for part in parts if len(part) > 1]
+    return prep(MultiLineString(paths).intersection(box(*frame))) if paths else None
 
 
 def _country_names(names: list[dict], s: Sizes, project, obstacles: list, frame, shifts, borders,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+from geo.config import BASE
 from geo.geometry.content import MapContent
 from geo.incident_types import BY_NAME, INCIDENT_TYPES
 from geo.render.citations import work, work_name
@@ -20,8 +21,9 @@ from geo.render.print_parts import (
     incidents,
     marker,
     text,
+    town_dot,
 )
-from geo.render.style import STRIPE_WIDTH, height_symbol, legend_rows
+from geo.render.style import STRIPE_WIDTH, TOWN, height_symbol, legend_rows
 
 
 def scale_and_north(content, s: Sizes, y: float, mw: int) -> str:
@@ -65,6 +67,10 @@ def legend(content, s: Sizes, y: float, marks) -> tuple[str, float]:
                 for number, members, near in marks.keyed]
     entries += [(lambda x, cy, st=style, m=mark: _swatch(st, m, x, cy, s), ", ".join(texts))
                 for style, mark, texts in legend_rows(content.layers, frame_extent(content), page=False)]
+    if marks.towns:  # the towns the sheet named, under their layer's title
+        title = next(layer.spec.title for layer in content.layers if layer.spec.kind == BASE
+                     and any(f["properties"].get("kind") == TOWN for f in layer.collection["features"]))
+        entries.append((lambda x, cy: town_dot(x, cy), title))
     notes = []
     if marks.keyed:
         notes.append("A numbered circle stands for the incidents of one place, too many to show "

@@ -211,10 +211,13 @@ def _clamp(x: float, y: float, margin: float, frame: Box) -> tuple[float, float]
 
 def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles: list[Box],
                  frame: Box, offset: float, lines=None, centred=frozenset(),
-                 reaches=(1.0, 2.0, 3.2, 4.6, 6.5, 9.0)) -> list[tuple]:
+                 reaches=(1.0, 2.0, 3.2, 4.6, 6.5, 9.0), keep_off=None, side=True, anyway=True
+                 ) -> list[tuple]:
     """Put each label (text, x, y of its point) beside its point where its box meets no
-    obstacle, no other label and stays in ``frame``, and clear of ``lines`` (a shapely
-    geometry: the borders and claims) where any position is; drop it where none is free.
+    obstacle, no other label and stays in ``frame``: clear of ``keep_off`` (a prepared shapely
+    geometry: the map's heavy lines, railways among them) where any position is, else clear of
+    ``lines`` (the borders and claims), else (``side``) at least with its near edge on its
+    point's side of them, else (``anyway``) where the box alone is free; drop it where none is.
 
     The names in ``centred`` (a lake's: its point anchors the name, no dot marks it) stand
     on their point where that is free. ``reaches``: how far off, in ``offset``s, a label may
@@ -227,11 +230,13 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
     pad = size * 0.18
     for text, x, y in labels:
         w = text_width(text, size)
-        # clear of the lines if it can be, else at least on its point's side of them
-        for rule in ((None,) if lines is None else ("clear", "side", None)):
+        passes = ([(keep_off, "clear")] if keep_off is not None else []) + (
+            [(lines, "clear")] + ([(lines, "side")] if side else []) if lines is not None else []) + (
+            [(None, None)] if anyway else [])
+        for geometry, rule in passes:
             spot = next((spot for reach in ((0.0,) if text in centred else ()) + tuple(reaches)
                          if (spot := _free_spot(text, w, x, y, offset * reach, ascent, descent,
-                                                pad, taken, frame, lines, rule))), None)
+                                                pad, taken, frame, geometry, rule))), None)
             if spot:
                 taken.append(spot[3])
                 placed.append((text, *spot, (x, y)))

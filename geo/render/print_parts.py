@@ -11,7 +11,7 @@ from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import lnglat, mercator_xy
 from geo.incident_types import BY_NAME
 from geo.render.print_marks import one_line
-from geo.render.style import MARKER_STROKE
+from geo.render.style import MARKER_STROKE, TOWN_INK
 
 DPI = 300
 PT = DPI / 72  # one typographic point in pixels
@@ -110,6 +110,15 @@ def marker(type_name: str, x: float, y: float, size: float) -> str:
     font = size * MARKER_LETTER
     return (f'<g class="marker">{body}'
             + text(x, y + font * 0.36, letter, font, bold=True, anchor="middle", fill=ink) + "</g>")
+
+
+TOWN_DOT = 1.3 * PT  # a town's dot's radius
+
+
+def town_dot(x: float, y: float) -> str:
+    """A town's dot, as the page draws it (.map-town-dot): dark, ringed in white."""
+    return (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{TOWN_DOT:.1f}" fill="{TOWN_INK}" '
+            f'stroke="#ffffff" stroke-width="{0.5 * PT:.2f}"/>')
 
 
 def group_marker(number: int, x: float, y: float, size: float) -> str:
