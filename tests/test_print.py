@@ -405,3 +405,16 @@ def test_a_town_is_named_on_its_side_of_the_border_or_not_at_all():
                                           12, prep(LineString([(0, 0), (1, 1)])),
                                           keep_off=prep(railway), side=False, anyway=False)
     assert not railway.intersects(box(*spot))
+
+
+def test_a_lone_marker_leaves_the_symbol_of_its_place_in_sight():
+    """An incident's marker on a place the map is about (a height's triangle, a town's dot)
+    stands off it with a leader line, so that the place's symbol shows (the Khasan heights'
+    triangles were hidden under their markers on every sheet)."""
+    from geo.render.print_marks import spread
+
+    frame = (0.0, 0.0, 600.0, 600.0)
+    height, elsewhere = (300.0, 300.0), (100.0, 100.0)
+    spots, fans = spread([height, elsewhere], 30.0, frame, keep_clear=(height,))
+    assert math.dist(spots[0], height) >= 30.0 * 0.75 and fans == [[0]]  # moved, with its leader
+    assert spots[1] == elsewhere  # a marker on no place's symbol stays on its place

@@ -131,7 +131,9 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     labels = [(str(label["name"]), *project(label["lon"], label["lat"]))
               for label in names if label["kind"] in ("place", "water")]
     lakes = {str(label["name"]) for label in names if label["kind"] == "water"}
-    marks, spots, fans = fan_or_number(points, s.marker, frame)
+    # the symbols of the places the map is about stay in sight (not a lake's name point)
+    symbols = tuple((x, y) for name, x, y in labels if name not in lakes)
+    marks, spots, fans = fan_or_number(points, s.marker, frame, keep_clear=symbols)
     # a fan's leader lines run from each fanned-out mark to its place
     wheres = [centre([points[i] for i in m]) for m in marks]
     for fan in fans:

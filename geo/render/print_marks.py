@@ -55,20 +55,25 @@ def wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
     return lines + [line] if line else lines
 
 
-def spread(points: list[tuple[float, float]], size: float, frame: Box
+def spread(points: list[tuple[float, float]], size: float, frame: Box,
+           keep_clear: tuple[tuple[float, float], ...] = ()
            ) -> tuple[list[tuple[float, float]], list[list[int]]]:
     """Positions for markers of diameter ``size`` at ``points`` so that no two overlap.
 
     Markers that would overlap are gathered into a group and fanned out on rings around the
     group's centre (the page's "spiderfy"); groups that then overlap are merged, until none
-    do. Returns each marker's position and the groups of more than one marker.
+    do. A lone marker that would cover one of the ``keep_clear`` points (the symbol of a place
+    the map is about: the Khasan heights' triangles were hidden under their markers) stands
+    off it instead, with a leader line, as a fan of one. Returns each marker's position and
+    the fans (the groups of more than one marker, and the lone markers moved off).
     """
     gap = size * 1.12
     groups = [[i] for i in range(len(points))]
+    lifted = {i for i, p in enumerate(points) if any(math.dist(p, q) < size * 0.75 for q in keep_clear)}
     while True:
-        placed = [_arrange(g, points, size, frame) for g in groups]
-        clash = _first_clash(placed, [[points[i] for i in g] if len(g) > 1 else [] for g in groups],
-                             gap)
+        placed = [_arrange(g, points, size, frame, lift=len(g) == 1 and g[0] in lifted) for g in groups]
+        clash = _first_clash(placed, [[points[i] for i in g] if len(g) > 1 or g[0] in lifted else []
+                                      for g in groups], gap)
         if clash is None:
             break
         a, b = clash
@@ -78,7 +83,7 @@ def spread(points: list[tuple[float, float]], size: float, frame: Box
     for group, spots in zip(groups, placed, strict=True):
         for i, spot in zip(group, spots, strict=True):
             positions[i] = spot
-    return positions, sorted((g for g in groups if len(g) > 1), key=lambda g: g[0])
+    return positions, sorted((g for g in groups if len(g) > 1 or g[0] in lifted), key=lambda g: g[0])
 
 
 # A fan of more markers than this is drawn instead as one numbered circle at each of its
@@ -113,11 +118,13 @@ def centre(points: list[tuple[float, float]]) -> tuple[float, float]:
     return (sum(x for x, _ in points) / len(points), sum(y for _, y in points) / len(points))
 
 
-def fan_or_number(points: list[tuple[float, float]], size: float, frame: Box, most: int = FAN_MOST
+def fan_or_number(points: list[tuple[float, float]], size: float, frame: Box, most: int = FAN_MOST,
+                  keep_clear: tuple[tuple[float, float], ...] = ()
                   ) -> tuple[list[list[int]], list[tuple[float, float]], list[list[int]]]:
     """What the sheet draws for markers of diameter ``size`` at ``points``: (marks, their
     positions, fans). A mark is one incident ([i]) or a numbered group of the incidents of one
-    place (``sites``) too many to fan out; fans (``spread``) are lists of mark indices.
+    place (``sites``) too many to fan out; fans (``spread``) are lists of mark indices. No
+    lone mark covers a point of ``keep_clear`` (``spread``).
     In a fan of more than ``most`` markers the place of the most incidents is numbered, until
     no fan is that large or none has a place of several left to number."""
     places = sites(points, size * 1.12)
@@ -126,7 +133,8 @@ def fan_or_number(points: list[tuple[float, float]], size: float, frame: Box, mo
         marks = [members for k, members in enumerate(places) if k in numbered] + [
             [i] for k, members in enumerate(places) if k not in numbered for i in members]
         marks.sort()
-        spots, fans = spread([centre([points[i] for i in m]) for m in marks], size, frame)
+        spots, fans = spread([centre([points[i] for i in m]) for m in marks], size, frame,
+                             keep_clear)
         place_of = {i: k for k, members in enumerate(places) for i in members}
         crowded: set[int] = set()
         for fan in fans:
@@ -152,10 +160,11 @@ def _first_clash(placed: list[list[tuple[float, float]]], dots: list[list[tuple[
     return None
 
 
-def _arrange(group: list[int], points, size: float, frame: Box) -> list[tuple[float, float]]:
-    if len(group) == 1:
+def _arrange(group: list[int], points, size: float, frame: Box, lift: bool = False
+             ) -> list[tuple[float, float]]:
+    if len(group) == 1:  # at its place, or (lift) a marker's width above it
         x, y = points[group[0]]
-        return [_clamp(x, y, size / 2, frame)]
+        return [_clamp(x, y - (size if lift else 0.0), size / 2, frame)]
     cx = sum(points[i][0] for i in group) / len(group)
     cy = sum(points[i][1] for i in group) / len(group)
     # the members farthest from the centre choose first, each the free slot nearest its place:
