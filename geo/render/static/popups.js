@@ -57,8 +57,17 @@
         }
       });
     }
-    /* A control (the incident list, the dates) over the place of the open incident: hidden
-       while its sheet is open, so that the reader sees where the incident is. */
+    /* A control (the incident list, the dates) over the place of the open incident, or over
+       any marker in the room above its sheet: hidden while the sheet is open, so that the
+       reader sees where the incident is and what lies around it. */
+    function hideControlsOverMarkers(top, bottom) {
+      var box = container.getBoundingClientRect();
+      container.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').forEach(function (icon) {
+        if (getComputedStyle(icon).visibility === 'hidden') return;
+        var r = icon.getBoundingClientRect(), x = (r.left + r.right) / 2 - box.left, y = (r.top + r.bottom) / 2 - box.top;
+        if (x >= 0 && x <= box.width && y >= top && y <= bottom) hideControlsOver(L.point(x, y));
+      });
+    }
     function hideControlsOver(place) {
       var box = container.getBoundingClientRect(), x = box.left + place.x, y = box.top + place.y;
       var REACH = 12;  /* half a marker, and a little */
@@ -79,6 +88,10 @@
     sheetMode();
     map.on('resize', sheetMode);
     var bounds = null;
+    /* the pan a sheet made, and the view it left: the map pans back when the last sheet
+       closes, unless the reader has moved it since (the markers were clear of the panels
+       before it opened) */
+    var panned = null;
     map.on('popupopen', function (e) {
       if (map.options.maxBounds) { bounds = map.options.maxBounds; map.setMaxBounds(null); }
       if (narrow()) {
@@ -87,9 +100,13 @@
         var top = title ? title.getBoundingClientRect().bottom - container.getBoundingClientRect().top : 0;
         var size = map.getSize(), point = map.latLngToContainerPoint(e.popup.getLatLng());
         var room = L.point(size.x / 2, Math.max(top, 0) + (size.y - node.offsetHeight - Math.max(top, 0)) / 2);
-        map.panBy(point.subtract(room), {animate: false});
+        var shift = point.subtract(room).round();  /* (as panBy moves: whole pixels) */
+        var carried = panned && panned.centre.equals(map.getCenter()) ? panned.shift : L.point(0, 0);
+        map.panBy(shift, {animate: false});
+        panned = {shift: carried.add(shift), centre: map.getCenter()};
         foldLegendOver(e.popup);
         hideControlsOver(room);
+        hideControlsOverMarkers(Math.max(top, 0), size.y - node.offsetHeight);
         return;
       }
       var options = e.popup.options;
@@ -112,6 +129,8 @@
     map.on('popupclose', function () {
       setTimeout(function () {  /* story mode closes one popup just before opening the next */
         if (popupIsOpen()) return;
+        if (panned && panned.centre.equals(map.getCenter())) map.panBy(panned.shift.multiplyBy(-1), {animate: false});
+        panned = null;
         if (bounds) map.setMaxBounds(bounds);
         bounds = null;
         folded.forEach(function (panel) { panel.open = true; });
