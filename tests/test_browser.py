@@ -56,8 +56,11 @@ class OfflinePage:
     offline context refuses them; a route would also block them, but at a round trip to
     Python for every tile, 0.1 s a page.)"""
 
-    def __init__(self, browser, width=1200, height=800):
-        self.context = browser.new_context(viewport={"width": width, "height": height})
+    def __init__(self, browser, width=1200, height=800, motion="reduce"):
+        # (as a reader who asks for less motion: nothing on the page animates, and the tests
+        # wait for no fade; test_a_reader_who_asks_for_less_motion_gets_none checks the default)
+        self.context = browser.new_context(viewport={"width": width, "height": height},
+                                           reduced_motion=motion)
         self.context.set_offline(True)
         self.external, self.failed, self.errors, self.dialogs = [], [], [], []
         self.context.on("request", self._request)
@@ -592,3 +595,13 @@ def test_popup_opens_clear_of_the_title_the_list_and_the_legend(browser, built: 
         page.locator(".leaflet-popup-close-button").click()
         page.wait_for_function("() => document.querySelector('.map-legend details').open")
         assert legend.get_attribute("open") is not None
+
+
+def test_a_reader_who_asks_for_less_motion_gets_none(browser, built: Path):
+    """prefers-reduced-motion: the map neither fades its tiles in nor animates its zooms
+    (WCAG 2.3.3); without it, Leaflet's animations stay."""
+    options = f"() => {{ const o = {MAP}.options; return [o.fadeAnimation, o.zoomAnimation, o.markerZoomAnimation]; }}"
+    for motion, expected in (("reduce", [False, False, False]), ("no-preference", [True, True, True])):
+        with OfflinePage(browser, motion=motion) as view:
+            page = view.open(built / "khasan.html")
+            assert page.evaluate(options) == expected, motion

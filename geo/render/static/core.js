@@ -14,6 +14,12 @@
     return MENU.some(function (o) { return o[0] === lang; }) ? lang : 'en';
   })();
 
+  /* A reader who asks for less motion (prefers-reduced-motion) gets none from the map: tiles
+     and markers appear, and zooms jump, without animation (WCAG 2.3.3). Set before the page's
+     map is made. */
+  var STILL = !!(window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches);
+  if (STILL) L.Map.mergeOptions({fadeAnimation: false, zoomAnimation: false, markerZoomAnimation: false});
+
   /* The page's own words in the reader's language: templates/map-chrome.html writes the table
      (render/interface_text.py) into the page; `fields` fill its {name} slots. */
   var TEXT = null;
