@@ -418,3 +418,32 @@ def test_a_lone_marker_leaves_the_symbol_of_its_place_in_sight():
     spots, fans = spread([height, elsewhere], 30.0, frame, keep_clear=(height,))
     assert math.dist(spots[0], height) >= 30.0 * 0.75 and fans == [[0]]  # moved, with its leader
     assert spots[1] == elsewhere  # a marker on no place's symbol stays on its place
+
+
+def test_every_sheet_names_its_rivers_along_them_where_they_show(contents, sheets):
+    """A river the map is about is named along its line, in the water's ink, wherever the
+    frame shows a run of it four and a half times its name's length (the Khalkhin Gol
+    sheet once named no Khalkhin Gol)."""
+    from shapely.geometry import LineString, box
+
+    from geo.render.images import PRINT_WIDTHS_MM, width_px
+    from geo.render.names import map_labels, shown_at
+    from geo.render.print_layout import frame_zoom, map_size, projection
+    from geo.render.print_marks import text_width
+
+    named = 0
+    for name, suffix, root in sheets:
+        content, width = contents[name], width_px(PRINT_WIDTHS_MM[suffix])
+        project = projection(content, *map_size(content, width))
+        turned = {"".join(t.itertext()) for g in root.iter(f"{SVG}g") if "rotate(" in (g.get("transform") or "")
+                  for t in g.iter(f"{SVG}text")}
+        for label in map_labels(content):
+            if label["kind"] != "line" or not shown_at(label, frame_zoom(content)):
+                continue
+            run = LineString([project(lon, lat) for lat, lon in label["path"]]).intersection(
+                box(0, 0, *map_size(content, width)))
+            longest = max((g.length for g in getattr(run, "geoms", [run])), default=0)
+            if longest >= 3 * text_width(label["name"], Sizes(width).label) * 1.5:
+                assert label["name"] in turned, (name, suffix, label["name"])
+                named += 1
+    assert named >= 3

@@ -21,6 +21,7 @@ from geo.render.names import map_labels, shown_at
 from geo.render.print_legend import credits, legend, scale_and_north
 from geo.render.print_marks import (
     FONT_FAMILY,
+    along,
     centre,
     fan_or_number,
     label_and_lead,
@@ -43,7 +44,7 @@ from geo.render.print_parts import (
     text,
     town_dot,
 )
-from geo.render.style import COUNTRY_INK, MARKER_STROKE, TOWN_INK, border_paths
+from geo.render.style import COUNTRY_INK, MARKER_STROKE, TOWN_INK, WATER_INK, border_paths
 
 
 def map_size(content: MapContent, width: int) -> tuple[int, int]:
@@ -99,6 +100,16 @@ def description(content: MapContent) -> str:
     return text
 
 
+def projection(content: MapContent, mw: int, mh: int, top: float = 0.0):
+    """(lon, lat) -> the sheet's pixels, for a map frame mw x mh px whose top is at ``top``."""
+    (left, bottom), (right, up) = corners(content)
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        x, y = mercator_xy(lon, lat)
+        return (x - left) / (right - left) * mw, top + (up - y) / (up - bottom) * mh
+    return project
+
+
 class Marks(NamedTuple):
     """What the legend says of the marks the sheet set itself: whether any incidents were
     fanned out, the numbered groups (number, incidents, the nearest of the map's own places or
@@ -111,12 +122,7 @@ class Marks(NamedTuple):
 def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
          ) -> tuple[str, Marks]:
     """The map frame's SVG, and what the legend says of its incident marks."""
-    (left, bottom), (right, up) = corners(content)
-
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        x, y = mercator_xy(lon, lat)
-        return (x - left) / (right - left) * mw, top + (up - y) / (up - bottom) * mh
-
+    project = projection(content, mw, mh, top)
     frame = (0.0, float(top), float(mw), float(top + mh))
     parts = [f'<g id="map"><clipPath id="frame"><rect y="{top}" width="{mw}" height="{mh}"/>'
              '</clipPath><g clip-path="url(#frame)">']
@@ -178,6 +184,19 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
                      f'height="{box[3] - box[1]:.1f}" rx="{0.8 * PT:.1f}" fill="#ffffff" '
                      'fill-opacity="0.8"/>')
         texts.append(text(x, y, name, s.label, anchor=anchor))
+        obstacles.append(box)
+    # the rivers the map is about, named along their lines where the frame shows enough of them
+    for label in names:
+        if label["kind"] != "line":
+            continue
+        path = [project(lon, lat) for lat, lon in label["path"]]
+        spot = along(path, str(label["name"]), s.label, 1.2 * PT, obstacles, inner)
+        if spot is None:
+            continue
+        x, y, angle, box = spot
+        texts.append(f'<g transform="rotate({angle:.1f} {x:.1f} {y:.1f})">'
+                     + text(x, y, str(label["name"]), s.label, italic=True, anchor="middle",
+                            fill=WATER_INK, halo=True) + "</g>")
         obstacles.append(box)
     # the towns the frame's scale allows, largest first: a town's dot with its name beside it,
     # or neither where the name finds no room on the dot's side of every border (as on the

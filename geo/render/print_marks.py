@@ -281,6 +281,55 @@ def _free_spot(text, w, x, y, offset, ascent, descent, pad, taken, frame, lines=
     return None
 
 
+def along(path: list[tuple[float, float]], text: str, size: float, gap: float,
+          taken: list[Box], frame: Box) -> tuple[float, float, float, Box] | None:
+    """Where a river's name is set along it, beside its line: (x, baseline y, angle in degrees,
+    the box the turned text covers), at the first of a few places along the longest run of
+    the line inside ``frame`` (its middle first) where the name's box meets nothing ``taken``
+    and the line is straight enough to read along; None where the run is too short or no
+    place is free. ``gap``: from the line to the near edge of the text."""
+    from shapely.geometry import LineString, Polygon
+    from shapely.geometry import box as rectangle
+
+    inside = LineString(path).intersection(rectangle(*frame))
+    runs = [g for g in getattr(inside, "geoms", [inside]) if g.geom_type == "LineString" and not g.is_empty]
+    if not runs:
+        return None
+    run = max(runs, key=lambda g: g.length)
+    w = text_width(text, size)
+    if run.length < 1.5 * w:
+        return None
+    for share in sorted((k / 20 for k in range(1, 20)), key=lambda v: (abs(v - 0.5), v)):
+        middle = run.length * share
+        if middle < w / 2 or middle > run.length - w / 2:
+            continue
+        a, b = run.interpolate(middle - w / 2), run.interpolate(middle + w / 2)
+        if a.distance(b) < 0.8 * w:  # a bend under the name: it would not read along the line
+            continue
+        angle = math.degrees(math.atan2(b.y - a.y, b.x - a.x))
+        if angle > 90 or angle <= -90:  # never upside down
+            angle -= math.copysign(180, angle)
+        ux, uy = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+        nx, ny = uy, -ux  # the side above the text's baseline
+        p = run.interpolate(middle)
+        for side in (1, -1):
+            # baseline this far from the line: above it (side 1) the descent, below it the ascent
+            off = gap + (size * 0.24 if side == 1 else size * 0.76)
+            x, y = p.x + side * nx * off, p.y + side * ny * off
+            corners = [(x + ux * dx + nx * dy, y + uy * dx + ny * dy)
+                       for dx, dy in ((-w / 2, -size * 0.24), (w / 2, -size * 0.24),
+                                      (w / 2, size * 0.76), (-w / 2, size * 0.76))]
+            shape = Polygon(corners)
+            found = shape.bounds
+            if not (frame[0] <= found[0] and found[2] <= frame[2] and frame[1] <= found[1]
+                    and found[3] <= frame[3]) or shape.intersects(run):
+                continue
+            if any(shape.intersects(rectangle(*other)) for other in taken):
+                continue
+            return x, y, angle, found
+    return None
+
+
 def label_and_lead(x: float, y: float, box: Box, rule: str):
     """The way from a label's point to its box (but the point's first 3 px, where a line
     through the point itself lies), with the box where ``rule`` is "clear": a label is set

@@ -133,7 +133,13 @@ def group_marker(number: int, x: float, y: float, size: float) -> str:
 
 
 def text(x: float, y: float, content: str, size: float, bold: bool = False, italic: bool = False,
-          anchor: str = "start", fill: str = INK, spacing: float = 0.0) -> str:
+          anchor: str = "start", fill: str = INK, spacing: float = 0.0, halo: bool = False) -> str:
+    if halo:  # a white outline under the text, where it stands over the map (drawn first:
+        # paint-order is not read by every SVG renderer)
+        outline = text(x, y, content, size, bold, italic, anchor, "#ffffff", spacing)
+        return outline.replace("<text ", f'<text stroke="#ffffff" stroke-width="{0.25 * size:.1f}" '
+                               'stroke-linejoin="round" ', 1) + text(
+            x, y, content, size, bold, italic, anchor, fill, spacing)
     attrs = ' font-weight="bold"' if bold else ""
     attrs += f' letter-spacing="{spacing:.1f}"' if spacing else ""
     attrs += ' font-style="italic"' if italic else ""

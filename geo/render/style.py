@@ -33,8 +33,9 @@ BACKGROUND = "#dcdcd8"  # beyond the data: neutral grey, neither land nor sea
 MARKER_STROKE = MARKER_INK  # the ring of an incident's marker and of a group of them
 COUNTRY_INK = "#6b5440"  # the period's country names
 TOWN_INK = "#2b2b2b"  # a town's dot and name
+WATER_INK = "#1d5a8c"  # the names of rivers and lakes
 PALETTE = {"background": BACKGROUND, "marker-stroke": MARKER_STROKE, "country-ink": COUNTRY_INK,
-           "town-ink": TOWN_INK}
+           "town-ink": TOWN_INK, "water-ink": WATER_INK}
 LABEL_FONTS = ("DejaVu Sans Book", "Noto Sans CJK JP Regular")
 HALO = "#ffffff"
 SYSTEM_FONT_FOLDERS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
