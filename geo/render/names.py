@@ -58,7 +58,7 @@ def map_labels(content: MapContent) -> list[dict]:
             found.append(item)
     places = [(i["lon"], i["lat"]) for i in found if i["kind"] == "place"]
     found = [i for i in found if i["kind"] != "town" or not any(
-        _metres((i["lon"], i["lat"]), p) < DUPLICATE_M for p in places)]
+        metres_between((i["lon"], i["lat"]), p) < DUPLICATE_M for p in places)]
     for item in found:
         item["order"] = [PRIORITY[item["kind"]], item["rank"]]
     return sorted(found, key=lambda i: (i["order"], i["name"]))
@@ -69,7 +69,7 @@ def shown_at(label: dict, zoom: int) -> bool:
     return label.get("min_zoom", 0) <= zoom <= label.get("max_zoom", 99)
 
 
-def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
+def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance (haversine, mean Earth radius): enough to match a town."""
     (lon1, lat1), (lon2, lat2) = [(math.radians(x), math.radians(y)) for x, y in (a, b)]
     h = (math.sin((lat2 - lat1) / 2) ** 2

@@ -112,10 +112,10 @@ def projection(content: MapContent, mw: int, mh: int, top: float = 0.0):
 
 class Marks(NamedTuple):
     """What the legend says of the marks the sheet set itself: whether any incidents were
-    fanned out, the numbered groups (number, incidents, the nearest of the map's own places or
-    None), and whether any town's dot is drawn."""
+    fanned out, the numbered groups (number, incidents, the nearest of the map's own places
+    as (name, lon, lat), or None), and whether any town's dot is drawn."""
     fanned: bool
-    keyed: tuple[tuple[int, list[dict], str | None], ...]
+    keyed: tuple[tuple[int, list[dict], tuple[str, float, float] | None], ...]
     towns: bool  # whether any town's dot is drawn
 
 
@@ -137,6 +137,8 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     labels = [(str(label["name"]), *project(label["lon"], label["lat"]))
               for label in names if label["kind"] in ("place", "water")]
     lakes = {str(label["name"]) for label in names if label["kind"] == "water"}
+    own = [(str(label["name"]), label["lon"], label["lat"]) for label in names
+           if label["kind"] in ("place", "water")]  # (name, lon, lat): what a group is near
     # the symbols of the places the map is about stay in sight (not a lake's name point)
     symbols = tuple((x, y) for name, x, y in labels if name not in lakes)
     marks, spots, fans = fan_or_number(points, s.marker, frame, keep_clear=symbols)
@@ -155,8 +157,8 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
         if len(members) == 1:
             markers.append(marker(placed[members[0]]["properties"].get("type", ""), x, y, s.marker))
             continue
-        near = min(labels, key=lambda label: (math.dist(label[1:], where), label[0]), default=None)
-        near = near[0] if near and math.dist(near[1:], where) < 4 * s.marker else None
+        near = min(own, key=lambda place: (math.dist(project(*place[1:]), where), place[0]), default=None)
+        near = near if near and math.dist(project(*near[1:]), where) < 4 * s.marker else None
         keyed.append((len(keyed) + 1, [placed[i] for i in members], near))
         markers.append(group_marker(len(keyed), x, y, s.marker))
     points = wheres

@@ -10,6 +10,7 @@ from geo.config import BASE
 from geo.geometry.content import MapContent
 from geo.incident_types import BY_NAME, INCIDENT_TYPES
 from geo.render.citations import work, work_name
+from geo.render.names import metres_between
 from geo.render.print_marks import wrap
 from geo.render.print_parts import (
     INK,
@@ -107,9 +108,10 @@ def legend(content, s: Sizes, y: float, marks) -> tuple[str, float]:
     return "".join(parts) + "</g>", bottom
 
 
-def group_key(members: list[dict], near: str | None) -> str:
-    """A numbered group's line in the key: how many incidents, where, in which years, and
-    of which types (their markers' letters, most first)."""
+def group_key(members: list[dict], near: tuple[str, float, float] | None) -> str:
+    """A numbered group's line in the key: how many incidents, where (within how many km of
+    the place it is nearest: a group at the scale of the overview may reach 40 km from Lake
+    Khasan), in which years, and of which types (their markers' letters, most first)."""
     types: dict[str, int] = {}
     for f in members:
         letter = BY_NAME[f["properties"].get("type", "")].letter
@@ -119,7 +121,12 @@ def group_key(members: list[dict], near: str | None) -> str:
         f", {years[0]}\u2013{years[-1]}"
     most_first = sorted(types.items(), key=lambda t: (-t[1], t[0]))
     kinds = ", ".join(f"{letter}\u00a0{n}" for letter, n in most_first)
-    return f"{len(members)} incidents{f' near {near}' if near else ''}{when}: {kinds}"
+    where = ""
+    if near is not None:
+        name, lon, lat = near
+        reach = max(metres_between((lon, lat), tuple(f["geometry"]["coordinates"][:2])) for f in members)
+        where = f" within {max(5, math.ceil(reach / 5000) * 5)}\u00a0km of {name}"
+    return f"{len(members)} incidents{where}{when}: {kinds}"
 
 
 def _swatch(style, mark: str, x: float, cy: float, s: Sizes) -> str:
