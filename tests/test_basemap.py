@@ -15,8 +15,16 @@ from tests.views import DESKTOP, PHONE, WINDOWS, per_map
 
 
 def overlap(a: dict, b: dict) -> bool:
-    return a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and \
-        a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
+    """Two boxes on screen overlap: upright ones by their boxes, a turned name (a river's,
+    along its line) by its own corners."""
+    if not (a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and
+            a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]):
+        return False
+    from shapely.geometry import Polygon, box
+
+    def shape(r):
+        return Polygon(r["corners"]) if "corners" in r else box(r["x"], r["y"], r["x"] + r["w"], r["y"] + r["h"])
+    return shape(a).intersection(shape(b)).area > 0
 
 
 @pytest.mark.browser

@@ -447,3 +447,19 @@ def test_every_sheet_names_its_rivers_along_them_where_they_show(contents, sheet
                 assert label["name"] in turned, (name, suffix, label["name"])
                 named += 1
     assert named >= 3
+
+
+def _names(content):
+    from geo.render.names import map_labels
+
+    return [label["name"] for label in map_labels(content)]
+
+
+@pytest.mark.parametrize("map_name", ["amur", "overview"])
+def test_heiho_is_named_and_blagoveshchensk_once(contents, map_name):
+    """A base town gives way to the map's own place at the same spot (Blagoveshchensk is
+    named once), but not another town close by: Heiho, 4 km across the Amur, where the
+    Harbin–Heiho railway ends (it was dropped as if it were Blagoveshchensk, and the railway
+    seemed to run into the Soviet town)."""
+    names = _names(contents[map_name])
+    assert names.count("Blagoveshchensk") == 1 and "Heiho (Heihe)" in names

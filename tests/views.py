@@ -36,9 +36,14 @@ TILES_LOADED = """() => {
     t.classList.contains('leaflet-tile-loaded') && (t.style.opacity === '' || +t.style.opacity === 1));
 }"""
 
+# Each name shown: its upright box on screen, and its own corners (a river's name is turned
+# along its line: its upright box is larger than the text)
 LABELS = """() => [...document.querySelectorAll('.map-label-on')].map(n => {
-  const r = n.getBoundingClientRect();
-  return {text: n.textContent, lang: n.lang, x: r.left, y: r.top, w: r.width, h: r.height};
+  const r = n.getBoundingClientRect(), m = /rotate\\(([-0-9.e]+)rad\\)/.exec(n.style.transform || '');
+  const a = m ? +m[1] : 0, cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+  const w = n.offsetWidth / 2, h = n.offsetHeight / 2, c = Math.cos(a), s = Math.sin(a);
+  const corners = [[-w, -h], [w, -h], [w, h], [-w, h]].map(([x, y]) => [cx + x * c - y * s, cy + x * s + y * c]);
+  return {text: n.textContent, lang: n.lang, x: r.left, y: r.top, w: r.width, h: r.height, corners};
 })"""
 
 ICONS = """() => [...document.querySelectorAll('.leaflet-marker-icon')].map(n => {

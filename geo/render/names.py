@@ -23,8 +23,8 @@ def map_labels(content: MapContent) -> list[dict]:
     the order they are placed (``order``: PRIORITY, then rank). kind is
     "country", "water" (a lake's name, centred), "line" (a river's, along its ``path`` of
     [lat, lon]), "town" (a base town) or "place" (a place of
-    the map's own layers, which wins over a base town at the same spot: within DUPLICATE_M,
-    the town is left out)."""
+    the map's own layers, which wins over a base town at the same spot: the town nearest it
+    within DUPLICATE_M is left out)."""
     found = []
     for layer in content.layers:
         if layer.spec.kind == INCIDENTS:
@@ -56,9 +56,17 @@ def map_labels(content: MapContent) -> list[dict]:
             if mark_of(f, layer.spec.style) == "height":  # its symbol, which its name keeps clear of
                 item["mark"] = [height_symbol()["width"], height_symbol()["height"]]
             found.append(item)
-    places = [(i["lon"], i["lat"]) for i in found if i["kind"] == "place"]
-    found = [i for i in found if i["kind"] != "town" or not any(
-        metres_between((i["lon"], i["lat"]), p) < DUPLICATE_M for p in places)]
+    # each place of the map's own layers is the base town nearest it, if one lies within
+    # DUPLICATE_M: that town alone is left out (Heiho, 4 km across the Amur from
+    # Blagoveshchensk, is another town, and the railway's end)
+    towns = [i for i in found if i["kind"] == "town"]
+    same = set()
+    for place in (i for i in found if i["kind"] == "place"):
+        distance, nearest = min(((metres_between((t["lon"], t["lat"]), (place["lon"], place["lat"])), k)
+                                 for k, t in enumerate(towns)), default=(DUPLICATE_M, None))
+        if distance < DUPLICATE_M:
+            same.add(nearest)
+    found = [i for i in found if i["kind"] != "town"] + [t for k, t in enumerate(towns) if k not in same]
     for item in found:
         item["order"] = [PRIORITY[item["kind"]], item["rank"]]
     return sorted(found, key=lambda i: (i["order"], i["name"]))
