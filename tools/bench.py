@@ -8,6 +8,7 @@ offline pages, escaping and validation is visible. Figures are printed, never as
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import statistics
@@ -125,6 +126,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--large", action="store_true",
                         help="also time 100,000 incidents and a 1,000,000-vertex line")
     args = parser.parse_args(argv)
+    if args.tiles and importlib.util.find_spec("matplotlib") is None:  # (before minutes of work)
+        sys.exit("The tile benchmark's anchor draws with matplotlib: pip install -e '.[bench]' "
+                 "(or --tiles '' to leave the tiles out)")
 
     # scratch beside the project, on the file system output/ is written to: a build creates
     # thousands of files, and their cost is the file system's
