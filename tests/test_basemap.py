@@ -149,8 +149,11 @@ def _turn(a, b, c) -> float:
 
 
 def _crossing(a, b, c, d) -> bool:
-    """Segments ab and cd cross."""
-    return _turn(a, b, c) * _turn(a, b, d) < 0 and _turn(c, d, a) * _turn(c, d, b) < 0
+    """Segments ab and cd cross or touch (through a vertex too: KOREA was set across the Tumen
+    on a way that passed exactly through a vertex of the border, which a strict test missed)."""
+    from shapely.geometry import LineString
+
+    return LineString([a, b]).intersects(LineString([c, d]))
 
 
 @pytest.mark.browser

@@ -52,11 +52,17 @@
     return true;
   }
 
-  /* Whether segment s crosses the segment from p to q. */
+  /* Whether segment s crosses or touches the segment from p to q (a way that passes through
+     a vertex of a border line meets it too: KOREA was once set across the Tumen so). */
   function meets(s, p, q) {
     function turn(a, b, c) { return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x); }
     var a = s[0], b = s[1];
-    return turn(a, b, p) * turn(a, b, q) < 0 && turn(p, q, a) * turn(p, q, b) < 0;
+    var d1 = turn(a, b, p), d2 = turn(a, b, q), d3 = turn(p, q, a), d4 = turn(p, q, b);
+    if (d1 === 0 && d2 === 0) {  /* on one line: whether they overlap along it */
+      return Math.max(Math.min(a.x, b.x), Math.min(p.x, q.x)) <= Math.min(Math.max(a.x, b.x), Math.max(p.x, q.x)) &&
+             Math.max(Math.min(a.y, b.y), Math.min(p.y, q.y)) <= Math.min(Math.max(a.y, b.y), Math.max(p.y, q.y));
+    }
+    return d1 * d2 <= 0 && d3 * d4 <= 0;
   }
 
   window.geoMaps.boxes = {GAP: GAP, overlaps: overlaps, crosses: crosses, meets: meets};
