@@ -44,7 +44,7 @@ from geo.render.print_parts import (
     text,
     town_dot,
 )
-from geo.render.style import COUNTRY_INK, MARKER_STROKE, TOWN_INK, WATER_INK, border_paths
+from geo.render.style import COUNTRY_INK, MARKER_STROKE, TOWN_INK, WATER_INK, border_paths, line_parts
 
 
 def map_size(content: MapContent, width: int) -> tuple[int, int]:
@@ -134,11 +134,9 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     points = [project(*f["geometry"]["coordinates"][:2]) for f in placed]
     # the names the page shows at the zoom the frame is like, in the page's order
     names = [label for label in map_labels(content) if shown_at(label, frame_zoom(content))]
-    labels = [(str(label["name"]), *project(label["lon"], label["lat"]))
-              for label in names if label["kind"] in ("place", "water")]
-    lakes = {str(label["name"]) for label in names if label["kind"] == "water"}
-    own = [(str(label["name"]), label["lon"], label["lat"]) for label in names
-           if label["kind"] in ("place", "water")]  # (name, lon, lat): what a group is near
+    own = [label for label in names if label["kind"] in ("place", "water")]
+    labels = [(str(label["name"]), *project(label["lon"], label["lat"])) for label in own]
+    lakes = {str(label["name"]) for label in own if label["kind"] == "water"}
     # the symbols of the places the map is about stay in sight (not a lake's name point)
     symbols = tuple((x, y) for name, x, y in labels if name not in lakes)
     marks, spots, fans = fan_or_number(points, s.marker, frame, keep_clear=symbols)
@@ -157,8 +155,11 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
         if len(members) == 1:
             markers.append(marker(placed[members[0]]["properties"].get("type", ""), x, y, s.marker))
             continue
-        near = min(own, key=lambda place: (math.dist(project(*place[1:]), where), place[0]), default=None)
-        near = near if near and math.dist(project(*near[1:]), where) < 4 * s.marker else None
+        # named by the nearest of the map's own places, if one is near: (name, lon, lat)
+        k = min(range(len(labels)), key=lambda k: (math.dist(labels[k][1:], where), labels[k][0]),
+                default=None)
+        near = (labels[k][0], own[k]["lon"], own[k]["lat"]) \
+            if k is not None and math.dist(labels[k][1:], where) < 4 * s.marker else None
         keyed.append((len(keyed) + 1, [placed[i] for i in members], near))
         markers.append(group_marker(len(keyed), x, y, s.marker))
     points = wheres
@@ -182,10 +183,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
             parts.append(f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" '
                          f'stroke="{INK}" stroke-width="{0.4 * PT:.2f}" stroke-dasharray="'
                          f'{1.2 * PT:.1f},{0.8 * PT:.1f}"/>')
-        texts.append(f'<rect x="{box[0]:.1f}" y="{box[1]:.1f}" width="{box[2] - box[0]:.1f}" '
-                     f'height="{box[3] - box[1]:.1f}" rx="{0.8 * PT:.1f}" fill="#ffffff" '
-                     'fill-opacity="0.8"/>')
-        texts.append(text(x, y, name, s.label, anchor=anchor))
+        texts.append(_boxed(name, x, y, anchor, box, s))
         obstacles.append(box)
     # the rivers the map is about, named along their lines where the frame shows enough of them
     for label in names:
@@ -223,10 +221,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
         if under is None:
             texts.append(town_dot(x, y))
             towns = True
-        texts.append(f'<rect x="{box[0]:.1f}" y="{box[1]:.1f}" width="{box[2] - box[0]:.1f}" '
-                     f'height="{box[3] - box[1]:.1f}" rx="{0.8 * PT:.1f}" fill="#ffffff" '
-                     'fill-opacity="0.8"/>')
-        texts.append(text(tx, ty, name, s.label, anchor=anchor, fill=TOWN_INK))
+        texts.append(_boxed(name, tx, ty, anchor, box, s, TOWN_INK))
         obstacles += [spot, box]
     # a country's name that found no room on its point: a little off it, clear of the places
     countries += _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS[1:],
@@ -240,6 +235,11 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     return "".join(parts), Marks(bool(fans), tuple(keyed), towns)
 
 
+def _boxed(name: str, x: float, y: float, anchor: str, box, s: Sizes, fill: str = INK) -> str:
+    """A name on the map on its pale box (place_labels' box), so that it reads over any line."""
+    return (f'<rect x="{box[0]:.1f}" y="{box[1]:.1f}" width="{box[2] - box[0]:.1f}" '
+            f'height="{box[3] - box[1]:.1f}" rx="{0.8 * PT:.1f}" fill="#ffffff" fill-opacity="0.8"/>'
+            + text(x, y, name, s.label, anchor=anchor, fill=fill))
 
 
 def _border_lines(content, project):
@@ -262,19 +262,9 @@ def _heavy_lines(content, project, frame):
     from shapely.geometry import MultiLineString, box
     from shapely.prepared import prep
 
-    (left, bottom), (right, top) = corners(content)
-    paths = []
-    for layer in content.layers:
-        if layer.spec.kind == INCIDENTS or layer.spec.style.weight < HEAVY_WEIGHT:
-            continue
-        for f in layer.collection["features"]:
-            g = f.get("geometry") or {}
-            kind, coordinates = g.get("type"), g.get("coordinates")
-            parts = ([coordinates] if kind == "LineString" else coordinates
-                     if kind in ("MultiLineString", "Polygon") else
-                     [ring for polygon in coordinates for ring in polygon] if kind == "MultiPolygon"
-                     else [])
-            paths += [[project(*c[:2]) for c in part] for part in parts if len(part) > 1]
+    paths = [[project(*c[:2]) for c in part] for layer in content.layers
+             if layer.spec.kind != INCIDENTS and layer.spec.style.weight >= HEAVY_WEIGHT
+             for f in layer.collection["features"] for part in line_parts(f.get("geometry"))]
     return prep(MultiLineString(paths).intersection(box(*frame))) if paths else None
 
 

@@ -128,6 +128,7 @@ def fan_or_number(points: list[tuple[float, float]], size: float, frame: Box, mo
     In a fan of more than ``most`` markers the place of the most incidents is numbered, until
     no fan is that large or none has a place of several left to number."""
     places = sites(points, size * 1.12)
+    place_of = {i: k for k, members in enumerate(places) for i in members}
     numbered: set[int] = set()
     while True:
         marks = [members for k, members in enumerate(places) if k in numbered] + [
@@ -135,14 +136,9 @@ def fan_or_number(points: list[tuple[float, float]], size: float, frame: Box, mo
         marks.sort()
         spots, fans = spread([centre([points[i] for i in m]) for m in marks], size, frame,
                              keep_clear)
-        place_of = {i: k for k, members in enumerate(places) for i in members}
-        crowded: set[int] = set()
-        for fan in fans:
-            # the places of several incidents whose markers this fan spreads
-            held = {place_of[marks[j][0]] for j in fan
-                    if len(marks[j]) == 1 and len(places[place_of[marks[j][0]]]) > 1}
-            if len(fan) > most:
-                crowded |= held
+        # the places of several incidents, not yet numbered, whose markers a large fan spreads
+        crowded = {place_of[marks[j][0]] for fan in fans if len(fan) > most for j in fan
+                   if len(marks[j]) == 1 and len(places[place_of[marks[j][0]]]) > 1}
         if not crowded:
             return marks, spots, fans
         numbered.add(max(crowded, key=lambda k: (len(places[k]), -k)))

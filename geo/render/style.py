@@ -339,7 +339,15 @@ def border_paths(content: MapContent) -> list[list[list[float]]]:
             if layer.spec.kind == BASE and kind != "modern-border" or \
                     layer.spec.kind == FEATURE and not (kind == "river" and f["properties"].get("label")):
                 continue
-            parts = [geom.get("coordinates")] if geom.get("type") == "LineString" else \
-                geom.get("coordinates", []) if geom.get("type") == "MultiLineString" else []
-            paths += [[[round(y, 5), round(x, 5)] for x, y, *_ in part] for part in parts if part]
+            paths += [[[round(y, 5), round(x, 5)] for x, y, *_ in part] for part in line_parts(geom)]
     return paths
+
+
+def line_parts(geometry: dict | None) -> list[list]:
+    """The lines a GeoJSON geometry draws, as coordinate lists: its lines, or its polygons'
+    rings (points draw none)."""
+    kind, coordinates = (geometry or {}).get("type"), (geometry or {}).get("coordinates") or []
+    parts = [coordinates] if kind == "LineString" else coordinates \
+        if kind in ("MultiLineString", "Polygon") else \
+        [ring for polygon in coordinates for ring in polygon] if kind == "MultiPolygon" else []
+    return [part for part in parts if len(part) > 1]
