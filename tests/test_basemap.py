@@ -233,14 +233,14 @@ def test_no_town_dot_without_its_name(first_view, map_name: str, width: int):
 def test_tiles_and_print_draw_no_town_and_no_name_point(contents):
     """Tiles and print images (one Mapnik style) draw no town, no country's and no lake's name
     point: the page draws those, a town's dot with its name. Every point each map's style
-    holds is read from its inline data."""
+    holds is read from its inline data (the print's: the tiles' layers and the map's own)."""
     from xml.etree import ElementTree
 
     from geo.render.style import style_xml
 
     for name, content in contents.items():
         base = {layer.spec.name for layer in content.layers if layer.spec.kind == "base"}
-        for layer in ElementTree.fromstring(style_xml(content)).iter("Layer"):
+        for layer in ElementTree.fromstring(style_xml(content, sheet=True)).iter("Layer"):
             data = next((p.text for p in layer.iter("Parameter") if p.get("name") == "inline"),
                         None)
             if data is None:  # a raster (the relief): no point in it
@@ -262,6 +262,31 @@ def test_the_locator_inset_is_a_map_that_fills_its_box(first_view, map_name: str
     """The inset locates the map in the theatre: the overview's land, sea and borders fill its
     box (it was 76 % flat grey around a 64 px patch, issue 21 §5)."""
     assert first_view["inset"] is not None and first_view["inset"] >= 0.97, first_view["inset"]
+
+
+def test_each_layer_is_drawn_once_on_the_page_and_all_of_them_in_print(contents):
+    """On the page a layer is drawn by the tiles or by the page, never both: drawn twice, the
+    Japanese claim's dashes and the tiles' interleaved into a solid line at 1280 px, a lake's
+    fill was darker than its legend swatch, and a layer turned off stayed in the tiles. The
+    print sheet, which has no vectors, draws in its basemap every layer the page draws."""
+    from xml.etree import ElementTree
+
+    from geo.render.page import page_layers
+    from geo.render.style import style_xml
+
+    def drawn_by(xml: str) -> set[str]:
+        return {layer.get("name") for layer in ElementTree.fromstring(xml).iter("Layer")}
+
+    for name, content in contents.items():
+        tiles = drawn_by(style_xml(content, with_data=False))
+        page = {layer.spec.name for layer in page_layers(content, tiled=True)}
+        sheet = drawn_by(style_xml(content, with_data=False, sheet=True))
+        assert tiles and page and not tiles & page, (name, tiles & page)
+        assert tiles <= sheet, (name, tiles - sheet)
+        lines = {layer.spec.name for layer in content.layers if layer.spec.kind in ("feature", "border")
+                 and any(f.get("geometry") and f["geometry"]["type"] != "Point"
+                         for f in layer.collection["features"])}
+        assert lines and lines <= page & sheet, (name, lines - page, lines - sheet)
 
 
 def heights_of(content) -> list[dict]:
@@ -303,7 +328,7 @@ def test_tiles_and_print_draw_every_height_as_the_height_symbol(contents):
     assert len(heights) >= 3
     fill = height_symbol()["fill"]
     m = mapnik.Map(400, 400)
-    load_style(m, style_xml(khasan))
+    load_style(m, style_xml(khasan, sheet=True))  # (the page draws them over the tiles)
     for layer in m.layers:
         layer.active = layer.name == "khasan"
     for f in heights:

@@ -120,7 +120,7 @@ def test_tiles_and_print_fill_polygons_alone(contents, name):
     from geo.render.style import style_xml
 
     fills = 0
-    for rule in ET.fromstring(style_xml(contents[name], with_data=False)).iter("Rule"):
+    for rule in ET.fromstring(style_xml(contents[name], with_data=False, sheet=True)).iter("Rule"):
         if rule.find("PolygonSymbolizer") is not None:
             fills += 1
             assert rule.findtext("Filter").strip() == "[mapnik::geometry_type] = polygon"

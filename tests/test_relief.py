@@ -54,8 +54,8 @@ def add_dem(layers_dir: Path, dem: str = "relief/khasan-dem.tif") -> None:
     (layers_dir / "relief" / "heights.geojson").write_text(json.dumps({
         "type": "FeatureCollection", "features": [{
             "type": "Feature", "geometry": {"type": "Point", "coordinates": [130.62, 42.47]},
-            "properties": {"id": "test-height-194", "name": "Height 194.0", "kind": "spot-height",
-                           "elevation": 194.0,
+            "properties": {"id": "test-height-194", "name": "Test height", "kind": "spot-height",
+                           "names": {"ru": "тестовая высота"}, "label": True, "elevation": 194.0,
                            "sources": [{"file": "002_25b5bb55c95d5796.txt", "where": "line 322"}],
                            "elevation_source": {"file": "002_25b5bb55c95d5796.txt",
                                                 "where": "line 322: height 194.0"}}}]}),
@@ -201,15 +201,20 @@ def test_contours_ring_both_summits(builds, sources_dir):
 
 @ON_ONE_WORKER
 def test_spot_height_written_with_its_figure(builds, sources_dir):
-    """A spot height keeps its cited elevation in what the tiles draw, and the style writes it."""
+    """A spot height keeps its cited elevation: a height of the map's own layers (drawn by the
+    page, not the tiles) carries the figure in its name, on the page and in print, in every
+    language; the tiles draw the relief."""
+    from geo.render.names import map_labels
     from geo.render.style import drawn, style_xml
 
     content = _content(builds["relief-layers"], sources_dir)
     layer = next(layer for layer in content.layers if layer.spec.name == "test-heights")
     heights = [f for f in drawn(layer)["features"] if "elevation" in f["properties"]]
     assert [f["properties"]["elevation"] for f in heights] == [194.0]
+    named = [label for label in map_labels(content) if label["name"].endswith(" 194 m")]
+    assert len(named) == 1 and all(text.endswith(" 194 m") for text in named[0]["names"].values())
     xml = style_xml(content)
-    assert "[elevation] + ' m'" in xml and "relief-hillshade" in xml and "relief-contours" in xml
+    assert "test-heights" not in xml and "relief-hillshade" in xml and "relief-contours" in xml
 
 
 def test_elevation_needs_its_source(layers_copy, sources_dir):

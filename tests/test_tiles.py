@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import mercantile
@@ -80,8 +81,8 @@ def test_lake_khasan_tile_shows_water_and_land(khasan_content):
     from geo.render.tiles import render_chunk
 
     lake = (130.6081, 42.4486)  # the lake's centre
-    t = mercantile.tile(*lake, 12)
-    [(_, png)] = render_chunk(style_xml(khasan_content), [tuple(t)])
+    t = mercantile.tile(*lake, 12)  # (a layer of the map's own: in print, over the tiles' land)
+    [(_, png)] = render_chunk(style_xml(khasan_content, sheet=True), [tuple(t)])
     r, g, b = pixel(png, *lake, t)
     assert b > r + 30, (r, g, b)  # water: clearly blue
     r, g, b = pixel(png, 130.625, 42.425, t)  # 2 km south-east of the lake: land
@@ -140,7 +141,21 @@ def test_incremental_rebuild_renders_only_what_changed(layers_copy, tmp_path, so
     # deep enough that the maps span several blocks of 8×8 tiles (what is re-rendered at least)
     toml = layers_copy / "maps.toml"
     text = toml.read_text(encoding="utf-8").replace("zoom = [4, 5]", "zoom = [7, 8]")
-    toml.write_text(text.replace("zoom = [8, 9]", "zoom = [10, 11]"), encoding="utf-8")
+    text = text.replace("zoom = [8, 9]", "zoom = [10, 11]")
+    # a base layer (the tiles draw base geography) that only the overview and the Amur map draw
+    (layers_copy / "base" / "channel.geojson").write_text(json.dumps({
+        "type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {
+            "type": "LineString", "coordinates": [[127.5, 49.9], [127.7, 50.0], [127.9, 50.1]]},
+            "properties": {"id": "test-channel", "name": "A channel", "kind": "river", "rank": 1,
+                           "sources": [{"ref": "gshhg", "where": "test"}]}}]}), encoding="utf-8")
+    for name in ("overview", "amur"):
+        head, tail = text.split(f"[maps.{name}]\n")
+        tail = tail.replace('"base-rivers"', '"base-rivers", "test-channel"', 1)
+        text = f"{head}[maps.{name}]\n{tail}"
+    text += '\n[layers.test-channel]\nfile = "base/channel.geojson"\ntitle = "A channel"\n' \
+        'title_in = { ru = "Протока", ja = "水路", zh = "水道" }\nkind = "base"\n'
+    toml.write_text(text, encoding="utf-8")
+    assert toml.read_text(encoding="utf-8").count('"test-channel"') == 2
     out = tmp_path / "output"
     args = ("build", "--layers", str(layers_copy), "--out", str(out), "--sources",
             str(sources_dir), "--jobs", "2", "--no-static")
@@ -153,16 +168,16 @@ def test_incremental_rebuild_renders_only_what_changed(layers_copy, tmp_path, so
     assert again.returncode == 0, again.stderr
     assert "is up to date" in again.stderr and not _rendered(again.stderr)
 
-    def move_kanchazu(collection):
-        collection["features"][1]["geometry"]["coordinates"] = [128.70, 49.60]
-    edit_layer(layers_copy, "amur.geojson", move_kanchazu)
+    def move_the_bend(collection):
+        collection["features"][0]["geometry"]["coordinates"][1] = [127.75, 49.95]
+    edit_layer(layers_copy, "base/channel.geojson", move_the_bend)
     edited = run_cli(*args)
     assert edited.returncode == 0, edited.stderr
     counts = _rendered(edited.stderr)
-    assert set(counts) == {"overview", "amur"}  # the maps that draw the Amur layer
+    assert set(counts) == {"overview", "amur"}  # the maps that draw the layer
     for name in ("overview", "amur"):
         rendered, total = counts[name]
-        assert 0 < rendered < total / 2, name  # only the blocks around the island
+        assert 0 < rendered < total / 2, name  # only the blocks around the bend
     # the other maps' single files hold the overview's widest zoom in their inset: made anew
     assert re.findall(r"^([a-z-]+): its single file has the overview's new inset", edited.stderr,
                       re.M) == ["khasan", "khalkhin-gol", "suifenhe"]

@@ -98,7 +98,7 @@ def own_places(map_name: str) -> list[tuple[str, list[list[float]]]]:
                     and (g["type"] != "Point" or box(*spec.extent).contains(shape(g))) \
                     and p.get("min_zoom", 0) <= spec.max_zoom:
                 points = [g["coordinates"]] if g["type"] == "Point" else g["coordinates"]
-                names.append((p["name"], [[lat, lon] for lon, lat, *_ in points]))
+                names.append((p.get("label_name", p["name"]), [[lat, lon] for lon, lat, *_ in points]))
     return sorted(names)
 # What a reader sees at a map's first view, read once per map and width (the tests below only
 # read it): labels, markers, legend, paths drawn, the main colours of the screenshot.

@@ -85,7 +85,7 @@ def check_reader_text(project, props: dict, report) -> None:
 LINE_REFERENCE = re.compile(r"\(lines? \d+[^()]*\)")
 
 
-READER_TEXTS = ("title", "name", "place", "location_note", "summary", "description", "forces")
+READER_TEXTS = ("title", "name", "label_name", "place", "location_note", "summary", "description", "forces")
 
 
 def reader_texts(props: dict):
@@ -94,10 +94,11 @@ def reader_texts(props: dict):
     for key in READER_TEXTS:
         if isinstance(props.get(key), str):
             yield key, props[key]
-    if isinstance(props.get("names"), dict):
-        for lang, text in props["names"].items():
-            if isinstance(text, str):
-                yield f"names.{lang}", text
+    for key in ("names", "label_names"):
+        if isinstance(props.get(key), dict):
+            for lang, text in props[key].items():
+                if isinstance(text, str):
+                    yield f"{key}.{lang}", text
     if isinstance(props.get("casualties"), list):
         for i, c in enumerate(props["casualties"]):
             if isinstance(c, dict):

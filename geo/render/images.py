@@ -115,8 +115,9 @@ def redrawn(content: MapContent, suffix: str, last: tuple[str, str] | None,
 
 
 def basemap_xml(content: MapContent) -> str:
-    """The tile style (land, water, borders, features) without its text: the sheet labels."""
-    return re.sub(r"<TextSymbolizer\b[^>]*>.*?</TextSymbolizer>", "", style_xml(content),
+    """The sheet's basemap style (the tiles', and the map's own layers, which the page draws as
+    vectors) without text: the sheet sets its names."""
+    return re.sub(r"<TextSymbolizer\b[^>]*>.*?</TextSymbolizer>", "", style_xml(content, sheet=True),
                   flags=re.S)
 
 

@@ -9,7 +9,8 @@ import math
 
 from geo.config import BASE, INCIDENTS
 from geo.geometry.content import MapContent
-from geo.render.style import height_symbol, is_label_anchor, mark_of
+from geo.render.relief import spot_label
+from geo.render.style import height_symbol, in_tiles, is_label_anchor, mark_of
 
 # Who is placed first where two names want the same room, by kind (then by rank)
 PRIORITY = {"country": 0, "place": 1, "water": 1, "line": 1, "town": 2}
@@ -20,11 +21,12 @@ TOWN_ZOOM = {1: 0, 2: 5, 3: 6, 4: 7}
 def map_labels(content: MapContent) -> list[dict]:
     """The names a map shows: every point and line of a layer that asks for a label
     (``label: true``), as {name, names, lat, lon, kind, rank, order, min_zoom, max_zoom}, in
-    the order they are placed (``order``: PRIORITY, then rank). kind is
-    "country", "water" (a lake's name, centred), "line" (a river's, along its ``path`` of
-    [lat, lon]), "town" (a base town) or "place" (a place of
-    the map's own layers, which wins over a base town at the same spot: the town nearest it
-    within DUPLICATE_M is left out)."""
+    the order they are placed (``order``: PRIORITY, then rank); name and names are the
+    feature's ``label_name``/``label_names`` where it has a shorter name for the map. kind is
+    "country", "water" (a lake's name, centred), "line" (a river's or a claimed border's,
+    along its ``path`` of [lat, lon]; ``ink``: a claim's colour, None for a river's), "town"
+    (a base town) or "place" (a place of the map's own layers, which wins over a base town at
+    the same spot: the town nearest it within DUPLICATE_M is left out)."""
     found = []
     for layer in content.layers:
         if layer.spec.kind == INCIDENTS:
@@ -33,12 +35,14 @@ def map_labels(content: MapContent) -> list[dict]:
             p, geom = f["properties"], f.get("geometry")
             if not (p.get("label") and geom and geom["type"] in ("Point", "LineString", "MultiLineString")):
                 continue
-            if geom["type"] != "Point":  # a river's name, set along its longest part
+            # the name set on the map: the shorter label_name where the full name is too long
+            name, names = p.get("label_name", p["name"]), p.get("label_names", p.get("names", {}))
+            if geom["type"] != "Point":  # a line's name, set along its longest part
                 parts = [geom["coordinates"]] if geom["type"] == "LineString" else geom["coordinates"]
                 path = max(parts, key=len)
                 lon, lat = path[len(path) // 2][:2]
-                found.append({"name": p["name"], "names": p.get("names", {}), "lat": lat, "lon": lon,
-                              "kind": "line", "rank": p.get("rank", 1),
+                found.append({"name": name, "names": names, "lat": lat, "lon": lon,
+                              "kind": "line", "rank": p.get("rank", 1), "ink": line_ink(p, layer.spec.style),
                               **{k: p[k] for k in ("min_zoom", "max_zoom") if k in p},
                               "path": [[round(y, 5), round(x, 5)] for x, y, *_ in path]})
                 continue
@@ -48,7 +52,11 @@ def map_labels(content: MapContent) -> list[dict]:
                 kind = "place"
             lon, lat = geom["coordinates"][:2]
             rank = p.get("rank", 1 if kind != "town" else 4)
-            item = {"name": p["name"], "names": p.get("names", {}), "lat": lat, "lon": lon,
+            if isinstance(p.get("elevation"), (int, float)) and not in_tiles(layer):
+                # a spot height's figure, which the tiles write under the points they draw
+                name, names = spot_label(name, p["elevation"]), {
+                    lang: spot_label(text, p["elevation"]) for lang, text in names.items()}
+            item = {"name": name, "names": names, "lat": lat, "lon": lon,
                     "kind": kind, "rank": rank}
             item.update({k: p[k] for k in ("min_zoom", "max_zoom") if k in p})
             if kind == "town":  # a lesser town from a larger zoom on
@@ -70,6 +78,12 @@ def map_labels(content: MapContent) -> list[dict]:
     for item in found:
         item["order"] = [PRIORITY[item["kind"]], item["rank"]]
     return sorted(found, key=lambda i: (i["order"], i["name"]))
+
+
+def line_ink(props: dict, style) -> str | None:
+    """The colour of a line's name other than a river's (the waters' italic ink): a claimed
+    border's is its own colour, set upright, so that the name reads as the line's."""
+    return None if props.get("kind") == "river" else style.color
 
 
 def shown_at(label: dict, zoom: int) -> bool:

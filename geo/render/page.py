@@ -40,12 +40,21 @@ from geo.render.style import (
     HEIGHT_SYMBOL,
     border_paths,
     drawn_by_page,
+    in_tiles,
     legend_rows,
 )
 
 BASEMAP_NAME = "Basemap of the 1930s"  # in the layer control (interface_text.TEXT has it in each language)
 
 _CHROME = ENV.get_template("map-chrome.html").module  # its macros: title, legend, noscript
+
+
+def page_layers(content: MapContent, tiled: bool) -> list:
+    """The layers the page draws itself (as vectors, the incidents as markers): all but what
+    its tiles draw (``in_tiles``), so that nothing is drawn twice. A heavy layer is in the
+    tiles only, or left out without them (see build)."""
+    return [layer for layer in content.layers
+            if not layer.heavy and not (tiled and in_tiles(layer))]
 
 
 def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
@@ -91,9 +100,7 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
             folium.TileLayer(tiles=provider, name=html.escape(f"{name} (online)"),
                              overlay=False, control=True, show=False).add_to(fmap)
             online_hosts.append(_origin(provider.url))
-        for layer in content.layers:
-            if (tiled and layer.spec.kind == BASE) or layer.heavy:
-                continue  # in the tiles (a heavy layer is left out without them: see build)
+        for layer in page_layers(content, tiled):
             if layer.spec.kind == INCIDENTS:
                 IncidentLayer(layer.spec.title, layer.collection,
                               content.bibliography).add_to(fmap)

@@ -185,7 +185,8 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
                          f'{1.2 * PT:.1f},{0.8 * PT:.1f}"/>')
         texts.append(_boxed(name, x, y, anchor, box, s))
         obstacles.append(box)
-    # the rivers the map is about, named along their lines where the frame shows enough of them
+    # the rivers and claimed borders the map is about, named along their lines where the frame
+    # shows enough of them
     for label in names:
         if label["kind"] != "line":
             continue
@@ -195,8 +196,8 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
             continue
         x, y, angle, box = spot
         texts.append(f'<g transform="rotate({angle:.1f} {x:.1f} {y:.1f})">'
-                     + text(x, y, str(label["name"]), s.label, italic=True, anchor="middle",
-                            fill=WATER_INK, halo=True) + "</g>")
+                     + text(x, y, str(label["name"]), s.label, italic=not label["ink"], anchor="middle",
+                            fill=label["ink"] or WATER_INK, halo=True) + "</g>")
         obstacles.append(box)
     # the towns the frame's scale allows, largest first: a town's dot with its name beside it,
     # or neither where the name finds no room on the dot's side of every border (as on the

@@ -42,8 +42,9 @@ SYSTEM_FONT_FOLDERS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truet
 
 
 @per_content
-def style_xml(content: MapContent, with_data: bool = True, incidents: bool = False) -> str:
-    """Mapnik XML for the map's tile layers (base, features, borders; incidents on request).
+def style_xml(content: MapContent, with_data: bool = True, sheet: bool = False) -> str:
+    """Mapnik XML for the map's tiles (``in_tiles``: the base geography), or with ``sheet``
+    for a print sheet's basemap (``in_print``: the map's own layers too).
 
     With ``with_data=False`` the layers' data are left out: what remains is the style alone,
     whose hash decides whether every tile must be re-rendered.
@@ -56,7 +57,7 @@ def style_xml(content: MapContent, with_data: bool = True, incidents: bool = Fal
             styles.append(relief[0]), layers.append(relief[1])
             continue
         kind = layer.spec.kind
-        if not (in_tiles(layer) or incidents) or not any(  # (a layer of towns alone is the page's)
+        if not (in_print if sheet else in_tiles)(layer) or not any(  # (towns alone: the page's)
                 f.get("geometry") is not None and not drawn_by_page(f, layer)
                 for f in layer.collection["features"]):
             continue
@@ -231,7 +232,16 @@ def _group_name(features: list[dict]) -> str:
 
 
 def in_tiles(layer) -> bool:
-    """Tiles draw everything but incidents, which the page draws as markers unless too many."""
+    """The tiles draw the base geography, and a layer too heavy for the page. The map's own
+    layers are the page's vectors: drawn in the tiles too, they were drawn twice (a dashed
+    claim read as solid where the two dash patterns interleaved, a lake's fill was darker
+    than its legend swatch, a layer turned off in the layer control still showed)."""
+    return layer.spec.kind == BASE or layer.heavy
+
+
+def in_print(layer) -> bool:
+    """A print sheet's basemap draws every layer but the incidents, which the sheet draws as
+    its markers unless too many."""
     return layer.spec.kind != INCIDENTS or layer.heavy
 
 
