@@ -147,11 +147,13 @@ FIRST_VIEW = f"""places => {{
   // every town dot the reader sees, and whether its own name is shown
   const towns = (geoMaps.labelItems || []).filter(it => it.spot && it.spot.classList.contains('map-dot-on'))
     .map(it => ({{text: it.label.name, named: it.node.classList.contains('map-label-on')}}));
-  // every name shown beside a dot (a town's, a place's), and whether its point is in the window
+  // every name shown beside a dot (a town's, a place's), whether its point is in the window,
+  // its point and its name's centre (container px)
   const dotted = (geoMaps.labelItems || []).filter(it => (it.label.kind === 'town' || it.label.kind === 'place') &&
       it.node.classList.contains('map-label-on')).map(it => {{
-    const p = m.latLngToContainerPoint(it.latlng);
-    return {{text: it.label.name, inside: p.x >= 0 && p.y >= 0 && p.x <= s.x && p.y <= s.y}}; }});
+    const p = m.latLngToContainerPoint(it.latlng), r = it.node.getBoundingClientRect();
+    return {{text: it.label.name, inside: p.x >= 0 && p.y >= 0 && p.x <= s.x && p.y <= s.y, at: [p.x, p.y],
+             centre: [r.left + r.width / 2 - box.left, r.top + r.height / 2 - box.top]}}; }});
   // the heights' symbols: paths in the symbol's colour
   const heights = [...document.querySelectorAll('.leaflet-overlay-pane path')]
     .filter(p => p.getAttribute('fill') === '{height_symbol()["fill"]}').length;

@@ -195,7 +195,7 @@
         return path.map(function (c) { return map.latLngToContainerPoint(c); });
       });
       var segments = borderSegments(all, size);
-      /* whether the way from a country's point p to q crosses a border line (anywhere) */
+      /* whether the way from p (a country's point, a dot) to q crosses a border line (anywhere) */
       function beyond(p, q) {
         var x0 = Math.min(p.x, q.x), x1 = Math.max(p.x, q.x), y0 = Math.min(p.y, q.y), y1 = Math.max(p.y, q.y);
         return all.some(function (pts) {
@@ -228,12 +228,25 @@
             return map.latLngToContainerPoint(c);
           }), size) : candidates(item, points[i]);
           if (country && !named[item.label.name]) boxes = boxes.concat(areaCandidates(item, points[i], size));
+          var free = function (box) {
+            return box.x >= 0 && box.y >= 0 && box.x + box.w <= size.x && box.y + box.h <= size.y &&
+              !taken.some(function (other) { return other.owner !== item && overlaps(box, other); });
+          };
           place = find(boxes, function (box) {
-            if (!(box.x >= 0 && box.y >= 0 && box.x + box.w <= size.x && box.y + box.h <= size.y) ||
-                taken.some(function (other) { return other.owner !== item && overlaps(box, other); })) return false;
-            return !(country && (segments.some(function (s) { return crosses(s, box); }) ||   // across a border,
-                     beyond(points[i], {x: box.x + box.w / 2, y: box.y + box.h / 2})));   // or beyond one
+            if (!free(box)) return false;
+            var centre = {x: box.x + box.w / 2, y: box.y + box.h / 2};
+            if (country) return !(segments.some(function (s) { return crosses(s, box); }) ||   // across a border,
+                                  beyond(points[i], centre));   // or beyond one
+            // a name beside a dot stands on the dot's side of every border (Aigun's had stood on
+            // the Soviet bank of the Amur): the way from 3 px off the dot (a line through the
+            // point itself, a claim through a height, divides nothing) to the name's centre
+            var d = Math.hypot(centre.x - points[i].x, centre.y - points[i].y) || 1;
+            return !(item.dot && d > 3 && beyond({x: points[i].x + (centre.x - points[i].x) * 3 / d,
+                                                  y: points[i].y + (centre.y - points[i].y) * 3 / d}, centre));
           });
+          // the map's own place is named even so, where its side leaves no room (a town then
+          // goes unnamed, its dot with it)
+          if (!place && item.label.kind === 'place') place = find(boxes, free);
           if (place && country) named[item.label.name] = true;
         }
         if (place) {
