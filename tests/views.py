@@ -152,7 +152,7 @@ FIRST_VIEW = f"""places => {{
   const dotted = (geoMaps.labelItems || []).filter(it => (it.label.kind === 'town' || it.label.kind === 'place') &&
       it.node.classList.contains('map-label-on')).map(it => {{
     const p = m.latLngToContainerPoint(it.latlng), r = it.node.getBoundingClientRect();
-    return {{text: it.label.name, inside: p.x >= 0 && p.y >= 0 && p.x <= s.x && p.y <= s.y, at: [p.x, p.y],
+    return {{text: it.label.name, kind: it.label.kind, inside: p.x >= 0 && p.y >= 0 && p.x <= s.x && p.y <= s.y, at: [p.x, p.y],
              centre: [r.left + r.width / 2 - box.left, r.top + r.height / 2 - box.top]}}; }});
   // the heights' symbols: paths in the symbol's colour
   const heights = [...document.querySelectorAll('.leaflet-overlay-pane path')]

@@ -11,6 +11,7 @@
   var GAP = g.boxes.GAP;   // px kept clear around a label
   var overlaps = g.boxes.overlaps, crosses = g.boxes.crosses, meets = g.boxes.meets;
   var DOTS = [5, 17];   // px from a place's point to its label: beside its dot, or clear of a marker on it
+  var RUN = 1.5;   // px: a border this close to a dot's point runs through the dot
   var LED = [34, 52];   // px, further off, for the map's own places and waters: a leader line goes to the point
 
   /* Candidate boxes (container px) of a label at point p: beside its dot, or centred. A place
@@ -237,15 +238,16 @@
             var centre = {x: box.x + box.w / 2, y: box.y + box.h / 2};
             if (country) return !(segments.some(function (s) { return crosses(s, box); }) ||   // across a border,
                                   beyond(points[i], centre));   // or beyond one
-            // a name beside a dot stands on the dot's side of every border (Aigun's had stood on
-            // the Soviet bank of the Amur): the way from 3 px off the dot (a line through the
-            // point itself, a claim through a height, divides nothing) to the name's centre
+            // a name beside a dot stands on the dot's side of every border (Aigun's, 0.7 km from
+            // the Amur, had stood on the Soviet bank): the way to its centre from RUN px off the
+            // point (a line that close runs through the dot: Heiho's, at zoom 8, has no side)
             var d = Math.hypot(centre.x - points[i].x, centre.y - points[i].y) || 1;
-            return !(item.dot && d > 3 && beyond({x: points[i].x + (centre.x - points[i].x) * 3 / d,
-                                                  y: points[i].y + (centre.y - points[i].y) * 3 / d}, centre));
+            return !(item.dot && d > RUN && beyond({x: points[i].x + (centre.x - points[i].x) * RUN / d,
+                                                    y: points[i].y + (centre.y - points[i].y) * RUN / d}, centre));
           });
-          // the map's own place is named even so, where its side leaves no room (a town then
-          // goes unnamed, its dot with it)
+          // the map's own place is named even so, where its side leaves no room (on a claim
+          // that runs by it: Nomonhan's, the Khasan heights'); a town then goes unnamed, its
+          // dot with it
           if (!place && item.label.kind === 'place') place = find(boxes, free);
           if (place && country) named[item.label.name] = true;
         }
