@@ -105,9 +105,15 @@ SCRIPTS = ("core.js", "tile-source.js", "popup-content.js", "popups.js", "incide
            "label-geometry.js", "labels.js", "a11y.js", "article-api.js")
 STYLES = ("geo-maps.css", "reading.css")
 
-_SHAPES = {"circle": "border-radius: 50%;", "square": "border-radius: 2px;",
-           # a diamond by clip-path: Leaflet owns the marker's `transform`
-           "diamond": "border-radius: 0; clip-path: polygon(50% 0, 100% 50%, 50% 100%, 0 50%);"}
+# Each marker shape covers what the 18 px circle covers (the icon's box, which the labels and
+# the fans keep clear, stays 18 px): the circle is the icon itself; a square or a diamond is
+# painted by the icon's ::before (Leaflet owns the icon's `transform`), 16 px a side, or 15
+# turned. (The square had filled the box, 27 % more than the circle; the diamond, clipped
+# inside it, half as much, and lost its ring.)
+_SHAPES = {"circle": None,
+           "square": "left: 1px; top: 1px; width: 16px; height: 16px; border-radius: 2px;",
+           "diamond": "left: 1.5px; top: 1.5px; width: 15px; height: 15px; transform: rotate(45deg);"}
+_PAINTED = "content: ''; position: absolute; box-sizing: border-box; border: 2px solid #fff; z-index: -1;"
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 _NAME = re.compile(r"[a-z][a-z0-9-]*")
 
@@ -120,9 +126,17 @@ def incident_type_css(types: tuple[IncidentType, ...] = INCIDENT_TYPES) -> str:
                 and t.shape in _SHAPES and len(t.letter) == 1 and t.letter.isalnum()):
             raise ValueError(f"incident type {t.name!r} cannot be written as CSS: {t}")
         # a white marker would vanish on a light map: ringed in its letter's colour instead
-        ring = f" box-shadow: 0 0 0 2px {t.ink};" if t.fill.lower() in ("#fff", "#ffffff") else ""
-        rules.append(f".incident-{t.name} {{ background: {t.fill}; {_SHAPES[t.shape]}{ring} }}\n"
-                     f'.incident-{t.name}::after {{ content: "{t.letter}"; color: {t.ink}; }}\n')
+        white = t.fill.lower() in ("#fff", "#ffffff")
+        ring = f"0 0 0 2px {t.ink}" if white else "0 0 0 1.5px var(--geo-marker-stroke)"
+        if _SHAPES[t.shape] is None:
+            rules.append(f".incident-{t.name} {{ background: {t.fill};"
+                         f"{f' box-shadow: {ring};' if white else ''} }}\n")
+        else:  # the shape carries the fill, border and ring, under the letter, over nothing else
+            rules.append(f".incident-{t.name} {{ background: transparent; border: 0; box-shadow: none; "
+                         "border-radius: 0; isolation: isolate; }\n"
+                         f".incident-{t.name}::before {{ {_PAINTED} {_SHAPES[t.shape]} "
+                         f"background: {t.fill}; box-shadow: {ring}; }}\n")
+        rules.append(f'.incident-{t.name}::after {{ content: "{t.letter}"; color: {t.ink}; }}\n')
     return "/* Incident types, from geo/incident_types.py. */\n" + "".join(rules)
 
 
