@@ -448,7 +448,8 @@ PICTURES = Path(__file__).resolve().parent / "pictures"
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
 def test_the_first_view_is_the_approved_picture(first_view, map_name: str, width: int):
     """The picture contract: what a reader sees at the first view (names shown, markers and
-    groups, legend entries, paths drawn, zoom, the share of each main colour) is the committed
+    groups, legend entries, paths drawn, names that lines run through, zoom, the share of each
+    main colour) is the committed
     tests/pictures/MAP-WIDTH.json, which a person approved. Any change fails with the
     difference; when it is intended, `MAPS_PICTURES=write bash scripts/test.sh -k picture`
     rewrites the files, and the diff is reviewed with the change (as snapshot testing does)."""
@@ -459,6 +460,8 @@ def test_the_first_view_is_the_approved_picture(first_view, map_name: str, width
                "markers": first_view["markers"], "groups": first_view["groups"],
                "legend": [f"{kind}: {text}" for kind, text in first_view["legend"]],
                "paths": first_view["paths"],
+               # names a heavy line runs through (labels.js keeps them off where it can)
+               "names_on_lines": first_view["onLines"],
                "colours": first_view["colours"]}
     path = PICTURES / f"{map_name}-{width}.json"
     text = json.dumps(picture, ensure_ascii=False, indent=1) + "\n"

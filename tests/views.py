@@ -154,6 +154,16 @@ FIRST_VIEW = f"""places => {{
     const p = m.latLngToContainerPoint(it.latlng), r = it.node.getBoundingClientRect();
     return {{text: it.label.name, kind: it.label.kind, inside: p.x >= 0 && p.y >= 0 && p.x <= s.x && p.y <= s.y, at: [p.x, p.y],
              centre: [r.left + r.width / 2 - box.left, r.top + r.height / 2 - box.top]}}; }});
+  // the names beside a dot that a heavy line (a border, a claim, a railway, the map's own
+  // lines) runs through: labels.js keeps them off where a position as near is free
+  const G = geoMaps.boxes.GAP;
+  const heavy = (geoMaps.borderPaths || []).concat(geoMaps.linePaths || [])
+    .map(path => path.map(c => m.latLngToContainerPoint(c)));
+  const onLines = (geoMaps.labelItems || []).filter(it => it.dot && it.node.classList.contains('map-label-on'))
+    .filter(it => {{ const r = it.node.getBoundingClientRect();
+      const b = {{x: r.left - box.left + G, y: r.top - box.top + G, w: r.width - 2 * G, h: r.height - 2 * G}};
+      return heavy.some(pts => pts.some((a, i) => i > 0 && geoMaps.boxes.crosses([pts[i - 1], a], b))); }})
+    .map(it => it.label.name).sort();
   // the heights' symbols: paths in the symbol's colour
   const heights = [...document.querySelectorAll('.leaflet-overlay-pane path')]
     .filter(p => p.getAttribute('fill') === '{height_symbol()["fill"]}').length;
@@ -171,7 +181,7 @@ FIRST_VIEW = f"""places => {{
                    Math.max(0, Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top)); }}, 0) / (b.width * b.height);
   }}
   return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights,
-           dots, dotted, inset: covered, zoom: m.getZoom()}};
+           dots, dotted, onLines, inset: covered, zoom: m.getZoom()}};
 }}"""
 
 

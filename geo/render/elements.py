@@ -262,7 +262,7 @@ geoMaps.unplacedPanel({{ map }});
 geoMaps.incidentList({{ map }});
 geoMaps.timeline({{ map }}, {{ this.timeline }});
 geoMaps.languageSwitch({{ map }});
-geoMaps.labels({{ map }}, {{ this.labels }}, {{ this.borders }});
+geoMaps.labels({{ map }}, {{ this.labels }}, {{ this.borders }}, {{ this.lines }});
 {% if this.inset %}geoMaps.inset({{ map }}, {{ this.inset }});{% endif %}
 geoMaps.fitView({{ map }}, {{ this.extent }});
 geoMaps.deepLinks({{ map }});
@@ -274,7 +274,7 @@ geoMaps.articleApi({{ map }});
     def __init__(self, title_html: str, legend_html: str, attribution_html: str,
                  label_zoom: int | None = LABEL_ZOOM, extent: list | None = None,
                  noscript_html: str = "", inset: dict | None = None,
-                 labels: list | None = None, borders: list | None = None,
+                 labels: list | None = None, borders: list | None = None, lines: list | None = None,
                  zoom_extents: dict | None = None,
                  timeline: dict | None = None, tiles: str | None = None):
         super().__init__()
@@ -283,6 +283,7 @@ geoMaps.articleApi({{ map }});
         self.timeline = script_json(timeline or {"from": "1932", "to": "1945", "step": "year"})
         self.labels = script_json(labels or [])  # place names, drawn by labels.js
         self.borders = script_json(borders or [])  # lines no country's name crosses (labels.js)
+        self.lines = script_json(lines or [])  # the other heavy lines, which names keep off
         self.zoom_extents = script_json(zoom_extents) if zoom_extents else ""
         self.noscript_html = noscript_html
         self.inset = script_json(inset) if inset else ""

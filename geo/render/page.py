@@ -40,6 +40,7 @@ from geo.render.style import (
     HEIGHT_SYMBOL,
     border_paths,
     drawn_by_page,
+    heavy_paths,
     in_tiles,
     legend_rows,
 )
@@ -111,13 +112,15 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
                             interactive=layer.spec.kind != BASE,
                             bibliography=content.bibliography, show=layer.spec.show).add_to(fmap)
         folium.LayerControl(collapsed=True).add_to(fmap)
+        borders = border_paths(content)
         MapChrome(_title_html(spec, content), _legend_html(content),
                   "" if tiled else html.escape(content.attribution),
                   label_zoom=None if tiled else LABEL_ZOOM,
                   extent=[[south, west], [north, east]],
                   noscript_html=_noscript_html(spec, content, static),
                   inset=_inset(content, spec) if tiled else None,
-                  labels=map_labels(content), borders=border_paths(content),
+                  labels=map_labels(content), borders=borders, lines=[
+                      path for path in heavy_paths(content) if path not in borders],
                   zoom_extents={z: [[s, w], [n, e]] for z, (w, s, e, n)
                                 in spec.zoom_extents().items()},
                   tiles=spec.name if tiled else None,

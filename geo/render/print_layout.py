@@ -14,7 +14,6 @@ import math
 from typing import NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
-from geo.config import INCIDENTS
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import mercator_xy
 from geo.render.names import map_labels, shown_at
@@ -44,7 +43,7 @@ from geo.render.print_parts import (
     text,
     town_dot,
 )
-from geo.render.style import COUNTRY_INK, MARKER_STROKE, TOWN_INK, WATER_INK, border_paths, line_parts
+from geo.render.style import COUNTRY_INK, MARKER_STROKE, TOWN_INK, WATER_INK, border_paths, heavy_paths
 
 
 def map_size(content: MapContent, width: int) -> tuple[int, int]:
@@ -253,19 +252,12 @@ def _border_lines(content, project):
                                  for path in border_paths(content) if len(path) > 1]))
 
 
-# Lines this heavy (style px) or more are the map's main lines (borders, claims, the rivers it is
-# about, railways): a label is set clear of them where it can be.
-HEAVY_WEIGHT = 2.0
-
-
 def _heavy_lines(content, project, frame):
-    """The map's heavy lines (HEAVY_WEIGHT) inside the frame, in the sheet's pixels, prepared."""
+    """The map's heavy lines (style.heavy_paths) inside the frame, in the sheet's pixels, prepared."""
     from shapely.geometry import MultiLineString, box
     from shapely.prepared import prep
 
-    paths = [[project(*c[:2]) for c in part] for layer in content.layers
-             if layer.spec.kind != INCIDENTS and layer.spec.style.weight >= HEAVY_WEIGHT
-             for f in layer.collection["features"] for part in line_parts(f.get("geometry"))]
+    paths = [[project(lon, lat) for lat, lon in path] for path in heavy_paths(content)]
     return prep(MultiLineString(paths).intersection(box(*frame))) if paths else None
 
 

@@ -353,6 +353,20 @@ def border_paths(content: MapContent) -> list[list[list[float]]]:
     return paths
 
 
+# Lines this heavy (style px) or more are the map's main lines (borders, claims, the rivers it is
+# about, railways): a name is set clear of them where it can be.
+HEAVY_WEIGHT = 2.0
+
+
+def heavy_paths(content: MapContent) -> list[list[list[float]]]:
+    """The map's heavy lines (HEAVY_WEIGHT), as [[lat, lon], ...]: names keep off them where
+    they can stand elsewhere, on the page (labels.js: a railway ran through "Spassk-Dalny") and
+    on the sheets (print_layout)."""
+    return [[[round(y, 5), round(x, 5)] for x, y, *_ in part] for layer in content.layers
+            if layer.spec.kind != INCIDENTS and layer.spec.style.weight >= HEAVY_WEIGHT
+            for f in layer.collection["features"] for part in line_parts(f.get("geometry"))]
+
+
 def line_parts(geometry: dict | None) -> list[list]:
     """The lines a GeoJSON geometry draws, as coordinate lists: its lines, or its polygons'
     rings (points draw none)."""

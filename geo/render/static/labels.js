@@ -26,14 +26,21 @@
       });
     }
     var boxes = item.dot ? [] : [centred];   // a lake's name: on it, else beside its point
+    function around(d, led) {   // right, left, above, below; then the four corners
+      return [{x: p.x + d, y: p.y - h / 2}, {x: p.x - d - w, y: p.y - h / 2}, {x: p.x - w / 2, y: p.y - d - h},
+              {x: p.x - w / 2, y: p.y + d}].concat(led ? corners(d) : []).map(function (b) {
+        return {x: b.x, y: b.y, w: w, h: h, led: led};
+      });
+    }
+    function corners(d) {
+      return [{x: p.x + d * 0.7, y: p.y - d * 0.7 - h}, {x: p.x - d * 0.7 - w, y: p.y - d * 0.7 - h},
+              {x: p.x + d * 0.7, y: p.y + d * 0.7}, {x: p.x - d * 0.7 - w, y: p.y + d * 0.7}];
+    }
     DOTS.concat(item.leader ? LED : []).forEach(function (d) {
-      var led = d > DOTS[DOTS.length - 1];
-      [{x: p.x + d, y: p.y - h / 2}, {x: p.x - d - w, y: p.y - h / 2}, {x: p.x - w / 2, y: p.y - d - h},
-       {x: p.x - w / 2, y: p.y + d}].concat(led ? [
-        {x: p.x + d * 0.7, y: p.y - d * 0.7 - h}, {x: p.x - d * 0.7 - w, y: p.y - d * 0.7 - h},
-        {x: p.x + d * 0.7, y: p.y + d * 0.7}, {x: p.x - d * 0.7 - w, y: p.y + d * 0.7}] : [])
-        .forEach(function (b) { boxes.push({x: b.x, y: b.y, w: w, h: h, led: led}); });
+      boxes = boxes.concat(around(d, d > DOTS[DOTS.length - 1]));
     });
+    // beside the dot at its corners, last (where a line leaves the dot on either side)
+    corners(DOTS[0]).forEach(function (b) { boxes.push({x: b.x, y: b.y, w: w, h: h, led: false}); });
     return boxes;
   }
 
@@ -117,10 +124,10 @@
       Math.atan2(dy, dx) + 'rad) translateX(4px)';
   }
 
-  g.labels = function (map, labels, borders) {
-    var borderPaths = (borders || []).map(function (path) {
-      return path.map(function (c) { return L.latLng(c[0], c[1]); });
-    });
+  g.labels = function (map, labels, borders, lines) {
+    var toLatLngs = function (path) { return path.map(function (c) { return L.latLng(c[0], c[1]); }); };
+    var borderPaths = (borders || []).map(toLatLngs);
+    var linePaths = (lines || []).map(toLatLngs);   // the other heavy lines (railways, the map's own)
     /* the places and waters the map is about: fit-view.js frames them with the incidents */
     g.ownPlaces = labels.filter(function (l) { return l.kind === 'place' || l.kind === 'water'; })
       .map(function (l) { return L.latLng(l.lat, l.lon); });
@@ -196,6 +203,10 @@
         return path.map(function (c) { return map.latLngToContainerPoint(c); });
       });
       var segments = borderSegments(all, size);
+      /* the lines a name beside a dot keeps off where it can: the borders and the other heavy lines */
+      var heavy = segments.concat(borderSegments(linePaths.map(function (path) {
+        return path.map(function (c) { return map.latLngToContainerPoint(c); });
+      }), size));
       /* whether the way from p (a country's point, a dot) to q crosses a border line (anywhere) */
       function beyond(p, q) {
         var x0 = Math.min(p.x, q.x), x1 = Math.max(p.x, q.x), y0 = Math.min(p.y, q.y), y1 = Math.max(p.y, q.y);
@@ -233,7 +244,7 @@
             return box.x >= 0 && box.y >= 0 && box.x + box.w <= size.x && box.y + box.h <= size.y &&
               !taken.some(function (other) { return other.owner !== item && overlaps(box, other); });
           };
-          place = find(boxes, function (box) {
+          var sided = function (box) {
             if (!free(box)) return false;
             var centre = {x: box.x + box.w / 2, y: box.y + box.h / 2};
             if (country) return !(segments.some(function (s) { return crosses(s, box); }) ||   // across a border,
@@ -244,7 +255,15 @@
             var d = Math.hypot(centre.x - points[i].x, centre.y - points[i].y) || 1;
             return !(item.dot && d > RUN && beyond({x: points[i].x + (centre.x - points[i].x) * RUN / d,
                                                     y: points[i].y + (centre.y - points[i].y) * RUN / d}, centre));
-          });
+          };
+          place = find(boxes, sided);
+          // clear of the heavy lines where a position as near is (a railway had run through
+          // Spassk-Dalny's name)
+          if (item.dot && place) {
+            place = find(boxes, function (box) {
+              return (!box.led || place.led) && !heavy.some(function (s) { return crosses(s, box); }) && sided(box);
+            }) || place;
+          }
           // the map's own place is named even so, where its side leaves no room (on a claim
           // that runs by it: Nomonhan's, the Khasan heights'); a town then goes unnamed, its
           // dot with it
@@ -291,6 +310,7 @@
     layout();
     g.labelItems = items;      /* (read by the tests: what was placed, and from which point) */
     g.borderPaths = borderPaths;
+    g.linePaths = linePaths;
     return items;
   };
 })();
