@@ -25,8 +25,8 @@ import watchfiles
 from geo.config import CONFIG_NAME, BuildOptions, sources_path
 from geo.errors import BuildError
 from geo.output import content_cache
-from geo.render.csp import content_security_policy, with_policy
-from geo.render.text_pages import render_no_map, serve_client
+from geo.render.pages.csp import content_security_policy, with_policy
+from geo.render.pages.text_pages import render_no_map, serve_client
 
 WATCHED_SUFFIXES = (".geojson", ".json", ".toml", ".txt")
 DEBOUNCE_MS = 400  # at most this long to group the changes of one save

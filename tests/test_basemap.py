@@ -296,7 +296,7 @@ def test_each_layer_is_drawn_once_on_the_page_and_all_of_them_in_print(contents)
     print sheet, which has no vectors, draws in its basemap every layer the page draws."""
     from xml.etree import ElementTree
 
-    from geo.render.page import page_layers
+    from geo.render.pages.page import page_layers
     from geo.render.style import style_xml
 
     def drawn_by(xml: str) -> set[str]:
@@ -378,9 +378,9 @@ def test_a_striped_line_is_drawn_as_its_legend_shows_it(contents):
     from shapely.geometry import LineString, box
 
     from geo.geometry.tilegrid import mercator_xy
-    from geo.render.elements import leaflet_style
-    from geo.render.print_legend import _swatch
-    from geo.render.print_parts import Sizes
+    from geo.render.pages.elements import leaflet_style
+    from geo.render.sheets.legend import _swatch
+    from geo.render.sheets.parts import Sizes
     from geo.render.style import load_style, style_xml
 
     drawn = 0

@@ -47,7 +47,7 @@ def test_every_type_has_its_own_print_marker_and_a_new_shape_is_an_error(monkeyp
     import pytest
 
     from geo import incident_types
-    from geo.render.print_parts import marker
+    from geo.render.sheets.parts import marker
 
     drawn = {t.name: marker(t.name, 10, 10, 20) for t in INCIDENT_TYPES}
     for t in INCIDENT_TYPES:

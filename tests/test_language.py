@@ -11,12 +11,12 @@ import pytest
 
 from geo.config import INTERFACE_LANGUAGES, LANGUAGE_NAMES
 from geo.incident_types import INCIDENT_TYPES
-from geo.render.interface_text import TEXT, missing
-from geo.render.page import BASEMAP_NAME
+from geo.render.pages.interface_text import TEXT, missing
+from geo.render.pages.page import BASEMAP_NAME
 from tests.conftest import MAPS
 from tests.test_browser import OfflinePage, popup_shown
 
-STATIC = Path(__file__).resolve().parent.parent / "geo" / "render" / "static"
+STATIC = Path(__file__).resolve().parent.parent / "geo" / "render" / "pages" / "static"
 TEMPLATES = STATIC.parent / "templates"
 
 # g.t('...') or geoMaps.t('...'), its literal possibly split with + over lines; the timeline's
@@ -40,7 +40,7 @@ def asked_for() -> dict[str, str]:
         words[match[1]] = "map-chrome.html"
     for t in INCIDENT_TYPES:  # the legend's label, and the popup's after its date
         words[t.label] = "geo/incident_types.py"
-    words[BASEMAP_NAME] = "geo/render/page.py"
+    words[BASEMAP_NAME] = "geo/render/pages/page.py"
     for name in LANGUAGE_NAMES.values():  # a popup's "Russian: …" of a place's other names
         words[name] = "geo/config.py"
     return words

@@ -33,7 +33,7 @@ def test_metatile_slices_match_per_tile_rendering_for_lines_and_fills(contents, 
     from PIL import ImageChops
 
     from geo.render.style import style_xml
-    from geo.render.tiles import block_of, render_block, render_chunk
+    from geo.render.tiles.tileset import block_of, render_block, render_chunk
 
     xml = re.sub(r"<TextSymbolizer[^>]*>\[name\]</TextSymbolizer>", "", style_xml(contents[name]))
     assert "TextSymbolizer" not in xml
@@ -59,7 +59,7 @@ def test_metatile_slices_match_per_tile_rendering_for_lines_and_fills(contents, 
 @pytest.mark.parametrize("name", ["khasan", "amur"])
 def test_known_tiles_are_what_the_renderer_draws(contents, name):
     from geo.render.style import style_xml
-    from geo.render.tiles import render_chunk, solid_tiles
+    from geo.render.tiles.tileset import render_chunk, solid_tiles
 
     content = contents[name]
     tiles = map_tiles(content.spec)

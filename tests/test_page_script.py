@@ -8,8 +8,8 @@ import pytest
 
 from geo.incident_types import INCIDENT_TYPES, IncidentType
 from geo.inputs.check import load_and_check
-from geo.render.elements import SCRIPTS, incident_type_css, leaflet_assets, own_assets
-from geo.render.page import render_map
+from geo.render.pages.elements import SCRIPTS, incident_type_css, leaflet_assets, own_assets
+from geo.render.pages.page import render_map
 from tests.conftest import LAYERS
 
 # Underscored names the script may read: properties the build adds to a layer's features.
@@ -80,7 +80,7 @@ def test_script_files_are_small_and_in_their_declared_order(page: str):
     script = own_script(page)
     from importlib import resources
 
-    folder = resources.files("geo.render") / "static"
+    folder = resources.files("geo.render.pages") / "static"
     positions = []
     for name in SCRIPTS:
         text = (folder / name).read_text(encoding="utf-8")

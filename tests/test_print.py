@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from geo.incident_types import BY_NAME
-from geo.render.print_parts import Sizes
+from geo.render.sheets.parts import Sizes
 from tests.conftest import MAPS
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -39,7 +39,7 @@ def content(contents):
 
 @pytest.fixture(scope="module")
 def images(content):
-    from geo.render.images import static_images
+    from geo.render.sheets.images import static_images
 
     return static_images(content)
 
@@ -115,8 +115,8 @@ def drawn_letters(root) -> list[str]:
 
 def every_sheet(contents):
     """(map name, suffix, the sheet's SVG root) of every sheet of every map (no raster)."""
-    from geo.render.images import PRINT_WIDTHS_MM, width_px
-    from geo.render.print_layout import print_svg
+    from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px
+    from geo.render.sheets.layout import print_svg
 
     return [(name, suffix, ET.fromstring(print_svg(content, width_px(mm), None)))
             for name, content in contents.items() for suffix, mm in PRINT_WIDTHS_MM.items()]
@@ -140,7 +140,7 @@ def test_markers_too_many_to_fan_out_become_numbered_groups():
     """Markers that would overlap fan out around their place, but a fan never holds more than
     FAN_MOST: the busiest places in it become one numbered group each (overview-1col once
     fanned 27 markers from Lake Khasan to Lake Khanka into one wheel over both)."""
-    from geo.render.print_marks import FAN_MOST, fan_or_number
+    from geo.render.sheets.marks import FAN_MOST, fan_or_number
 
     khasan, suifenhe = [(300.0 + i % 3, 400.0) for i in range(18)], [(330.0, 340.0)] * 9
     points = khasan + suifenhe + [(100.0, 100.0), (300.0, 480.0)]
@@ -179,9 +179,9 @@ def test_no_legend_shows_one_swatch_twice(contents):
     its map is about."""
     from html.parser import HTMLParser
 
-    from geo.render.page import _legend_html
-    from geo.render.print_legend import _swatch
-    from geo.render.print_parts import frame_extent
+    from geo.render.pages.page import _legend_html
+    from geo.render.sheets.legend import _swatch
+    from geo.render.sheets.parts import frame_extent
     from geo.render.style import legend_rows
 
     class Swatches(HTMLParser):
@@ -244,7 +244,7 @@ def test_pngs_are_newspaper_column_widths_at_300_dpi(images, suffix, width):
 
 
 def test_the_same_input_gives_the_same_bytes_and_the_digest_covers_the_text(images, content):
-    from geo.render.images import static_digest, static_images
+    from geo.render.sheets.images import static_digest, static_images
 
     assert images[".pdf"].startswith(b"%PDF") and b"D:20000101000000Z" in images[".pdf"]
     assert static_images(content) == images
@@ -257,7 +257,7 @@ def test_the_same_input_gives_the_same_bytes_and_the_digest_covers_the_text(imag
 def test_images_are_redrawn_only_when_a_sheet_changes(images, content):
     """An edit that moves the inputs but no pixel of a sheet (a property nothing draws, a
     point moved less than a pixel) keeps the last images: the drawn sheet decides."""
-    from geo.render.images import redrawn, sheet, static_digest
+    from geo.render.sheets.images import redrawn, sheet, static_digest
 
     drawn = sheet(content, "-1col")
     same = static_digest(content, "-1col", drawn)
@@ -273,8 +273,8 @@ def test_images_are_redrawn_only_when_a_sheet_changes(images, content):
 def test_every_sheet_names_both_sides_of_its_border(contents, map_name):
     """A border conflict's map names the period's countries on its sheet, in capitals: at least
     two, each inside the map's frame (they once stood only in the legend's text)."""
-    from geo.render.images import PRINT_WIDTHS_MM, width_px
-    from geo.render.print_layout import print_svg
+    from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px
+    from geo.render.sheets.layout import print_svg
 
     for suffix, mm in PRINT_WIDTHS_MM.items():
         root = ET.fromstring(print_svg(contents[map_name], width_px(mm), None))
@@ -312,7 +312,7 @@ def test_every_sheet_meets_the_print_type_sizes(contents, map_name):
     """At print size (the sheet's width in mm), a marker's letter, which carries the incident's
     type, is at least 5 pt, a name on the map 7 pt, and every other text (legend, scale, sources)
     6 pt; and no kind of mark is drawn smaller than a circle (the battle's diamond was)."""
-    from geo.render.images import static_images
+    from geo.render.sheets.images import static_images
 
     images = static_images(contents[map_name])
     for suffix in ("", "-1col"):
@@ -340,7 +340,7 @@ def test_every_sheet_is_framed_on_its_subject(contents, map_name):
     least a third of it across or down (the Khasan heights and their 14 markers once filled
     2 % of a frame of empty land)."""
     from geo.geometry.tilegrid import mercator_xy
-    from geo.render.print_parts import frame_extent
+    from geo.render.sheets.parts import frame_extent
 
     content = contents[map_name]
     west, south, east, north = frame_extent(content)
@@ -363,7 +363,7 @@ def test_a_label_keeps_off_the_border_lines_where_it_has_room():
     is never dropped for a line alone."""
     from shapely.geometry import LineString, box
 
-    from geo.render.print_marks import place_labels
+    from geo.render.sheets.marks import place_labels
 
     frame = (0.0, 0.0, 1000.0, 1000.0)
     border = LineString([(520, 0), (520, 1000)])  # just right of the point: the first spot
@@ -378,7 +378,7 @@ def test_a_label_keeps_off_the_border_lines_where_it_has_room():
 def test_every_work_a_sheet_cites_is_named_whole(contents, map_name):
     """The sources line names each work up to the colon that begins its passage, never inside
     its brackets (it once printed "GeoNames gazetteer (populated places;")."""
-    from geo.render.print_legend import cited_sources
+    from geo.render.sheets.legend import cited_sources
 
     works = cited_sources(contents[map_name])
     assert works
@@ -394,7 +394,7 @@ def test_a_town_is_named_on_its_side_of_the_border_or_not_at_all():
     from shapely.geometry import LineString, box
     from shapely.prepared import prep
 
-    from geo.render.print_marks import place_labels
+    from geo.render.sheets.marks import place_labels
 
     river = prep(LineString([(510, 0), (510, 1000)]))  # just east of the town
     west_full = [(0.0, 0.0, 505.0, 1000.0)]  # and nothing free on its side
@@ -411,7 +411,7 @@ def test_a_lone_marker_leaves_the_symbol_of_its_place_in_sight():
     """An incident's marker on a place the map is about (a height's triangle, a town's dot)
     stands off it with a leader line, so that the place's symbol shows (the Khasan heights'
     triangles were hidden under their markers on every sheet)."""
-    from geo.render.print_marks import spread
+    from geo.render.sheets.marks import spread
 
     frame = (0.0, 0.0, 600.0, 600.0)
     height, elsewhere = (300.0, 300.0), (100.0, 100.0)
@@ -426,10 +426,10 @@ def test_every_sheet_names_its_rivers_along_them_where_they_show(contents, sheet
     sheet once named no Khalkhin Gol)."""
     from shapely.geometry import LineString, box
 
-    from geo.render.images import PRINT_WIDTHS_MM, width_px
     from geo.render.names import map_labels, shown_at
-    from geo.render.print_layout import frame_zoom, map_size, projection
-    from geo.render.print_marks import text_width
+    from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px
+    from geo.render.sheets.layout import frame_zoom, map_size, projection
+    from geo.render.sheets.marks import text_width
 
     named = 0
     for name, suffix, root in sheets:

@@ -78,7 +78,7 @@ def pixel(png: bytes, lon: float, lat: float, t: Tile) -> tuple[int, int, int]:
 def test_lake_khasan_tile_shows_water_and_land(khasan_content):
     pytest.importorskip("mapnik")
     from geo.render.style import style_xml
-    from geo.render.tiles import render_chunk
+    from geo.render.tiles.tileset import render_chunk
 
     lake = (130.6081, 42.4486)  # the lake's centre
     t = mercantile.tile(*lake, 12)  # (a layer of the map's own: in print, over the tiles' land)
@@ -93,7 +93,7 @@ def test_mbtiles_round_trip(tmp_path, khasan_content):
     pytest.importorskip("mapnik")
     from geo.output.tilesets import write_tileset
     from geo.render.executors import InlineExecutor
-    from geo.render.mbtiles import read_mbtiles
+    from geo.render.tiles.mbtiles import read_mbtiles
 
     report = write_tileset(_small(khasan_content), tmp_path, None, InlineExecutor())
     folder = tmp_path / "tiles" / "khasan"
@@ -200,7 +200,7 @@ def test_retina_tiles_are_512_pixels(khasan_content):
     from PIL import Image
 
     from geo.render.style import style_xml
-    from geo.render.tiles import render_chunk
+    from geo.render.tiles.tileset import render_chunk
 
     t = mercantile.tile(130.6081, 42.4486, 12)
     [(_, png)] = render_chunk(style_xml(khasan_content), [tuple(t)], scale=2)

@@ -103,8 +103,8 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
             contents, keys = _contents(project, layers, changed, previous)
     lap("geometry")
 
-    from geo.render.page import alt_text, render_map
-    from geo.render.text_pages import ARTICLE_MAP, render_article_demo, render_embed, render_index
+    from geo.render.pages.page import alt_text, render_map
+    from geo.render.pages.text_pages import ARTICLE_MAP, render_article_demo, render_embed, render_index
 
     pages: dict[str, str] = {}
     tilesets, entries, pending = [], {}, []
@@ -228,13 +228,13 @@ def _write_tiles(contents, staging: Path, previous: Path | None, options: BuildO
 def _start_print_images(contents, staging: Path, previous: Path | None, options: BuildOptions,
                         executor, same_basemap: set[str]) -> tuple[dict, list[str]]:
     """Hand out the print images, one job per map and width: {map: (basemap digest, {width
-    suffix: a future of ``render.images.redrawn``, or its result})}; with ``images_later``,
+    suffix: a future of ``render.sheets.images.redrawn``, or its result})}; with ``images_later``,
     keep the last build's images of the maps whose inputs changed, and return those maps too.
     (After the tiles: an edit's tiles are what the page waits for, and the images are drawn
     while it is made.) The maps of ``same_basemap`` (an edit of text alone, their images not
     left for later) have the last build's basemap: its digest is in their images' record."""
     from geo.output.tilesets import keep_last_static, last_static_digests
-    from geo.render.images import PRINT_WIDTHS_MM, basemap_digest, redrawn, static_digest
+    from geo.render.sheets.images import PRINT_WIDTHS_MM, basemap_digest, redrawn, static_digest
 
     images, pending = {}, []
     for content in contents if options.static else ():

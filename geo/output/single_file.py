@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geo.geometry.tilegrid import map_tiles
-from geo.render.standalone import block_of, standalone_page, tile_block, tiles_in
+from geo.render.pages.standalone import block_of, standalone_page, tile_block, tiles_in
 
 if TYPE_CHECKING:  # the no-op build imports this module and must load no geopandas
     from geo.config import MapSpec

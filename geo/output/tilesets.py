@@ -1,6 +1,6 @@
 """Store a map's tiles, archive and static images, reusing what the last build already made.
 
-Each tile's inputs are hashed (``render.tiles.tile_hashes``) into
+Each tile's inputs are hashed (``render.tiles.tileset.tile_hashes``) into
 ``tiles/<map>/manifest.json``; a tile whose hash is unchanged is hard-linked from the last
 build instead of rendered, so editing one feature re-renders only the blocks around it, and a
 re-rendered tile that comes out the same is linked too: only tiles that changed are rewritten.
@@ -22,9 +22,9 @@ from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import Tile, map_tiles
 from geo.jsontext import compact, parse
 from geo.output.folder import DistinctFiles, link_files, link_or_copy, link_tree, write, write_or_link
-from geo.render.images import static_files
-from geo.render.mbtiles import archive_metadata, mbtiles_bytes, read_mbtiles
-from geo.render.tiles import render_tiles, solid_tiles, tile_hashes, tileset_digest
+from geo.render.sheets.images import static_files
+from geo.render.tiles.mbtiles import archive_metadata, mbtiles_bytes, read_mbtiles
+from geo.render.tiles.tileset import render_tiles, solid_tiles, tile_hashes, tileset_digest
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def _read_manifest(folder: Path, suffix: str) -> dict:
 
 def last_static_digests(name: str, previous_dir: Path | None
                         ) -> tuple[dict[str, tuple[str, str]], str | None]:
-    """({width suffix: digests (``render.images.redrawn``)}, basemap digest) of the last
+    """({width suffix: digests (``render.sheets.images.redrawn``)}, basemap digest) of the last
     build's print images of map ``name``, for the widths whose files are all there."""
     try:
         recorded = json.loads((previous_dir / _stamp(name)).read_text())
@@ -148,7 +148,7 @@ def last_static_digests(name: str, previous_dir: Path | None
 
 def write_static(out_dir: Path, previous_dir: Path | None, name: str, suffix: str,
                  images: dict[str, bytes] | None) -> None:
-    """Write the print images of one width (``render.images.static_files``: ``<map>.png``,
+    """Write the print images of one width (``render.sheets.images.static_files``: ``<map>.png``,
     ``.svg``, ``.pdf`` at 2 columns, ``<map>-1col.*`` at 1 column); ``None``: link the last
     build's, which are the same."""
     if images is None:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from geo.errors import BuildError, Problem
 
-PRELOAD = ["geo.render.tiles", "geo.render.images", "cairosvg"]  # what workers run
+PRELOAD = ["geo.render.tiles.tileset", "geo.render.sheets.images", "cairosvg"]  # what workers run
 
 
 class InlineExecutor(Executor):
@@ -70,9 +70,9 @@ def make_executor(jobs: int | None = None, scheduler: str | None = None, early: 
 def warm() -> None:
     """Start a worker ready to draw: the renderer's modules (Mapnik, shapely) loaded and the
     fonts registered, once for all the blocks of every map it renders, while the main process
-    hashes the tiles (each worker also keeps its parsed style: render.tiles)."""
-    from geo.render import tiles  # noqa: F401
+    hashes the tiles (each worker also keeps its parsed style: render.tiles.tileset)."""
     from geo.render.style import register_system_fonts
+    from geo.render.tiles import tileset  # noqa: F401
 
     register_system_fonts()
 

@@ -150,7 +150,7 @@ def mark_of(feature: dict, style: Style) -> str:
 # colour (the Khasan heights, blue, read as ponds). The symbol's one home is this SVG file:
 # Mapnik draws it (tiles, print), the page and the legends take its shape and colours.
 HEIGHT = "height"
-MARKS_FOLDER = Path(__file__).resolve().parent / "static"
+MARKS_FOLDER = Path(__file__).resolve().parent / "pages" / "static"
 HEIGHT_SYMBOL = (MARKS_FOLDER / "height.svg").read_text(encoding="utf-8").strip()
 
 
@@ -338,7 +338,7 @@ def border_paths(content: MapContent) -> list[list[list[float]]]:
     the claims, the modern borders, and the rivers the maps are about (the Tumen, the Khalkhin
     Gol, the Amur: each a border, and the modern line along the Tumen has a gap below Khasan
     that let MANCHUKUO be set in Korea). No country's name is set across one, on the page
-    (labels.js) or on a print sheet (print_layout)."""
+    (labels.js) or on a print sheet (sheets.layout)."""
     paths = []
     for layer in content.layers:
         if layer.spec.kind not in (BORDER, BASE, FEATURE):
@@ -361,7 +361,7 @@ HEAVY_WEIGHT = 2.0
 def heavy_paths(content: MapContent) -> list[list[list[float]]]:
     """The map's heavy lines (HEAVY_WEIGHT), as [[lat, lon], ...]: names keep off them where
     they can stand elsewhere, on the page (labels.js: a railway ran through "Spassk-Dalny") and
-    on the sheets (print_layout)."""
+    on the sheets (sheets.layout)."""
     return [[[round(y, 5), round(x, 5)] for x, y, *_ in part] for layer in content.layers
             if layer.spec.kind != INCIDENTS and layer.spec.style.weight >= HEAVY_WEIGHT
             for f in layer.collection["features"] for part in line_parts(f.get("geometry"))]

@@ -1,7 +1,7 @@
 """The whole map as print-ready images, for newspapers and for pages without scripts.
 
 For each newspaper width (2 columns, 115 mm; 1 column, 55 mm) at 300 dpi: an SVG sheet with
-live text (``print_layout``: title, map, legend, scale bar, north arrow, attribution, sources),
+live text (``sheets.layout``: title, map, legend, scale bar, north arrow, attribution, sources),
 the PNG made from it (the exact pixel width, tagged 300 dpi) and a PDF (cairosvg). The basemap
 inside is a Mapnik raster of the tile style without its labels: the sheet sets the place labels
 itself, clear of the markers. Returns bytes; ``geo.output.tilesets.write_static`` writes them.
@@ -17,9 +17,10 @@ import zlib
 from pathlib import Path
 
 from geo.geometry.content import MapContent
-from geo.render import names, print_layout, print_legend, print_marks, print_parts, style
-from geo.render.print_layout import map_size, print_svg
-from geo.render.print_parts import DPI, Sizes, corners
+from geo.render import names, style
+from geo.render.sheets import layout, legend, marks, parts
+from geo.render.sheets.layout import map_size, print_svg
+from geo.render.sheets.parts import DPI, Sizes, corners
 from geo.render.style import PNG_FORMAT, load_style, register_system_fonts, style_xml
 
 # file-name suffix -> sheet width in millimetres: <map>.png is the 2-column image
@@ -58,7 +59,7 @@ def static_digest(content: MapContent, suffix: str, drawn: bytes | None = None,
         h.update(print_svg(content, width_px(PRINT_WIDTHS_MM[suffix]), None).encode())
     else:
         h.update(drawn)
-    for module in (print_layout, print_legend, print_marks, print_parts, names, style):
+    for module in (layout, legend, marks, parts, names, style):
         h.update(Path(module.__file__).read_bytes())
     h.update(Path(__file__).read_bytes())
     return h.hexdigest()

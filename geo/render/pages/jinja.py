@@ -1,11 +1,11 @@
-"""The Jinja2 environment of every HTML template in geo/render/templates: values are escaped
+"""The Jinja2 environment of every HTML template in geo/render/pages/templates: values are escaped
 by the template (autoescape), never by hand, so layer text can only ever be text."""
 
 from __future__ import annotations
 
 import jinja2
 
-ENV = jinja2.Environment(loader=jinja2.PackageLoader("geo.render", "templates"),
+ENV = jinja2.Environment(loader=jinja2.PackageLoader("geo.render.pages", "templates"),
                          autoescape=True, keep_trailing_newline=True,
                          undefined=jinja2.StrictUndefined)
 

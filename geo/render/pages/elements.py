@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from geo.render import folium_import  # noqa: F401 (before folium)
+from geo.render.pages import folium_import  # noqa: F401 (before folium)
 
 # isort: split
 import branca.element
@@ -164,7 +164,7 @@ def languages_js() -> str:
 def own_assets() -> tuple[str, str]:
     """The map's own (css, js): the files of STYLES and SCRIPTS in their declared order, the
     incident types' CSS last, the languages' table first."""
-    folder = resources.files("geo.render") / "static"
+    folder = resources.files("geo.render.pages") / "static"
     styles = [(folder / name).read_text(encoding="utf-8") for name in STYLES]
     scripts = [(folder / name).read_text(encoding="utf-8") for name in SCRIPTS]
     for name, text in zip(STYLES + SCRIPTS, styles + scripts, strict=True):

@@ -1,10 +1,10 @@
 """The plain pages beside the maps (the index and the embedding guide; no script at all), and
 the pages and script `build_maps.py serve` adds: HTML from the Jinja2 templates in
-geo/render/templates, which escape every value they are given."""
+geo/render/pages/templates, which escape every value they are given."""
 
 from __future__ import annotations
 
-from geo.render.jinja import render
+from geo.render.pages.jinja import render
 
 
 def render_index(maps: list[tuple[str, dict]], title: str) -> str:
@@ -41,7 +41,7 @@ def render_article_demo(spec, features: list[dict]) -> str:
     from importlib import resources
 
     from geo.inputs.dates import parse_date
-    from geo.render.csp import content_security_policy, with_policy
+    from geo.render.pages.csp import content_security_policy, with_policy
 
     west, south, east, north = spec.extent  # the incidents the map is about
     placed = [f for f in features if f.get("geometry") and f["geometry"]["type"] == "Point"
@@ -63,7 +63,7 @@ def render_article_demo(spec, features: list[dict]) -> str:
     steps.append({"heading": "Afterwards", "text": "Scroll back up to step through the incidents "
                   "again, or open any marker on the map: the article hears which one you opened.",
                   "message": whole})
-    script = (resources.files("geo.render") / "static" / "article-demo.js").read_text("utf-8")
+    script = (resources.files("geo.render.pages") / "static" / "article-demo.js").read_text("utf-8")
     if "</script" in script.lower():
         raise ValueError("article-demo.js would close the tag it is inlined into")
     page = render("article-demo.html", title=spec.title, lede=spec.description, steps=steps,

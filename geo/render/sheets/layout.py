@@ -17,8 +17,8 @@ from xml.sax.saxutils import escape, quoteattr
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import mercator_xy
 from geo.render.names import map_labels, shown_at
-from geo.render.print_legend import credits, legend, scale_and_north
-from geo.render.print_marks import (
+from geo.render.sheets.legend import credits, legend, scale_and_north
+from geo.render.sheets.marks import (
     FONT_FAMILY,
     along,
     centre,
@@ -30,7 +30,7 @@ from geo.render.print_marks import (
     text_width,
     wrap,
 )
-from geo.render.print_parts import (
+from geo.render.sheets.parts import (
     DPI,
     INK,
     PT,
@@ -308,7 +308,7 @@ def _country_spot(words: list[str], point, s: Sizes, frame, shifts, taken, borde
 
 def frame_zoom(content: MapContent) -> int:
     """The page's zoom whose view the sheet's frame is like: the map's first zoom, one more
-    for every halving of the extent the frame shows (print_parts.frame_extent)."""
+    for every halving of the extent the frame shows (parts.frame_extent)."""
     (left, _), (right, _) = corners(content)
     west, south, east, north = content.spec.extent
     whole = mercator_xy(east, north)[0] - mercator_xy(west, south)[0]

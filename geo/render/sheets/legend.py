@@ -1,6 +1,6 @@
 """The furniture of the print sheet under the map: scale bar and north arrow, the legend
 (incident types drawn, with their lettered markers, then the map's line and area layers),
-attribution and the line of sources. Text escaped by ``print_parts.text``."""
+attribution and the line of sources. Text escaped by ``parts.text``."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from geo.geometry.content import MapContent
 from geo.incident_types import BY_NAME, INCIDENT_TYPES
 from geo.render.citations import work, work_name
 from geo.render.names import metres_between
-from geo.render.print_marks import wrap
-from geo.render.print_parts import (
+from geo.render.sheets.marks import wrap
+from geo.render.sheets.parts import (
     INK,
     PT,
     Sizes,
@@ -57,7 +57,7 @@ def scale_and_north(content, s: Sizes, y: float, mw: int) -> str:
 def legend(content, s: Sizes, y: float, marks) -> tuple[str, float]:
     """Legend entries (incident types drawn, the key of the numbered groups, then the map's
     line and area layers) in ``s.columns`` columns; returns the SVG and the y below it.
-    ``marks``: print_layout.Marks."""
+    ``marks``: layout.Marks."""
     placed, unplaced = incidents(content)
     counts = {t.name: 0 for t in INCIDENT_TYPES}
     for f in placed:

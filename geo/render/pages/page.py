@@ -12,7 +12,7 @@ import html
 import re
 from urllib.parse import urlsplit
 
-from geo.render import folium_import  # noqa: F401 (before folium)
+from geo.render.pages import folium_import  # noqa: F401 (before folium)
 
 # isort: split
 import folium
@@ -21,8 +21,9 @@ from geo.config import BASE, INCIDENTS, MapSpec, online_basemap
 from geo.geometry.content import MapContent
 from geo.incident_types import BY_NAME
 from geo.inputs.dates import parse_date
-from geo.render.csp import content_security_policy, with_policy
-from geo.render.elements import (
+from geo.render.names import map_labels
+from geo.render.pages.csp import content_security_policy, with_policy
+from geo.render.pages.elements import (
     LABEL_ZOOM,
     IncidentLayer,
     InlineAssets,
@@ -33,9 +34,8 @@ from geo.render.elements import (
     script_json,
     stable_element_ids,
 )
-from geo.render.interface_text import page_text
-from geo.render.jinja import ENV
-from geo.render.names import map_labels
+from geo.render.pages.interface_text import page_text
+from geo.render.pages.jinja import ENV
 from geo.render.style import (
     HEIGHT_SYMBOL,
     border_paths,
