@@ -10,6 +10,7 @@
   var g = window.geoMaps;
   var GAP = g.boxes.GAP;   // px kept clear around a label
   var overlaps = g.boxes.overlaps, crosses = g.boxes.crosses, meets = g.boxes.meets;
+  var lineCandidates = g.boxes.lineCandidates;
   var DOTS = [5, 17];   // px from a place's point to its label: beside its dot, or clear of a marker on it
   var RUN = 1.5;   // px: a border this close to a dot's point runs through the dot
   var LED = [34, 52];   // px, further off, for the map's own places and waters: a leader line goes to the point
@@ -64,54 +65,6 @@
   function find(boxes, test) {
     for (var i = 0; i < boxes.length; i++) if (test(boxes[i])) return boxes[i];
     return null;
-  }
-
-  /* Candidate boxes of a line's name (a river, a claimed border): centred at points STEP px
-     apart along the line, where the stretch under the text is straight enough to carry it
-     (every vertex within 1.5 text heights of its chord, the chord at least 0.8 of the text's
-     width), turned with it (never upside down), just beside it on either side (a thin line
-     showing between the words read as a hyphen), else on it; the points nearest the middle of
-     the map first. Each carries
-     its turned corners (the collision test's) and the upright box around them. */
-  var STEP = 12;
-  function lineCandidates(item, points, size) {
-    var w = item.w, h = item.h, found = [], along = [0];
-    for (var i = 1; i < points.length; i++) {
-      along.push(along[i - 1] + Math.hypot(points[i].x - points[i - 1].x, points[i].y - points[i - 1].y));
-    }
-    function at(d) {   // the point d px along the line, and the index of the vertex before it
-      var i = 1;
-      while (i < points.length - 1 && along[i] < d) i++;
-      var a = points[i - 1], b = points[i], t = (d - along[i - 1]) / ((along[i] - along[i - 1]) || 1);
-      return {x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t, i: i};
-    }
-    var total = along[along.length - 1];
-    for (var m = w / 2; m <= total - w / 2; m += STEP) {
-      var a = at(m - w / 2), b = at(m + w / 2), c = at(m);
-      if (c.x < 0 || c.y < 0 || c.x > size.x || c.y > size.y) continue;
-      var dx = b.x - a.x, dy = b.y - a.y, length = Math.sqrt(dx * dx + dy * dy);
-      if (length < 0.8 * w) continue;   // a bend under the name
-      var straight = true;
-      for (var k = a.i; k < b.i && straight; k++) {
-        straight = Math.abs((points[k].x - a.x) * dy - (points[k].y - a.y) * dx) / length <= 1.5 * h;
-      }
-      if (!straight) continue;
-      var angle = Math.atan2(dy, dx);
-      if (angle > Math.PI / 2) angle -= Math.PI;
-      if (angle < -Math.PI / 2) angle += Math.PI;
-      var cos = Math.cos(angle), sin = Math.sin(angle);
-      var bw = Math.abs(w * cos) + Math.abs(h * sin), bh = Math.abs(w * sin) + Math.abs(h * cos);
-      var far = Math.abs(c.x - size.x / 2) + Math.abs(c.y - size.y / 2);
-      [-1, 1, 0].forEach(function (side, rank) {   // beside the line (above, below), else on it
-        var off = side * (h / 2 + 3), cx = c.x - off * sin, cy = c.y + off * cos;
-        var turned = [[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]].map(function (p) {
-          return [cx + p[0] * cos - p[1] * sin, cy + p[0] * sin + p[1] * cos];
-        });
-        found.push({x: cx - bw / 2, y: cy - bh / 2, w: bw, h: bh, cx: cx, cy: cy, angle: angle,
-                    corners: turned, far: far + rank * 2 * STEP});
-      });
-    }
-    return found.sort(function (p, q) { return p.far - q.far; });
   }
 
   /* The leader line from a place's dot (container point p) to the nearest point of its
