@@ -159,6 +159,16 @@ def _crossing(a, b, c, d) -> bool:
 @pytest.mark.browser
 @pytest.mark.parametrize("map_name", per_map())
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_a_lakes_name_is_never_read_as_a_dots(first_view, map_name: str, width: int):
+    """A lake's name set beside its point stands 10 px or more from every dot of a town or a
+    place: on the overview phone view "Lake Buir" stood beside Nomonhan's dot, and read as
+    its name."""
+    assert first_view["waterByDots"] == [], first_view["waterByDots"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", per_map())
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
 def test_a_town_is_named_on_its_side_of_every_border(first_view, map_name: str, width: int):
     """A town's name is read as the town's: none stands across a border (the period's, a
     claim, a river the map is about) from its dot (Aigun, a Manchukuo town 0.7 km from the

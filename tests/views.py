@@ -164,6 +164,14 @@ FIRST_VIEW = f"""places => {{
       const b = {{x: r.left - box.left + G, y: r.top - box.top + G, w: r.width - 2 * G, h: r.height - 2 * G}};
       return heavy.some(pts => pts.some((a, i) => i > 0 && geoMaps.boxes.crosses([pts[i - 1], a], b))); }})
     .map(it => it.label.name).sort();
+  // the lakes' names shown within 10 px of a dot (a town's, a place's): they read as its name
+  const dotsAt = (geoMaps.labelItems || []).filter(it => it.dot && (!it.spot || it.spot.classList.contains('map-dot-on')))
+    .map(it => m.latLngToContainerPoint(it.latlng));
+  const waterByDots = (geoMaps.labelItems || []).filter(it => it.label.kind === 'water' &&
+      it.node.classList.contains('map-label-on')).filter(it => {{
+    const r = it.node.getBoundingClientRect(), x = r.left - box.left, y = r.top - box.top;
+    return dotsAt.some(p => Math.max(x - p.x, 0, p.x - x - r.width) ** 2 + Math.max(y - p.y, 0, p.y - y - r.height) ** 2 < 100); }})
+    .map(it => it.label.name);
   // the heights' symbols: paths in the symbol's colour
   const heights = [...document.querySelectorAll('.leaflet-overlay-pane path')]
     .filter(p => p.getAttribute('fill') === '{height_symbol()["fill"]}').length;
@@ -181,7 +189,7 @@ FIRST_VIEW = f"""places => {{
                    Math.max(0, Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top)); }}, 0) / (b.width * b.height);
   }}
   return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights,
-           dots, dotted, onLines, inset: covered, zoom: m.getZoom()}};
+           dots, dotted, onLines, waterByDots, inset: covered, zoom: m.getZoom()}};
 }}"""
 
 

@@ -12,6 +12,7 @@
   var overlaps = g.boxes.overlaps, crosses = g.boxes.crosses, meets = g.boxes.meets;
   var lineCandidates = g.boxes.lineCandidates;
   var DOTS = [5, 17];   // px from a place's point to its label: beside its dot, or clear of a marker on it
+  var WATER_CLEAR = 12;   // px between a lake's name and any dot
   var RUN = 1.5;   // px: a border this close to a dot's point runs through the dot
   var LED = [34, 52];   // px, further off, for the map's own places and waters: a leader line goes to the point
 
@@ -193,9 +194,17 @@
             return map.latLngToContainerPoint(c);
           }), size) : candidates(item, points[i]);
           if (country && !named[item.label.name]) boxes = boxes.concat(areaCandidates(item, points[i], size));
+          // a lake's name set beside its point keeps WATER_CLEAR px from every other dot: nearer,
+          // it reads as that dot's name ("Lake Buir" had stood beside Nomonhan's dot)
+          var water = item.label.kind === 'water';
           var free = function (box) {
             return box.x >= 0 && box.y >= 0 && box.x + box.w <= size.x && box.y + box.h <= size.y &&
-              !taken.some(function (other) { return other.owner !== item && overlaps(box, other); });
+              !taken.some(function (other) {
+                if (other.owner === item) return false;
+                if (!(water && other.owner)) return overlaps(box, other);
+                return overlaps(box, {x: other.x - WATER_CLEAR, y: other.y - WATER_CLEAR,
+                                      w: other.w + 2 * WATER_CLEAR, h: other.h + 2 * WATER_CLEAR});
+              });
           };
           var sided = function (box) {
             if (!free(box)) return false;
