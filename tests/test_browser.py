@@ -651,3 +651,32 @@ def test_every_marker_shape_covers_as_much_as_a_circle(browser, built: Path):
     circle = next(painted[t.name] for t in INCIDENT_TYPES if t.shape == "circle")
     assert circle > 200, painted
     assert all(0.85 <= n / circle <= 1.15 for n in painted.values()), (circle, sorted(painted.items(), key=lambda kv: -kv[1]))
+
+
+def test_the_legend_draws_each_type_as_its_marker(browser, built: Path):
+    """Each incident type's legend swatch is drawn in it, as the marker is: a square's or a
+    diamond's shape painted by ::before once stood at the legend panel's corner (the swatch was
+    not placed) and the swatches of the battle and the squares were blank. Painted pixels of
+    each swatch within 30 % of the circle's."""
+    import numpy as np
+    from PIL import Image
+
+    from geo.incident_types import INCIDENT_TYPES
+
+    with OfflinePage(browser, 1280, 800) as view:
+        page = view.open(built / "khasan.html")
+        settled(page)
+        painted = {}
+        for t in INCIDENT_TYPES:
+            swatch = page.locator(f".map-legend .legend-marker.incident-{t.name}")
+            if not swatch.count():
+                continue
+            box = swatch.bounding_box()
+            shot = page.screenshot(clip={"x": box["x"] - 3, "y": box["y"] - 3,
+                                         "width": box["width"] + 6, "height": box["height"] + 6})
+            pixels = np.asarray(Image.open(BytesIO(shot)).convert("RGB")).astype(int)
+            painted[t.name] = int((np.abs(pixels - 255).sum(axis=2) > 60).sum())
+    circle = max(n for name, n in painted.items()
+                 if next(t for t in INCIDENT_TYPES if t.name == name).shape == "circle")
+    assert len(painted) >= 5 and circle > 50, painted
+    assert all(n >= 0.7 * circle for n in painted.values()), (circle, painted)

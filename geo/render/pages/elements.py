@@ -108,11 +108,11 @@ STYLES = ("geo-maps.css", "reading.css")
 # Each marker shape covers what the 18 px circle covers (the icon's box, which the labels and
 # the fans keep clear, stays 18 px): the circle is the icon itself; a square or a diamond is
 # painted by the icon's ::before (Leaflet owns the icon's `transform`), 16 px a side, or 15
-# turned. (The square had filled the box, 27 % more than the circle; the diamond, clipped
-# inside it, half as much, and lost its ring.)
-_SHAPES = {"circle": None,
-           "square": "left: 1px; top: 1px; width: 16px; height: 16px; border-radius: 2px;",
-           "diamond": "left: 1.5px; top: 1.5px; width: 15px; height: 15px; transform: rotate(45deg);"}
+# turned, and as much of a legend swatch. (The square had filled the box, 27 % more than the
+# circle; the diamond, clipped inside it, half as much, and lost its ring.)
+_SHAPES = {"circle": None,  # (in shares of the icon's box: the legend's swatch is smaller)
+           "square": "left: 5.56%; top: 5.56%; width: 88.9%; height: 88.9%; border-radius: 2px;",
+           "diamond": "left: 8.33%; top: 8.33%; width: 83.3%; height: 83.3%; transform: rotate(45deg);"}
 _PAINTED = "content: ''; position: absolute; box-sizing: border-box; border: 2px solid #fff; z-index: -1;"
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 _NAME = re.compile(r"[a-z][a-z0-9-]*")
