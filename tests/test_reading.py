@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import IDLE, MAP, OfflinePage, popup_shown, settled
+from tests.test_browser import IDLE, MAP, OfflinePage, incident_title, popup_shown, settled
 from tests.test_build import MAPS
 from tests.views import MARKERS_APART, WINDOWS, per_map
 
@@ -343,3 +343,25 @@ def test_no_marker_goes_under_a_panel_when_a_sheet_opens_and_closes(browser, bui
                 assert page.evaluate(f"() => {MAP}.getCenter()") == centre
                 tapped += 1
         assert tapped >= 1
+
+
+# Elements in the open popup that draw a border round nothing: an empty box a reader sees
+EMPTY_BOXES = """() => [...document.querySelectorAll('.leaflet-popup-content *')].filter(e => {
+  const s = getComputedStyle(e), r = e.getBoundingClientRect();
+  const bordered = ['Top', 'Right', 'Bottom', 'Left'].some(k =>
+    parseFloat(s['border' + k + 'Width']) > 0 && s['border' + k + 'Style'] !== 'none');
+  return r.width > 0 && r.height > 0 && bordered && !e.innerText.trim() && !e.querySelector('img, svg, canvas');
+}).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_popup_draws_no_empty_box(browser, built: Path, width: int):
+    """Every bordered box in a popup holds something: in a narrow popup the casualty table's
+    head row, its column names hidden for the stacked cards, still drew an empty bordered bar
+    above them (the overview's Kanchazu popup at 1200 px, every casualty table on a phone)."""
+    with OfflinePage(browser, width=width, height=SCREENS[width]) as view:
+        for map_name, incident in (("overview", "kanchazu-1937"), ("khasan", "khasan-1938")):
+            page = view.open(built / f"{map_name}.html", f"#incident={incident}")
+            popup_shown(page, incident_title(incident))
+            assert page.locator(".leaflet-popup-content .popup-casualties").count() == 1
+            assert page.evaluate(EMPTY_BOXES) == [], (map_name, width)

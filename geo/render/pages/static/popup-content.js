@@ -116,7 +116,7 @@
     var wrap = el('div', 'popup-table');
     var table = wrap.appendChild(el('table', 'popup-casualties'));
     table.appendChild(ours(el('caption', null, g.t('Casualties (each figure with its source)'))));
-    var head = el('tr');
+    var head = el('tr', 'popup-head');
     var names = ['Side', 'Killed', 'Wounded', 'Missing', 'Captured', 'Note', 'Source'].map(function (h) { return g.t(h); });
     names.forEach(function (h) {
       var th = ours(el('th', null, h));
