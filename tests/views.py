@@ -172,6 +172,12 @@ FIRST_VIEW = f"""places => {{
     const r = it.node.getBoundingClientRect(), x = r.left - box.left, y = r.top - box.top;
     return dotsAt.some(p => Math.max(x - p.x, 0, p.x - x - r.width) ** 2 + Math.max(y - p.y, 0, p.y - y - r.height) ** 2 < 100); }})
     .map(it => it.label.name);
+  // the vertices of the claimed borders in view that an open panel covers
+  const claimsUnderPanels = (geoMaps.ownLines || []).map(c => m.latLngToContainerPoint(c))
+    .filter(p => p.x >= 0 && p.y >= 0 && p.x <= s.x && p.y <= s.y).filter(p => {{
+      const top = document.elementFromPoint(box.left + p.x, box.top + p.y);
+      const panel = top && top.closest('.leaflet-control');
+      return !!(panel && panel.querySelector('details[open]')); }}).length;
   // the heights' symbols: paths in the symbol's colour
   const heights = [...document.querySelectorAll('.leaflet-overlay-pane path')]
     .filter(p => p.getAttribute('fill') === '{height_symbol()["fill"]}').length;
@@ -189,7 +195,7 @@ FIRST_VIEW = f"""places => {{
                    Math.max(0, Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top)); }}, 0) / (b.width * b.height);
   }}
   return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights,
-           dots, dotted, onLines, waterByDots, inset: covered, zoom: m.getZoom()}};
+           dots, dotted, onLines, waterByDots, claimsUnderPanels, inset: covered, zoom: m.getZoom()}};
 }}"""
 
 

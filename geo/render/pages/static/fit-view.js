@@ -35,6 +35,17 @@
     return rects;
   }
 
+  /* The vertices of the map's claimed borders in view (labels.js: g.ownLines), as points. */
+  function claimed(map) {
+    var box = map.getContainer().getBoundingClientRect(), size = map.getSize(), rects = [];
+    (g.ownLines || []).forEach(function (latlng) {
+      var p = map.latLngToContainerPoint(latlng);
+      if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) return;
+      rects.push({left: box.left + p.x, right: box.left + p.x, top: box.top + p.y, bottom: box.top + p.y});
+    });
+    return rects;
+  }
+
   /* The title bar and each control, with the corner it sits in. */
   function obstacles(container) {
     var list = [];
@@ -181,13 +192,18 @@
     map.stop();  /* a pan into the bounds may still be under way */
     for (var round = 0; round < 12; round++) {
       fit();
-      var markers = keptClear(map);
+      var markers = keptClear(map), lines = claimed(map);
       var changed = false;
       obstacles(container).forEach(function (o) {
         if (changed) return;
         var r = o.node.getBoundingClientRect();
-        if (!markers.some(function (m) { return overlaps(m, r); })) return;
         var panel = o.node.querySelector('details[open]');
+        if (!markers.some(function (m) { return overlaps(m, r); })) {
+          // an open panel over a claimed border folds (the legend hid the claims' meeting at
+          // the Khalkhin Gol); a claim never moves the view
+          if (panel && lines.some(function (m) { return overlaps(m, r); })) { panel.open = false; changed = true; }
+          return;
+        }
         var padY = o.vertical === 'top' ? r.bottom - box.top + MARGIN : box.bottom - r.top + MARGIN;
         var padX = o.horizontal === 'left' ? r.right - box.left + MARGIN
                  : o.horizontal === 'right' ? box.right - r.left + MARGIN : Infinity;
