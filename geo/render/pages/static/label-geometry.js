@@ -24,7 +24,8 @@
     [p, q].forEach(function (shape) {
       for (var i = 0; i < 4; i++) {
         var a = shape[i], b = shape[(i + 1) % 4], nx = a[1] - b[1], ny = b[0] - a[0];
-        var n = Math.sqrt(nx * nx + ny * ny) || 1;
+        if (!nx && !ny) continue;   // (a segment, as a quadrilateral, has edges of no length)
+        var n = Math.sqrt(nx * nx + ny * ny);
         var lo = [Infinity, Infinity], hi = [-Infinity, -Infinity];
         [p, q].forEach(function (s, k) {
           s.forEach(function (c) {
@@ -107,6 +108,11 @@
         var turned = [[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]].map(function (p) {
           return [cx + p[0] * cos - p[1] * sin, cy + p[0] * sin + p[1] * cos];
         });
+        // beside the line, clear of it: at a bend the chord's side may lie across the line
+        for (var k = Math.max(1, a.i - 1); side && k <= Math.min(points.length - 1, b.i + 1); k++) {
+          var q0 = points[k - 1], q1 = points[k];
+          if (apart(turned, [[q0.x, q0.y], [q1.x, q1.y], [q1.x, q1.y], [q0.x, q0.y]]) < 0) return;
+        }
         found.push({x: cx - bw / 2, y: cy - bh / 2, w: bw, h: bh, cx: cx, cy: cy, angle: angle,
                     corners: turned, far: far + rank * 2 * STEP});
       });
