@@ -610,6 +610,19 @@ def test_a_reader_who_asks_for_less_motion_gets_none(browser, built: Path):
             assert page.evaluate(options) == expected, motion
 
 
+def painted_pixels(png: bytes, background: tuple[int, int, int], tolerance: int,
+                   columns: tuple[int, int] | None = None) -> int:
+    """How many pixels of a screenshot (of its ``columns`` only, if given) differ from the
+    background by more than ``tolerance`` (summed over the channels)."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(BytesIO(png)).convert("RGB")).astype(int)
+    if columns:
+        pixels = pixels[:, columns[0]:columns[1]]
+    return int((np.abs(pixels - background).sum(axis=2) > tolerance).sum())
+
+
 # Every incident type's marker, one to a 40 px cell on a card over the page in a colour no
 # marker has (pure green: a white marker shows), drawn by the page's own styles (the icon's box
 # is incident-layer.js's MARKER)
@@ -634,9 +647,6 @@ def test_every_marker_shape_covers_as_much_as_a_circle(browser, built: Path):
     the map as the circle (the battle's diamond, clipped inside the circle's 18 px box, covered
     162 px² against the circle's 254 and lost its ring). Painted pixels of each type's marker,
     drawn alone by the page's styles, within 15 % of the circle's."""
-    import numpy as np
-    from PIL import Image
-
     from geo.incident_types import INCIDENT_TYPES
 
     types = [t.name for t in INCIDENT_TYPES]
@@ -645,8 +655,7 @@ def test_every_marker_shape_covers_as_much_as_a_circle(browser, built: Path):
         settled(page)
         width = page.evaluate(MARKER_CARD, types)
         shot = page.screenshot(clip={"x": 0, "y": 0, "width": width, "height": 40})
-    pixels = np.asarray(Image.open(BytesIO(shot)).convert("RGB")).astype(int)
-    painted = {t: int((np.abs(pixels[:, i * 40:(i + 1) * 40] - (0, 255, 0)).sum(axis=2) > 30).sum())
+    painted = {t: painted_pixels(shot, (0, 255, 0), 30, columns=(i * 40, (i + 1) * 40))
                for i, t in enumerate(types)}
     circle = next(painted[t.name] for t in INCIDENT_TYPES if t.shape == "circle")
     assert circle > 200, painted
@@ -658,9 +667,6 @@ def test_the_legend_draws_each_type_as_its_marker(browser, built: Path):
     diamond's shape painted by ::before once stood at the legend panel's corner (the swatch was
     not placed) and the swatches of the battle and the squares were blank. Painted pixels of
     each swatch within 30 % of the circle's."""
-    import numpy as np
-    from PIL import Image
-
     from geo.incident_types import INCIDENT_TYPES
 
     with OfflinePage(browser, 1280, 800) as view:
@@ -674,8 +680,7 @@ def test_the_legend_draws_each_type_as_its_marker(browser, built: Path):
             box = swatch.bounding_box()
             shot = page.screenshot(clip={"x": box["x"] - 3, "y": box["y"] - 3,
                                          "width": box["width"] + 6, "height": box["height"] + 6})
-            pixels = np.asarray(Image.open(BytesIO(shot)).convert("RGB")).astype(int)
-            painted[t.name] = int((np.abs(pixels - 255).sum(axis=2) > 60).sum())
+            painted[t.name] = painted_pixels(shot, (255, 255, 255), 60)
     circle = max(n for name, n in painted.items()
                  if next(t for t in INCIDENT_TYPES if t.name == name).shape == "circle")
     assert len(painted) >= 5 and circle > 50, painted

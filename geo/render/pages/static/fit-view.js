@@ -1,7 +1,8 @@
 /* The first view: every incident, and every place and water the map is about (labels.js,
-   g.ownPlaces), inside the part of the map that the title bar and the controls leave free. A control that would cover a marker pushes the view away from its
-   corner, or, if that would cost too much of the map, folds (the incident list, the legend,
-   the timeline). In ?embed=1 these panels start folded. */
+   g.ownPlaces), inside the part of the map that the title bar and the controls leave free. A
+   control that would cover a marker pushes the view away from its corner, or, if that would
+   cost too much of the map, folds (the incident list, the legend, the timeline); an open
+   panel over a claimed border (g.ownLines) folds. In ?embed=1 these panels start folded. */
 (function () {
   'use strict';
 
@@ -18,32 +19,25 @@
 
   var PLACE = 8;  /* px around a place's point kept clear of the panels: its dot and the start of its name */
 
-  /* What the first view keeps clear of the panels: the visible marker icons and the points of
-     the map's own places inside the map (their names go beside them, or off with a leader). */
-  function keptClear(map) {
-    var container = map.getContainer(), box = container.getBoundingClientRect(), size = map.getSize();
-    var rects = [];
-    container.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').forEach(function (m) {
-      if (getComputedStyle(m).visibility !== 'hidden') rects.push(m.getBoundingClientRect());
-    });
-    (g.ownPlaces || []).forEach(function (latlng) {
+  /* Boxes (client px) of ``r`` px about each of the points that lie inside the map. */
+  function pointsInView(map, latlngs, r) {
+    var box = map.getContainer().getBoundingClientRect(), size = map.getSize(), rects = [];
+    latlngs.forEach(function (latlng) {
       var p = map.latLngToContainerPoint(latlng);
       if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) return;
-      rects.push({left: box.left + p.x - PLACE, right: box.left + p.x + PLACE,
-                  top: box.top + p.y - PLACE, bottom: box.top + p.y + PLACE});
+      rects.push({left: box.left + p.x - r, right: box.left + p.x + r, top: box.top + p.y - r, bottom: box.top + p.y + r});
     });
     return rects;
   }
 
-  /* The vertices of the map's claimed borders in view (labels.js: g.ownLines), as points. */
-  function claimed(map) {
-    var box = map.getContainer().getBoundingClientRect(), size = map.getSize(), rects = [];
-    (g.ownLines || []).forEach(function (latlng) {
-      var p = map.latLngToContainerPoint(latlng);
-      if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) return;
-      rects.push({left: box.left + p.x, right: box.left + p.x, top: box.top + p.y, bottom: box.top + p.y});
+  /* What the first view keeps clear of the panels: the visible marker icons and the points of
+     the map's own places inside the map (their names go beside them, or off with a leader). */
+  function keptClear(map) {
+    var rects = [];
+    map.getContainer().querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').forEach(function (m) {
+      if (getComputedStyle(m).visibility !== 'hidden') rects.push(m.getBoundingClientRect());
     });
-    return rects;
+    return rects.concat(pointsInView(map, g.ownPlaces || [], PLACE));
   }
 
   /* The title bar and each control, with the corner it sits in. */
@@ -192,7 +186,7 @@
     map.stop();  /* a pan into the bounds may still be under way */
     for (var round = 0; round < 12; round++) {
       fit();
-      var markers = keptClear(map), lines = claimed(map);
+      var markers = keptClear(map), lines = pointsInView(map, g.ownLines || [], 0);
       var changed = false;
       obstacles(container).forEach(function (o) {
         if (changed) return;
