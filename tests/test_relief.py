@@ -77,7 +77,9 @@ def add_dem(layers_dir: Path, dem: str = "relief/khasan-dem.tif") -> None:
     path.write_text(text, encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
+# (a session fixture: pytest-xdist runs other modules' tests between these, and a module
+# fixture would be made again after each of them)
+@pytest.fixture(scope="session")
 def builds(tmp_path_factory, sources_dir, small_layers) -> dict[str, Path]:
     """Two builds of the layers with simplified base geography at few zooms: "plain", and
     "relief" (khasan with a DEM)."""

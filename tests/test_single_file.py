@@ -111,8 +111,6 @@ def test_zooming_in_at_the_edge_asks_for_no_tile_the_build_did_not_make(browser,
     its tiles are missing while they are all there (a reader's review found it did, on every
     map)."""
     with OfflinePage(browser) as view:
-        asked = []
-        view.page.on("request", lambda r: "/tiles/" in r.url and asked.append(r.url))
         page = view.open(built / f"{map_name}.html")
         settled(page)
         move = "Object.values(window).find(v => v && v._container && v.getZoom)"
@@ -122,6 +120,7 @@ def test_zooming_in_at_the_edge_asks_for_no_tile_the_build_did_not_make(browser,
             settled(page)
             page.evaluate(f"() => {move}.zoomOut(1, {{animate: false}})")
             settled(page)
+        asked = [url for url in view.requested if "/tiles/" in url]
         assert asked, "no tile was asked for: the test did not move the map"
         missing = [url for url in asked if not Path(unquote(urlsplit(url).path)).is_file()]
         assert missing == []
