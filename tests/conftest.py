@@ -22,6 +22,16 @@ def _maps() -> list[str]:
     return list(read_project(LAYERS).maps)
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Under --dist=loadgroup a grouped test's id ends in @group, which sends the group to one
+    worker; where pytest-xdist could not mark it, the group's shared builds are made on every
+    worker, and the suite fails rather than runs slow."""
+    if (getattr(item.config.option, "loadgroup", False) and item.get_closest_marker("xdist_group")
+            and "@" not in item.nodeid):
+        pytest.fail("pytest-xdist did not group this test: this pytest and pytest-xdist do not "
+                    "fit together (the pins in pyproject.toml)", pytrace=False)
+
+
 # The maps of layers/maps.toml, in its order: a sixth map there needs no test edit
 MAPS = _maps()
 SOURCES = ROOT.parent / "shared" / "sources"
