@@ -17,5 +17,7 @@ fi
 if [ ! -f .test-tools/node_modules/axe-core/axe.min.js ]; then
     npm install --silent --no-audit --no-fund --prefix .test-tools axe-core@4.14.1 >/dev/null
 fi
-# one worker per core (pytest-xdist): on 2 cores the suite takes three quarters of the time
-exec .venv/bin/python -m pytest -p no:cacheprovider --numprocesses=auto --dist=loadgroup "$@"
+# one worker per core (pytest-xdist), each group of tests sharing a page on one worker, in the
+# order tests/conftest.py sets (the tests of the real layers' build last, while it is made)
+exec .venv/bin/python -m pytest -p no:cacheprovider --numprocesses=auto --dist=loadgroup \
+    --no-loadscope-reorder "$@"

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -49,10 +50,15 @@ def small_layers(tmp_path_factory) -> Path:
     """The real layers with their base geography cut to the maps and simplified to about 5 km
     (15 MB to about 0.5 MB): the same maps, layers, ids and incidents, built 6-15 times faster.
     For tests of behaviour that does not depend on the shape of the coast and rivers."""
-    target = tmp_path_factory.mktemp("small") / "layers"
-    shutil.copytree(LAYERS, target)
-    simplify_base(target)
-    shrink_zooms(target, 2)
+    target = shared_folder(tmp_path_factory) / "small" / "layers"
+    with open(shared_folder(tmp_path_factory) / ".small.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # made by the first pytest-xdist worker (2 s)
+        if not target.is_dir():
+            made = target.with_name("layers.new")
+            shutil.copytree(LAYERS, made)
+            simplify_base(made)
+            shrink_zooms(made, 2)
+            made.rename(target)
     return target
 
 
@@ -102,45 +108,95 @@ def real_layers_copy(tmp_path: Path) -> Path:
     return target
 
 
+def _built_out(shared: Path) -> Path:
+    """Where the real layers are built for the session: $MAPS_BUILT names a folder to build into
+    instead of a new one (builds are incremental: running the browser tests again after a change
+    to the page's script rebuilds only pages)."""
+    kept = os.environ.get("MAPS_BUILT")
+    return Path(kept) if kept else shared / "built" / "output"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests that read the real layers' build run last, and the build starts now in the
+    background (the first pytest-xdist worker to collect starts it for all): the tests before
+    them run meanwhile, rather than a worker waiting half a minute for it."""
+    needing = [item for item in items if "built" in getattr(item, "fixturenames", ())]
+    if not needing or not SOURCES.is_dir():
+        return
+    group = {id(item): _group(item) for item in needing}
+    sizes = {name: list(group.values()).count(name) for name in set(group.values())}
+    # (pytest-xdist keeps this order with --no-loadscope-reorder: scripts/test.sh)
+    items[:] = [item for item in items if id(item) not in group] + sorted(
+        needing, key=lambda item: -sizes[group[id(item)]])  # the big groups first, the rest fill in
+    shared = shared_folder(config._tmp_path_factory)  # (the tmp_path_factory fixture's value)
+    with open(shared / ".built.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (shared / "built.started").exists():
+            return
+        out = _built_out(shared)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        log = open(shared / "built.log", "w")
+        _BACKGROUND.append(subprocess.Popen(
+            [sys.executable, "-c", _RECORD_EXIT, str(shared / "built.rc"), sys.executable,
+             str(ROOT / "build_maps.py"), "build", "--layers", str(LAYERS), "--out", str(out),
+             "--sources", str(SOURCES)], cwd=ROOT, stdout=log, stderr=log, start_new_session=True))
+        (shared / "built.started").touch()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The background build is waited for (the other workers' tests read it), or stopped if the
+    run was (it stops as on Ctrl-C: SIGTERM, output left as it was)."""
+    import signal
+
+    for process in _BACKGROUND:
+        if exitstatus == pytest.ExitCode.INTERRUPTED and process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait()
+
+
+def _group(item: pytest.Item) -> str:
+    """The pytest-xdist group of a test: its xdist_group, or the test alone."""
+    mark = item.get_closest_marker("xdist_group")
+    return str(mark.args[0]) if mark and mark.args else item.nodeid
+
+
+_BACKGROUND: list[subprocess.Popen] = []  # the build this process started
+# runs a command and leaves its exit status in a file, whole once it is there
+_RECORD_EXIT = ("import os, subprocess, sys; code = subprocess.run(sys.argv[2:]).returncode; "
+                "open(sys.argv[1] + '.new', 'w').write(str(code)); os.replace(sys.argv[1] + '.new', sys.argv[1])")
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, sources_dir) -> Path:
-    """output/ built once from the real layers, shared by the read-only tests.
-
-    $MAPS_BUILT names a folder to build into instead of a new one: builds are incremental, so
-    running the browser tests again after a change to the page's script rebuilds only pages.
-    """
-    kept = os.environ.get("MAPS_BUILT")
-    # one folder for every pytest-xdist worker: the first to take the lock builds, the others
-    # find it up to date
-    out = Path(kept) if kept else shared_folder(tmp_path_factory) / "built" / "output"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out.parent / ".built.lock", "w") as lock:  # (.gitignore: .*.lock)
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    """output/ built once from the real layers, shared by the read-only tests: the build
+    started at collection (pytest_collection_modifyitems), waited for."""
+    shared = shared_folder(tmp_path_factory)
+    out, status = _built_out(shared), shared / "built.rc"
+    if not (shared / "built.started").exists():  # (a test run alone, by its node id)
         result = run_cli("build", "--layers", str(LAYERS), "--out", str(out),
                          "--sources", str(sources_dir))
-    assert result.returncode == 0, result.stderr
+        assert result.returncode == 0, result.stderr
+        return out
+    deadline = time.monotonic() + 900
+    while not status.exists():
+        assert time.monotonic() < deadline, "the build of the real layers did not end in 15 min"
+        time.sleep(0.2)
+    assert status.read_text() == "0", (shared / "built.log").read_text()
     return out
 
 
 @pytest.fixture(scope="session")
-def contents(tmp_path_factory, sources_dir) -> dict:
-    """{map name: MapContent} of every map of the real layers, made once, as the build makes
-    them (geo.geometry.contents); read-only. The first pytest-xdist worker to take the lock
-    makes them (9 s) and leaves them pickled for the others (0.1 s)."""
-    import pickle
-
-    from geo.geometry import contents
+def contents(built, sources_dir) -> dict:
+    """{map name: MapContent} of every map of the real layers, as the build of ``built`` made
+    them: its kept geometry (geo.output.content_cache) and the incidents read anew, as a rebuild
+    after an edit of their text takes them (0.6 s, where making them takes 9 s); read-only."""
+    from geo.config import INCIDENTS
     from geo.inputs.check import load_and_check
+    from geo.output.content_cache import with_new_text
 
-    kept = shared_folder(tmp_path_factory) / "contents.pickle"
-    with open(kept.parent / ".contents.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if kept.is_file():
-            return pickle.loads(kept.read_bytes())
-        project, layers, _ = load_and_check(LAYERS, sources_dir)
-        made = {content.spec.name: content for content in contents(project, layers)}
-        kept.write_bytes(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
-        return made
+    project, layers, _ = load_and_check(LAYERS, sources_dir, {INCIDENTS})
+    return {content.spec.name: content
+            for content in with_new_text(built, project, layers, list(project.maps))}
 
 
 def shared_folder(tmp_path_factory) -> Path:
