@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -124,7 +125,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not needing or not SOURCES.is_dir():
         return
     group = {id(item): _group(item) for item in needing}
-    sizes = {name: list(group.values()).count(name) for name in set(group.values())}
+    sizes = Counter(group.values())
     # (pytest-xdist keeps this order with --no-loadscope-reorder: scripts/test.sh)
     items[:] = [item for item in items if id(item) not in group] + sorted(
         needing, key=lambda item: -sizes[group[id(item)]])  # the big groups first, the rest fill in
@@ -135,11 +136,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             return
         out = _built_out(shared)
         out.parent.mkdir(parents=True, exist_ok=True)
-        log = open(shared / "built.log", "w")
-        _BACKGROUND.append(subprocess.Popen(
-            [sys.executable, "-c", _RECORD_EXIT, str(shared / "built.rc"), sys.executable,
-             str(ROOT / "build_maps.py"), "build", "--layers", str(LAYERS), "--out", str(out),
-             "--sources", str(SOURCES)], cwd=ROOT, stdout=log, stderr=log, start_new_session=True))
+        with open(shared / "built.log", "w") as log:  # (the build writes to its own copy)
+            _BACKGROUND.append(subprocess.Popen(
+                [sys.executable, "-c", _RECORD_EXIT, str(shared / "built.rc"), sys.executable,
+                 str(ROOT / "build_maps.py"), "build", "--layers", str(LAYERS), "--out", str(out),
+                 "--sources", str(SOURCES)], cwd=ROOT, stdout=log, stderr=log, start_new_session=True))
         (shared / "built.started").touch()
 
 
