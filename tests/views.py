@@ -104,7 +104,7 @@ def own_places(map_name: str) -> list[tuple[str, list[list[float]]]]:
 # read it): labels, markers, legend, paths drawn, the main colours of the screenshot.
 from geo.render.style import height_symbol  # noqa: E402
 
-FIRST_VIEW = f"""places => {{
+FIRST_VIEW = f"""([places, extent]) => {{
   const m = {MAP}, s = m.getSize();
   const box = m.getContainer().getBoundingClientRect();
   const labels = [...document.querySelectorAll('.map-label-on')].map(n => {{
@@ -172,12 +172,22 @@ FIRST_VIEW = f"""places => {{
     const r = it.node.getBoundingClientRect(), x = r.left - box.left, y = r.top - box.top;
     return dotsAt.some(p => Math.max(x - p.x, 0, p.x - x - r.width) ** 2 + Math.max(y - p.y, 0, p.y - y - r.height) ** 2 < 100); }})
     .map(it => it.label.name);
-  // the vertices of the claimed borders in view that an open panel covers
-  const claimsUnderPanels = (geoMaps.ownLines || []).map(c => m.latLngToContainerPoint(c))
-    .filter(p => p.x >= 0 && p.y >= 0 && p.x <= s.x && p.y <= s.y).filter(p => {{
-      const top = document.elementFromPoint(box.left + p.x, box.top + p.y);
-      const panel = top && top.closest('.leaflet-control');
-      return !!(panel && panel.querySelector('details[open]')); }}).length;
+  // the lines the map is about (its rivers, the claimed borders), inside its extent and the
+  // window, that an open panel or the locator inset covers: name -> points every 4 px there
+  const area = L.latLngBounds([[extent[1], extent[0]], [extent[3], extent[2]]]);
+  const linesUnderPanels = {{}};
+  places.forEach((path, i) => {{ if (path.length < 2) return;
+    const pts = projected[i];
+    pts.forEach((b, j) => {{ if (!j) return;
+      const a = pts[j - 1], n = Math.max(1, Math.ceil(Math.hypot(b.x - a.x, b.y - a.y) / 4));
+      for (let k = 0; k <= n; k++) {{
+        const x = a.x + (b.x - a.x) * k / n, y = a.y + (b.y - a.y) * k / n;
+        if (x < 0 || y < 0 || x > s.x || y > s.y || !area.contains(m.containerPointToLatLng([x, y]))) continue;
+        const top = document.elementFromPoint(box.left + x, box.top + y);
+        const panel = top && top.closest('.leaflet-control');
+        if (panel && (panel.querySelector('details[open]') || panel.classList.contains('inset-map')))
+          linesUnderPanels[i] = (linesUnderPanels[i] || 0) + 1;
+      }} }}); }});
   // the heights' symbols: paths in the symbol's colour
   const heights = [...document.querySelectorAll('.leaflet-overlay-pane path')]
     .filter(p => p.getAttribute('fill') === '{height_symbol()["fill"]}').length;
@@ -195,7 +205,7 @@ FIRST_VIEW = f"""places => {{
                    Math.max(0, Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top)); }}, 0) / (b.width * b.height);
   }}
   return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights,
-           dots, dotted, onLines, waterByDots, claimsUnderPanels, inset: covered, zoom: m.getZoom()}};
+           dots, dotted, onLines, waterByDots, linesUnderPanels, inset: covered, zoom: m.getZoom()}};
 }}"""
 
 
@@ -247,11 +257,15 @@ class Views:
     def _look(self, map_name: str, width: int, lang: str) -> dict:
         """In another language than English, the names alone (their boxes, the markers', the
         texts): the tests read nothing else in those."""
+        from geo.inputs.maps_toml import read_project
+
         places = own_places(map_name)
         suffix = "" if lang == "en" else f"?lang={lang}"
         with OfflinePage(self.browser, width, WINDOWS[width]) as view:
             page = opened(view, self.built / f"{map_name}.html", suffix)
-            seen = page.evaluate(FIRST_VIEW, [path for _, path in places]) if lang == "en" else {}
+            extent = read_project(LAYERS).maps[map_name].extent
+            seen = page.evaluate(FIRST_VIEW, [[path for _, path in places], list(extent)]) \
+                if lang == "en" else {}
             seen["size"] = page.viewport_size
             seen["label_boxes"] = page.wait_for_function(
                 f"() => {{ const l = ({LABELS})(); return l.length ? l : null; }}").json_value()
@@ -285,6 +299,7 @@ class Views:
                          if len(path) > 1]
         seen["places"] = [name for name in seen["places"] if name not in seen["lines"]
                           or room[[n for n, _ in places].index(name)] >= 3 * widths.get(name, 0)]
+        seen["lines_under_panels"] = {places[int(i)][0]: n for i, n in seen.pop("linesUnderPanels").items()}
         for label in seen["labels"]:  # its distance to the place of its own name, if one
             label["off"] = dict(zip([name for name, _ in places], label["off"], strict=True)).get(label["text"])
         return seen

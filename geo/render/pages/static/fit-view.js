@@ -2,7 +2,9 @@
    g.ownPlaces), inside the part of the map that the title bar and the controls leave free. A
    control that would cover a marker pushes the view away from its corner, or, if that would
    cost too much of the map, folds (the incident list, the legend, the timeline); an open
-   panel over a claimed border (g.ownLines) folds. In ?embed=1 these panels start folded. */
+   panel over one of the map's own lines inside its extent (g.ownLines: its rivers, the
+   claimed borders) folds, and the locator inset over one steps aside. In ?embed=1 these
+   panels start folded. */
 (function () {
   'use strict';
 
@@ -26,6 +28,26 @@
       var p = map.latLngToContainerPoint(latlng);
       if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) return;
       rects.push({left: box.left + p.x - r, right: box.left + p.x + r, top: box.top + p.y - r, bottom: box.top + p.y + r});
+    });
+    return rects;
+  }
+
+  var STEP = 6;  /* px between the points of a line tested against the panels */
+
+  /* Boxes (client px, empty) of points every STEP px along each path, where they lie inside
+     the map and inside ``area``: a line passes under a panel between two vertices too. */
+  function pointsAlong(map, paths, area) {
+    var box = map.getContainer().getBoundingClientRect(), size = map.getSize(), rects = [];
+    paths.forEach(function (path) {
+      var pts = path.map(function (c) { return map.latLngToContainerPoint(c); });
+      pts.forEach(function (b, i) {
+        var a = i ? pts[i - 1] : b, n = Math.max(1, Math.ceil(a.distanceTo(b) / STEP));
+        for (var k = i ? 1 : 0; k <= n; k++) {
+          var p = a.add(b.subtract(a).multiplyBy(k / n));
+          if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y || !area.contains(map.containerPointToLatLng(p))) continue;
+          rects.push({left: box.left + p.x, right: box.left + p.x, top: box.top + p.y, bottom: box.top + p.y});
+        }
+      });
     });
     return rects;
   }
@@ -186,16 +208,22 @@
     map.stop();  /* a pan into the bounds may still be under way */
     for (var round = 0; round < 12; round++) {
       fit();
-      var markers = keptClear(map), lines = pointsInView(map, g.ownLines || [], 0);
+      var markers = keptClear(map), lines = pointsAlong(map, g.ownLines || [], area);
       var changed = false;
       obstacles(container).forEach(function (o) {
         if (changed) return;
         var r = o.node.getBoundingClientRect();
         var panel = o.node.querySelector('details[open]');
+        var inset = o.node.classList.contains('inset-map');
         if (!markers.some(function (m) { return overlaps(m, r); })) {
-          // an open panel over a claimed border folds (the legend hid the claims' meeting at
-          // the Khalkhin Gol); a claim never moves the view
-          if (panel && lines.some(function (m) { return overlaps(m, r); })) { panel.open = false; changed = true; }
+          // an open panel over one of the map's lines folds (the legend hid the claims'
+          // meeting at the Khalkhin Gol), the inset steps aside (it hid the claims' south-east
+          // end there at 1920 px); a line never moves the view
+          if ((panel || inset) && lines.some(function (m) { return overlaps(m, r); })) {
+            if (panel) panel.open = false;
+            else o.node.classList.add('inset-map-aside');
+            changed = true;
+          }
           return;
         }
         var padY = o.vertical === 'top' ? r.bottom - box.top + MARGIN : box.bottom - r.top + MARGIN;

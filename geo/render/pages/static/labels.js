@@ -85,9 +85,10 @@
     /* the places and waters the map is about: fit-view.js frames them with the incidents */
     g.ownPlaces = labels.filter(function (l) { return l.kind === 'place' || l.kind === 'water'; })
       .map(function (l) { return L.latLng(l.lat, l.lon); });
-    /* the claimed borders' courses: fit-view.js keeps the panels off them where it can */
-    g.ownLines = [].concat.apply([], labels.filter(function (l) { return l.kind === 'line' && l.ink; })
-      .map(function (l) { return l.path.map(function (c) { return L.latLng(c[0], c[1]); }); }));
+    /* the courses of the lines the map is about (its rivers, the claimed borders): fit-view.js
+       keeps the panels and the inset off them where it can */
+    g.ownLines = labels.filter(function (l) { return l.kind === 'line'; })
+      .map(function (l) { return l.path.map(function (c) { return L.latLng(c[0], c[1]); }); });
     var pane = map.createPane('geoLabels');
     pane.className += ' map-labels';
     var items = labels.map(function (l) {
