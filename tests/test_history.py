@@ -133,6 +133,49 @@ def test_no_incident_marker_in_a_lake_or_the_sea():
     assert incidents_in_water() == []
 
 
+# Areas the sources give only a centre and a size for, drawn as schematic ellipses: feature id ->
+# (the centre and size as its cited passage gives them, the centre (lon, lat), the area in km²,
+# incidents its sources place on it). Kanchazu: an ellipse 8 km by 6 km.
+SCHEMATIC_OUTLINES = {
+    "lake-khasan": (("42°26′55″ N 130°36′29″ E", "2.23 km²"), (130.608056, 42.448611), 2.23, ()),
+    "kanchazu-island-outline": (("128.265E 49.529N", "8 by 6 km"), (128.265, 49.529),
+                                3.14159 / 4 * 8 * 6, ("kanchazu-1937",)),
+}
+
+
+def schematic_outline_problems(layers_dir: Path = LAYERS) -> list[str]:
+    """Each schematic outline says it is one, cites the passages that give its centre and size,
+    lies at that centre (within a tenth of its breadth) with that area (within 10 %), and holds
+    the incidents its sources place on it."""
+    features, bad = all_features(layers_dir), []
+    placed = {f["properties"]["id"]: f for f in incidents(layers_dir)}
+    for fid, (said, (lon, lat), km2, on_it) in SCHEMATIC_OUTLINES.items():
+        f = features.get(fid)
+        if f is None or f["geometry"]["type"] != "Polygon":
+            bad.append(f"{fid}: no outline")
+            continue
+        p, outline = f["properties"], shape(f["geometry"])
+        if "schematic" not in p.get("description", ""):
+            bad.append(f"{fid}: its description does not say the outline is schematic")
+        wheres = " ".join(source["where"] for source in p["sources"])
+        bad += [f"{fid}: no source cited for {text!r}" for text in said if text not in wheres]
+        area = abs(GEOD.geometry_area_perimeter(outline)[0]) / 1e6
+        if abs(area - km2) > 0.1 * km2:
+            bad.append(f"{fid}: {area:.2f} km², the source gives {km2:.2f}")
+        c = outline.centroid
+        if GEOD.inv(c.x, c.y, lon, lat)[2] > 0.1 * (km2 ** 0.5) * 1000:
+            bad.append(f"{fid}: centred {GEOD.inv(c.x, c.y, lon, lat)[2]:.0f} m from its cited centre")
+        for incident in on_it:
+            geometry = placed[incident]["geometry"]
+            if geometry is None or not outline.contains(shape(geometry)):
+                bad.append(f"{incident} is not on {fid}")
+    return bad
+
+
+def test_a_schematic_outline_has_the_centre_and_size_its_sources_give():
+    assert schematic_outline_problems() == []
+
+
 # ---------------------------------------------------------------- (c) side of a border
 
 def side(line: LineString, pt: Point) -> int:
@@ -648,6 +691,9 @@ def set_point(fid, lon, lat):
     # issue 23: the Soviet Khasan line as it was, ending 2.9 km short of the Tumen junction
     (claim_line_end_problems, lambda n, f: f["properties"]["id"] == "khasan-border-ussr" and
      f["geometry"].update(coordinates=f["geometry"]["coordinates"][1:])),
+    # Kanchazu Island drawn where the Amur's line runs, 2.5 km north of its cited centre
+    (schematic_outline_problems, lambda n, f: f["properties"]["id"] == "kanchazu-island-outline" and
+     f["geometry"].update(coordinates=[[[x, y + 0.0225] for x, y in f["geometry"]["coordinates"][0]]])),
     # an event dropped from the catalogue
     (missing_events, lambda n, f: f["properties"]["id"] == "japanese-note-1938-07-20" and
      f["properties"].update(id="something-else")),
