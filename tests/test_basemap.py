@@ -500,3 +500,81 @@ def test_the_first_view_is_the_approved_picture(first_view, map_name: str, width
     assert same, "".join(difflib.unified_diff(
         path.read_text(encoding="utf-8").splitlines(True), text.splitlines(True),
         f"{path.name} (approved)", f"{path.name} (now)"))
+
+
+def _rivers_at_width() -> list[tuple[str, str, float, float, float]]:
+    """(map, feature id, width in metres, lon, lat of a vertex inside the map) of every line a
+    map's own layers give a width (``width_m``)."""
+    from shapely.geometry import box, shape
+
+    from geo.inputs.maps_toml import read_project
+
+    project, found = read_project(LAYERS), []
+    for name, spec in project.maps.items():
+        for layer_name in spec.layers:
+            layer = project.layers[layer_name]
+            if layer.kind in ("base", "incidents"):
+                continue
+            for f in json.loads(layer.file.read_text(encoding="utf-8"))["features"]:
+                width = f["properties"].get("width_m")
+                inside = width and shape(f["geometry"]).intersection(box(*spec.extent))
+                if width and not inside.is_empty:
+                    lon, lat = inside.interpolate(0.5, normalized=True).coords[0]
+                    found.append((name, f["properties"]["id"], width, lon, lat))
+    return found
+
+
+@pytest.mark.browser
+def test_a_river_is_drawn_at_the_width_its_source_gives(browser, built: Path):
+    """Every river a map's layers give a width (the Amur, 1.5 km below Blagoveshchensk, as
+    the 1926 encyclopedia gives it) is drawn at the map's largest zoom no narrower than that
+    width, as water between its banks: it had been a 2.5 px line where it is 40 px wide, and
+    Kanchazu Island seemed to lie on dry land. At the smallest zoom it is its layer's line."""
+    import math
+
+    from geo.inputs.maps_toml import read_project
+    from geo.render.style import WATER
+    from tests.test_browser import MAP, OfflinePage, settled
+
+    rivers = _rivers_at_width()
+    assert {("amur", "amur-river")} <= {(m, f) for m, f, *_ in rivers}
+    project = read_project(LAYERS)
+    strokes = f"""id => {{ const m = {MAP}, out = [];
+      m.eachLayer(l => {{ if (l._path && l.feature && l.feature.properties.id === id)
+        out.push([l._path.getAttribute('stroke'), +l._path.getAttribute('stroke-width'),
+                  +(l._path.getAttribute('stroke-opacity') || 1)]); }});
+      return out; }}"""
+    for map_name, fid, width, lon, lat in rivers:
+        spec = project.maps[map_name]
+        with OfflinePage(browser, 1280, 800) as view:
+            for zoom in (spec.max_zoom, spec.min_zoom):
+                page = view.open(built / f"{map_name}.html", f"#{zoom}/{lat:.5f}/{lon:.5f}")
+                settled(page)
+                drawn = page.evaluate(strokes, fid)
+                metres_per_px = 40075016.686 * math.cos(math.radians(lat)) / (256 * 2 ** zoom)
+                wanted = width / metres_per_px
+                water = [w for colour, w, opacity in drawn if colour == WATER and opacity > 0 and w > 0]
+                if zoom == spec.max_zoom:
+                    assert max(w for _, w, _ in drawn) >= 0.95 * wanted, (map_name, fid, zoom, drawn, wanted)
+                    assert water and max(water) >= wanted - 4, (map_name, fid, zoom, drawn, wanted)
+                elif wanted < 2:  # too narrow to show its width: the layer's line alone
+                    assert not water, (map_name, fid, zoom, drawn)
+
+
+def test_a_river_drawn_in_stretches_is_named_once(contents):
+    """The Amur is two features (its width is known below Blagoveshchensk only) and one river:
+    every map names each of its lines once, along the whole of the stretches that meet (its
+    name had taken the room beside Blagoveshchensk's dot, the shorter stretch's middle)."""
+    from collections import Counter
+
+    from geo.render.names import map_labels
+
+    for name, content in contents.items():
+        ends = Counter((label["name"], tuple(end)) for label in map_labels(content)
+                       if label["kind"] == "line" for end in (label["path"][0], label["path"][-1]))
+        assert [key for key, k in ends.items() if k > 1] == [], name  # (two claims of one name: apart)
+    amur = next(label for label in map_labels(contents["amur"]) if label["name"] == "Amur")
+    stretches = [f for layer in contents["amur"].layers if layer.spec.name == "amur"
+                 for f in layer.collection["features"] if f["properties"].get("name") == "Amur"]
+    assert len(stretches) == 2 and len(amur["path"]) == sum(
+        len(f["geometry"]["coordinates"]) for f in stretches) - 1

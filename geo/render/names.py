@@ -75,9 +75,30 @@ def map_labels(content: MapContent) -> list[dict]:
         if distance < DUPLICATE_M:
             same.add(nearest)
     found = [i for i in found if i["kind"] != "town"] + [t for k, t in enumerate(towns) if k not in same]
+    found = _joined(found)
     for item in found:
         item["order"] = [PRIORITY[item["kind"]], item["rank"]]
     return sorted(found, key=lambda i: (i["order"], i["name"]))
+
+
+def _joined(found: list[dict]) -> list[dict]:
+    """One name for a line drawn in stretches (the Amur above and below Blagoveshchensk, its
+    width known below only): lines of one name whose paths meet end to start are one path,
+    named once, as the reader sees one river."""
+    out: list[dict] = []
+    for item in found:
+        before = next((o for o in out if item["kind"] == o["kind"] == "line" and _same_name(o, item)
+                       and o["path"][-1] == item["path"][0]), None)
+        if before is None:
+            out.append(item)
+            continue
+        before["path"] = before["path"] + item["path"][1:]
+        before["lat"], before["lon"] = before["path"][len(before["path"]) // 2]
+    return out
+
+
+def _same_name(a: dict, b: dict) -> bool:
+    return all(a.get(k) == b.get(k) for k in ("name", "names", "ink", "rank", "min_zoom", "max_zoom"))
 
 
 def line_ink(props: dict, style) -> str | None:

@@ -225,8 +225,9 @@ LEGEND_GROUPS = ("Heights", "Places")
 
 
 def _group_name(features: list[dict]) -> str:
-    if len(features) == 1:
-        return features[0]["properties"]["name"]
+    names = {f["properties"]["name"] for f in features}
+    if len(names) == 1:  # one feature, or one river in stretches (the Amur above and below the Zeya)
+        return names.pop()
     heights = all(f["properties"].get("kind") == HEIGHT for f in features)
     return LEGEND_GROUPS[0] if heights else LEGEND_GROUPS[1]
 

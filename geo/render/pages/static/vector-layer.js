@@ -33,10 +33,42 @@
     });
   }
 
+  /* A river whose source gives its width (``width_m``) is drawn no narrower than that as the
+     reader zooms in: from twice its line's weight on, a channel of water between two banks in
+     the line's colour (the Amur, 1.5 km wide below Blagoveshchensk, was a 2.5 px line at zoom
+     12, where it is 40 px wide, and Kanchazu Island seemed to lie on dry land). */
+  var EARTH = 40075016.686;   // m, the equator: web mercator's 256 px at zoom 0
+  var BANK = 1.5;   // px of each bank line of a channel
+  function wide(feature) {
+    return /LineString$/.test(feature.geometry.type) && feature.properties && feature.properties.width_m > 0;
+  }
+  function channel(data, style, interactive, bibliography) {
+    var banks = drawnLayer(data, style, interactive, bibliography, wide);
+    var water = L.geoJSON(data, {interactive: false, filter: wide,
+                                 style: function () { return {color: style.water, opacity: 0, weight: 0, lineCap: 'butt'}; }});
+    var group = L.featureGroup([banks, water]), map = null;
+    function widen() {
+      banks.eachLayer(function (line) {
+        var p = line.feature.properties, lat = line.getBounds().getCenter().lat;
+        var px = p.width_m / (EARTH * Math.cos(lat * Math.PI / 180) / (256 * Math.pow(2, map.getZoom())));
+        var open = px >= 2 * style.weight;
+        line.setStyle({weight: open ? px : style.weight});
+        water.getLayers().filter(function (w) { return w.feature === line.feature; }).forEach(function (w) {
+          w.setStyle({weight: open ? px - 2 * BANK : 0, opacity: open ? 1 : 0});
+        });
+      });
+    }
+    group.on('add', function () { map = group._map; map.on('zoomend', widen); widen(); });
+    group.on('remove', function () { map.off('zoomend', widen); });
+    return group;
+  }
+
   /* A striped style (a railway) draws its lines twice: the solid line, then the stripe's
-     dashes inside it, which take no pointer events. */
+     dashes inside it, which take no pointer events. Rivers at their width are drawn first,
+     under the layer's other features (an island on the river). */
   g.vectorLayer = function (data, style, interactive, bibliography) {
-    var layer = drawnLayer(data, style, interactive, bibliography);
+    var layer = drawnLayer(data, style, interactive, bibliography, function (f) { return !wide(f); });
+    if (data.features.some(wide)) return L.featureGroup([channel(data, style, interactive, bibliography), layer]);
     if (!style.stripe) return layer;
     var stripe = L.geoJSON(data, {
       interactive: false,
@@ -46,11 +78,11 @@
     return L.featureGroup([layer, stripe]);
   };
 
-  function drawnLayer(data, style, interactive, bibliography) {
+  function drawnLayer(data, style, interactive, bibliography, only) {
     return L.geoJSON(data, {
       interactive: interactive,
       filter: function (feature) {   // a country's name is a label only (labels.js)
-        return !(feature.properties && feature.properties.kind === 'country');
+        return !(feature.properties && feature.properties.kind === 'country') && (!only || only(feature));
       },
       /* A style's fill is for areas: a line filled would be closed by a chord and painted
          as water (it once laid a lens of lake over the Khasan heights). */
