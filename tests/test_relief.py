@@ -363,3 +363,41 @@ def test_relief_can_be_turned_off(layers_copy, sources_dir):
     path.write_text(text, encoding="utf-8")
     project, loaded, _ = load_and_check(layers_copy, sources_dir)
     assert "relief-world" in style_xml(contents(project, loaded, ["overview"])[0])
+
+
+@pytest.mark.browser
+def test_the_page_shows_the_relief_beyond_the_tiles_zooms(browser, built):
+    """Beyond the zooms its tiles are shaded at (to 6), the overview's page lays the world's
+    relief over them (relief-overlay.js) up to zoom 9: on the Greater Khingan and the Changbai
+    no one colour covers a quarter of the view's middle, and without the overlay one would (the land's
+    flat fill covered 84 % of the tiles at zoom 8). Where the tiles carry the relief, and beyond
+    zoom 9, where its 2' cells only blur, the overlay is not shown."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    from tests.test_browser import OfflinePage, settled
+    from tests.views import TILES_LOADED
+
+    def top_share(page) -> float:  # the window's middle 400 px: the mountains the view is on
+        image = Image.open(BytesIO(page.screenshot())).convert("RGB").crop((440, 200, 840, 600))
+        counts = image.getcolors(400 * 400)
+        return max(n for n, _ in counts) / (image.width * image.height)
+
+    shown = "() => getComputedStyle(document.querySelector('.leaflet-geoRelief-pane')).display !== 'none'"
+    with OfflinePage(browser, 1280, 800) as view:
+        for zoom, lat, lon in [(7, 47.5, 121.5), (8, 47.0, 121.5), (8, 42.0, 128.2), (9, 47.0, 121.3)]:
+            page = view.open(built / "overview.html", f"?embed=1#{zoom}/{lat}/{lon}")
+            settled(page)
+            page.wait_for_function(TILES_LOADED)
+            assert page.evaluate(shown), zoom
+            with_relief = top_share(page)
+            pane = "document.querySelector('.leaflet-geoRelief-pane').style.display"
+            page.evaluate(f"() => {{ {pane} = 'none'; }}")
+            without = top_share(page)
+            page.evaluate(f"() => {{ {pane} = ''; }}")  # (the next view may be this page's)
+            assert with_relief < 0.25 and without > 1.5 * with_relief, (zoom, lat, lon, with_relief, without)
+        for name, zoom in [("overview", 6), ("amur", 10)]:
+            page = view.open(built / f"{name}.html", f"?embed=1#{zoom}/49.5/127.5")
+            settled(page)
+            assert not page.evaluate(shown), (name, zoom)

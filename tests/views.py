@@ -99,7 +99,15 @@ def own_places(map_name: str) -> list[tuple[str, list[list[float]]]]:
                     and p.get("min_zoom", 0) <= spec.max_zoom:
                 points = [g["coordinates"]] if g["type"] == "Point" else g["coordinates"]
                 names.append((p.get("label_name", p["name"]), [[lat, lon] for lon, lat, *_ in points]))
-    return sorted(names)
+    # a line in stretches that meet (the Amur above and below Blagoveshchensk) is one line
+    joined: list = []
+    for name, path in names:
+        before = next((p for n, p in joined if n == name and len(path) > 1 and p[-1] == path[0]), None)
+        if before is None:
+            joined.append((name, path))
+        else:
+            before += path[1:]
+    return sorted(joined)
 # What a reader sees at a map's first view, read once per map and width (the tests below only
 # read it): labels, markers, legend, paths drawn, the main colours of the screenshot.
 from geo.render.style import height_symbol  # noqa: E402

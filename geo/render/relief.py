@@ -52,6 +52,11 @@ WORLD_CELLS_PER_DEGREE = 30
 # it weigh 5-15 KB more each (the overview's single file went from 4 to 15-27 MB with zooms 7-9
 # shaded), so the larger zooms wait for a lighter way to ship it.
 WORLD_OPACITY = {6: 1.0}
+# Beyond them the page lays the same shading over its tiles, once per map as one image
+# (world_overlay): full at zoom 7, fading out by zoom 9, where a 2' cell is 10 px and only blurs;
+# over the map's extent and OVERLAY_MARGIN degrees around it, fading out across the margin.
+OVERLAY_OPACITY = {7: 1.0, 8: 0.8, 9: 0.5}
+OVERLAY_MARGIN = 1.0
 WORLD_BLUR_CELLS = 6.0  # what is smoother than this is the colour ramp, not the shading
 WORLD_FLAT = 0.02  # detail below this (of the brightness range) is the plains' noise: left out
 WORLD_SMOOTH = 1.0  # cells the shading is smoothed by: its JPEG noise out, a quarter fewer bytes
@@ -182,6 +187,79 @@ def _world_relief_xml(content, with_data: bool) -> tuple[str, str] | None:
     return ('<Style name="relief-world">' + "".join(rules) + "</Style>",
             '<Layer name="relief-world" srs="epsg:4326"><StyleName>relief-world</StyleName>'
             f"<Datasource>{source}</Datasource></Layer>")
+
+
+def world_overlay(content) -> dict | None:
+    """The world's relief for the page to lay over its tiles at the zooms of OVERLAY_OPACITY
+    the map has: {"png": the shading over the map's extent as a PNG whose rows are
+    evenly spaced in web mercator (as Leaflet stretches an image), "bounds": [[south, west],
+    [north, east]], "opacity": {zoom: opacity}}, or None (a DEM, ``relief = false``, or no such
+    zoom). The tiles carry it up to WORLD_OPACITY's zooms; beyond, every tile would weigh more."""
+    spec = content.spec
+    opacity = {z: o for z, o in OVERLAY_OPACITY.items() if spec.min_zoom <= z <= spec.max_zoom}
+    if spec.dem is not None or not spec.relief or not opacity:
+        return None
+    west, south, east, north = spec.extent
+    m = OVERLAY_MARGIN
+    png, (west, south, east, north) = _overlay_png((west - m, south - m, east + m, north + m))
+    return {"png": png, "bounds": [[south, west], [north, east]], "opacity": opacity}
+
+
+def _overlay_png(extent: tuple) -> tuple[bytes, tuple]:
+    """(PNG, its (west, south, east, north)) of the world's shading over ``extent``, kept in
+    CACHE by the extent and the code that draws it: an edit's rebuild reads it in a moment."""
+    key = hashlib.sha256(repr((extent, OVERLAY_OPACITY)).encode() + Path(__file__).read_bytes()
+                         + str(world_image().stat().st_size).encode()).hexdigest()[:32]
+    cached = CACHE / f"overlay-{key}.png"
+    if cached.is_file():
+        png = cached.read_bytes()
+    else:
+        png = _mercator_png(read_world_relief(extent).shading, OVERLAY_MARGIN * WORLD_CELLS_PER_DEGREE)
+        CACHE.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(png)
+        os.replace(partial, cached)
+    return png, _overlay_bounds(extent)
+
+
+def _overlay_bounds(extent: tuple) -> tuple:
+    """The bounds of read_world_relief's grid over ``extent`` (whole cells, one beyond)."""
+    cells = WORLD_CELLS_PER_DEGREE
+    west, south, east, north = extent
+    col, row = max(0, math.floor((west + 180) * cells) - 1), max(0, math.floor((90 - north) * cells) - 1)
+    right = min(360 * cells, math.ceil((east + 180) * cells) + 1)
+    bottom = min(180 * cells, math.ceil((90 - south) * cells) + 1)
+    return col / cells - 180, 90 - bottom / cells, right / cells - 180, 90 - row / cells
+
+
+def _mercator_png(shading: Path, fade: float) -> bytes:
+    """The shading GeoTIFF (plate carree) as a PNG of as many rows, spaced evenly in web
+    mercator between its top and bottom (each row the two nearest of the GeoTIFF, blended),
+    fading out over the ``fade`` cells nearest its edges (no hard edge where the view goes on)."""
+    import io
+
+    import numpy as np
+    import rasterio
+    from PIL import Image
+
+    with _own_proj(), rasterio.open(shading) as src:
+        rgba = src.read().astype("float32")
+        top, bottom = src.bounds.top, src.bounds.bottom
+    rows, cols = rgba.shape[1:]
+    edge = np.minimum.outer(np.minimum(np.arange(rows), np.arange(rows)[::-1]),
+                            np.minimum(np.arange(cols), np.arange(cols)[::-1]))
+    rgba[3] *= np.clip((edge + 0.5) / fade, 0, 1)
+    y = np.log(np.tan(np.radians(90 + np.array([top, bottom])) / 2))
+    lat = np.degrees(2 * np.arctan(np.exp(np.linspace(y[0], y[1], rows, endpoint=False)
+                                          + (y[1] - y[0]) / rows / 2)) - np.pi / 2)
+    at = np.clip((top - lat) / (top - bottom) * rows - 0.5, 0, rows - 1)
+    low = np.floor(at).astype(int)
+    high, share = np.minimum(low + 1, rows - 1), (at - low)[None, :, None]
+    resampled = rgba[:, low, :] * (1 - share) + rgba[:, high, :] * share
+    out = io.BytesIO()  # (256 colours with their alpha: a fifth of the bytes, no banding seen)
+    Image.fromarray(np.round(resampled).astype("uint8").transpose(1, 2, 0), "RGBA").quantize(
+        256, method=Image.Quantize.FASTOCTREE).save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 def world_image() -> Path:

@@ -101,8 +101,8 @@ def leaflet_assets() -> tuple[str, str]:
 # others use its helpers and events; each control's file before the templates call it).
 SCRIPTS = ("core.js", "tile-source.js", "popup-content.js", "popups.js", "incident-layer.js",
            "vector-layer.js", "title.js", "legend.js", "list.js", "deep-links.js", "timeline.js",
-           "language.js", "inset.js", "embed.js", "unplaced.js", "fit-view.js", "view.js",
-           "label-geometry.js", "labels.js", "a11y.js", "article-api.js")
+           "language.js", "inset.js", "relief-overlay.js", "embed.js", "unplaced.js", "fit-view.js",
+           "view.js", "label-geometry.js", "labels.js", "a11y.js", "article-api.js")
 STYLES = ("geo-maps.css", "reading.css")
 
 # Each marker shape covers what the 18 px circle covers (the icon's box, which the labels and
@@ -264,6 +264,7 @@ geoMaps.timeline({{ map }}, {{ this.timeline }});
 geoMaps.languageSwitch({{ map }});
 geoMaps.labels({{ map }}, {{ this.labels }}, {{ this.borders }}, {{ this.lines }});
 {% if this.inset %}geoMaps.inset({{ map }}, {{ this.inset }});{% endif %}
+{% if this.relief %}geoMaps.reliefOverlay({{ map }}, {{ this.relief }});{% endif %}
 geoMaps.fitView({{ map }}, {{ this.extent }});
 geoMaps.deepLinks({{ map }});
 geoMaps.accessible({{ map }});
@@ -276,8 +277,10 @@ geoMaps.articleApi({{ map }});
                  noscript_html: str = "", inset: dict | None = None,
                  labels: list | None = None, borders: list | None = None, lines: list | None = None,
                  zoom_extents: dict | None = None,
-                 timeline: dict | None = None, tiles: str | None = None):
+                 timeline: dict | None = None, tiles: str | None = None, relief: dict | None = None):
         super().__init__()
+        # the world's relief over the tiles beyond their zooms: {url, bounds, opacity} (relief-overlay.js)
+        self.relief = script_json(relief) if relief else ""
         self.tiles = script_json(tiles)  # the map whose tiles the build made over zoom_extents
         # the timeline's range and step: {"from", "to", "step"} (page.timeline_range)
         self.timeline = script_json(timeline or {"from": "1932", "to": "1945", "step": "year"})

@@ -8,6 +8,7 @@ build's scripts run (``csp``).
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from urllib.parse import urlsplit
@@ -36,6 +37,7 @@ from geo.render.pages.elements import (
 )
 from geo.render.pages.interface_text import page_text
 from geo.render.pages.jinja import ENV
+from geo.render.relief import world_overlay
 from geo.render.style import (
     HEIGHT_SYMBOL,
     border_paths,
@@ -124,6 +126,7 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
                   zoom_extents={z: [[s, w], [n, e]] for z, (w, s, e, n)
                                 in spec.zoom_extents().items()},
                   tiles=spec.name if tiled else None,
+                  relief=_relief(content) if tiled else None,
                   timeline=timeline_range(content)).add_to(fmap)
         with rendered_text_kept():  # layer text is data: never a template
             page = _tidy(_standard_html(fmap.get_root().render()))
@@ -185,6 +188,15 @@ def _inset(content: MapContent, spec: MapSpec) -> dict | None:
     w, s, e, n = spec.extent
     return {"url": f"tiles/{overview.name}/{{z}}/{{x}}/{{y}}.png", "minZoom": overview.min_zoom,
             "bounds": [[south, west], [north, east]], "extent": [[s, w], [n, e]]}
+
+
+def _relief(content: MapContent) -> dict | None:
+    """Options of the relief over the tiles (relief.world_overlay), the image in the page."""
+    overlay = world_overlay(content)
+    if overlay is None:
+        return None
+    url = "data:image/png;base64," + base64.b64encode(overlay["png"]).decode("ascii")
+    return {"url": url, "bounds": overlay["bounds"], "opacity": overlay["opacity"]}
 
 
 def _noscript_html(spec: MapSpec, content: MapContent, static: bool) -> str:

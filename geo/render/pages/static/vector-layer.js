@@ -42,25 +42,37 @@
   function wide(feature) {
     return /LineString$/.test(feature.geometry.type) && feature.properties && feature.properties.width_m > 0;
   }
-  function channel(data, style, interactive, bibliography) {
-    var banks = drawnLayer(data, style, interactive, bibliography, wide);
-    var water = L.geoJSON(data, {interactive: false, filter: wide,
-                                 style: function () { return {color: style.water, opacity: 0, weight: 0, lineCap: 'butt'}; }});
-    var group = L.featureGroup([banks, water]), map = null;
-    function widen() {
-      banks.eachLayer(function (line) {
-        var p = line.feature.properties, lat = line.getBounds().getCenter().lat;
-        var px = p.width_m / (EARTH * Math.cos(lat * Math.PI / 180) / (256 * Math.pow(2, map.getZoom())));
-        var open = px >= 2 * style.weight;
-        line.setStyle({weight: open ? px : style.weight});
-        water.getLayers().filter(function (w) { return w.feature === line.feature; }).forEach(function (w) {
-          w.setStyle({weight: open ? px - 2 * BANK : 0, opacity: open ? 1 : 0});
+  var Channel = L.FeatureGroup.extend({   // banks, then the water between them
+    onAdd: function (map) {
+      L.FeatureGroup.prototype.onAdd.call(this, map);
+      this.shownOn = map;
+      map.on('zoomend', this.widen, this);
+      this.widen();
+    },
+    onRemove: function (map) {
+      map.off('zoomend', this.widen, this);
+      L.FeatureGroup.prototype.onRemove.call(this, map);
+    },
+    widen: function () {   // each river as wide as its width_m at the present zoom
+      var zoom = this.shownOn.getZoom(), weight = this.options.weight, water = this.options.water;
+      this.options.banks.eachLayer(function (line) {
+        var lat = line.getBounds().getCenter().lat;
+        var px = line.feature.properties.width_m /
+          (EARTH * Math.cos(lat * Math.PI / 180) / (256 * Math.pow(2, zoom)));
+        var open = px >= 2 * weight;
+        line.setStyle({weight: open ? px : weight});
+        water.eachLayer(function (w) {
+          if (w.feature === line.feature) w.setStyle({weight: open ? px - 2 * BANK : 0, opacity: open ? 1 : 0});
         });
       });
     }
-    group.on('add', function () { map = group._map; map.on('zoomend', widen); widen(); });
-    group.on('remove', function () { map.off('zoomend', widen); });
-    return group;
+  });
+  function channel(data, style, interactive, bibliography) {
+    var banks = drawnLayer(data, style, interactive, bibliography, wide);
+    var water = L.geoJSON(data, {interactive: false, filter: wide, style: function () {
+      return {color: style.water, opacity: 0, weight: 0, lineCap: 'butt'};
+    }});
+    return new Channel([banks, water], {banks: banks, water: water, weight: style.weight});
   }
 
   /* A striped style (a railway) draws its lines twice: the solid line, then the stripe's
