@@ -301,8 +301,8 @@ class Server:
     """`build_maps.py serve` in a subprocess, with its log collected line by line."""
 
     def __init__(self, layers: Path, out: Path, sources: Path):
-        self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "build_maps.py"), "serve", "--port", "0", "--layers",
+        self.process = subprocess.Popen(  # (-X faulthandler: see stop)
+            [sys.executable, "-X", "faulthandler", str(ROOT / "build_maps.py"), "serve", "--port", "0", "--layers",
              str(layers), "--out", str(out), "--sources", str(sources), *FAST],
             cwd=ROOT, stderr=subprocess.PIPE, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
@@ -325,8 +325,19 @@ class Server:
         raise AssertionError(f"server never said any of {texts!r}")
 
     def stop(self) -> int:
+        """Ctrl-C, and the exit code. A server still running 30 s later is made to write where
+        each of its threads is (faulthandler, on SIGABRT), which the failure shows."""
         self.process.send_signal(signal.SIGINT)
-        return self.process.wait(timeout=30)
+        try:
+            return self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGABRT)
+            self.process.wait(timeout=30)
+            time.sleep(0.5)  # (the reader thread takes the last lines)
+            log = []
+            while not self.lines.empty():
+                log.append(self.lines.get())
+            raise AssertionError("serve did not stop on Ctrl-C in 30 s:\n" + "\n".join(log[-80:])) from None
 
 
 @pytest.mark.browser
