@@ -298,13 +298,16 @@ def test_unknown_property_is_a_warning(layers_copy, sources_dir):
 
 
 class Server:
-    """`build_maps.py serve` in a subprocess, with its log collected line by line."""
+    """`build_maps.py serve` in a subprocess, with its log collected line by line. It starts
+    as from a terminal, Ctrl-C in its default: a suite run in the background by a shell (`&`)
+    ignores SIGINT, and a child inherits that, so the server never stopped on the test's Ctrl-C."""
 
     def __init__(self, layers: Path, out: Path, sources: Path):
         self.process = subprocess.Popen(  # (-X faulthandler: see stop)
-            [sys.executable, "-X", "faulthandler", str(ROOT / "build_maps.py"), "serve", "--port", "0", "--layers",
-             str(layers), "--out", str(out), "--sources", str(sources), *FAST],
-            cwd=ROOT, stderr=subprocess.PIPE, text=True)
+            [sys.executable, "-X", "faulthandler", str(ROOT / "build_maps.py"), "serve", "--port", "0",
+             "--layers", str(layers), "--out", str(out), "--sources", str(sources), *FAST],
+            cwd=ROOT, stderr=subprocess.PIPE, text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
         self.url = self.wait_for("Serving ").split(" at ")[1].split(" ")[0]
