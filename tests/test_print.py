@@ -278,7 +278,7 @@ def test_every_sheet_names_both_sides_of_its_border(contents, map_name):
 
     for suffix, mm in PRINT_WIDTHS_MM.items():
         root = ET.fromstring(print_svg(contents[map_name], width_px(mm), None))
-        frame = next(r for r in root.iter(f"{SVG}rect") if r.get("fill") == "none")
+        frame = root.find(f".//{SVG}g[@id='map']/{SVG}clipPath/{SVG}rect")
         top, height = float(frame.get("y")), float(frame.get("height"))
         names = [t for t in root.iter(f"{SVG}text") if t.get("letter-spacing")]
         assert len({t.text for t in names}) >= 2, (map_name, suffix, [t.text for t in names])
@@ -463,3 +463,58 @@ def test_heiho_is_named_and_blagoveshchensk_once(contents, map_name):
     seemed to run into the Soviet town)."""
     names = _names(contents[map_name])
     assert names.count("Blagoveshchensk") == 1 and "Heiho (Heihe)" in names
+
+
+def test_every_regional_sheet_has_a_locator_that_hides_nothing(contents, sheets):
+    """A reader of a newspaper page does not know where Lake Khasan lies: every sheet but the
+    overview's has a locator, the theatre the page's inset shows, inside its map frame in a
+    corner, with the sheet's own frame outlined in red where it lies on it (to a pixel); no
+    incident mark and no name lies under it. The overview's sheets have none."""
+    from geo.geometry.tilegrid import mercator_xy
+    from geo.render.sheets import locator
+    from geo.render.sheets.parts import frame_extent
+
+    def box(e) -> tuple:
+        return tuple(float(e.get(k, 0)) for k in ("x", "y", "width", "height"))
+
+    def overlap(a, b) -> bool:
+        return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+    for name, suffix, root in sheets:
+        chart = root.find(f".//{SVG}g[@id='map']")
+        found = chart.find(f".//{SVG}g[@id='locator']")
+        if name == "overview":
+            assert found is None, suffix
+            continue
+        assert found is not None, (name, suffix)
+        image = box(found.find(f"{SVG}image"))
+        frame = box(chart.find(f"{SVG}clipPath/{SVG}rect"))
+        x, y, w, h = image
+        near = lambda a, b: abs(a - b) <= 4  # noqa: E731
+        assert (near(x, frame[0]) or near(x + w, frame[0] + frame[2])) and (
+            near(y, frame[1]) or near(y + h, frame[1] + frame[3])), (name, suffix, image, frame)
+        # the red frame: where the sheet's extent lies in the theatre
+        theatre = locator.theatre(contents[name])
+        (left, bottom), (right, top) = mercator_xy(*theatre[:2]), mercator_xy(*theatre[2:])
+        west, south, east, north = frame_extent(contents[name])
+        (fx0, fy0), (fx1, fy1) = mercator_xy(west, north), mercator_xy(east, south)
+        red = box(found.find(f"{SVG}rect[@class='locator-frame']"))
+        centre = (x + ((fx0 + fx1) / 2 - left) / (right - left) * w,
+                  y + (top - (fy0 + fy1) / 2) / (top - bottom) * h)
+        assert math.dist(centre, (red[0] + red[2] / 2, red[1] + red[3] / 2)) <= 1.5, (name, suffix)
+        # nothing of the map's own marks under it: markers, groups, names on their boxes
+        under = [e for e in chart.iter() if e.get("class") in ("marker", "group")]
+        for mark in under:
+            body = next(iter(mark))
+            if body.tag == f"{SVG}circle":
+                r = float(body.get("r"))
+                mark_box = (float(body.get("cx")) - r, float(body.get("cy")) - r, 2 * r, 2 * r)
+            elif body.tag == f"{SVG}rect":
+                mark_box = box(body)
+            else:
+                xs = [float(v.split(",")[0]) for v in body.get("points").split()]
+                ys = [float(v.split(",")[1]) for v in body.get("points").split()]
+                mark_box = (min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+            assert not overlap(mark_box, image), (name, suffix, mark_box)
+        names = [box(r) for r in chart.iter(f"{SVG}rect") if r.get("fill-opacity") == "0.8"]
+        assert not any(overlap(b, image) for b in names), (name, suffix)

@@ -208,18 +208,26 @@ def world_overlay(content) -> dict | None:
 def _overlay_png(extent: tuple) -> tuple[bytes, tuple]:
     """(PNG, its (west, south, east, north)) of the world's shading over ``extent``, kept in
     CACHE by the extent and the code that draws it: an edit's rebuild reads it in a moment."""
-    key = hashlib.sha256(repr((extent, OVERLAY_OPACITY)).encode() + Path(__file__).read_bytes()
-                         + str(world_image().stat().st_size).encode()).hexdigest()[:32]
-    cached = CACHE / f"overlay-{key}.png"
-    if cached.is_file():
-        png = cached.read_bytes()
-    else:
-        png = _mercator_png(read_world_relief(extent).shading, OVERLAY_MARGIN * WORLD_CELLS_PER_DEGREE)
-        CACHE.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.part")
-        partial.write_bytes(png)
-        os.replace(partial, cached)
+    png = cached_png("overlay", (extent, OVERLAY_OPACITY), Path(__file__), lambda: _mercator_png(
+        read_world_relief(extent).shading, OVERLAY_MARGIN * WORLD_CELLS_PER_DEGREE))
     return png, _overlay_bounds(extent)
+
+
+def cached_png(kind: str, key, code: Path, make) -> bytes:
+    """``make()``'s PNG, kept in CACHE under a name of ``kind``, ``key`` (its inputs), the
+    ``code`` that draws it and the world image's size: the world image is read once for it
+    on a machine, not on every build (a second or more each time)."""
+    digest = hashlib.sha256(repr(key).encode() + code.read_bytes()
+                            + str(world_image().stat().st_size).encode()).hexdigest()[:32]
+    cached = CACHE / f"{kind}-{digest}.png"
+    if cached.is_file():
+        return cached.read_bytes()
+    png = make()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(png)
+    os.replace(partial, cached)
+    return png
 
 
 def _overlay_bounds(extent: tuple) -> tuple:
@@ -279,20 +287,10 @@ def read_world_relief(extent: tuple) -> WorldRelief:
     import shapely
     from rasterio.features import shapes
     from rasterio.transform import from_origin
-    from rasterio.windows import Window
 
     cells = WORLD_CELLS_PER_DEGREE
-    west, south, east, north = extent
-    col = max(0, math.floor((west + 180) * cells) - 1)
-    row = max(0, math.floor((90 - north) * cells) - 1)
-    width = min(360 * cells, math.ceil((east + 180) * cells) + 1) - col
-    height = min(180 * cells, math.ceil((90 - south) * cells) + 1) - row
-    with _own_proj(), rasterio.Env(GDAL_PAM_ENABLED="NO"):  # (no .aux.xml beside the image)
-        with warnings.catch_warnings():  # a plain JPEG: its grid is WORLD_CELLS_PER_DEGREE
-            warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)
-            src = rasterio.open(world_image())
-        with src:
-            red, green, blue = src.read(window=Window(col, row, width, height)).astype("float32")
+    (col, row), (red, green, blue) = world_window(extent)
+    with _own_proj(), rasterio.Env(GDAL_PAM_ENABLED="NO"):
         land = ~((blue > green + 8) & (blue > red + 25))  # sea and lakes are blue in the image
         # water filled with the land around it, so that no coast reads as a slope
         brightness = _land_filled(0.2126 * red + 0.7152 * green + 0.0722 * blue, land)
@@ -310,6 +308,26 @@ def read_world_relief(extent: tuple) -> WorldRelief:
         area = shapely.union_all([shapely.geometry.shape(g) for g, v in shapes(
             land.astype("uint8"), transform=transform) if v == 1])
     return WorldRelief(path, shapely.simplify(area, 1 / cells).buffer(1 / cells), digest)
+
+
+def world_window(extent: tuple):
+    """((column, row) of its top left cell, its (red, green, blue) as float32 arrays): the
+    world image over ``extent`` (WGS84) and a cell around it."""
+    import rasterio
+    from rasterio.windows import Window
+
+    cells = WORLD_CELLS_PER_DEGREE
+    west, south, east, north = extent
+    col = max(0, math.floor((west + 180) * cells) - 1)
+    row = max(0, math.floor((90 - north) * cells) - 1)
+    width = min(360 * cells, math.ceil((east + 180) * cells) + 1) - col
+    height = min(180 * cells, math.ceil((90 - south) * cells) + 1) - row
+    with _own_proj(), rasterio.Env(GDAL_PAM_ENABLED="NO"):  # (no .aux.xml beside the image)
+        with warnings.catch_warnings():  # a plain JPEG: its grid is WORLD_CELLS_PER_DEGREE
+            warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)
+            src = rasterio.open(world_image())
+        with src:
+            return (col, row), src.read(window=Window(col, row, width, height)).astype("float32")
 
 
 def _land_filled(values, land):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from geo.geometry.content import MapContent
 from geo.render import names, style
-from geo.render.sheets import layout, legend, marks, parts
+from geo.render.sheets import layout, legend, locator, marks, parts
 from geo.render.sheets.layout import map_size, print_svg
 from geo.render.sheets.parts import DPI, Sizes, corners
 from geo.render.style import PNG_FORMAT, load_style, register_system_fonts, style_xml
@@ -59,7 +59,7 @@ def static_digest(content: MapContent, suffix: str, drawn: bytes | None = None,
         h.update(print_svg(content, width_px(PRINT_WIDTHS_MM[suffix]), None).encode())
     else:
         h.update(drawn)
-    for module in (layout, legend, marks, parts, names, style):
+    for module in (layout, legend, locator, marks, parts, names, style):
         h.update(Path(module.__file__).read_bytes())
     h.update(Path(__file__).read_bytes())
     return h.hexdigest()

@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import mercator_xy
 from geo.render.names import map_labels, shown_at
+from geo.render.sheets import locator
 from geo.render.sheets.legend import credits, legend, scale_and_north
 from geo.render.sheets.marks import (
     FONT_FAMILY,
@@ -37,6 +38,7 @@ from geo.render.sheets.parts import (
     TOWN_DOT,
     Sizes,
     corners,
+    frame_extent,
     group_marker,
     incidents,
     marker,
@@ -93,7 +95,8 @@ def print_svg(content: MapContent, width: int, raster: bytes | None) -> str:
 def description(content: MapContent) -> str:
     placed, unplaced = incidents(content)
     text = (f"{content.spec.description} Map of {len(placed)} incidents, each a lettered marker "
-            "by type (see the legend), with place labels, scale bar and north arrow.")
+            "by type (see the legend), with place labels, scale bar and north arrow"
+            + (", and a locator of the region." if locator.theatre(content) else "."))
     if unplaced:
         text += f" {unplaced} more incidents are listed without a place and not drawn."
     return text
@@ -167,6 +170,29 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     inner = (frame[0] + 2, frame[1] + 2, frame[2] - 2, frame[3] - 2)
     lines = _border_lines(content, project)
     heavy = _heavy_lines(content, project, frame)
+    # the locator, in the corner that hides least of the map; the names keep clear of it
+    shown_theatre = locator.theatre(content)
+    inset = ""
+    if shown_theatre is not None:
+        # (a country's point off the frame: its name goes to the frame's nearest edge)
+        clamp = lambda x, y: (min(max(x, inner[0]), inner[2]), min(max(y, inner[1]), inner[3]))  # noqa: E731
+        cost = _hidden_by(obstacles, [clamp(*project(label["lon"], label["lat"])) for label in names
+                                      if label["kind"] in ("place", "water", "country")],
+                          content, project, s)
+        # the first corner, largest first, that hides no mark and leaves every country that
+        # has room named (a smaller locator where none does)
+        width, height = locator.box_size(shown_theatre, mw, s.columns)
+        boxes = [b for scale in locator.SCALES
+                 for b in locator.corners(inner, (width * scale, height * scale), cost)]
+
+        def named(extra: list) -> int:
+            return len(_country_names(names, s, project, obstacles + extra, inner, COUNTRY_SHIFTS,
+                                      borders=lines))
+        room = named([])
+        free = [b for b in boxes if cost(b) < MARK_COST]
+        where = next((b for b in free if named([b]) >= room), (free or boxes)[0])
+        obstacles.append(where)
+        inset = locator.locator_svg(shown_theatre, frame_extent(content), where)
     countries = _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS[:1],
                                borders=lines)
     obstacles += [box for *_, box in countries]
@@ -229,10 +255,29 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     texts += [text(x, y + k * s.label * 1.15, line, s.label, anchor="middle", fill=COUNTRY_INK,
                    spacing=0.12 * s.label)
               for _, lines, x, y, _ in countries for k, line in enumerate(lines)]
-    parts += markers + texts  # above every line: the markers, then the labels beside them
+    parts += [inset] + markers + texts  # above every line: the markers, then the labels beside them
     parts.append(f'</g><rect y="{top}" width="{mw}" height="{mh}" fill="none" stroke="{INK}" '
                  f'stroke-width="{0.5 * PT:.2f}"/></g>')
     return "".join(parts), Marks(bool(fans), tuple(keyed), towns)
+
+
+MARK_COST = 100  # what hiding an incident's mark costs, against 10 for a place
+
+
+def _hidden_by(marks: list, places: list, content, project, s: Sizes):
+    """cost(box): how much of the map a box would hide: each incident mark most, then each of
+    the map's own places and countries' names, then its heavy lines (borders, claims, its
+    rivers), by length."""
+    from shapely.geometry import MultiLineString, box
+
+    paths = [[project(lon, lat) for lat, lon in path] for path in heavy_paths(content)]
+    heavy = MultiLineString(paths) if paths else None
+
+    def cost(b) -> float:
+        return (MARK_COST * sum(overlaps(b, m) for m in marks)
+                + 10 * sum(b[0] <= x <= b[2] and b[1] <= y <= b[3] for x, y in places)
+                + (heavy.intersection(box(*b)).length / s.label if heavy is not None else 0))
+    return cost
 
 
 def _boxed(name: str, x: float, y: float, anchor: str, box, s: Sizes, fill: str = INK) -> str:
