@@ -102,17 +102,28 @@ def theatre_png(theatre: tuple, width: int, height: int) -> bytes:
                       lambda: _theatre_png(theatre, width, height))
 
 
+@functools.lru_cache(maxsize=2)
+def _theatre_cells(theatre: tuple):
+    """((column, row) of the top left cell, rows x columns x RGB): the world image over the
+    theatre and a cell around it, read once for the sheets of every size (a second each)."""
+    import numpy as np
+
+    from geo.render.relief import world_window
+
+    (col, row), bands = world_window(theatre)
+    return (col, row), np.moveaxis(bands, 0, -1)
+
+
 def _theatre_png(theatre: tuple, width: int, height: int) -> bytes:
     import numpy as np
     from PIL import Image
 
-    from geo.render.relief import WORLD_CELLS_PER_DEGREE, world_window
+    from geo.render.relief import WORLD_CELLS_PER_DEGREE
 
     cells = WORLD_CELLS_PER_DEGREE
     west, south, east, north = theatre
-    (col, row), bands = world_window(theatre)  # (a cell more on each side)
+    (col, row), pixels = _theatre_cells(theatre)
     top, left = 90 - row / cells, col / cells - 180
-    pixels = np.moveaxis(bands, 0, -1)
     # each output pixel's centre, its rows spaced evenly in mercator; the cell it falls in
     y0, y1 = (math.log(math.tan(math.radians(90 + lat) / 2)) for lat in (north, south))
     lat = np.degrees(2 * np.arctan(np.exp(y0 + (np.arange(height) + 0.5) / height * (y1 - y0)))
