@@ -30,7 +30,7 @@ def content(contents):
         if layer.spec.name == "khasan":
             collection = copy.deepcopy(layer.collection)
             point = next(f for f in collection["features"] if f["properties"]["id"] == "zaozernaya")
-            point["properties"]["name"] = HOSTILE
+            point["properties"]["name"] = point["properties"]["label_name"] = HOSTILE  # (on the map)
             layer = dataclasses.replace(layer, collection=collection)
         layers.append(layer)
     spec = dataclasses.replace(real.spec, title=real.spec.title + " <b>&amp;</b>")
