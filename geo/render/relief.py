@@ -53,9 +53,10 @@ WORLD_CELLS_PER_DEGREE = 30
 # shaded), so the larger zooms wait for a lighter way to ship it.
 WORLD_OPACITY = {6: 1.0}
 # Beyond them the page lays the same shading over its tiles, once per map as one image
-# (world_overlay): full at zoom 7, fading out by zoom 9, where a 2' cell is 10 px and only blurs;
-# over the map's extent and OVERLAY_MARGIN degrees around it, fading out across the margin.
-OVERLAY_OPACITY = {7: 1.0, 8: 0.8, 9: 0.5}
+# (world_overlay): full at zoom 7, fainter at 8, none from 9, where a 2' cell is 10 px and only
+# smears (a reader's review); over the map's extent and OVERLAY_MARGIN degrees around it, fading
+# out across the margin.
+OVERLAY_OPACITY = {7: 1.0, 8: 0.7}
 OVERLAY_MARGIN = 1.0
 WORLD_BLUR_CELLS = 6.0  # what is smoother than this is the colour ramp, not the shading
 WORLD_FLAT = 0.02  # detail below this (of the brightness range) is the plains' noise: left out

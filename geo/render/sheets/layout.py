@@ -176,8 +176,8 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     if shown_theatre is not None:
         # (a country's point off the frame: its name goes to the frame's nearest edge)
         clamp = lambda x, y: (min(max(x, inner[0]), inner[2]), min(max(y, inner[1]), inner[3]))  # noqa: E731
-        cost = _hidden_by(obstacles, [clamp(*project(label["lon"], label["lat"])) for label in names
-                                      if label["kind"] in ("place", "water", "country")],
+        cost = _hidden_by(obstacles, [(*clamp(*project(label["lon"], label["lat"])), HIDING[label["kind"]])
+                                      for label in names if label["kind"] in HIDING],
                           content, project, s)
         # the first corner, largest first, that hides no mark and leaves every country that
         # has room named (a smaller locator where none does)
@@ -261,21 +261,28 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     return "".join(parts), Marks(bool(fans), tuple(keyed), towns)
 
 
-MARK_COST = 100  # what hiding an incident's mark costs, against 10 for a place
+# What hiding something costs the locator's corner: an incident's mark, a lake the map names
+# (its name's point is its middle: the lake around it goes too), a place, a country's name
+# (which may move within its country)
+MARK_COST = 100
+HIDING = {"water": 30, "place": 10, "country": 5}
 
 
 def _hidden_by(marks: list, places: list, content, project, s: Sizes):
     """cost(box): how much of the map a box would hide: each incident mark most, then each of
-    the map's own places and countries' names, then its heavy lines (borders, claims, its
+    the map's own places and countries' names in it or near it (the locator had hidden half of
+    Lake Buir, whose name's point was just below it), then its heavy lines (borders, claims, its
     rivers), by length."""
     from shapely.geometry import MultiLineString, box
 
     paths = [[project(lon, lat) for lat, lon in path] for path in heavy_paths(content)]
     heavy = MultiLineString(paths) if paths else None
 
-    def cost(b) -> float:
-        return (MARK_COST * sum(overlaps(b, m) for m in marks)
-                + 10 * sum(b[0] <= x <= b[2] and b[1] <= y <= b[3] for x, y in places)
+    def cost(b) -> float:  # (a place near the box: a lake's name point is its middle)
+        near = 0.3 * (b[3] - b[1])
+        return (MARK_COST * sum(overlaps(b, mark) for mark in marks)
+                + sum(weight for x, y, weight in places
+                      if b[0] - near <= x <= b[2] + near and b[1] - near <= y <= b[3] + near)
                 + (heavy.intersection(box(*b)).length / s.label if heavy is not None else 0))
     return cost
 
