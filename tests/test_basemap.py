@@ -578,3 +578,58 @@ def test_a_river_drawn_in_stretches_is_named_once(contents):
                  for f in layer.collection["features"] if f["properties"].get("name") == "Amur"]
     assert len(stretches) == 2 and len(amur["path"]) == sum(
         len(f["geometry"]["coordinates"]) for f in stretches) - 1
+
+
+def test_a_railway_that_ends_at_a_station_is_drawn_with_a_railhead(contents):
+    """The Harbin-Heiho line and the Blagoveshchensk branch end 4 km apart across the Amur; drawn
+    station to station they read as one line over a river that no bridge crossed until 2022.
+    A line's end marked ``terminus`` (its station is the railhead) is drawn by Mapnik, in the
+    tiles and the sheets, with a bar across it: more of the line's ink around that end than
+    without the mark. A terminus meets no other line of its layer, and both lines at the Amur
+    have one."""
+    import copy
+    import dataclasses
+    from io import BytesIO
+
+    import mapnik
+    from PIL import Image
+
+    from geo.geometry.tilegrid import mercator_xy
+    from geo.render.style import load_style, style_xml
+
+    content = contents["amur"]
+    railways = next(layer for layer in content.layers if layer.spec.name == "railways")
+    lines = {f["properties"]["id"]: f for f in railways.collection["features"]}
+    assert lines["railway-harbin-heiho"]["properties"].get("terminus") in ("last", "both")
+    assert lines["railway-blagoveshchensk"]["properties"].get("terminus") in ("last", "both")
+    vertices = {}
+    for fid, f in lines.items():
+        for point in f["geometry"]["coordinates"]:
+            vertices.setdefault(tuple(round(v, 5) for v in point), set()).add(fid)
+
+    def ink(layer, lon, lat) -> int:  # dark pixels of the railways alone, 20 m a pixel
+        m = mapnik.Map(64, 64)
+        load_style(m, style_xml(dataclasses.replace(content, layers=tuple(
+            layer if other.spec.name == "railways" else other for other in content.layers))))
+        m.background = mapnik.Color(0, 0, 0, 0)
+        for other in m.layers:
+            other.active = other.name == "railways"
+        x, y = mercator_xy(lon, lat)
+        m.zoom_to_box(mapnik.Box2d(x - 1280, y - 1280, x + 1280, y + 1280))
+        image = mapnik.Image(64, 64)
+        mapnik.render(m, image)
+        pixels = Image.open(BytesIO(image.to_string("png32"))).convert("RGBA").get_flattened_data()
+        return sum(1 for r, g, b, a in pixels if a > 200 and r + g + b < 300)
+
+    for fid, f in lines.items():
+        end = f["properties"].get("terminus")
+        if not end:
+            continue
+        points = f["geometry"]["coordinates"]
+        for point in [points[0]] * (end in ("first", "both")) + [points[-1]] * (end in ("last", "both")):
+            assert vertices[tuple(round(v, 5) for v in point)] == {fid}, (fid, "meets another line")
+            plain = copy.deepcopy(railways.collection)
+            for g in plain["features"]:
+                g["properties"].pop("terminus", None)
+            without = dataclasses.replace(railways, collection=plain)
+            assert ink(railways, *point[:2]) > ink(without, *point[:2]) + 5, fid

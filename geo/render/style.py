@@ -99,7 +99,7 @@ def drawn(layer) -> dict:
     """What the tiles and images draw of a layer: placed features with only the properties the
     style reads (a label's name, an incident's type). Text shown only in the page (summaries,
     sources) stays out, so that editing it re-renders no tile and no image."""
-    keep = {INCIDENTS: ("type",)}.get(layer.spec.kind, ("kind", "rank", "elevation"))
+    keep = {INCIDENTS: ("type",)}.get(layer.spec.kind, ("kind", "rank", "elevation", "terminus"))
     features = []
     for f in layer.collection["features"]:
         # an incident without a place is listed, not drawn; a name's point is the page's
@@ -108,6 +108,7 @@ def drawn(layer) -> dict:
             features.append({"type": "Feature", "geometry": f["geometry"],
                              "properties": properties})
     return {"type": "FeatureCollection", "features": features}
+
 
 
 # Points of these kinds only anchor a name (labels.js): an area's or a country's, never a dot.
@@ -248,6 +249,7 @@ def in_print(layer) -> bool:
 
 # A stripe's width, as a share of its line's (Style.stripe): the railway's light dashes.
 STRIPE_WIDTH = 0.5
+RAILHEAD = 4.5  # a railhead's bar across a line's end, as a share of the line's width
 
 
 def _rules(style: Style, kind: str) -> str:
@@ -259,6 +261,17 @@ def _rules(style: Style, kind: str) -> str:
         stroke += (f'<LineSymbolizer stroke={quoteattr(style.stripe)} '
                    f'stroke-width="{style.weight * STRIPE_WIDTH:g}" stroke-opacity="{style.opacity}" '
                    f'stroke-linejoin="round" stroke-linecap="butt"{dash}/>')
+        railhead = (f'fill={quoteattr(style.color)} stroke-width="0" width="{style.weight:g}" '
+                    f'height="{style.weight * RAILHEAD:g}" allow-overlap="true" ignore-placement="true"')
+        # a line's ``terminus``, where it ends at a station, as the atlas's railhead: a bar
+        # across its end (the Harbin-Heiho line and the Blagoveshchensk branch end 4 km apart
+        # across the Amur, and without it read as one line over a river no bridge crossed
+        # until 2022)
+        railheads = "".join(
+            f"<Rule><Filter>[terminus] = '{end}' or [terminus] = 'both'</Filter>"
+            f'<MarkersSymbolizer placement="vertex-{end}" {railhead}/></Rule>' for end in ("first", "last"))
+    else:
+        railheads = ""
     if style.weight == 0:
         stroke = ""
     fill = (f'<PolygonSymbolizer fill={quoteattr(style.fill)} fill-opacity="{style.fill_opacity}" '
@@ -280,7 +293,7 @@ def _rules(style: Style, kind: str) -> str:
         + f"<Rule><Filter>[mapnik::geometry_type] = point and [kind] = '{HEIGHT}'</Filter>"
         '<MarkersSymbolizer file="height.svg" allow-overlap="true"/></Rule>'
         + f"<Rule><Filter>[mapnik::geometry_type] = point and not [kind] = '{HEIGHT}'</Filter>"
-        f"{point}</Rule>")
+        f"{point}</Rule>" + railheads)
 
 
 # Major rivers (rank 1 in layers/base/rivers.geojson) as water: a pale channel in a darker bank
