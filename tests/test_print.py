@@ -518,3 +518,38 @@ def test_every_regional_sheet_has_a_locator_that_hides_nothing(contents, sheets)
             assert not overlap(mark_box, image), (name, suffix, mark_box)
         names = [box(r) for r in chart.iter(f"{SVG}rect") if r.get("fill-opacity") == "0.8"]
         assert not any(overlap(b, image) for b in names), (name, suffix)
+
+
+def test_a_river_of_known_width_is_drawn_at_it_on_the_sheets(contents):
+    """A sheet draws a river whose source gives its width as the page does at large zooms:
+    water between two banks, as wide as the river at the sheet's scale (the Amur, 1.5 km, on
+    its 2-column sheet: about 10 px, where its line was 5.5 px), or its line where the scale
+    makes it narrower than twice that (the overview)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from geo.render.sheets.images import basemap_png, width_px
+    from geo.render.sheets.layout import map_size, projection
+    from geo.render.sheets.parts import frame_extent
+    from geo.render.style import WATER
+
+    water = np.array([int(WATER[i:i + 2], 16) for i in (1, 3, 5)])
+    for name, wide in [("amur", True), ("overview", False)]:
+        content = contents[name]
+        width = width_px(115)
+        mw, mh = map_size(content, width)
+        project = projection(content, mw, mh)
+        west, south, east, north = frame_extent(content)
+        river = next(f for layer in content.layers if layer.spec.name == "amur"
+                     for f in layer.collection["features"] if f["properties"].get("width_m"))
+        points = [project(lon, lat) for lon, lat in river["geometry"]["coordinates"]
+                  if west < lon < east and south < lat < north]
+        pixels = np.asarray(Image.open(io.BytesIO(basemap_png(content, width))).convert("RGB")).astype(int)
+        near = 0
+        for x, y in points[len(points) // 4: 3 * len(points) // 4: 5]:  # (the middle half)
+            window = pixels[max(0, int(y) - 3): int(y) + 4, max(0, int(x) - 3): int(x) + 4]
+            near += int((np.abs(window - water).sum(axis=2) <= 24).any())
+        share = near / len(points[len(points) // 4: 3 * len(points) // 4: 5])
+        assert (share > 0.8) if wide else (share < 0.2), (name, share)

@@ -42,9 +42,11 @@ SYSTEM_FONT_FOLDERS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truet
 
 
 @per_content
-def style_xml(content: MapContent, with_data: bool = True, sheet: bool = False) -> str:
+def style_xml(content: MapContent, with_data: bool = True, sheet: bool = False,
+              px_per_metre: float = 0.0) -> str:
     """Mapnik XML for the map's tiles (``in_tiles``: the base geography), or with ``sheet``
-    for a print sheet's basemap (``in_print``: the map's own layers too).
+    for a print sheet's basemap (``in_print``: the map's own layers too; its rivers of known
+    width as wide as ``px_per_metre`` makes them, style px a metre).
 
     With ``with_data=False`` the layers' data are left out: what remains is the style alone,
     whose hash decides whether every tile must be re-rendered.
@@ -62,7 +64,7 @@ def style_xml(content: MapContent, with_data: bool = True, sheet: bool = False) 
                 for f in layer.collection["features"]):
             continue
         name = layer.spec.name
-        styles.append(f'<Style name={quoteattr(name)}>{_rules(layer.spec.style, kind)}'
+        styles.append(f'<Style name={quoteattr(name)}>{_rules(layer.spec.style, kind, sheet, px_per_metre)}'
                       f'{spot_height_rule(layer)}</Style>')
         data = compact(drawn(layer)) if with_data else ""
         layers.append(
@@ -99,7 +101,7 @@ def drawn(layer) -> dict:
     """What the tiles and images draw of a layer: placed features with only the properties the
     style reads (a label's name, an incident's type). Text shown only in the page (summaries,
     sources) stays out, so that editing it re-renders no tile and no image."""
-    keep = {INCIDENTS: ("type",)}.get(layer.spec.kind, ("kind", "rank", "elevation", "terminus"))
+    keep = {INCIDENTS: ("type",)}.get(layer.spec.kind, ("kind", "rank", "elevation", "terminus", "width_m"))
     features = []
     for f in layer.collection["features"]:
         # an incident without a place is listed, not drawn; a name's point is the page's
@@ -252,7 +254,27 @@ STRIPE_WIDTH = 0.5
 RAILHEAD = 4.5  # a railhead's bar across a line's end, as a share of the line's width
 
 
-def _rules(style: Style, kind: str) -> str:
+# A sheet draws a river whose source gives its width (width_m) as the page does at large zooms:
+# water between two banks, as wide as the river at the sheet's scale (``px_per_metre``, style px:
+# images.basemap_png), never narrower than its line.
+def _channel_rules(style: Style, px_per_metre: float) -> str:
+    wide = f"max([width_m] * {px_per_metre:.6g}, {style.weight:g})"
+    banks = ("<Rule><Filter>[mapnik::geometry_type] = linestring and [width_m] &gt; 0</Filter>"
+             f'<LineSymbolizer stroke={quoteattr(style.color)} stroke-width="{wide}" '
+             'stroke-linejoin="round" stroke-linecap="round"/></Rule>')
+    if px_per_metre <= 0:
+        return banks
+    # the water between the banks from twice the line's width on, as on the page
+    return banks + (f"<Rule><Filter>[mapnik::geometry_type] = linestring and "
+                    f"[width_m] &gt;= {2 * style.weight / px_per_metre:.1f}</Filter>"
+                    f'<LineSymbolizer stroke="{WATER}" stroke-width="[width_m] * {px_per_metre:.6g} - '
+                    f'{2 * BANK_PX:g}" stroke-linejoin="round" stroke-linecap="round"/></Rule>')
+
+
+BANK_PX = 0.8  # style px of each bank line of a river drawn at its width on a sheet
+
+
+def _rules(style: Style, kind: str, sheet: bool = False, px_per_metre: float = 0.0) -> str:
     dash = f' stroke-dasharray={quoteattr(style.dash.replace(" ", ","))}' if style.dash else ""
     stroke = (f'<LineSymbolizer stroke={quoteattr(style.color)} stroke-width="{style.weight}" '
               f'stroke-opacity="{style.opacity}" stroke-linejoin="round" stroke-linecap="round"'
@@ -284,11 +306,13 @@ def _rules(style: Style, kind: str) -> str:
             for t in sorted(INCIDENT_TYPES))
     point = (f'<MarkersSymbolizer fill={quoteattr(style.color)} stroke="#ffffff" '
              'stroke-width="1.5" width="9" height="9" allow-overlap="true"/>')
+    at_width = " and not ([width_m] &gt; 0)" if sheet else ""
     return (
         f'<Rule><Filter>[mapnik::geometry_type] = polygon</Filter>{fill}{stroke}</Rule>'
         + _major_rivers()
-        + '<Rule><Filter>[mapnik::geometry_type] = linestring and not ([rank] = 1)</Filter>'
+        + f'<Rule><Filter>[mapnik::geometry_type] = linestring and not ([rank] = 1){at_width}</Filter>'
         f'{stroke}</Rule>'
+        + (_channel_rules(style, px_per_metre) if sheet else "")
         # a country's or a lake's name point, and a town, are the page's (drawn() leaves them out)
         + f"<Rule><Filter>[mapnik::geometry_type] = point and [kind] = '{HEIGHT}'</Filter>"
         '<MarkersSymbolizer file="height.svg" allow-overlap="true"/></Rule>'

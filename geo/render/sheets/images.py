@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import re
 import struct
 import zlib
@@ -20,7 +21,7 @@ from geo.geometry.content import MapContent
 from geo.render import names, style
 from geo.render.sheets import layout, legend, locator, marks, parts
 from geo.render.sheets.layout import map_size, print_svg
-from geo.render.sheets.parts import DPI, Sizes, corners
+from geo.render.sheets.parts import DPI, Sizes, corners, frame_extent
 from geo.render.style import PNG_FORMAT, load_style, register_system_fonts, style_xml
 
 # file-name suffix -> sheet width in millimetres: <map>.png is the 2-column image
@@ -115,11 +116,12 @@ def redrawn(content: MapContent, suffix: str, last: tuple[str, str] | None,
         suffix, drawn, content.spec.title)
 
 
-def basemap_xml(content: MapContent) -> str:
+def basemap_xml(content: MapContent, px_per_metre: float = 0.0) -> str:
     """The sheet's basemap style (the tiles', and the map's own layers, which the page draws as
-    vectors) without text: the sheet sets its names."""
-    return re.sub(r"<TextSymbolizer\b[^>]*>.*?</TextSymbolizer>", "", style_xml(content, sheet=True),
-                  flags=re.S)
+    vectors) without text: the sheet sets its names. (Its digest is taken with rivers at their
+    lines' width: their width on a sheet follows from the sheet's frame, which its SVG holds.)"""
+    return re.sub(r"<TextSymbolizer\b[^>]*>.*?</TextSymbolizer>", "",
+                  style_xml(content, sheet=True, px_per_metre=px_per_metre), flags=re.S)
 
 
 def basemap_digest(content: MapContent) -> str:
@@ -136,7 +138,11 @@ def basemap_png(content: MapContent, width: int) -> bytes:
     mw, mh = map_size(content, width)
     (left, bottom), (right, top) = corners(content)
     m = mapnik.Map(mw, mh)
-    load_style(m, basemap_xml(content))
+    # style px a metre at the frame's middle latitude: mercator units a pixel, times the
+    # latitude's scale, times the render's scale factor
+    west, south, east, north = frame_extent(content)
+    metres_per_px = (right - left) / mw * math.cos(math.radians((south + north) / 2))
+    load_style(m, basemap_xml(content, 1 / (metres_per_px * Sizes(width).raster_scale)))
     m.zoom_to_box(mapnik.Box2d(left, bottom, right, top))
     image = mapnik.Image(mw, mh)
     mapnik.render(m, image, Sizes(width).raster_scale)
