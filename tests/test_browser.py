@@ -229,20 +229,36 @@ def expected_swatches(map_name: str) -> tuple[list[str], set[str]]:
     extent has no entry, one with one kind of mark an entry under its title; layers drawn alike
     (the same mark, colours, width and dashes) share one entry. Returns the sorted swatch
     classes and the titles that must stand in the legend."""
+    from shapely.ops import unary_union
+
+    from geo.render.style import HEAVY_WEIGHT, UNDER_SHARE
+
     project = read_project(LAYERS)
     spec = project.maps[map_name]
     area = box(*spec.extent)
     swatches, titles, alike = set(), set(), {}
+    files = {name: json.loads((LAYERS / project.layers[name].file).read_text(encoding="utf-8"))
+             for name in spec.layers}
+    # a thin line that runs, inside the extent, only under the heavy lines is not seen there
+    heavy = unary_union([shape(f["geometry"]) for name in spec.layers
+                         if project.layers[name].kind != "incidents"
+                         and project.layers[name].style.weight >= HEAVY_WEIGHT
+                         for f in files[name]["features"] if f.get("geometry")
+                         and "LineString" in f["geometry"]["type"]]).intersection(area)
+    under = heavy.buffer((spec.extent[2] - spec.extent[0]) * UNDER_SHARE)
     for name in spec.layers:
         layer = project.layers[name]
         if layer.kind == "incidents" or not layer.legend:
             continue
-        collection = json.loads((LAYERS / layer.file).read_text(encoding="utf-8"))
+        collection = files[name]
         marks = set()
         for f in collection["features"]:
             g = f.get("geometry")
             if not g or not area.intersects(shape(g)) or (
                     g["type"] == "Point" and f["properties"].get("kind") in ("country", "lake")):
+                continue
+            if "LineString" in g["type"] and layer.style.weight < HEAVY_WEIGHT and \
+                    shape(g).intersection(area).difference(under).is_empty:
                 continue
             kind = g["type"].replace("Multi", "")
             marks.add("legend-area" if kind == "Polygon" and layer.style.fill else

@@ -553,3 +553,31 @@ def test_a_river_of_known_width_is_drawn_at_it_on_the_sheets(contents):
             near += int((np.abs(window - water).sum(axis=2) <= 24).any())
         share = near / len(points[len(points) // 4: 3 * len(points) // 4: 5])
         assert (share > 0.8) if wide else (share < 0.2), (name, share)
+
+
+def test_a_thin_line_hidden_under_the_heavy_ones_is_not_in_the_legend(contents):
+    """The legend lists what a reader can see: on the Amur and Khalkhin Gol maps the modern
+    borders run, inside the extent, only under the 1930s borders drawn from them, and the
+    legend listed "Modern borders" though none showed (a reader's review); at Khasan a stretch
+    runs beside the Soviet claim, and is listed. Every line a legend lists has a stretch inside
+    the extent clear of the heavy lines."""
+    from shapely.geometry import box, shape
+
+    from geo.render.style import HEAVY_WEIGHT, _under_heavy_lines, legend_rows
+
+    def listed(name):
+        content = contents[name]
+        return {text for _, mark, texts in legend_rows(content.layers, content.spec.extent)
+                if mark == "line" for text in texts}
+    assert "Modern borders (for orientation)" not in listed("amur") | listed("khalkhin-gol")
+    assert "Modern borders (for orientation)" in listed("khasan")
+    for name, content in contents.items():
+        under, area = _under_heavy_lines(content.layers, content.spec.extent), box(*content.spec.extent)
+        for layer in content.layers:
+            if layer.spec.title not in listed(name) or layer.spec.style.weight >= HEAVY_WEIGHT or under is None:
+                continue
+            lines = [shape(f["geometry"]) for f in layer.collection["features"]
+                     if f.get("geometry") and f["geometry"]["type"].endswith("LineString")]
+            if lines:
+                assert any(not line.intersection(area).difference(under).is_empty for line in lines), \
+                    (name, layer.spec.name)

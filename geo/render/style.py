@@ -175,22 +175,25 @@ def height_symbol() -> dict[str, str | float]:
             **{k: path.get(k) for k in ("d", "fill", "stroke", "stroke-width")}}
 
 
-def legend_entries(layer, extent, page: bool = True) -> list[tuple[str, str]]:
+def legend_entries(layer, extent, page: bool = True, under=None) -> list[tuple[str, str]]:
     """The legend's (mark, text) for a layer: one entry per kind of mark it draws inside the
-    map's own ``extent`` (west, south, east, north), none if it draws nothing there. A layer
+    map's own ``extent`` (west, south, east, north), none if it draws nothing there; a line
+    that runs only ``under`` the map's heavy lines (shapely, WGS84) is not seen there. A layer
     of one kind of mark is named by its title; in a layer of several, each kind of mark by its
     feature's name, or as LEGEND_GROUPS names them ("Heights"). Print (``page=False``) draws no
     base town: its legend lists none."""
     from shapely.geometry import box, shape
 
     area = box(*extent)
+    seen = area.difference(under) if under is not None else area
     groups: dict[str, list[dict]] = {}
     for f in layer.collection["features"]:
         if f.get("geometry") and not is_label_anchor(f) and (page or not drawn_by_page(f, layer)):
             groups.setdefault(mark_of(f, layer.spec.style), []).append(f)
 
     def inside(features):  # (lazily: a base layer's first feature mostly settles it)
-        return (f for f in features if area.intersects(shape(f["geometry"])))
+        return (f for f in features if (seen if f["geometry"]["type"].endswith("LineString")
+                                        else area).intersects(shape(f["geometry"])))
     marks = [mark for mark in ("area", "line", "height", "dot")
              if mark in groups and next(inside(groups[mark]), None) is not None]
     if len(marks) <= 1:
@@ -205,14 +208,37 @@ def legend_rows(layers, extent, page: bool = True) -> list[tuple[Style, str, lis
     Amur, three dots for the places: a reader tells them apart on the map by their names),
     named by each, or for several dots or heights by LEGEND_GROUPS."""
     rows: dict[tuple, tuple[Style, str, list[str]]] = {}
+    under = _under_heavy_lines(layers, extent)
     for layer in layers:
         if layer.spec.kind == INCIDENTS or not layer.spec.legend:
             continue
         style = layer.spec.style
-        for mark, text in legend_entries(layer, extent, page):
+        thin = style.weight < HEAVY_WEIGHT
+        for mark, text in legend_entries(layer, extent, page, under if thin else None):
             rows.setdefault((mark, _swatch_of(style, mark)), (style, mark, []))[2].append(text)
     return [(style, mark, [LEGEND_GROUPS[mark == "dot"]] if mark in ("dot", "height") and len(texts) > 1
              else texts) for style, mark, texts in rows.values()]
+
+
+# How near a heavy line a thin one is hidden by it, as a share of the extent's width: under a
+# pixel at the map's first view (the modern borders under the 1930s ones, drawn from them)
+UNDER_SHARE = 0.0005
+
+
+def _under_heavy_lines(layers, extent):
+    """Where the map's heavy lines (HEAVY_WEIGHT) cover a thin one, as a shapely area."""
+    import shapely
+    from shapely.geometry import LineString, box
+
+    lines = [LineString(part) for layer in layers if layer.spec.kind != INCIDENTS
+             and layer.spec.style.weight >= HEAVY_WEIGHT for f in layer.collection["features"]
+             for part in line_parts(f.get("geometry")) if len(part) > 1]
+    if not lines:
+        return None
+    area = box(*extent)
+    near = [line for line in lines if line.intersects(area)]
+    return shapely.union_all([line.buffer((extent[2] - extent[0]) * UNDER_SHARE) for line in near]) \
+        if near else None
 
 
 def _swatch_of(style: Style, mark: str) -> tuple:
