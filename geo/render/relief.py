@@ -232,13 +232,10 @@ def cached_png(kind: str, key, code: Path, make) -> bytes:
 
 
 def _overlay_bounds(extent: tuple) -> tuple:
-    """The bounds of read_world_relief's grid over ``extent`` (whole cells, one beyond)."""
+    """(west, south, east, north) of the world image's cells over ``extent`` (world_window)."""
     cells = WORLD_CELLS_PER_DEGREE
-    west, south, east, north = extent
-    col, row = max(0, math.floor((west + 180) * cells) - 1), max(0, math.floor((90 - north) * cells) - 1)
-    right = min(360 * cells, math.ceil((east + 180) * cells) + 1)
-    bottom = min(180 * cells, math.ceil((90 - south) * cells) + 1)
-    return col / cells - 180, 90 - bottom / cells, right / cells - 180, 90 - row / cells
+    col, row, width, height = _world_cells(extent)
+    return col / cells - 180, 90 - (row + height) / cells, (col + width) / cells - 180, 90 - row / cells
 
 
 def _mercator_png(shading: Path, fade: float) -> bytes:
@@ -317,18 +314,24 @@ def world_window(extent: tuple):
     import rasterio
     from rasterio.windows import Window
 
-    cells = WORLD_CELLS_PER_DEGREE
-    west, south, east, north = extent
-    col = max(0, math.floor((west + 180) * cells) - 1)
-    row = max(0, math.floor((90 - north) * cells) - 1)
-    width = min(360 * cells, math.ceil((east + 180) * cells) + 1) - col
-    height = min(180 * cells, math.ceil((90 - south) * cells) + 1) - row
+    col, row, width, height = _world_cells(extent)
     with _own_proj(), rasterio.Env(GDAL_PAM_ENABLED="NO"):  # (no .aux.xml beside the image)
         with warnings.catch_warnings():  # a plain JPEG: its grid is WORLD_CELLS_PER_DEGREE
             warnings.simplefilter("ignore", rasterio.errors.NotGeoreferencedWarning)
             src = rasterio.open(world_image())
         with src:
             return (col, row), src.read(window=Window(col, row, width, height)).astype("float32")
+
+
+def _world_cells(extent: tuple) -> tuple[int, int, int, int]:
+    """(column, row, width, height) of the world image's cells over ``extent`` and one beyond."""
+    cells = WORLD_CELLS_PER_DEGREE
+    west, south, east, north = extent
+    col = max(0, math.floor((west + 180) * cells) - 1)
+    row = max(0, math.floor((90 - north) * cells) - 1)
+    width = min(360 * cells, math.ceil((east + 180) * cells) + 1) - col
+    height = min(180 * cells, math.ceil((90 - south) * cells) + 1) - row
+    return col, row, width, height
 
 
 def _land_filled(values, land):

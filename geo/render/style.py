@@ -230,9 +230,7 @@ def _under_heavy_lines(layers, extent):
     import shapely
     from shapely.geometry import LineString, box
 
-    lines = [LineString(part) for layer in layers if layer.spec.kind != INCIDENTS
-             and layer.spec.style.weight >= HEAVY_WEIGHT for f in layer.collection["features"]
-             for part in line_parts(f.get("geometry")) if len(part) > 1]
+    lines = [LineString(part) for part in _heavy_parts(layers) if len(part) > 1]
     if not lines:
         return None
     area = box(*extent)
@@ -426,7 +424,12 @@ def heavy_paths(content: MapContent) -> list[list[list[float]]]:
     """The map's heavy lines (HEAVY_WEIGHT), as [[lat, lon], ...]: names keep off them where
     they can stand elsewhere, on the page (labels.js: a railway ran through "Spassk-Dalny") and
     on the sheets (sheets.layout)."""
-    return [[[round(y, 5), round(x, 5)] for x, y, *_ in part] for layer in content.layers
+    return [[[round(y, 5), round(x, 5)] for x, y, *_ in part] for part in _heavy_parts(content.layers)]
+
+
+def _heavy_parts(layers) -> list[list]:
+    """The coordinate lists (lon, lat) of the lines of every layer drawn HEAVY_WEIGHT or more."""
+    return [part for layer in layers
             if layer.spec.kind != INCIDENTS and layer.spec.style.weight >= HEAVY_WEIGHT
             for f in layer.collection["features"] for part in line_parts(f.get("geometry"))]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import math
 import re
 import struct
 import zlib
@@ -21,7 +20,7 @@ from geo.geometry.content import MapContent
 from geo.render import names, style
 from geo.render.sheets import layout, legend, locator, marks, parts
 from geo.render.sheets.layout import map_size, print_svg
-from geo.render.sheets.parts import DPI, Sizes, corners, frame_extent
+from geo.render.sheets.parts import DPI, Sizes, corners, metres_per_px
 from geo.render.style import PNG_FORMAT, load_style, register_system_fonts, style_xml
 
 # file-name suffix -> sheet width in millimetres: <map>.png is the 2-column image
@@ -138,11 +137,8 @@ def basemap_png(content: MapContent, width: int) -> bytes:
     mw, mh = map_size(content, width)
     (left, bottom), (right, top) = corners(content)
     m = mapnik.Map(mw, mh)
-    # style px a metre at the frame's middle latitude: mercator units a pixel, times the
-    # latitude's scale, times the render's scale factor
-    west, south, east, north = frame_extent(content)
-    metres_per_px = (right - left) / mw * math.cos(math.radians((south + north) / 2))
-    load_style(m, basemap_xml(content, 1 / (metres_per_px * Sizes(width).raster_scale)))
+    # style px a metre: a pixel's metres times the render's scale factor
+    load_style(m, basemap_xml(content, 1 / (metres_per_px(content, mw) * Sizes(width).raster_scale)))
     m.zoom_to_box(mapnik.Box2d(left, bottom, right, top))
     image = mapnik.Image(mw, mh)
     mapnik.render(m, image, Sizes(width).raster_scale)

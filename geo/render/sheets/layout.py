@@ -169,16 +169,19 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     obstacles = [(x - half, y - half, x + half, y + half) for x, y in spots + points]
     inner = (frame[0] + 2, frame[1] + 2, frame[2] - 2, frame[3] - 2)
     lines = _border_lines(content, project)
-    heavy = _heavy_lines(content, project, frame)
+    from shapely.prepared import prep
+
+    heavy_lines = _heavy_lines(content, project, frame)
+    heavy = prep(heavy_lines) if heavy_lines is not None else None  # (for the many label tests)
     # the locator, in the corner that hides least of the map; the names keep clear of it
     shown_theatre = locator.theatre(content)
     inset = ""
     if shown_theatre is not None:
         # (a country's point off the frame: its name goes to the frame's nearest edge)
-        clamp = lambda x, y: (min(max(x, inner[0]), inner[2]), min(max(y, inner[1]), inner[3]))  # noqa: E731
+        def clamp(x, y):
+            return min(max(x, inner[0]), inner[2]), min(max(y, inner[1]), inner[3])
         cost = _hidden_by(obstacles, [(*clamp(*project(label["lon"], label["lat"])), HIDING[label["kind"]])
-                                      for label in names if label["kind"] in HIDING],
-                          content, project, s)
+                                      for label in names if label["kind"] in HIDING], heavy_lines, s)
         # the first corner, largest first, that hides no mark and leaves every country that
         # has room named (a smaller locator where none does)
         width, height = locator.box_size(shown_theatre, mw, s.columns)
@@ -268,15 +271,12 @@ MARK_COST = 100
 HIDING = {"water": 30, "place": 10, "country": 5}
 
 
-def _hidden_by(marks: list, places: list, content, project, s: Sizes):
+def _hidden_by(marks: list, places: list, heavy, s: Sizes):
     """cost(box): how much of the map a box would hide: each incident mark most, then each of
     the map's own places and countries' names in it or near it (the locator had hidden half of
     Lake Buir, whose name's point was just below it), then its heavy lines (borders, claims, its
     rivers), by length."""
-    from shapely.geometry import MultiLineString, box
-
-    paths = [[project(lon, lat) for lat, lon in path] for path in heavy_paths(content)]
-    heavy = MultiLineString(paths) if paths else None
+    from shapely.geometry import box
 
     def cost(b) -> float:  # (a place near the box: a lake's name point is its middle)
         near = 0.3 * (b[3] - b[1])
@@ -305,12 +305,11 @@ def _border_lines(content, project):
 
 
 def _heavy_lines(content, project, frame):
-    """The map's heavy lines (style.heavy_paths) inside the frame, in the sheet's pixels, prepared."""
+    """The map's heavy lines (style.heavy_paths) inside the frame, in the sheet's pixels."""
     from shapely.geometry import MultiLineString, box
-    from shapely.prepared import prep
 
     paths = [[project(lon, lat) for lat, lon in path] for path in heavy_paths(content)]
-    return prep(MultiLineString(paths).intersection(box(*frame))) if paths else None
+    return MultiLineString(paths).intersection(box(*frame)) if paths else None
 
 
 def _country_names(names: list[dict], s: Sizes, project, obstacles: list, frame, shifts, borders,

@@ -16,11 +16,11 @@ from geo.render.sheets.parts import (
     INK,
     PT,
     Sizes,
-    corners,
     frame_extent,
     group_marker,
     incidents,
     marker,
+    metres_per_px,
     text,
     town_dot,
 )
@@ -30,13 +30,12 @@ from geo.render.style import STRIPE_WIDTH, TOWN, height_symbol, legend_rows
 def scale_and_north(content, s: Sizes, y: float, mw: int) -> str:
     """A scale bar (true at the map's middle latitude) at the left under the map and a north
     arrow at the right: the Mercator frame's north is up everywhere."""
-    (left, _), (right, _) = corners(content)
     west, south, east, north = frame_extent(content)
     mid = (south + north) / 2
-    metres_per_px = (right - left) / mw * math.cos(math.radians(mid))
-    most = metres_per_px * mw * 0.3
+    metres = metres_per_px(content, mw)
+    most = metres * mw * 0.3
     length = max(v * 10 ** k for k in range(0, 8) for v in (1, 2, 5) if v * 10 ** k <= most)
-    bar = length / metres_per_px
+    bar = length / metres
     label = f"{length // 1000:g} km" if length >= 1000 else f"{length:g} m"
     if north - south > 3:
         label += f" (at {mid:.0f}° N)"

@@ -4,6 +4,7 @@ here, never by the caller). Below both the sheet's layout and its legend."""
 
 from __future__ import annotations
 
+import math
 from xml.sax.saxutils import escape
 
 from geo.config import FEATURE, INCIDENTS
@@ -46,6 +47,14 @@ def corners(content: MapContent):
 # this share of the box's size added on every side, and never smaller than this share of the
 # map's extent (so that a map of one hill still shows its valley); h/w held to ASPECT.
 SUBJECT_MARGIN, LEAST_SHARE, ASPECT = 0.6, 0.35, (0.55, 1.3)
+
+
+def metres_per_px(content: MapContent, mw: int) -> float:
+    """Metres on the ground a pixel of a map frame ``mw`` px wide stands for, at the frame's
+    middle latitude (where the scale bar is true)."""
+    (left, _), (right, _) = corners(content)
+    west, south, east, north = frame_extent(content)
+    return (right - left) / mw * math.cos(math.radians((south + north) / 2))
 
 
 def frame_extent(content: MapContent) -> tuple[float, float, float, float]:
