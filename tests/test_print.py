@@ -420,6 +420,43 @@ def test_a_lone_marker_leaves_the_symbol_of_its_place_in_sight():
     assert spots[1] == elsewhere  # a marker on no place's symbol stays on its place
 
 
+def test_no_mark_hides_a_place_the_map_is_about(contents, sheets):
+    """On every sheet, the symbol of each place the map is about (a town's dot, a height's
+    triangle) is in sight: no incident's marker, lone, fanned out or numbered, stands on it.
+    Suifenhe's and Grodekovo's dots were both under the fan of the clashes between them on
+    the Suifenhe 1-column sheet, and the Kanchazu marker, lifted off its island, stood on
+    Blagoveshchensk's dot on the overview's."""
+    from geo.render.names import map_labels, shown_at
+    from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px
+    from geo.render.sheets.layout import frame_zoom, map_size, projection
+    from geo.render.sheets.marks import CLEAR
+
+    checked = 0
+    for name, suffix, root in sheets:
+        content, width = contents[name], width_px(PRINT_WIDTHS_MM[suffix])
+        chart = root.find(f".//{SVG}g[@id='map']")
+        top = float(chart.find(f"{SVG}clipPath/{SVG}rect").get("y"))
+        mw, mh = map_size(content, width)
+        project = projection(content, mw, mh, top)
+        size = Sizes(width).marker
+        centres = [(float(g.find(f"{SVG}circle").get("cx")), float(g.find(f"{SVG}circle").get("cy")))
+                   for g in chart.iter(f"{SVG}g") if g.get("class") == "group"]  # numbered
+        for g in chart.iter(f"{SVG}g"):
+            if g.get("class") == "marker":  # the letter sits 0.36 of its size below the centre
+                letter = g.find(f"{SVG}text")
+                centres.append((float(letter.get("x")),
+                                float(letter.get("y")) - 0.36 * float(letter.get("font-size"))))
+        for label in map_labels(content):
+            if label["kind"] != "place" or not shown_at(label, frame_zoom(content)):
+                continue
+            x, y = project(label["lon"], label["lat"])
+            if 0 <= x <= mw and top <= y <= top + mh:
+                checked += 1
+                assert not [c for c in centres if math.dist(c, (x, y)) < size * CLEAR - 0.5], (
+                    name, suffix, label["name"])
+    assert checked >= 10
+
+
 def test_every_sheet_names_its_rivers_along_them_where_they_show(contents, sheets):
     """A river the map is about is named along its line, in the water's ink, wherever the
     frame shows a run of it four and a half times its name's length (the Khalkhin Gol

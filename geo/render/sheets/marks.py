@@ -55,6 +55,12 @@ def wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
     return lines + [line] if line else lines
 
 
+# How far (in marker diameters) a marker's centre stays from a place symbol it must not hide
+CLEAR = 0.75
+# Where a lone marker goes off a symbol, in marker diameters: above, below, then to a side
+LIFTS = ((0.0, -1.0), (0.0, 1.0), (1.0, 0.0), (-1.0, 0.0), (0.8, -0.8), (-0.8, -0.8), (0.8, 0.8), (-0.8, 0.8))
+
+
 def spread(points: list[tuple[float, float]], size: float, frame: Box,
            keep_clear: tuple[tuple[float, float], ...] = ()
            ) -> tuple[list[tuple[float, float]], list[list[int]]]:
@@ -62,16 +68,17 @@ def spread(points: list[tuple[float, float]], size: float, frame: Box,
 
     Markers that would overlap are gathered into a group and fanned out on rings around the
     group's centre (the page's "spiderfy"); groups that then overlap are merged, until none
-    do. A lone marker that would cover one of the ``keep_clear`` points (the symbol of a place
-    the map is about: the Khasan heights' triangles were hidden under their markers) stands
-    off it instead, with a leader line, as a fan of one. Returns each marker's position and
+    do. No marker covers one of the ``keep_clear`` points (the symbol of a place the map is
+    about: the Khasan heights' triangles were hidden under their markers): a lone one stands
+    off it, with a leader line, as a fan of one, and a fan leaves its slots over it empty. Returns each marker's position and
     the fans (the groups of more than one marker, and the lone markers moved off).
     """
     gap = size * 1.12
     groups = [[i] for i in range(len(points))]
-    lifted = {i for i, p in enumerate(points) if any(math.dist(p, q) < size * 0.75 for q in keep_clear)}
+    lifted = {i for i, p in enumerate(points) if any(math.dist(p, q) < size * CLEAR for q in keep_clear)}
     while True:
-        placed = [_arrange(g, points, size, frame, lift=len(g) == 1 and g[0] in lifted) for g in groups]
+        placed = [_arrange(g, points, size, frame, len(g) == 1 and g[0] in lifted, keep_clear)
+                  for g in groups]
         clash = _first_clash(placed, [[points[i] for i in g] if len(g) > 1 or g[0] in lifted else []
                                       for g in groups], gap)
         if clash is None:
@@ -124,7 +131,7 @@ def fan_or_number(points: list[tuple[float, float]], size: float, frame: Box, mo
     """What the sheet draws for markers of diameter ``size`` at ``points``: (marks, their
     positions, fans). A mark is one incident ([i]) or a numbered group of the incidents of one
     place (``sites``) too many to fan out; fans (``spread``) are lists of mark indices. No
-    lone mark covers a point of ``keep_clear`` (``spread``).
+    mark covers a point of ``keep_clear`` (``spread``).
     In a fan of more than ``most`` markers the place of the most incidents is numbered, until
     no fan is that large or none has a place of several left to number."""
     places = sites(points, size * 1.12)
@@ -156,11 +163,20 @@ def _first_clash(placed: list[list[tuple[float, float]]], dots: list[list[tuple[
     return None
 
 
-def _arrange(group: list[int], points, size: float, frame: Box, lift: bool = False
-             ) -> list[tuple[float, float]]:
-    if len(group) == 1:  # at its place, or (lift) a marker's width above it
+def _arrange(group: list[int], points, size: float, frame: Box, lift: bool = False,
+             keep_clear: tuple[tuple[float, float], ...] = ()) -> list[tuple[float, float]]:
+    """The markers of a group at its place (one), a marker's width off it (one lifted off a
+    symbol: above it, else the first side clear of every ``keep_clear`` point), or fanned out
+    on rings around its centre, on no slot over a ``keep_clear`` point (Suifenhe's and
+    Grodekovo's dots were both under the fan of the clashes between them; the Kanchazu
+    marker, lifted off its island, stood on Blagoveshchensk's dot)."""
+    if len(group) == 1:
         x, y = points[group[0]]
-        return [_clamp(x, y - (size if lift else 0.0), size / 2, frame)]
+        if not lift:
+            return [_clamp(x, y, size / 2, frame)]
+        spots = [_clamp(x + dx * size, y + dy * size, size / 2, frame) for dx, dy in LIFTS]
+        return [next((s for s in spots if all(math.dist(s, q) >= size * CLEAR for q in keep_clear)),
+                     spots[0])]
     cx = sum(points[i][0] for i in group) / len(group)
     cy = sum(points[i][1] for i in group) / len(group)
     # the members farthest from the centre choose first, each the free slot nearest its place:
@@ -174,8 +190,9 @@ def _arrange(group: list[int], points, size: float, frame: Box, lift: bool = Fal
         least = count * size * 1.2 / (2 * math.pi)
         radius = max(radius + size * 1.1, least) if radius else max(size * 0.75, least)
         start = -math.pi / 2 + (math.pi / count if ring % 2 else 0.0)  # rings interleave
-        slots += [(cx + radius * math.cos(start + 2 * math.pi * k / count),
-                   cy + radius * math.sin(start + 2 * math.pi * k / count)) for k in range(count)]
+        ring_slots = [(cx + radius * math.cos(start + 2 * math.pi * k / count),
+                       cy + radius * math.sin(start + 2 * math.pi * k / count)) for k in range(count)]
+        slots += [s for s in ring_slots if all(math.dist(s, q) >= size * CLEAR for q in keep_clear)]
         ring += 1
     # the whole fan moves inside the frame together
     half = size / 2
