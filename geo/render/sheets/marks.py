@@ -58,7 +58,8 @@ def wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
 # How far (in marker diameters) a marker's centre stays from a place symbol it must not hide
 CLEAR = 0.75
 # Where a lone marker goes off a symbol, in marker diameters: above, below, then to a side
-LIFTS = ((0.0, -1.0), (0.0, 1.0), (1.0, 0.0), (-1.0, 0.0), (0.8, -0.8), (-0.8, -0.8), (0.8, 0.8), (-0.8, 0.8))
+LIFTS = ((0.0, -1.0), (0.0, 1.0), (1.0, 0.0), (-1.0, 0.0),
+         (0.8, -0.8), (-0.8, -0.8), (0.8, 0.8), (-0.8, 0.8))
 
 
 def spread(points: list[tuple[float, float]], size: float, frame: Box,
