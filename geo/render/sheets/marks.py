@@ -71,8 +71,9 @@ def spread(points: list[tuple[float, float]], size: float, frame: Box,
     group's centre (the page's "spiderfy"); groups that then overlap are merged, until none
     do. No marker covers one of the ``keep_clear`` points (the symbol of a place the map is
     about: the Khasan heights' triangles were hidden under their markers): a lone one stands
-    off it, with a leader line, as a fan of one, and a fan leaves its slots over it empty. Returns each marker's position and
-    the fans (the groups of more than one marker, and the lone markers moved off).
+    off it, with a leader line, as a fan of one, and a fan leaves its slots over it empty.
+    Returns each marker's position and the fans (the groups of more than one marker, and the
+    lone markers moved off).
     """
     gap = size * 1.12
     groups = [[i] for i in range(len(points))]
