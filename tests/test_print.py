@@ -457,6 +457,50 @@ def test_no_mark_hides_a_place_the_map_is_about(contents, sheets):
     assert checked >= 10
 
 
+def test_every_name_on_a_sheet_reads_as_its_own_places(contents, sheets):
+    """On every sheet a name reads as its own place's: no leader line crosses another name,
+    and a name set beside its point (no leader) lies nearer it than any other place's symbol
+    or town's dot. On the Khasan 1-column sheet "Zaozernaya" stood under Bogomolnaya's
+    triangle, crossed by Bogomolnaya's leader: the famous height read as another."""
+    from geo.render.names import map_labels
+    from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px
+    from geo.render.sheets.layout import map_size, projection
+    from geo.render.sheets.marks import _meets, nearest_on_box
+    from geo.render.style import TOWN_INK
+
+    checked = 0
+    for name, suffix, root in sheets:
+        content, width = contents[name], width_px(PRINT_WIDTHS_MM[suffix])
+        chart = root.find(f".//{SVG}g[@id='map']")
+        project = projection(content, *map_size(content, width),
+                             float(chart.find(f"{SVG}clipPath/{SVG}rect").get("y")))
+        children = list(chart.iter())
+        boxes = {"".join(children[k + 1].itertext()): (
+            float(r.get("x")) + 1, float(r.get("y")) + 1,  # (1 px in: the leader's end is on it)
+            float(r.get("x")) + float(r.get("width")) - 1, float(r.get("y")) + float(r.get("height")) - 1)
+            for k, r in enumerate(children[:-1]) if r.tag == f"{SVG}rect" and r.get("fill-opacity") == "0.8"}
+        leaders = [((float(e.get("x1")), float(e.get("y1"))), (float(e.get("x2")), float(e.get("y2"))))
+                   for e in chart.iter(f"{SVG}line") if e.get("stroke-dasharray")]
+        for line in leaders:
+            checked += 1
+            crossed = [text for text, box in boxes.items() if _meets(line, box)]
+            assert not crossed, (name, suffix, "a leader line crosses", crossed)
+        labels = {str(label["name"]): project(label["lon"], label["lat"])
+                  for label in map_labels(content) if label["kind"] == "place"}
+        symbols = list(labels.values()) + [(float(c.get("cx")), float(c.get("cy")))
+                                           for c in chart.iter(f"{SVG}circle") if c.get("fill") == TOWN_INK]
+        for text, point in labels.items():
+            box = boxes.get(text)
+            if box is None or any(math.dist(line[0], point) < 1 for line in leaders):
+                continue  # (not named here, or set apart with its leader line)
+            checked += 1
+            near = math.dist(point, nearest_on_box(*point, box))
+            nearer = [q for q in symbols if math.dist(q, point) > 0.5
+                      and math.dist(q, nearest_on_box(*q, box)) < near]
+            assert not nearer, (name, suffix, text, "nearer another place's symbol", nearer)
+    assert checked >= 10
+
+
 def test_every_sheet_names_its_rivers_along_them_where_they_show(contents, sheets):
     """A river the map is about is named along its line, in the water's ink, wherever the
     frame shows a run of it four and a half times its name's length (the Khalkhin Gol

@@ -25,6 +25,7 @@ from geo.render.sheets.marks import (
     centre,
     fan_or_number,
     label_and_lead,
+    led,
     nearest_on_box,
     overlaps,
     place_labels,
@@ -205,9 +206,9 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     texts: list[str] = []
     for name, x, y, anchor, box, (px, py) in place_labels(labels, s.label, obstacles, inner,
                                                           offset, lines, centred=lakes,
-                                                          keep_off=heavy):
+                                                          keep_off=heavy, symbols=symbols):
         ex, ey = nearest_on_box(px, py, box)
-        if math.dist((px, py), (ex, ey)) > offset * 1.5:  # set apart: a line leads to the point
+        if led(px, py, box, offset):  # set apart: a line leads to the point
             parts.append(f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" '
                          f'stroke="{INK}" stroke-width="{0.4 * PT:.2f}" stroke-dasharray="'
                          f'{1.2 * PT:.1f},{0.8 * PT:.1f}"/>')
@@ -231,7 +232,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     # or neither where the name finds no room on the dot's side of every border (as on the
     # page); a town under an incident's marker (Vladivostok) is named beside the marker
     marked = [(x - half, y - half, x + half, y + half) for x, y in spots]
-    towns = False
+    towns, dots = False, ()  # (the town dots drawn)
     for label in names:
         if label["kind"] != "town":
             continue
@@ -243,13 +244,14 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
             continue
         found = place_labels([(str(label["name"]), x, y)], s.label, obstacles + [spot], inner,
                              (half if under else TOWN_DOT) + 0.8 * PT, lines, reaches=(1.0, 1.6),
-                             keep_off=heavy, side=False, anyway=False)
+                             keep_off=heavy, side=False, anyway=False, symbols=symbols + dots)
         if not found:
             continue
         name, tx, ty, anchor, box, _ = found[0]
         if under is None:
             texts.append(town_dot(x, y))
             towns = True
+            dots += ((x, y),)
         texts.append(_boxed(name, tx, ty, anchor, box, s, TOWN_INK))
         obstacles += [spot, box]
     # a country's name that found no room on its point: a little off it, clear of the places

@@ -235,13 +235,18 @@ def _clamp(x: float, y: float, margin: float, frame: Box) -> tuple[float, float]
 
 def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles: list[Box],
                  frame: Box, offset: float, lines=None, centred=frozenset(),
-                 reaches=(1.0, 2.0, 3.2, 4.6, 6.5, 9.0), keep_off=None, side=True, anyway=True
-                 ) -> list[tuple]:
+                 reaches=(1.0, 2.0, 3.2, 4.6, 6.5, 9.0), keep_off=None, side=True, anyway=True,
+                 symbols: tuple[tuple[float, float], ...] = ()) -> list[tuple]:
     """Put each label (text, x, y of its point) beside its point where its box meets no
     obstacle, no other label and stays in ``frame``: clear of ``keep_off`` (a prepared shapely
     geometry: the map's heavy lines, railways among them) where any position is, else clear of
     ``lines`` (the borders and claims), else (``side``) at least with its near edge on its
     point's side of them, else (``anyway``) where the box alone is free; drop it where none is.
+
+    In every case a name reads as its own point's: no other of the ``symbols`` (the points
+    of the places' and towns' symbols) lies nearer its box, and its leader line crosses no
+    other label (on the Khasan 1-column sheet "Zaozernaya" stood under
+    Bogomolnaya's triangle, crossed by Bogomolnaya's leader).
 
     The names in ``centred`` (a lake's: its point anchors the name, no dot marks it) stand
     on their point where that is free. ``reaches``: how far off, in ``offset``s, a label may
@@ -250,6 +255,7 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
     """
     taken = list(obstacles)
     placed = []
+    named: list = []  # (box, leader line or None) of the labels placed here
     ascent, descent = size * 0.76, size * 0.24
     pad = size * 0.18
     for text, x, y in labels:
@@ -260,18 +266,22 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
         for geometry, rule in passes:
             spot = next((spot for reach in ((0.0,) if text in centred else ()) + tuple(reaches)
                          if (spot := _free_spot(text, w, x, y, offset * reach, ascent, descent,
-                                                pad, taken, frame, geometry, rule))), None)
+                                                pad, taken, frame, geometry, rule,
+                                                (offset, symbols, named)))), None)
             if spot:
                 taken.append(spot[3])
+                named.append((spot[3], ((x, y), nearest_on_box(x, y, spot[3]))
+                              if led(x, y, spot[3], offset) else None))
                 placed.append((text, *spot, (x, y)))
                 break
     return placed
 
 
 def _free_spot(text, w, x, y, offset, ascent, descent, pad, taken, frame, lines=None,
-               rule=None):
+               rule=None, reading=(0.0, (), ())):
     """The first of eight positions around (x, y) at ``offset`` (or, at 0, the position
-    centred on it) whose box is free, or None."""
+    centred on it) whose box is free and reads as the point's (``reading``: the arguments of
+    ``reads_as_its_own`` after the box), or None."""
     d = offset * 0.7
     middle = (ascent - descent) / 2
     # right, left, above, below, then the diagonals: the cartographer's usual order
@@ -291,9 +301,55 @@ def _free_spot(text, w, x, y, offset, ascent, descent, pad, taken, frame, lines=
         inside = (box[0] >= frame[0] and box[1] >= frame[1] and box[2] <= frame[2]
                   and box[3] <= frame[3])
         if inside and not any(overlaps(box, other) for other in taken) and (
-                rule is None or not lines.intersects(label_and_lead(x, y, box, rule))):
+                rule is None or not lines.intersects(label_and_lead(x, y, box, rule))) and \
+                reads_as_its_own(x, y, box, *reading):
             return bx, by, anchor, box
     return None
+
+
+def led(x: float, y: float, box: Box, offset: float) -> bool:
+    """Whether a label in ``box`` stands apart from its point (x, y), set ``offset`` beside
+    it at the nearest: a leader line then leads to the point."""
+    return math.dist((x, y), nearest_on_box(x, y, box)) > offset * 1.5
+
+
+def reads_as_its_own(x: float, y: float, box: Box, offset: float, symbols, others) -> bool:
+    """Whether a name in ``box`` reads as the name of the point (x, y): no other of the
+    ``symbols`` points lies as near the box (set apart, with a leader line: none lies within
+    SNUG ``offset``s of it), and no leader line crosses another label: of the ``others``
+    ((box, leader line or None) of the labels placed before), neither its leader line this
+    box nor this label's leader line its box."""
+    end = nearest_on_box(x, y, box)
+    near = math.dist((x, y), end)
+    lead = ((x, y), end) if led(x, y, box, offset) else None
+    if any(math.dist(q, nearest_on_box(*q, box)) <= (offset * SNUG if lead else near)
+           for q in symbols if math.dist(q, (x, y)) > 0.5):
+        return False
+    return not any((lead and _meets(lead, other)) or (line and _meets(line, box))
+                   for other, line in others)
+
+
+SNUG = 2.0  # (in offsets) another place's symbol this near a name reads as the name's place
+
+
+def _meets(segment, box: Box) -> bool:
+    """Whether a segment passes through the inside of a box (Liang–Barsky clipping)."""
+    (x0, y0), (x1, y1) = segment
+    t0, t1 = 0.0, 1.0
+    dx, dy = x1 - x0, y1 - y0
+    for p, q in ((-dx, x0 - box[0]), (dx, box[2] - x0), (-dy, y0 - box[1]), (dy, box[3] - y0)):
+        if p == 0:
+            if q <= 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 >= t1:
+            return False
+    return True
 
 
 def along(path: list[tuple[float, float]], text: str, size: float, gap: float,
