@@ -21,6 +21,7 @@ from geo.render.sheets import locator
 from geo.render.sheets.legend import credits, legend, scale_and_north
 from geo.render.sheets.marks import (
     FONT_FAMILY,
+    LEADING,
     along,
     centre,
     fan_or_number,
@@ -290,10 +291,11 @@ def _hidden_by(marks: list, places: list, heavy, s: Sizes):
 
 
 def _boxed(name: str, x: float, y: float, anchor: str, box, s: Sizes, fill: str = INK) -> str:
-    """A name on the map on its pale box (place_labels' box), so that it reads over any line."""
+    """A name on the map on its pale box (place_labels' box), so that it reads over any line;
+    a name set in two lines ("\\n" between them) is one text of two lines."""
     return (f'<rect x="{box[0]:.1f}" y="{box[1]:.1f}" width="{box[2] - box[0]:.1f}" '
             f'height="{box[3] - box[1]:.1f}" rx="{0.8 * PT:.1f}" fill="#ffffff" fill-opacity="0.8"/>'
-            + text(x, y, name, s.label, anchor=anchor, fill=fill))
+            + text(x, y, name, s.label, anchor=anchor, fill=fill, leading=LEADING))
 
 
 def _border_lines(content, project):

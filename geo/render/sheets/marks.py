@@ -259,36 +259,51 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
     ascent, descent = size * 0.76, size * 0.24
     pad = size * 0.18
     for text, x, y in labels:
-        w = text_width(text, size)
-        passes = ([(keep_off, "clear")] if keep_off is not None else []) + (
-            [(lines, "clear")] + ([(lines, "side")] if side else []) if lines is not None else []) + (
-            [(None, None)] if anyway else [])
-        for geometry, rule in passes:
+        sided = ([(keep_off, "clear")] if keep_off is not None else []) + (
+            [(lines, "clear")] + ([(lines, "side")] if side else []) if lines is not None else [])
+        # on one line, else in two where the name has a second in brackets, then anyway
+        tries = [(form, geometry, rule) for form in [[text]] + ([stacked(text)] if stacked(text) else [])
+                 for geometry, rule in sided] + ([([text], None, None)] if anyway else [])
+        for form, geometry, rule in tries:
+            w = max(text_width(line, size) for line in form)
+            below = (len(form) - 1) * size * LEADING  # the lines under the first
             spot = next((spot for reach in ((0.0,) if text in centred else ()) + tuple(reaches)
                          if (spot := _free_spot(text, w, x, y, offset * reach, ascent, descent,
                                                 pad, taken, frame, geometry, rule,
-                                                (offset, symbols, named)))), None)
+                                                (offset, symbols, named), below))), None)
             if spot:
                 taken.append(spot[3])
                 named.append((spot[3], ((x, y), nearest_on_box(x, y, spot[3]))
                               if led(x, y, spot[3], offset) else None))
-                placed.append((text, *spot, (x, y)))
+                placed.append(("\n".join(form), *spot, (x, y)))
                 break
     return placed
 
 
+LEADING = 1.15  # (in font sizes) from one line of a label to the next
+
+
+def stacked(text: str) -> list[str]:
+    """A name with a second one in brackets, as two lines ("Suifenhe", "(Suifenho)"), for
+    where it finds no room on one; else []."""
+    head, bracket, tail = one_line(text).partition(" (")
+    return [head, bracket.strip() + tail] if bracket and head and tail.endswith(")") else []
+
+
 def _free_spot(text, w, x, y, offset, ascent, descent, pad, taken, frame, lines=None,
-               rule=None, reading=(0.0, (), ())):
+               rule=None, reading=(0.0, (), ()), below=0.0):
     """The first of eight positions around (x, y) at ``offset`` (or, at 0, the position
     centred on it) whose box is free and reads as the point's (``reading``: the arguments of
-    ``reads_as_its_own`` after the box), or None."""
+    ``reads_as_its_own`` after the box), or None. ``below``: how far the label's last line
+    stands below its first (0 for one line)."""
     d = offset * 0.7
-    middle = (ascent - descent) / 2
+    middle = (ascent - descent - below) / 2
+    up = descent + below  # from a label's first baseline to its bottom
     # right, left, above, below, then the diagonals: the cartographer's usual order
     candidates = [(x + offset, y + middle, "start"), (x - offset, y + middle, "end"),
-                  (x, y - offset - descent, "middle"), (x, y + offset + ascent, "middle"),
-                  (x + d, y - d - descent, "start"), (x + d, y + d + ascent, "start"),
-                  (x - d, y - d - descent, "end"), (x - d, y + d + ascent, "end")] if offset else \
+                  (x, y - offset - up, "middle"), (x, y + offset + ascent, "middle"),
+                  (x + d, y - d - up, "start"), (x + d, y + d + ascent, "start"),
+                  (x - d, y - d - up, "end"), (x - d, y + d + ascent, "end")] if offset else \
         [(x, y + middle, "middle")]  # on the point itself
     # then those above, below or on the point slid along by a quarter or half its width
     candidates += [(bx + k * w / 4, by, anchor) for k in (1, -1, 2, -2)
@@ -297,7 +312,7 @@ def _free_spot(text, w, x, y, offset, ascent, descent, pad, taken, frame, lines=
         if anchor == "middle":  # a label above, below or on its point slides along to fit
             bx = min(max(bx, frame[0] + w / 2 + pad), frame[2] - w / 2 - pad)
         left = {"start": bx, "end": bx - w, "middle": bx - w / 2}[anchor]
-        box = (left - pad, by - ascent - pad, left + w + pad, by + descent + pad)
+        box = (left - pad, by - ascent - pad, left + w + pad, by + up + pad)
         inside = (box[0] >= frame[0] and box[1] >= frame[1] and box[2] <= frame[2]
                   and box[3] <= frame[3])
         if inside and not any(overlaps(box, other) for other in taken) and (
@@ -402,18 +417,23 @@ def along(path: list[tuple[float, float]], text: str, size: float, gap: float,
 
 
 def label_and_lead(x: float, y: float, box: Box, rule: str):
-    """The way from a label's point to its box (but the point's first 3 px, where a line
-    through the point itself lies), with the box where ``rule`` is "clear": a label is set
-    beyond no line from its point (Suifenhe's name once stood on the Soviet side of the
-    border), and across none where it can be helped."""
+    """What of a label must keep off the lines: where ``rule`` is "clear", the box and the
+    way from the point to it (but the point's first 3 px, where a line through the point
+    itself lies); where it is "side", the way from the point to the box's middle, as the page
+    has it (labels.js). A label is set beyond no line from its point (Suifenhe's name once
+    stood on the Soviet side of the border, and then across it, mostly on the Soviet side;
+    Blagoveshchensk's, 1 px off the Amur on overview-1col, on the Manchurian bank), and
+    across none where it can be helped."""
     from shapely.geometry import LineString, Point
     from shapely.geometry import box as rectangle
 
+    if rule == "side":  # from the point itself: a point 1 px off the line is on its side
+        return LineString([(x, y), ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)])
     ex, ey = nearest_on_box(x, y, box)
     d = math.dist((x, y), (ex, ey))
     t = min(1.0, 3 / d) if d else 1.0
     lead = LineString([(x + (ex - x) * t, y + (ey - y) * t), (ex, ey)]) if d > 3 else Point(ex, ey)
-    return rectangle(*box).union(lead) if rule == "clear" else lead
+    return rectangle(*box).union(lead)
 
 
 def nearest_on_box(x: float, y: float, box: Box) -> tuple[float, float]:

@@ -142,7 +142,10 @@ def group_marker(number: int, x: float, y: float, size: float) -> str:
 
 
 def text(x: float, y: float, content: str, size: float, bold: bool = False, italic: bool = False,
-          anchor: str = "start", fill: str = INK, spacing: float = 0.0, halo: bool = False) -> str:
+          anchor: str = "start", fill: str = INK, spacing: float = 0.0, halo: bool = False,
+          leading: float = 0.0) -> str:
+    """An SVG text at baseline (x, y); with ``leading`` (in sizes), each "\\n" of ``content``
+    starts a line that far below (its lines end in a space, so that the text reads whole)."""
     if halo:  # a white outline under the text, where it stands over the map (drawn first:
         # paint-order is not read by every SVG renderer)
         outline = text(x, y, content, size, bold, italic, anchor, "#ffffff", spacing)
@@ -154,5 +157,11 @@ def text(x: float, y: float, content: str, size: float, bold: bool = False, ital
     attrs += ' font-style="italic"' if italic else ""
     attrs += f' text-anchor="{anchor}"' if anchor != "start" else ""
     attrs += f' fill="{fill}"' if fill != INK else ""
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:.1f}"{attrs}>'
-            f'{escape(one_line(content))}</text>')
+    if leading and "\n" in content:
+        lines = content.split("\n")
+        body = "".join(f'<tspan x="{x:.1f}" y="{y + k * leading * size:.1f}">'
+                       f'{escape(one_line(line))}{" " if k < len(lines) - 1 else ""}</tspan>'
+                       for k, line in enumerate(lines))
+    else:
+        body = escape(one_line(content))
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:.1f}"{attrs}>{body}</text>'
