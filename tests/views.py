@@ -180,6 +180,13 @@ FIRST_VIEW = f"""([places, extent]) => {{
       const b = {{x: r.left - box.left + G, y: r.top - box.top + G, w: r.width - 2 * G, h: r.height - 2 * G}};
       return heavy.some(pts => pts.some((a, i) => i > 0 && geoMaps.boxes.crosses([pts[i - 1], a], b))); }})
     .map(it => it.label.name).sort();
+  // of those, the names a border line (the period's, a claim) runs through, with their points
+  const borderLines = (geoMaps.borderPaths || []).map(path => path.map(c => m.latLngToContainerPoint(c)));
+  const acrossBorders = (geoMaps.labelItems || []).filter(it => it.dot && it.node.classList.contains('map-label-on'))
+    .filter(it => {{ const r = it.node.getBoundingClientRect();
+      const b = {{x: r.left - box.left + G, y: r.top - box.top + G, w: r.width - 2 * G, h: r.height - 2 * G}};
+      return borderLines.some(pts => pts.some((a, i) => i > 0 && geoMaps.boxes.crosses([pts[i - 1], a], b))); }})
+    .map(it => {{ const p = m.latLngToContainerPoint(it.latlng); return {{text: it.label.name, kind: it.label.kind, at: [p.x, p.y]}}; }});
   // the lakes' names shown within 10 px of a dot (a town's, a place's): they read as its name
   const dotsAt = (geoMaps.labelItems || []).filter(it => it.dot && (!it.spot || it.spot.classList.contains('map-dot-on')))
     .map(it => m.latLngToContainerPoint(it.latlng));
@@ -221,7 +228,7 @@ FIRST_VIEW = f"""([places, extent]) => {{
                    Math.max(0, Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top)); }}, 0) / (b.width * b.height);
   }}
   return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights,
-           dots, dotted, onLines, waterByDots, linesUnderPanels, inset: covered, zoom: m.getZoom()}};
+           dots, dotted, onLines, acrossBorders, waterByDots, linesUnderPanels, inset: covered, zoom: m.getZoom()}};
 }}"""
 
 

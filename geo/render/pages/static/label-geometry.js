@@ -1,6 +1,6 @@
 /* The geometry of label placement (container px): whether two label boxes, upright or turned
    along a line, come closer than GAP, whether a segment crosses a box or another segment, and
-   where a line's name may stand along it. */
+   where a name may stand: beside its point, over an area, or along its line. */
 (function () {
   'use strict';
 
@@ -120,6 +120,55 @@
     return found.sort(function (p, q) { return p.far - q.far; });
   }
 
+  var DOTS = [5, 17];   // px from a place's point to its label: beside its dot, or clear of a marker on it
+  var LED = [34, 52];   // px, further off, for the map's own places and waters: a leader line goes to the point
+
+  /* Candidate boxes (container px) of a label at point p: beside its dot, or centred. A place
+     or a water the map is about outranks the incident markers around it: where they leave no
+     room beside its point, it goes further off, with a leader line (item.leader, box.led). */
+  function candidates(item, p) {
+    var w = item.w, h = item.h;
+    var centred = {x: p.x - w / 2, y: p.y - h / 2, w: w, h: h};
+    if (item.label.kind === 'country') {   // an area's name: on its point, else moved a little
+      return [[0, 0], [0, -1], [0, 1], [-1, 0], [1, 0], [0, -2], [0, 2], [-2, 0], [2, 0]].map(function (k) {
+        return {x: centred.x + k[0] * w / 2, y: centred.y + k[1] * 2 * h, w: w, h: h};
+      });
+    }
+    var boxes = item.dot ? [] : [centred];   // a lake's name: on it, else beside its point
+    function around(d, led) {   // right, left, above, below; then the four corners
+      return [{x: p.x + d, y: p.y - h / 2}, {x: p.x - d - w, y: p.y - h / 2}, {x: p.x - w / 2, y: p.y - d - h},
+              {x: p.x - w / 2, y: p.y + d}].concat(led ? corners(d) : []).map(function (b) {
+        return {x: b.x, y: b.y, w: w, h: h, led: led};
+      });
+    }
+    function corners(d) {
+      return [{x: p.x + d * 0.7, y: p.y - d * 0.7 - h}, {x: p.x - d * 0.7 - w, y: p.y - d * 0.7 - h},
+              {x: p.x + d * 0.7, y: p.y + d * 0.7}, {x: p.x - d * 0.7 - w, y: p.y + d * 0.7}];
+    }
+    DOTS.concat(item.leader ? LED : []).forEach(function (d) {
+      boxes = boxes.concat(around(d, d > DOTS[DOTS.length - 1]));
+    });
+    // beside the dot at its corners, last (where a line leaves the dot on either side)
+    corners(DOTS[0]).forEach(function (b) { boxes.push({x: b.x, y: b.y, w: w, h: h, led: false}); });
+    return boxes;
+  }
+
+  /* Where a country's point lies off the view at a large zoom (or its name finds no room at
+     it), its name may stand anywhere in view on the same side of every border: positions on a
+     grid over the view, nearest the point first (the test against the borders is the caller's).
+     Only for a point within REACH views' sizes of the view: a far one names nothing. */
+  var REACH = 4;
+  function areaCandidates(item, p, size) {
+    if (Math.abs(p.x - size.x / 2) > (REACH + 0.5) * size.x || Math.abs(p.y - size.y / 2) > (REACH + 0.5) * size.y) return [];
+    var w = item.w, h = item.h, step = 20, found = [];
+    for (var cy = h / 2 + GAP; cy <= size.y - h / 2 - GAP; cy += step) {
+      for (var cx = w / 2 + GAP; cx <= size.x - w / 2 - GAP; cx += step) {
+        found.push({x: cx - w / 2, y: cy - h / 2, w: w, h: h, far: Math.hypot(cx - p.x, cy - p.y)});
+      }
+    }
+    return found.sort(function (a, b) { return a.far - b.far; });
+  }
+
   window.geoMaps.boxes = {GAP: GAP, overlaps: overlaps, crosses: crosses, meets: meets,
-                         lineCandidates: lineCandidates};
+                         lineCandidates: lineCandidates, candidates: candidates, areaCandidates: areaCandidates};
 })();

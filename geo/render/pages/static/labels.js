@@ -11,56 +11,8 @@
   var GAP = g.boxes.GAP;   // px kept clear around a label
   var overlaps = g.boxes.overlaps, crosses = g.boxes.crosses, meets = g.boxes.meets;
   var lineCandidates = g.boxes.lineCandidates;
-  var DOTS = [5, 17];   // px from a place's point to its label: beside its dot, or clear of a marker on it
   var WATER_CLEAR = 12;   // px between a lake's name and any dot
   var RUN = 1.5;   // px: a border this close to a dot's point runs through the dot
-  var LED = [34, 52];   // px, further off, for the map's own places and waters: a leader line goes to the point
-
-  /* Candidate boxes (container px) of a label at point p: beside its dot, or centred. A place
-     or a water the map is about outranks the incident markers around it: where they leave no
-     room beside its point, it goes further off, with a leader line (item.leader, box.led). */
-  function candidates(item, p) {
-    var w = item.w, h = item.h;
-    var centred = {x: p.x - w / 2, y: p.y - h / 2, w: w, h: h};
-    if (item.label.kind === 'country') {   // an area's name: on its point, else moved a little
-      return [[0, 0], [0, -1], [0, 1], [-1, 0], [1, 0], [0, -2], [0, 2], [-2, 0], [2, 0]].map(function (k) {
-        return {x: centred.x + k[0] * w / 2, y: centred.y + k[1] * 2 * h, w: w, h: h};
-      });
-    }
-    var boxes = item.dot ? [] : [centred];   // a lake's name: on it, else beside its point
-    function around(d, led) {   // right, left, above, below; then the four corners
-      return [{x: p.x + d, y: p.y - h / 2}, {x: p.x - d - w, y: p.y - h / 2}, {x: p.x - w / 2, y: p.y - d - h},
-              {x: p.x - w / 2, y: p.y + d}].concat(led ? corners(d) : []).map(function (b) {
-        return {x: b.x, y: b.y, w: w, h: h, led: led};
-      });
-    }
-    function corners(d) {
-      return [{x: p.x + d * 0.7, y: p.y - d * 0.7 - h}, {x: p.x - d * 0.7 - w, y: p.y - d * 0.7 - h},
-              {x: p.x + d * 0.7, y: p.y + d * 0.7}, {x: p.x - d * 0.7 - w, y: p.y + d * 0.7}];
-    }
-    DOTS.concat(item.leader ? LED : []).forEach(function (d) {
-      boxes = boxes.concat(around(d, d > DOTS[DOTS.length - 1]));
-    });
-    // beside the dot at its corners, last (where a line leaves the dot on either side)
-    corners(DOTS[0]).forEach(function (b) { boxes.push({x: b.x, y: b.y, w: w, h: h, led: false}); });
-    return boxes;
-  }
-
-  /* Where a country's point lies off the view at a large zoom (or its name finds no room at
-     it), its name may stand anywhere in view on the same side of every border: positions on a
-     grid over the view, nearest the point first (the test against the borders is the caller's).
-     Only for a point within REACH views' sizes of the view: a far one names nothing. */
-  var REACH = 4;
-  function areaCandidates(item, p, size) {
-    if (Math.abs(p.x - size.x / 2) > (REACH + 0.5) * size.x || Math.abs(p.y - size.y / 2) > (REACH + 0.5) * size.y) return [];
-    var w = item.w, h = item.h, step = 20, found = [];
-    for (var cy = h / 2 + GAP; cy <= size.y - h / 2 - GAP; cy += step) {
-      for (var cx = w / 2 + GAP; cx <= size.x - w / 2 - GAP; cx += step) {
-        found.push({x: cx - w / 2, y: cy - h / 2, w: w, h: h, far: Math.hypot(cx - p.x, cy - p.y)});
-      }
-    }
-    return found.sort(function (a, b) { return a.far - b.far; });
-  }
 
   /* The first of the boxes that passes the test (the rest are not tested). */
   function find(boxes, test) {
@@ -76,6 +28,25 @@
     item.leader.style.width = Math.max(0, length - 4) + 'px';
     item.leader.style.transform = 'translate3d(' + at.x + 'px,' + at.y + 'px,0) rotate(' +
       Math.atan2(dy, dx) + 'rad) translateX(4px)';
+  }
+
+  /* A name with a second one in brackets, as two lines ("Grodekovo", "(now Pogranichny)"),
+     for where it finds no room on its side of the borders in one (as the print sheets set it:
+     geo/render/sheets/marks.py); else null. */
+  function stacked(text) {
+    var at = text.indexOf(' (');
+    return at > 0 && text.charAt(text.length - 1) === ')' ? [text.slice(0, at), text.slice(at + 1)] : null;
+  }
+
+  /* Set a label's text in one line, or (two) in its two: text nodes and a line break, never
+     markup (the name is layer text). The first line ends in a space, so that the text reads
+     whole. */
+  function setForm(item, two) {
+    if (item.stack === two) return;
+    item.stack = two;
+    item.node.textContent = two ? item.lines[0] + ' ' : item.lines.join(' ');
+    if (two) { item.node.appendChild(document.createElement('br')); item.node.appendChild(document.createTextNode(item.lines[1])); }
+    item.node.classList.toggle('map-label-two', two);
   }
 
   g.labels = function (map, labels, borders, lines) {
@@ -107,6 +78,7 @@
       return {label: l, node: node, leader: leader, spot: spot, latlng: L.latLng(l.lat, l.lon),
               path: line ? l.path.map(function (c) { return L.latLng(c[0], c[1]); }) : null,
               dot: l.kind !== 'country' && l.kind !== 'water' && !line,   // a country's, a lake's name: centred
+              lines: l.kind === 'town' || l.kind === 'place' ? stacked(text) : null, stack: false,
               order: l.order, w: 0, h: 0};   // (geo/render/names.py: who takes room first)
     });
     items.sort(function (a, b) {
@@ -153,8 +125,14 @@
     function layout() {
       var zoom = map.getZoom(), size = map.getSize();
       var origin = map.getContainer().getBoundingClientRect();
-      items.forEach(function (item) {   // measure (once: the text does not change)
-        if (!item.w) { item.w = item.node.offsetWidth; item.h = item.node.offsetHeight; }
+      items.forEach(function (item) {   // measure (once: the text does not change), in each form
+        if (!item.w) {
+          var was = item.stack;
+          setForm(item, false);
+          item.w1 = item.w = item.node.offsetWidth; item.h1 = item.h = item.node.offsetHeight;
+          if (item.lines) { setForm(item, true); item.w2 = item.node.offsetWidth; item.h2 = item.node.offsetHeight; }
+          setForm(item, was);
+        }
       });
       var taken = markerBoxes(origin);
       var all = borderPaths.map(function (path) {
@@ -196,8 +174,8 @@
         if (shown(item, zoom) && !(item.dot && !inView(i))) {   // a name beside a dot off the view names nothing
           var boxes = item.path ? lineCandidates(item, item.path.map(function (c) {
             return map.latLngToContainerPoint(c);
-          }), size) : candidates(item, points[i]);
-          if (country && !named[item.label.name]) boxes = boxes.concat(areaCandidates(item, points[i], size));
+          }), size) : g.boxes.candidates(item, points[i]);
+          if (country && !named[item.label.name]) boxes = boxes.concat(g.boxes.areaCandidates(item, points[i], size));
           // a lake's name set beside its point keeps WATER_CLEAR px from every other dot: nearer,
           // it reads as that dot's name ("Lake Buir" had stood beside Nomonhan's dot)
           var water = item.label.kind === 'water';
@@ -222,18 +200,38 @@
             return !(item.dot && d > RUN && beyond({x: points[i].x + (centre.x - points[i].x) * RUN / d,
                                                     y: points[i].y + (centre.y - points[i].y) * RUN / d}, centre));
           };
-          place = find(boxes, sided);
-          // clear of the heavy lines where a position as near is (a railway had run through
-          // Spassk-Dalny's name)
-          if (item.dot && place) {
-            place = find(boxes, function (box) {
-              return (!box.led || place.led) && !heavy.some(function (s) { return crosses(s, box); }) && sided(box);
-            }) || place;
+          /* on its side: [the nearest position there, the nearest also clear of the heavy
+             lines (a railway had run through Spassk-Dalny's name) but no further off, the
+             nearest clear of the borders and claims] */
+          var onSide = function (options) {
+            var found = find(options, sided);
+            if (!found || !item.dot) return [found, found, found];
+            var clearOf = function (lines) {
+              return function (box) { return !lines.some(function (s) { return crosses(s, box); }) && sided(box); };
+            };
+            var unled = function (test) { return function (box) { return (!box.led || found.led) && test(box); }; };
+            return [found, find(options, unled(clearOf(heavy))), find(options, clearOf(segments))];
+          };
+          var one = onSide(boxes), two = [null, null, null], boxes2 = [];
+          if (item.lines && !one[1]) {   // in two lines, where one finds no clear room on its side
+            item.w = item.w2; item.h = item.h2;
+            boxes2 = g.boxes.candidates(item, points[i]);
+            two = onSide(boxes2);
+            item.w = item.w1; item.h = item.h1;
           }
+          // in one line clear of the lines, else in two; else clear of the borders (a name across
+          // one reads as on both sides: "Suifenhe (Suifenho)" straddled the border); a place
+          // of the map's own across one even so
+          place = one[1] || two[1] || one[2] || two[2] || (item.label.kind === 'place' ? one[0] || two[0] : null);
           // the map's own place is named even so, where its side leaves no room (on a claim
-          // that runs by it: Nomonhan's, the Khasan heights'); a town then goes unnamed, its
-          // dot with it
-          if (!place && item.label.kind === 'place') place = find(boxes, free);
+          // that runs by it: Nomonhan's, the Khasan heights'), across as few lines as it can;
+          // a town then goes unnamed, its dot with it
+          if (!place && item.label.kind === 'place') {
+            var clearOf = function (box) { return free(box) && !heavy.some(function (s) { return crosses(s, box); }); };
+            place = find(boxes, clearOf) || find(boxes2, clearOf) || find(boxes, free) || find(boxes2, free);
+          }
+          var stack = !!place && boxes2.indexOf(place) >= 0;
+          if (item.lines) setForm(item, stack);
           if (place && country) named[item.label.name] = true;
         }
         if (place) {
