@@ -214,6 +214,31 @@ def test_a_town_is_named_on_its_side_of_every_border(first_view, map_name: str, 
 @pytest.mark.browser
 @pytest.mark.parametrize("map_name", per_map())
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_every_place_the_title_names_is_named_on_the_map(first_view, map_name: str, width: int):
+    """A reader looks on the map for the places its title and description name: each name of
+    a place the incidents happened at (a word of an incident's ``place``) that they use is a
+    name the first view shows. The Khalkhin Gol map's description named the Halhamiao clashes
+    and the Suifenhe map's ran "to Poltavka": neither is a place the map can name (the
+    sources place both within 10-20 km only)."""
+    import re
+
+    from geo.inputs.maps_toml import read_project
+
+    spec = read_project(LAYERS).maps[map_name]
+    incidents = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))["features"]
+    places = {word for f in incidents for word in re.findall(r"\b[A-Z][a-z]+\b", f["properties"].get("place", ""))}
+    named = {word for word in re.findall(r"\b[A-Z][a-z]+\b", f"{spec.title} {spec.description}")
+             if word in places} - NOT_PLACES
+    shown = " ".join(label["text"] for label in first_view["labels"])
+    assert sorted(word for word in named if word not in shown) == [], shown
+
+
+NOT_PLACES = {"Japanese", "Soviet", "Lake", "Island", "Gol"}  # (words of places' names alone)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", per_map())
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
 def test_no_name_beside_a_dot_lies_across_a_border(first_view, map_name: str, width: int):
     """A name set across a border reads as on both sides: no border or claim runs through the
     name of a town or a place, but one drawn on a line (within 6 px: the Khasan heights on the
