@@ -547,6 +547,21 @@ KNOWN_BEYOND = {("overview", "", "Grodekovo (now Pogranichny)"),
                 ("overview", "-1col", "Grodekovo (now Pogranichny)")}
 
 
+def test_each_numbered_group_is_told_apart_in_the_key(sheets):
+    """The key says where each numbered group lies, each differently: two groups near
+    Zaozernaya were both "4 incidents within 5 km of Zaozernaya" on the Khasan 1-column
+    sheet; now one is at it and the other 1 km north of it."""
+    import re
+
+    pairs = 0
+    for name, suffix, root in sheets:
+        words = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text")).replace("\u00a0", " ")
+        wheres = re.findall(r"\b\d+ incidents ((?:at|within|\d+ km) [^,:]*)", words)
+        assert len(wheres) == len(set(wheres)), (name, suffix, wheres)
+        pairs += len(wheres) > 1
+    assert pairs >= 2  # (sheets with two groups or more)
+
+
 def test_every_sheet_names_its_rivers_along_them_where_they_show(contents, sheets):
     """A river the map is about is named along its line, in the water's ink, wherever the
     frame shows a run of it four and a half times its name's length (the Khalkhin Gol

@@ -124,8 +124,30 @@ def group_key(members: list[dict], near: tuple[str, float, float] | None) -> str
     if near is not None:
         name, lon, lat = near
         reach = max(metres_between((lon, lat), tuple(f["geometry"]["coordinates"][:2])) for f in members)
-        where = f" within {max(5, math.ceil(reach / 5000) * 5)}\u00a0km of {name}"
+        if reach > SPREAD_M:  # spread over a region: how far
+            where = f" within {math.ceil(reach / 5000) * 5}\u00a0km of {name}"
+        else:  # at one place: where its middle lies from the named one
+            where = f" {_from(near, members)} {name}"
     return f"{len(members)} incidents{where}{when}: {kinds}"
+
+
+SPREAD_M = 10_000  # a numbered group reaching further from its named place is a region's
+
+
+def _from(near: tuple[str, float, float], members: list[dict]) -> str:
+    """Where the middle of a group's incidents lies from the place ``near`` is (name, lon, lat):
+    "at", or "2 km north-east of" (two groups near Zaozernaya were both keyed "within 5 km of
+    Zaozernaya" on the Khasan 1-column sheet)."""
+    _, lon, lat = near
+    points = [f["geometry"]["coordinates"][:2] for f in members]
+    mx, my = sum(x for x, _ in points) / len(points), sum(y for _, y in points) / len(points)
+    distance = metres_between((lon, lat), (mx, my))
+    if distance < 500:
+        return "at"
+    east, north = (mx - lon) * math.cos(math.radians(lat)), my - lat
+    compass = ("north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west")
+    heading = compass[round(math.degrees(math.atan2(east, north)) / 45) % 8]
+    return f"{max(1, round(distance / 1000))}\u00a0km {heading} of"
 
 
 def _swatch(style, mark: str, x: float, cy: float, s: Sizes) -> str:
