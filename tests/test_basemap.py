@@ -584,11 +584,18 @@ def test_a_river_is_drawn_at_the_width_its_source_gives(browser, built: Path):
     """Every river a map's layers give a width (the Amur, 1.5 km below Blagoveshchensk, as
     the 1926 encyclopedia gives it) is drawn at the map's largest zoom no narrower than that
     width, as water between its banks: it had been a 2.5 px line where it is 40 px wide, and
-    Kanchazu Island seemed to lie on dry land. At the smallest zoom it is its layer's line."""
+    Kanchazu Island seemed to lie on dry land. At the smallest zoom it is its layer's line.
+    Where the river is a border and drawn that wide, the border's line shows in its water
+    there (the Amur's water hid the river border it carries)."""
+    import io
     import math
 
+    import numpy as np
+    from PIL import Image
+    from shapely.geometry import Point
+
     from geo.inputs.maps_toml import read_project
-    from geo.render.style import WATER
+    from geo.render.style import UNDER_BORDERS_PX, WATER
     from tests.test_browser import MAP, OfflinePage, settled
 
     rivers = _rivers_at_width()
@@ -612,8 +619,33 @@ def test_a_river_is_drawn_at_the_width_its_source_gives(browser, built: Path):
                 if zoom == spec.max_zoom:
                     assert max(w for _, w, _ in drawn) >= 0.95 * wanted, (map_name, fid, zoom, drawn, wanted)
                     assert water and max(water) >= wanted - 4, (map_name, fid, zoom, drawn, wanted)
+                    # (a river narrower than UNDER_BORDERS_PX is drawn over its border's line)
+                    for colour in _borders_by(project, map_name, Point(lon, lat), width / 111_000) \
+                            if wanted >= UNDER_BORDERS_PX else []:
+                        x, y = page.evaluate(f"([lat, lon]) => {{ const p = {MAP}.latLngToContainerPoint([lat, lon]); "
+                                             "return [p.x, p.y]; }", [lat, lon])
+                        half = wanted
+                        shot = np.asarray(Image.open(io.BytesIO(page.screenshot(clip={
+                            "x": x - half, "y": y - half, "width": 2 * half, "height": 2 * half}))).convert("RGB"))
+                        ink = np.array([int(colour[k:k + 2], 16) for k in (1, 3, 5)])
+                        shown = int((np.abs(shot.astype(int) - ink).max(axis=2) <= 24).sum())
+                        assert shown >= half, (map_name, fid, colour, shown)  # a line across the box
                 elif wanted < 2:  # too narrow to show its width: the layer's line alone
                     assert not water, (map_name, fid, zoom, drawn)
+
+
+def _borders_by(project, map_name: str, point, reach: float) -> list[str]:
+    """The colours of the border layers of a map with a line within ``reach`` degrees of a point."""
+    from shapely.geometry import shape
+
+    found = []
+    for name in project.maps[map_name].layers:
+        layer = project.layers[name]
+        if layer.kind == "border" and any(
+                f.get("geometry") and shape(f["geometry"]).distance(point) < reach
+                for f in json.loads((LAYERS / layer.file).read_text(encoding="utf-8"))["features"]):
+            found.append(layer.style.color)
+    return found
 
 
 def test_a_river_drawn_in_stretches_is_named_once(contents):

@@ -662,6 +662,22 @@ def test_every_regional_sheet_has_a_locator_that_hides_nothing(contents, sheets)
         assert not any(overlap(b, image) for b in names), (name, suffix)
 
 
+def test_a_river_drawn_wide_on_a_sheet_goes_under_the_borders(contents):
+    """As on the page: a river a sheet draws UNDER_BORDERS_PX wide or wider goes under the
+    map's borders, so that the border it carries shows in its water; narrower, it stays over
+    them, and its line, not the border's, is what the reader sees."""
+    import re
+
+    from geo.render.style import UNDER_BORDERS_PX, style_xml
+
+    content = contents["amur"]
+    order = lambda xml: re.findall(r'<Layer name="([^"]+)"', xml)  # noqa: E731
+    narrow = order(style_xml(content, with_data=False, sheet=True, px_per_metre=2 / 1500))
+    assert "amur channels" not in narrow and narrow.index("borders") < narrow.index("amur")
+    wide = order(style_xml(content, with_data=False, sheet=True, px_per_metre=UNDER_BORDERS_PX / 1500))
+    assert wide.index("amur channels") < wide.index("borders") < wide.index("amur")
+
+
 def test_a_river_of_known_width_is_drawn_at_it_on_the_sheets(contents):
     """A sheet draws a river whose source gives its width as the page does at large zooms:
     water between two banks, as wide as the river at the sheet's scale (the Amur, 1.5 km, on

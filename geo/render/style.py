@@ -63,21 +63,51 @@ def style_xml(content: MapContent, with_data: bool = True, sheet: bool = False,
                 f.get("geometry") is not None and not drawn_by_page(f, layer)
                 for f in layer.collection["features"]):
             continue
-        name = layer.spec.name
+        name, collection = layer.spec.name, drawn(layer)
+        # a river drawn wide goes under the map's borders, a narrower one stays over them
+        wide = [f for f in collection["features"] if sheet and _open(f, layer.spec.style, px_per_metre)]
+        if wide:
+            collection = {**collection, "features": [f for f in collection["features"] if f not in wide]}
+            under = next((k for k, xml in enumerate(layers) if xml.startswith(_BORDER_MARK)), len(layers))
+            styles.append(f'<Style name={quoteattr(name + " channels")}>'
+                          f'{_channel_rules(layer.spec.style, px_per_metre)}</Style>')
+            layers.insert(under, _layer_xml(name + " channels", {"type": "FeatureCollection",
+                                                                 "features": wide}, with_data))
         styles.append(f'<Style name={quoteattr(name)}>{_rules(layer.spec.style, kind, sheet, px_per_metre)}'
                       f'{spot_height_rule(layer)}</Style>')
-        data = compact(drawn(layer)) if with_data else ""
-        layers.append(
-            f'<Layer name={quoteattr(name)} srs="epsg:4326">'
-            f"<StyleName>{escape(name)}</StyleName>"
-            f'<Datasource><Parameter name="type">geojson</Parameter>'
-            f'<Parameter name="cache_features">true</Parameter>'
-            f'<Parameter name="inline">{escape(data)}</Parameter></Datasource></Layer>')
+        layers.append((_BORDER_MARK if kind == BORDER else "") + _layer_xml(name, collection, with_data))
+    layers = [xml.removeprefix(_BORDER_MARK) for xml in layers]
     return (
         '<?xml version="1.0" encoding="utf-8"?>'
         f'<Map srs="epsg:3857" background-color="{BACKGROUND}" buffer-size="{BUFFER_PX}">'
         f'<FontSet name="labels">{fontset}</FontSet>'
         + "".join(styles) + "".join(layers) + "</Map>")
+
+
+_BORDER_MARK = "\0border"  # (while the layers are listed: a border's, which wide rivers go under)
+
+
+def _layer_xml(name: str, collection: dict, with_data: bool) -> str:
+    data = compact(collection) if with_data else ""
+    return (f'<Layer name={quoteattr(name)} srs="epsg:4326">'
+            f"<StyleName>{escape(name)}</StyleName>"
+            f'<Datasource><Parameter name="type">geojson</Parameter>'
+            f'<Parameter name="cache_features">true</Parameter>'
+            f'<Parameter name="inline">{escape(data)}</Parameter></Datasource></Layer>')
+
+
+# A river drawn at its width this wide (style px) or wider goes under the map's borders: the
+# border it carries shows in its water (the Amur's hid the river border). Narrower, a border's
+# 3 px line over it would read as the river (a grey line with blue rims): it stays over them.
+UNDER_BORDERS_PX = 12.0
+
+
+def _open(feature: dict, style: Style, px_per_metre: float) -> bool:
+    """Whether a sheet draws a river under the borders: as water between banks
+    (``_channel_rules``) at least UNDER_BORDERS_PX wide at the sheet's scale, as on the page."""
+    width = feature["properties"].get("width_m", 0)
+    return (px_per_metre > 0 and width * px_per_metre >= max(2 * style.weight, UNDER_BORDERS_PX)
+            and feature["geometry"]["type"].endswith("LineString"))
 
 
 def _relief_order(map_layers, relief) -> list:

@@ -53,7 +53,7 @@
      the others are named after their feature, as their tooltip. */
   function pathsOutOfTabOrder(map) {
     function tidy() {
-      map.getPanes().overlayPane.querySelectorAll('path, canvas').forEach(function (path) {
+      map.getPanes().mapPane.querySelectorAll('svg path, canvas').forEach(function (path) {   // (every pane's)
         if (!path.classList.contains('leaflet-interactive')) {
           path.setAttribute('aria-hidden', 'true');
         }

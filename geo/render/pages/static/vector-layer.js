@@ -42,8 +42,14 @@
   function wide(feature) {
     return /LineString$/.test(feature.geometry.type) && feature.properties && feature.properties.width_m > 0;
   }
-  var Channel = L.FeatureGroup.extend({   // banks, then the water between them
+  /* Drawn at its width and style.under px or wider (style.py, UNDER_BORDERS_PX), a river lies
+     under the map's borders (in a pane below theirs): the Amur's water hid the river border
+     along its main channel. Narrower, it lies in its layer's place, over the border it follows,
+     whose line would read as the river. */
+  var CHANNELS = 'geoChannels';
+  var Channel = L.FeatureGroup.extend({   // drawn over the borders, and under them
     onAdd: function (map) {
+      if (!map.getPane(CHANNELS)) map.createPane(CHANNELS).style.zIndex = 390;   // (overlays: 400)
       L.FeatureGroup.prototype.onAdd.call(this, map);
       this.shownOn = map;
       map.on('zoomend', this.widen, this);
@@ -54,25 +60,34 @@
       L.FeatureGroup.prototype.onRemove.call(this, map);
     },
     widen: function () {   // each river as wide as its width_m at the present zoom
-      var zoom = this.shownOn.getZoom(), weight = this.options.weight, water = this.options.water;
-      this.options.banks.eachLayer(function (line) {
+      var zoom = this.shownOn.getZoom(), o = this.options;
+      o.over.banks.eachLayer(function (line) {
         var lat = line.getBounds().getCenter().lat;
         var px = line.feature.properties.width_m /
           (EARTH * Math.cos(lat * Math.PI / 180) / (256 * Math.pow(2, zoom)));
-        var open = px >= 2 * weight;
-        line.setStyle({weight: open ? px : weight});
-        water.eachLayer(function (w) {
-          if (w.feature === line.feature) w.setStyle({weight: open ? px - 2 * BANK : 0, opacity: open ? 1 : 0});
+        var open = px >= 2 * o.weight, under = open && px >= o.under;
+        [[o.over, !under], [o.below, under]].forEach(function (drawn) {
+          var shown = drawn[1];
+          drawn[0].banks.eachLayer(function (b) {
+            if (b.feature === line.feature) b.setStyle({weight: shown ? (open ? px : o.weight) : 0, opacity: shown ? 1 : 0});
+          });
+          drawn[0].water.eachLayer(function (w) {
+            if (w.feature === line.feature) w.setStyle({weight: shown && open ? px - 2 * BANK : 0, opacity: shown && open ? 1 : 0});
+          });
         });
       });
     }
   });
   function channel(data, style, interactive, bibliography) {
-    var banks = drawnLayer(data, style, interactive, bibliography, wide);
-    var water = L.geoJSON(data, {interactive: false, filter: wide, style: function () {
-      return {color: style.water, opacity: 0, weight: 0, lineCap: 'butt'};
-    }});
-    return new Channel([banks, water], {banks: banks, water: water, weight: style.weight});
+    function drawn(pane) {   // banks, then the water between them, in a pane
+      return {banks: drawnLayer(data, style, interactive, bibliography, wide, pane),
+              water: L.geoJSON(data, {pane: pane, interactive: false, filter: wide, style: function () {
+                return {color: style.water, opacity: 0, weight: 0, lineCap: 'butt'};
+              }})};
+    }
+    var over = drawn('overlayPane'), below = drawn(CHANNELS);
+    return new Channel([below.banks, below.water, over.banks, over.water],
+                       {over: over, below: below, weight: style.weight, under: style.under});
   }
 
   /* A striped style (a railway) draws its lines twice: the solid line, then the stripe's
@@ -90,8 +105,9 @@
     return L.featureGroup([layer, stripe]);
   };
 
-  function drawnLayer(data, style, interactive, bibliography, only) {
+  function drawnLayer(data, style, interactive, bibliography, only, pane) {
     return L.geoJSON(data, {
+      pane: pane || 'overlayPane',
       interactive: interactive,
       filter: function (feature) {   // a country's name is a label only (labels.js)
         return !(feature.properties && feature.properties.kind === 'country') && (!only || only(feature));
