@@ -286,6 +286,37 @@ def test_every_sheet_names_both_sides_of_its_border(contents, map_name):
             assert t.text == t.text.upper() and top < float(t.get("y")) < top + height, t.text
 
 
+def test_every_sheet_names_each_country_whose_point_it_frames(contents, sheets):
+    """Each period country whose name's point lies inside a sheet's frame is named there (a
+    reader of a border conflict's map tells the sides apart by them)."""
+    from geo.render.names import map_labels, shown_at
+    from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px
+    from geo.render.sheets.layout import frame_zoom, map_size, projection
+
+    unnamed = set()
+    for name, suffix, root in sheets:
+        content = contents[name]
+        mw, mh = map_size(content, width_px(PRINT_WIDTHS_MM[suffix]))
+        project = projection(content, mw, mh)
+        shown = " ".join(" ".join(t.itertext()) for t in root.iter(f"{SVG}text") if t.get("letter-spacing"))
+        for label in map_labels(content):
+            x, y = project(label["lon"], label["lat"])
+            if label["kind"] == "country" and shown_at(label, frame_zoom(content)) \
+                    and 0 <= x <= mw and 0 <= y <= mh:
+                if not all(word in shown.split() for word in str(label["name"]).upper().split()):
+                    unnamed.add((name, suffix, label["name"]))
+    assert unnamed == KNOWN_UNNAMED, "a country unnamed (or a known one now named: drop it)"
+
+
+# Known and open: on the overview's sheets the Mongolian People's Republic's wedge of the frame
+# (between the period's border, the Khalkhin Gol and the modern border, the Khalkhin Gol group
+# in it) is narrower than its name, even as "MONGOLIA" in the sheet's 7.5 pt capitals; on the
+# 1-column one Korea's corner is taken by the Lake Khasan group and the names beside it
+KNOWN_UNNAMED = {("overview", "", "Mongolian People's Republic"),
+                 ("overview", "-1col", "Mongolian People's Republic"),
+                 ("overview", "-1col", "Korea (under Japanese rule)")}
+
+
 @pytest.mark.parametrize("suffix", ["", "-1col"])
 def test_the_pdf_carries_the_maps_title(images, content, suffix):
     """pdfinfo's Title (a PDF viewer's window title): the map's title, markup-like text as text."""
