@@ -451,6 +451,26 @@ def test_a_lone_marker_leaves_the_symbol_of_its_place_in_sight():
     assert spots[1] == elsewhere  # a marker on no place's symbol stays on its place
 
 
+def sheet_map(contents, name: str, suffix: str, root):
+    """(content, the sheet's map frame as SVG, (lon, lat) -> the sheet's px) of one sheet."""
+    from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px
+    from geo.render.sheets.layout import map_size, projection
+
+    content = contents[name]
+    chart = root.find(f".//{SVG}g[@id='map']")
+    top = float(chart.find(f"{SVG}clipPath/{SVG}rect").get("y"))
+    return content, chart, projection(content, *map_size(content, width_px(PRINT_WIDTHS_MM[suffix])), top)
+
+
+def name_boxes(chart) -> dict[str, tuple[float, float, float, float]]:
+    """{text: (left, top, right, bottom)} of each name set on its pale box in a map frame."""
+    children = list(chart.iter())
+    return {"".join(children[k + 1].itertext()): (
+        float(r.get("x")), float(r.get("y")),
+        float(r.get("x")) + float(r.get("width")), float(r.get("y")) + float(r.get("height")))
+        for k, r in enumerate(children[:-1]) if r.tag == f"{SVG}rect" and r.get("fill-opacity") == "0.8"}
+
+
 def test_no_mark_hides_a_place_the_map_is_about(contents, sheets):
     """On every sheet, the symbol of each place the map is about (a town's dot, a height's
     triangle) is in sight: no incident's marker, lone, fanned out or numbered, stands on it.
@@ -459,17 +479,15 @@ def test_no_mark_hides_a_place_the_map_is_about(contents, sheets):
     Blagoveshchensk's dot on the overview's."""
     from geo.render.names import map_labels, shown_at
     from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px
-    from geo.render.sheets.layout import frame_zoom, map_size, projection
+    from geo.render.sheets.layout import frame_zoom
     from geo.render.sheets.marks import CLEAR
 
     checked = 0
     for name, suffix, root in sheets:
-        content, width = contents[name], width_px(PRINT_WIDTHS_MM[suffix])
-        chart = root.find(f".//{SVG}g[@id='map']")
-        top = float(chart.find(f"{SVG}clipPath/{SVG}rect").get("y"))
-        mw, mh = map_size(content, width)
-        project = projection(content, mw, mh, top)
-        size = Sizes(width).marker
+        content, chart, project = sheet_map(contents, name, suffix, root)
+        frame = chart.find(f"{SVG}clipPath/{SVG}rect")
+        top, mw, mh = float(frame.get("y")), float(frame.get("width")), float(frame.get("height"))
+        size = Sizes(width_px(PRINT_WIDTHS_MM[suffix])).marker
         centres = [(float(g.find(f"{SVG}circle").get("cx")), float(g.find(f"{SVG}circle").get("cy")))
                    for g in chart.iter(f"{SVG}g") if g.get("class") == "group"]  # numbered
         for g in chart.iter(f"{SVG}g"):
@@ -494,22 +512,14 @@ def test_every_name_on_a_sheet_reads_as_its_own_places(contents, sheets):
     or town's dot. On the Khasan 1-column sheet "Zaozernaya" stood under Bogomolnaya's
     triangle, crossed by Bogomolnaya's leader: the famous height read as another."""
     from geo.render.names import map_labels
-    from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px
-    from geo.render.sheets.layout import map_size, projection
     from geo.render.sheets.marks import _meets, nearest_on_box
     from geo.render.style import TOWN_INK
 
     checked = 0
     for name, suffix, root in sheets:
-        content, width = contents[name], width_px(PRINT_WIDTHS_MM[suffix])
-        chart = root.find(f".//{SVG}g[@id='map']")
-        project = projection(content, *map_size(content, width),
-                             float(chart.find(f"{SVG}clipPath/{SVG}rect").get("y")))
-        children = list(chart.iter())
-        boxes = {"".join(children[k + 1].itertext()): (
-            float(r.get("x")) + 1, float(r.get("y")) + 1,  # (1 px in: the leader's end is on it)
-            float(r.get("x")) + float(r.get("width")) - 1, float(r.get("y")) + float(r.get("height")) - 1)
-            for k, r in enumerate(children[:-1]) if r.tag == f"{SVG}rect" and r.get("fill-opacity") == "0.8"}
+        content, chart, project = sheet_map(contents, name, suffix, root)
+        boxes = {text: (left + 1, top + 1, right - 1, bottom - 1)  # (1 px in: a leader ends on it)
+                 for text, (left, top, right, bottom) in name_boxes(chart).items()}
         leaders = [((float(e.get("x1")), float(e.get("y1"))), (float(e.get("x2")), float(e.get("y2"))))
                    for e in chart.iter(f"{SVG}line") if e.get("stroke-dasharray")]
         for line in leaders:
@@ -543,20 +553,13 @@ def test_every_place_is_named_on_its_side_of_the_borders(contents, sheets):
     from shapely.geometry import LineString, MultiLineString, Point
 
     from geo.render.names import map_labels
-    from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px
-    from geo.render.sheets.layout import map_size, projection
     from geo.render.style import border_paths
 
     beyond = set()
     checked = 0
     for name, suffix, root in sheets:
-        content, width = contents[name], width_px(PRINT_WIDTHS_MM[suffix])
-        chart = root.find(f".//{SVG}g[@id='map']")
-        project = projection(content, *map_size(content, width),
-                             float(chart.find(f"{SVG}clipPath/{SVG}rect").get("y")))
-        children = list(chart.iter())
-        boxes = {"".join(children[k + 1].itertext()): tuple(float(r.get(a)) for a in ("x", "y", "width", "height"))
-                 for k, r in enumerate(children[:-1]) if r.tag == f"{SVG}rect" and r.get("fill-opacity") == "0.8"}
+        content, chart, project = sheet_map(contents, name, suffix, root)
+        boxes = name_boxes(chart)
         lines = MultiLineString([[project(lon, lat) for lat, lon in path]
                                  for path in border_paths(content) if len(path) > 1])
         for label in map_labels(content):
@@ -564,8 +567,8 @@ def test_every_place_is_named_on_its_side_of_the_borders(contents, sheets):
             if label["kind"] != "place" or label["name"] not in boxes or lines.distance(Point(x, y)) < 6:
                 continue
             checked += 1
-            bx, by, bw, bh = boxes[label["name"]]
-            if lines.intersects(LineString([(x, y), (bx + bw / 2, by + bh / 2)])):
+            left, top, right, bottom = boxes[label["name"]]
+            if lines.intersects(LineString([(x, y), ((left + right) / 2, (top + bottom) / 2)])):
                 beyond.add((name, suffix, label["name"]))
     assert checked >= 10
     assert beyond == KNOWN_BEYOND, "a name beyond a border (or a known one now on its side: " \
