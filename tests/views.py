@@ -187,6 +187,13 @@ FIRST_VIEW = f"""([places, extent]) => {{
       const b = {{x: r.left - box.left + G, y: r.top - box.top + G, w: r.width - 2 * G, h: r.height - 2 * G}};
       return borderLines.some(pts => pts.some((a, i) => i > 0 && geoMaps.boxes.crosses([pts[i - 1], a], b))); }})
     .map(it => {{ const p = m.latLngToContainerPoint(it.latlng); return {{text: it.label.name, kind: it.label.kind, at: [p.x, p.y]}}; }});
+  // the symbols of the map's places (a height's triangle, a dot) under an incident's own marker
+  const symbolsUnder = (geoMaps.labelItems || []).filter(it => it.dot && it.label.kind === 'place').map(it => {{
+    const p = m.latLngToContainerPoint(it.latlng);
+    if (p.x < 0 || p.y < 0 || p.x > s.x || p.y > s.y) return null;
+    const top = document.elementFromPoint(box.left + p.x, box.top + p.y);
+    const marker = top && top.closest('.leaflet-marker-icon[data-incident]');
+    return marker ? it.label.name + ' under ' + marker.dataset.incident : null; }}).filter(Boolean);
   // the lakes' names shown within 10 px of a dot (a town's, a place's): they read as its name
   const dotsAt = (geoMaps.labelItems || []).filter(it => it.dot && (!it.spot || it.spot.classList.contains('map-dot-on')))
     .map(it => m.latLngToContainerPoint(it.latlng));
@@ -228,7 +235,7 @@ FIRST_VIEW = f"""([places, extent]) => {{
                    Math.max(0, Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top)); }}, 0) / (b.width * b.height);
   }}
   return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights,
-           dots, dotted, onLines, acrossBorders, waterByDots, linesUnderPanels, inset: covered, zoom: m.getZoom()}};
+           dots, dotted, onLines, acrossBorders, symbolsUnder, waterByDots, linesUnderPanels, inset: covered, zoom: m.getZoom()}};
 }}"""
 
 

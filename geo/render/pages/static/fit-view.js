@@ -159,8 +159,8 @@
     /* the incidents of the map's extent (those in the margin around it are context) */
     var area = L.latLngBounds(extent);
     var points = g.state.incidents.filter(function (item) {
-      return item.marker && area.contains(item.marker.getLatLng());
-    }).map(function (item) { return item.marker.getLatLng(); });
+      return item.marker && area.contains(item.latlng);
+    }).map(function (item) { return item.latlng; });
     var incidents = points.length;
     points = points.concat((g.ownPlaces || []).filter(function (latlng) { return area.contains(latlng); }));
     var target = points.length ? L.latLngBounds(points) : L.latLngBounds(extent);

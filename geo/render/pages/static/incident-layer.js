@@ -12,6 +12,9 @@
      markers' centres stand 24 px apart or more, as WCAG 2.2 asks of targets under 24 px (2.5.8:
      a 24 px circle on each meets no other; at 22 px apart Khasan's markers did). */
   var MARKER = 18, PLACE = 28, GAP = 6;
+  var SYMBOL = 12;   // px across a place's symbol (a height's triangle, a dot)
+  /* where a marker stands off a symbol, in its reach: above, below, then to a side */
+  var LIFTS = [[0, -1], [0, 1], [1, 0], [-1, 0], [0.8, -0.8], [-0.8, -0.8], [0.8, 0.8], [-0.8, 0.8]];
 
   /* `types` is the table of geo/incident_types.py; a type not in it is drawn as "other".
      Markers whose icons would touch at the current zoom are drawn as one place marker with
@@ -22,18 +25,18 @@
     var known = {};
     (types || []).forEach(function (t) { known[t.name] = true; g.typeLabels[t.name] = t.label; });
     var group = L.featureGroup();
-    var items = [], visible = {}, places = [], selected = null, hovered = null;
+    var items = [], visible = {}, places = [], stems = [], selected = null, hovered = null;
     var map = null;  /* the map the group is on: Leaflet passes it to onAdd and onRemove */
     data.features.forEach(function (feature) {
       var p = feature.properties;
       var years = String(p.date).split('/').map(function (d) { return parseInt(d, 10); });
-      var item = {id: p.id, date: p.date, title: p.title, marker: null, circle: null,
+      var item = {id: p.id, date: p.date, title: p.title, marker: null, circle: null, latlng: null,
                   group: group, from: years[0], to: years[years.length - 1],
                   properties: p, bibliography: bibliography};
       g.state.incidents.push(item);
       if (!feature.geometry) return;  /* the sources do not place it: listed, not drawn */
       var c = feature.geometry.coordinates;
-      var latlng = L.latLng(c[1], c[0]);
+      var latlng = item.latlng = L.latLng(c[1], c[0]);   // (its marker may stand off it: declutter)
       if (p.precision_m > 500) {
         item.circle = L.circle(latlng, {
           radius: p.precision_m, interactive: false, weight: 1.5, dashArray: '4 4',
@@ -136,7 +139,7 @@
       var clusters = [];
       items.forEach(function (item) {
         if (!visible[item.id] || item === selected) return;
-        clusters.push({members: [item], point: map.project(item.marker.getLatLng(), zoom)});
+        clusters.push({members: [item], point: map.project(item.latlng, zoom)});
       });
       function size(c) { return c.members.length > 1 ? PLACE : MARKER; }
       for (;;) {
@@ -154,27 +157,70 @@
         if (!best) break;
         var first = clusters[best[0]], second = clusters[best[1]];
         var members = first.members.concat(second.members), sum = L.point(0, 0);
-        members.forEach(function (m) { sum = sum.add(map.project(m.marker.getLatLng(), zoom)); });
+        members.forEach(function (m) { sum = sum.add(map.project(m.latlng, zoom)); });
         clusters.splice(best[1], 1);
         clusters[best[0]] = {members: members, point: sum.divideBy(members.length)};
       }
-      places.forEach(function (place) { group.removeLayer(place); });
+      standOff(clusters, zoom, size);
+      places.concat(stems).forEach(function (layer) { group.removeLayer(layer); });
       places = [];
+      stems = clusters.filter(function (c) { return !c.shown.equals(c.point); }).map(function (c) {
+        return L.polyline([map.unproject(c.point, zoom), map.unproject(c.shown, zoom)],
+                          {weight: 1.5, interactive: false, className: 'incident-stem'});   // (its ink: CSS)
+      });
       var drawn = {};
       clusters.forEach(function (c) {
-        if (c.members.length === 1) { drawn[c.members[0].id] = true; return; }
-        var place = placeMarker(c.members, map.unproject(c.point, zoom));
+        if (c.members.length === 1) {
+          drawn[c.members[0].id] = true;
+          standAt(c.members[0], map.unproject(c.shown, zoom));
+          return;
+        }
+        var place = placeMarker(c.members, map.unproject(c.shown, zoom));
         c.members.forEach(function (m) { m.place = place; });
         places.push(place);
       });
+      if (selected) standAt(selected, selected.latlng);   // (its popup opens on its place)
       if (selected && visible[selected.id]) drawn[selected.id] = true;
       items.forEach(function (item) {
         if (drawn[item.id]) item.place = null;
         if (drawn[item.id] && !group.hasLayer(item.marker)) group.addLayer(item.marker);
         if (!drawn[item.id] && group.hasLayer(item.marker)) group.removeLayer(item.marker);
       });
-      places.forEach(function (place) { group.addLayer(place); });
+      stems.concat(places).forEach(function (layer) { group.addLayer(layer); });
       drawCircles();
+    }
+
+    /* Moved only where it is not yet: a marker moved, even to where it is, moves its open
+       popup, which pans the map to show it whole (a deep link's view drifted 1 km). */
+    function standAt(item, latlng) {
+      if (!item.marker.getLatLng().equals(latlng)) item.marker.setLatLng(latlng);
+    }
+
+    /* A lone marker over the symbol of a place the map is about (a height's triangle, a
+       place's dot: labels.js, g.ownSymbols) stands off it, a marker's width or so,
+       above it or on the first side where it covers no symbol and touches no other marker,
+       with a stem to its place: the Khasan heights' triangles were all under their markers,
+       and the legend's triangle was nowhere to be seen. c.shown: where each is drawn. */
+    function standOff(clusters, zoom, size) {
+      var symbols = (g.ownSymbols || []).map(function (latlng) { return map.project(latlng, zoom); });
+      /* (where it goes it covers no symbol, nor the point a lake's name is set on) */
+      var points = (g.ownPlaces || []).map(function (latlng) { return map.project(latlng, zoom); });
+      clusters.forEach(function (c) { c.shown = c.point; });
+      clusters.forEach(function (c, i) {
+        var clear = size(c) / 2 + SYMBOL / 2 + 1;
+        var free = function (p) {
+          return !points.some(function (q) { return q.distanceTo(p) < clear; }) &&
+            clusters.every(function (o, j) {
+              var reach = (size(c) + size(o)) / 2 + GAP;
+              return j === i || Math.abs(o.shown.x - p.x) >= reach || Math.abs(o.shown.y - p.y) >= reach;
+            });
+        };
+        // (a place marker stands for the incidents at or near a place: it may stand on it)
+        if (c.members.length > 1 || !symbols.some(function (q) { return q.distanceTo(c.point) < clear; })) return;
+        var spot = LIFTS.map(function (d) { return c.point.add(L.point(d[0], d[1]).multiplyBy(clear + 2)); })
+          .find(free);
+        if (spot) c.shown = spot;
+      });
     }
 
     var onAdd = group.onAdd, onRemove = group.onRemove;
@@ -193,6 +239,7 @@
     };
 
     /* Markers and circles outside the timeline's years leave the map. */
+    g.on('symbols', function () { declutter(); });   // (labels.js, once its places are known)
     g.on('filter', function (e) {
       items.forEach(function (item) { visible[item.id] = e.visible[item.id] === true; });
       if (selected && !visible[selected.id]) selected = null;
@@ -214,15 +261,15 @@
      the Khasan map's first zoom every heights incident was one place marker, step after step. */
   var STORY_ZOOMS = 3;
   g.storyZoom = function (map, item) {
-    var at = item.marker.getLatLng(), from = Math.max(map.getZoom(), map.getMinZoom());
+    var at = item.latlng, from = Math.max(map.getZoom(), map.getMinZoom());
     var others = g.state.incidents.filter(function (o) {
-      return o !== item && o.marker && !o.marker.getLatLng().equals(at);
+      return o !== item && o.marker && !o.latlng.equals(at);
     });
     var top = Math.min(map.getMaxZoom(), from + STORY_ZOOMS);
     for (var z = from; z < top; z++) {
       var p = map.project(at, z);
       var near = others.some(function (o) {
-        var q = map.project(o.marker.getLatLng(), z);
+        var q = map.project(o.latlng, z);
         return Math.max(Math.abs(p.x - q.x), Math.abs(p.y - q.y)) < MARKER + GAP;
       });
       if (!near) return z;
@@ -236,7 +283,7 @@
       var item = byId(e.id);
       if (!item || !item.marker) return;
       g.emit('select', {id: item.id});
-      map.setView(item.marker.getLatLng(), g.storyZoom(map, item), {animate: false});
+      map.setView(item.latlng, g.storyZoom(map, item), {animate: false});
       item.marker.openPopup();
     });
   };

@@ -56,6 +56,11 @@
     /* the places and waters the map is about: fit-view.js frames them with the incidents */
     g.ownPlaces = labels.filter(function (l) { return l.kind === 'place' || l.kind === 'water'; })
       .map(function (l) { return L.latLng(l.lat, l.lon); });
+    /* the symbols of its places (a height's triangle, a dot): incident-layer.js keeps its
+       markers off them */
+    g.ownSymbols = labels.filter(function (l) { return l.kind === 'place'; })
+      .map(function (l) { return L.latLng(l.lat, l.lon); });
+    g.emit('symbols', {});
     /* the courses of the lines the map is about (its rivers, the claimed borders): fit-view.js
        keeps the panels and the inset off them where it can */
     g.ownLines = labels.filter(function (l) { return l.kind === 'line'; })
