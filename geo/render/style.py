@@ -52,6 +52,7 @@ def style_xml(content: MapContent, with_data: bool = True, sheet: bool = False,
     whose hash decides whether every tile must be re-rendered.
     """
     layers, styles = [], []
+    borders_at = None  # where the first border's layer is listed (wide rivers go before it)
     fontset = "".join(f'<Font face-name={quoteattr(f)}/>' for f in available_fonts())
     relief = relief_xml(content, with_data)  # (styles, layers) of the map's relief
     for layer in _relief_order(content.layers, relief):
@@ -65,26 +66,29 @@ def style_xml(content: MapContent, with_data: bool = True, sheet: bool = False,
             continue
         name, collection = layer.spec.name, drawn(layer)
         # a river drawn wide goes under the map's borders, a narrower one stays over them
-        wide = [f for f in collection["features"] if sheet and _open(f, layer.spec.style, px_per_metre)]
+        wide = [f for f in collection["features"]
+                if sheet and _under_borders(f, layer.spec.style, px_per_metre)]
         if wide:
             collection = {**collection, "features": [f for f in collection["features"] if f not in wide]}
-            under = next((k for k, xml in enumerate(layers) if xml.startswith(_BORDER_MARK)), len(layers))
             styles.append(f'<Style name={quoteattr(name + " channels")}>'
                           f'{_channel_rules(layer.spec.style, px_per_metre)}</Style>')
-            layers.insert(under, _layer_xml(name + " channels", {"type": "FeatureCollection",
-                                                                 "features": wide}, with_data))
+            channels = _layer_xml(name + " channels", {"type": "FeatureCollection", "features": wide},
+                                  with_data)
+            if borders_at is None:
+                layers.append(channels)
+            else:
+                layers.insert(borders_at, channels)
+                borders_at += 1
         styles.append(f'<Style name={quoteattr(name)}>{_rules(layer.spec.style, kind, sheet, px_per_metre)}'
                       f'{spot_height_rule(layer)}</Style>')
-        layers.append((_BORDER_MARK if kind == BORDER else "") + _layer_xml(name, collection, with_data))
-    layers = [xml.removeprefix(_BORDER_MARK) for xml in layers]
+        if kind == BORDER and borders_at is None:
+            borders_at = len(layers)
+        layers.append(_layer_xml(name, collection, with_data))
     return (
         '<?xml version="1.0" encoding="utf-8"?>'
         f'<Map srs="epsg:3857" background-color="{BACKGROUND}" buffer-size="{BUFFER_PX}">'
         f'<FontSet name="labels">{fontset}</FontSet>'
         + "".join(styles) + "".join(layers) + "</Map>")
-
-
-_BORDER_MARK = "\0border"  # (while the layers are listed: a border's, which wide rivers go under)
 
 
 def _layer_xml(name: str, collection: dict, with_data: bool) -> str:
@@ -102,7 +106,7 @@ def _layer_xml(name: str, collection: dict, with_data: bool) -> str:
 UNDER_BORDERS_PX = 12.0
 
 
-def _open(feature: dict, style: Style, px_per_metre: float) -> bool:
+def _under_borders(feature: dict, style: Style, px_per_metre: float) -> bool:
     """Whether a sheet draws a river under the borders: as water between banks
     (``_channel_rules``) at least UNDER_BORDERS_PX wide at the sheet's scale, as on the page."""
     width = feature["properties"].get("width_m", 0)

@@ -233,7 +233,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     # or neither where the name finds no room on the dot's side of every border (as on the
     # page); a town under an incident's marker (Vladivostok) is named beside the marker
     marked = [(x - half, y - half, x + half, y + half) for x, y in spots]
-    towns, dots = False, ()  # (the town dots drawn)
+    dots: tuple = ()  # the town dots drawn
     for label in names:
         if label["kind"] != "town":
             continue
@@ -251,7 +251,6 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
         name, tx, ty, anchor, box, _ = found[0]
         if under is None:
             texts.append(town_dot(x, y))
-            towns = True
             dots += ((x, y),)
         texts.append(_boxed(name, tx, ty, anchor, box, s, TOWN_INK))
         obstacles += [spot, box]
@@ -264,7 +263,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     parts += [inset] + markers + texts  # above every line: the markers, then the labels beside them
     parts.append(f'</g><rect y="{top}" width="{mw}" height="{mh}" fill="none" stroke="{INK}" '
                  f'stroke-width="{0.5 * PT:.2f}"/></g>')
-    return "".join(parts), Marks(bool(fans), tuple(keyed), towns)
+    return "".join(parts), Marks(bool(fans), tuple(keyed), bool(dots))
 
 
 # What hiding something costs the locator's corner: an incident's mark, a lake the map names

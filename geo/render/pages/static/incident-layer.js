@@ -208,6 +208,8 @@
       clusters.forEach(function (c) { c.shown = c.point; });
       clusters.forEach(function (c, i) {
         var clear = size(c) / 2 + SYMBOL / 2 + 1;
+        // (a place marker stands for the incidents at or near a place: it may stand on it)
+        if (c.members.length > 1 || !symbols.some(function (q) { return q.distanceTo(c.point) < clear; })) return;
         var free = function (p) {
           return !points.some(function (q) { return q.distanceTo(p) < clear; }) &&
             clusters.every(function (o, j) {
@@ -215,8 +217,6 @@
               return j === i || Math.abs(o.shown.x - p.x) >= reach || Math.abs(o.shown.y - p.y) >= reach;
             });
         };
-        // (a place marker stands for the incidents at or near a place: it may stand on it)
-        if (c.members.length > 1 || !symbols.some(function (q) { return q.distanceTo(c.point) < clear; })) return;
         var spot = LIFTS.map(function (d) { return c.point.add(L.point(d[0], d[1]).multiplyBy(clear + 2)); })
           .find(free);
         if (spot) c.shown = spot;

@@ -133,10 +133,13 @@
       items.forEach(function (item) {   // measure (once: the text does not change), in each form
         if (!item.w) {
           var was = item.stack;
-          setForm(item, false);
-          item.w1 = item.w = item.node.offsetWidth; item.h1 = item.h = item.node.offsetHeight;
-          if (item.lines) { setForm(item, true); item.w2 = item.node.offsetWidth; item.h2 = item.node.offsetHeight; }
-          setForm(item, was);
+          if (item.lines) setForm(item, false);
+          item.w = item.node.offsetWidth; item.h = item.node.offsetHeight;
+          if (item.lines) {
+            setForm(item, true);
+            item.two = {w: item.node.offsetWidth, h: item.node.offsetHeight};
+            setForm(item, was);
+          }
         }
       });
       var taken = markerBoxes(origin);
@@ -219,10 +222,8 @@
           };
           var one = onSide(boxes), two = [null, null, null], boxes2 = [];
           if (item.lines && !one[1]) {   // in two lines, where one finds no clear room on its side
-            item.w = item.w2; item.h = item.h2;
-            boxes2 = g.boxes.candidates(item, points[i]);
+            boxes2 = g.boxes.candidates(L.extend({}, item, item.two), points[i]);
             two = onSide(boxes2);
-            item.w = item.w1; item.h = item.h1;
           }
           // in one line clear of the lines, else in two; else clear of the borders (a name across
           // one reads as on both sides: "Suifenhe (Suifenho)" straddled the border); a place
