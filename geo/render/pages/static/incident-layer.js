@@ -217,9 +217,14 @@
               return j === i || Math.abs(o.shown.x - p.x) >= reach || Math.abs(o.shown.y - p.y) >= reach;
             });
         };
-        var spot = LIFTS.map(function (d) { return c.point.add(L.point(d[0], d[1]).multiplyBy(clear + 2)); })
-          .find(free);
-        if (spot) c.shown = spot;
+        // of the free spots, the one farthest from the other places (the Kanchazu marker, set
+        // above its island on the overview phone view, took Blagoveshchensk's name's room on
+        // the Soviet bank, and the name went to the Manchurian one)
+        var others = points.filter(function (q) { return q.distanceTo(c.point) >= clear; });
+        var away = function (p) { return Math.min.apply(null, others.map(function (q) { return q.distanceTo(p); }).concat([Infinity])); };
+        var spots = LIFTS.map(function (d) { return c.point.add(L.point(d[0], d[1]).multiplyBy(clear + 2)); })
+          .filter(free);
+        if (spots.length) c.shown = spots.reduce(function (best, p) { return away(p) > away(best) + 1 ? p : best; });
       });
     }
 
