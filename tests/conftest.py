@@ -92,6 +92,40 @@ def simplify_base(layers_dir: Path, tolerance: float = 0.05) -> None:
         path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
 
 
+@pytest.fixture(scope="session")
+def small_built(tmp_path_factory, small_layers: Path, sources_dir: Path):
+    """built(*flags, levels=2) -> the output of one build of small_layers (cut to ``levels``
+    zooms a map, as shrink_zooms cuts them) with those build flags, made once in the session
+    by the first pytest-xdist worker to ask and read-only: a test that edits and rebuilds
+    starts from a copy of it (copy_output), a build with nothing to do, instead of its own."""
+    shared = shared_folder(tmp_path_factory) / "small-builds"
+    shared.mkdir(exist_ok=True)
+
+    def built(*flags: str, levels: int = 2) -> Path:
+        key = "-".join(["z%d" % levels, *(f.strip("-") for f in flags)])
+        out = shared / key / "output"
+        with open(shared / f".{key}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not out.is_dir():
+                layers = small_layers
+                if levels != 2:
+                    layers = shared / key / "layers"
+                    shutil.copytree(small_layers, layers)
+                    shrink_zooms(layers, levels)
+                result = run_cli("build", "--layers", str(layers), "--out", str(out),
+                                 "--sources", str(sources_dir), *flags)
+                assert result.returncode == 0, result.stderr
+        return out
+    return built
+
+
+def copy_output(built: Path, out: Path) -> Path:
+    """A copy of a build's output folder that a test may rebuild into (times kept: copied
+    files read as the build's own)."""
+    shutil.copytree(built, out, symlinks=True)
+    return out
+
+
 @pytest.fixture
 def layers_copy(tmp_path: Path, small_layers: Path) -> Path:
     """A copy of the layers that a test may break, with the base geography simplified
@@ -207,6 +241,11 @@ def shared_folder(tmp_path_factory) -> Path:
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """build_maps.py run with ``args``; a build draws in its own process unless the test asks
+    for workers (``--jobs``): under pytest-xdist both cores are busy already, and a pool's
+    start costs a small build 2 CPU-s for nothing."""
+    if args[:1] == ("build",) and "--jobs" not in args:
+        args = (*args, "--jobs", "1")
     return subprocess.run([sys.executable, str(ROOT / "build_maps.py"), *args],
                           cwd=cwd, capture_output=True, text=True, timeout=600)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MAPS, ROOT, edit_layer, run_cli, shrink_zooms, tree_bytes
+from tests.conftest import MAPS, ROOT, copy_output, edit_layer, run_cli, shrink_zooms, tree_bytes
 
 FAST = ("--no-tiles", "--no-static")
 
@@ -28,10 +28,9 @@ def written_maps(log: str) -> set[str]:
     return {line.split(":")[0] for line in log.splitlines() if ": wrote " in line}
 
 
-def test_unchanged_rebuild_does_nothing_and_loads_no_heavy_library(layers_copy, tmp_path,
-                                                                   sources_dir):
-    out = tmp_path / "output"
-    assert run_cli(*build_args(layers_copy, out, sources_dir, *FAST)).returncode == 0
+def test_unchanged_rebuild_does_nothing_and_loads_no_heavy_library(small_built, layers_copy,
+                                                                   tmp_path, sources_dir):
+    out = copy_output(small_built(*FAST), tmp_path / "output")  # a build of these layers
     before = tree_bytes(out)
     probe = (
         "import sys, build_maps;"
@@ -127,15 +126,15 @@ def test_builds_that_share_the_contents_they_read_build_what_a_fresh_build_build
 
 
 def test_with_images_later_the_print_images_follow_in_the_next_build(
-        layers_copy, tmp_path, sources_dir):
+        small_built, layers_copy, tmp_path, sources_dir):
     """serve swaps the pages in first: the last print images stand until the build after,
     which draws them as a fresh build would, and the one after that has nothing to do."""
     from geo.config import BuildOptions
     from geo.output.build import build
 
-    out, fresh = tmp_path / "output", tmp_path / "fresh"
+    fresh = tmp_path / "fresh"
+    out = copy_output(small_built("--no-tiles"), tmp_path / "output")  # a build of these layers
     options = BuildOptions(tiles=False, jobs=1, progress=False)
-    build(layers_copy, out, sources_dir, options=options)
     before = {f.name: f.read_bytes() for f in out.glob("amur*.*")}
 
     def move(collection):  # far enough to show at print size
@@ -163,15 +162,15 @@ def test_with_images_later_the_print_images_follow_in_the_next_build(
 
 
 def test_print_images_left_for_later_follow_an_edit_of_the_basemap_alone(
-        layers_copy, tmp_path, sources_dir):
+        small_built, layers_copy, tmp_path, sources_dir):
     """A border line moved (drawn in the images' basemap raster, not among their marks): the
     build after serve's first draws the images anew, as a fresh build does."""
     from geo.config import BuildOptions
     from geo.output.build import build
 
-    out, fresh = tmp_path / "output", tmp_path / "fresh"
+    fresh = tmp_path / "fresh"
+    out = copy_output(small_built("--no-tiles"), tmp_path / "output")  # a build of these layers
     options = BuildOptions(tiles=False, jobs=1, progress=False)
-    build(layers_copy, out, sources_dir, options=options)
 
     def shift(collection):
         line = collection["features"][0]["geometry"]["coordinates"]
@@ -195,11 +194,10 @@ def test_a_second_build_is_refused_while_one_runs(tmp_path, layers_copy, sources
     assert not out.exists()
 
 
-def test_killed_build_leaves_output_untouched(layers_copy, tmp_path, sources_dir):
+def test_killed_build_leaves_output_untouched(small_built, layers_copy, tmp_path, sources_dir):
     pytest.importorskip("mapnik")
-    shrink_zooms(layers_copy, levels=3)
-    out = tmp_path / "output"
-    assert run_cli(*build_args(layers_copy, out, sources_dir, "--no-static")).returncode == 0
+    shrink_zooms(layers_copy, levels=3)  # a build of these layers:
+    out = copy_output(small_built("--no-static", levels=3), tmp_path / "output")
     before = tree_bytes(out)
 
     edit_layer(layers_copy, "khasan.geojson",
@@ -223,13 +221,12 @@ def test_killed_build_leaves_output_untouched(layers_copy, tmp_path, sources_dir
 
 
 def test_terminated_build_stops_its_workers_and_leaves_output_untouched(
-        layers_copy, tmp_path, sources_dir):
+        small_built, layers_copy, tmp_path, sources_dir):
     """SIGTERM (kill, a CI's time limit) stops a build as Ctrl-C does: no worker or fork
     server is left running, the staging folder is removed, the output is as it was."""
     pytest.importorskip("mapnik")
-    shrink_zooms(layers_copy, levels=3)
-    out = tmp_path / "output"
-    assert run_cli(*build_args(layers_copy, out, sources_dir, "--no-static")).returncode == 0
+    shrink_zooms(layers_copy, levels=3)  # a build of these layers:
+    out = copy_output(small_built("--no-static", levels=3), tmp_path / "output")
     before = tree_bytes(out)
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build_maps.py"),
