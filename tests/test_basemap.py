@@ -133,6 +133,9 @@ def test_the_places_a_map_is_about_are_named_at_first_view(first_view, map_name:
     Its rivers are named along their lines (issue 21 §2)."""
     shown = {label["text"]: label for label in first_view["labels"]}
     places, size = first_view["places"], first_view["size"]
+    known = UNNAMED_OFF_ITS_SIDE.get((map_name, width), [])
+    assert not set(known) & set(shown), ("named now: drop it from UNNAMED_OFF_ITS_SIDE", known)
+    places = [n for n in places if n not in known]
     missing = [n for n in places if n not in shown]
     covered = [n for n in places if n in shown and shown[n]["covered"]]
     assert places and missing == [] and covered == [], (missing, covered)
@@ -142,6 +145,12 @@ def test_the_places_a_map_is_about_are_named_at_first_view(first_view, map_name:
             and a["y"] + a["h"] <= size["height"] + 0.5, a
         if name in first_view["lines"]:  # a river is named along its line, not near it
             assert a["line"] and a["off"] <= 1.5 * a["height"], a
+
+
+# Known and open: on the overview's phone view Grodekovo's side of the border, a strip of the
+# USSR 40 px wide between the markers of the Suifenhe clashes and of Lake Khasan, holds its
+# name nowhere, in one line or two: it goes unnamed rather than named in Manchuria
+UNNAMED_OFF_ITS_SIDE = {("overview", 375): ["Grodekovo (now Pogranichny)"]}
 
 
 def _turn(a, b, c) -> float:
@@ -264,6 +273,32 @@ def test_no_name_beside_a_dot_lies_across_a_border(first_view, map_name: str, wi
     across = [label["text"] for label in first_view["acrossBorders"]
               if not any(line.distance(Point(*label["at"])) < 6 for line in lines)]
     assert sorted(across) == KNOWN_ACROSS.get((map_name, width), []), across
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", per_map())
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_a_name_beside_a_dot_stands_on_its_places_side_of_every_border(first_view, map_name: str,
+                                                                      width: int):
+    """Which side of a border a town lies on is a fact the map states: the way from its point
+    to the middle of its name crosses no border or claim line, however near the point lies to
+    one (Aigun's, 0.7 km off the Amur, once stood on the Soviet bank; Grodekovo, 20 km inside
+    the USSR, was named in Manchuria on the overview's phone view, Nomonhan across the
+    Mongolian claim on the overview). Measured from the points as projected, not rounded to
+    Leaflet's whole pixels (Heiho lies 0.2 km off the Amur). A point
+    nearer a line than its stated precision is on the border as far as its data says (the
+    Khasan heights on the Soviet claim; Nomonhan, placed on the Mongolian claim to 10 km): its
+    name may stand across where its side has no room."""
+    from shapely.geometry import LineString, Point
+
+    lines = [LineString(path) for path in first_view["exactBorders"] if len(path) > 1]
+    wrong = []
+    for label in first_view["dotted"]:
+        near = max(0.01, label["precision"] / label["perPx"])
+        if label["inside"] and not any(line.distance(Point(label["exact"])) < near for line in lines) \
+                and any(line.intersects(LineString([label["exact"], label["centre"]])) for line in lines):
+            wrong.append(label["text"])
+    assert wrong == []
 
 
 # Known and open: the Khasan map's own places in the strip between the Tumen and the Soviet

@@ -164,12 +164,18 @@ FIRST_VIEW = f"""([places, extent]) => {{
   const towns = (geoMaps.labelItems || []).filter(it => it.spot && it.spot.classList.contains('map-dot-on'))
     .map(it => ({{text: it.label.name, named: it.node.classList.contains('map-label-on')}}));
   // every name shown beside a dot (a town's, a place's), whether its point is in the window,
-  // its point and its name's centre (container px)
+  // its point (rounded to the pixel, as Leaflet draws it, and exact) and its name's centre
+  // (container px)
+  const corner = m.containerPointToLayerPoint([0, 0]).add(m.getPixelOrigin());
+  const exact = c => {{ const p = m.project(c, m.getZoom()).subtract(corner); return [p.x, p.y]; }};
   const dotted = (geoMaps.labelItems || []).filter(it => (it.label.kind === 'town' || it.label.kind === 'place') &&
       it.node.classList.contains('map-label-on')).map(it => {{
     const p = m.latLngToContainerPoint(it.latlng), r = it.node.getBoundingClientRect();
     return {{text: it.label.name, kind: it.label.kind, inside: p.x >= 0 && p.y >= 0 && p.x <= s.x && p.y <= s.y, at: [p.x, p.y],
-             centre: [r.left + r.width / 2 - box.left, r.top + r.height / 2 - box.top]}}; }});
+             exact: exact(it.latlng), precision: it.label.precision_m || 0,
+             perPx: 40075016.686 * Math.cos(it.latlng.lat * Math.PI / 180) / 2 ** (m.getZoom() + 8), centre: [r.left + r.width / 2 - box.left, r.top + r.height / 2 - box.top]}}; }});
+  // the border lines as the map projects them, not rounded to the pixel
+  const exactBorders = (geoMaps.borderPaths || []).map(path => path.map(exact));
   // the names beside a dot that a heavy line (a border, a claim, a railway, the map's own
   // lines) runs through: labels.js keeps them off where a position as near is free
   const G = geoMaps.boxes.GAP;
@@ -235,7 +241,7 @@ FIRST_VIEW = f"""([places, extent]) => {{
                    Math.max(0, Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top)); }}, 0) / (b.width * b.height);
   }}
   return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights,
-           dots, dotted, onLines, acrossBorders, symbolsUnder, waterByDots, linesUnderPanels, inset: covered, zoom: m.getZoom()}};
+           dots, dotted, exactBorders, onLines, acrossBorders, symbolsUnder, waterByDots, linesUnderPanels, inset: covered, zoom: m.getZoom()}};
 }}"""
 
 

@@ -20,7 +20,8 @@ TOWN_ZOOM = {1: 0, 2: 5, 3: 6, 4: 7}
 
 def map_labels(content: MapContent) -> list[dict]:
     """The names a map shows: every point and line of a layer that asks for a label
-    (``label: true``), as {name, names, lat, lon, kind, rank, order, min_zoom, max_zoom}, in
+    (``label: true``), as {name, names, lat, lon, kind, rank, order, min_zoom, max_zoom,
+    precision_m (a point's: how far off it may be)}, in
     the order they are placed (``order``: PRIORITY, then rank); name and names are the
     feature's ``label_name``/``label_names`` where it has a shorter name for the map. kind is
     "country", "water" (a lake's name, centred), "line" (a river's or a claimed border's,
@@ -58,7 +59,7 @@ def map_labels(content: MapContent) -> list[dict]:
                     lang: spot_label(text, p["elevation"]) for lang, text in names.items()}
             item = {"name": name, "names": names, "lat": lat, "lon": lon,
                     "kind": kind, "rank": rank}
-            item.update({k: p[k] for k in ("min_zoom", "max_zoom") if k in p})
+            item.update({k: p[k] for k in ("min_zoom", "max_zoom", "precision_m") if k in p})
             if kind == "town":  # a lesser town from a larger zoom on
                 item["min_zoom"] = max(item.get("min_zoom", 0), TOWN_ZOOM.get(rank, 0))
             if mark_of(f, layer.spec.style) == "height":  # its symbol, which its name keeps clear of

@@ -12,7 +12,6 @@
   var overlaps = g.boxes.overlaps, crosses = g.boxes.crosses, meets = g.boxes.meets;
   var lineCandidates = g.boxes.lineCandidates;
   var WATER_CLEAR = 12;   // px between a lake's name and any dot
-  var RUN = 1.5;   // px: a border this close to a dot's point runs through the dot
 
   /* The first of the boxes that passes the test (the rest are not tested). */
   function find(boxes, test) {
@@ -143,9 +142,11 @@
         }
       });
       var taken = markerBoxes(origin);
-      var all = borderPaths.map(function (path) {
-        return path.map(function (c) { return map.latLngToContainerPoint(c); });
-      });
+      /* points as the map projects them, not rounded to the pixel: a dot's side of a border
+         that runs within a pixel of it (Blagoveshchensk's, 2 km off the Amur, on the overview) */
+      var corner = map.containerPointToLayerPoint([0, 0]).add(map.getPixelOrigin());
+      var exact = function (c) { return map.project(c, zoom).subtract(corner); };
+      var all = borderPaths.map(function (path) { return path.map(exact); });
       var segments = borderSegments(all, size);
       /* the lines a name beside a dot keeps off where it can: the borders and the other heavy lines */
       var heavy = segments.concat(borderSegments(linePaths.map(function (path) {
@@ -164,7 +165,20 @@
           return false;
         });
       }
-      var points = items.map(function (item) { return map.latLngToContainerPoint(item.latlng); });
+      var points = items.map(function (item) { return exact(item.latlng); });
+      // a dot's point on a border line (the heights on the Soviet claim) has no side of it; one
+      // nearer than its stated precision (Nomonhan's, to 10 km) has none its data can tell
+      var nearest = {};   // (px from a dot's point to the nearest border line in view, once asked)
+      var near = function (i) {
+        if (!(i in nearest)) nearest[i] = Math.min.apply(null, segments.map(function (s) {
+          return L.LineUtil.pointToSegmentDistance(points[i], s[0], s[1]); }).concat(Infinity));
+        return nearest[i];
+      };
+      var onLine = function (i) { return near(i) < 0.01; };
+      var onBorder = function (i) {   // (metres a pixel at the point)
+        var perPx = 40075016.686 * Math.cos(items[i].latlng.lat * Math.PI / 180) / Math.pow(2, zoom + 8);
+        return near(i) < Math.max(0.01, (items[i].label.precision_m || 0) / perPx);
+      };
       items.forEach(function (item, i) {   // every drawn dot stays readable
         if (item.dot && shown(item, zoom)) {
           var mark = item.label.mark || [6, 6];   // a town's dot, a place's, or a height's symbol
@@ -201,12 +215,10 @@
             var centre = {x: box.x + box.w / 2, y: box.y + box.h / 2};
             if (country) return !(segments.some(function (s) { return crosses(s, box); }) ||   // across a border,
                                   beyond(points[i], centre));   // or beyond one
-            // a name beside a dot stands on the dot's side of every border (Aigun's, 0.7 km from
-            // the Amur, had stood on the Soviet bank): the way to its centre from RUN px off the
-            // point (a line that close runs through the dot: Heiho's, at zoom 8, has no side)
-            var d = Math.hypot(centre.x - points[i].x, centre.y - points[i].y) || 1;
-            return !(item.dot && d > RUN && beyond({x: points[i].x + (centre.x - points[i].x) * RUN / d,
-                                                    y: points[i].y + (centre.y - points[i].y) * RUN / d}, centre));
+            // a name beside a dot stands on its place's side of every border, as the point itself
+            // lies, however near the line (Aigun's, 0.7 km from the Amur, had stood on the Soviet
+            // bank, Blagoveshchensk's on the Manchurian one)
+            return !(item.dot && !onLine(i) && beyond(points[i], centre));
           };
           /* on its side: [the nearest position there, the nearest also clear of the heavy
              lines (a railway had run through Spassk-Dalny's name) but no further off, the
@@ -228,11 +240,13 @@
           // in one line clear of the lines, else in two; else clear of the borders (a name across
           // one reads as on both sides: "Suifenhe (Suifenho)" straddled the border); a place
           // of the map's own across one even so
-          place = one[1] || two[1] || one[2] || two[2] || (item.label.kind === 'place' ? one[0] || two[0] : null);
-          // the map's own place is named even so, where its side leaves no room (on a claim
-          // that runs by it: Nomonhan's, the Khasan heights'), across as few lines as it can;
-          // a town then goes unnamed, its dot with it
-          if (!place && item.label.kind === 'place') {
+          var own = item.label.kind === 'place';
+          place = one[1] || two[1] || one[2] || two[2] || (own ? one[0] || two[0] : null);
+          // the map's own place on a border, as far as its data says (Nomonhan's, the Khasan
+          // heights'), is named even so where its side leaves no room, across as few lines as it
+          // can; another (Grodekovo's on the overview, 20 km inside the USSR) or a town then
+          // goes unnamed, a town's dot with it
+          if (!place && own && onBorder(i)) {
             var clearOf = function (box) { return free(box) && !heavy.some(function (s) { return crosses(s, box); }); };
             place = find(boxes, clearOf) || find(boxes2, clearOf) || find(boxes, free) || find(boxes2, free);
           }
