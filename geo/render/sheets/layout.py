@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import mercator_xy
-from geo.render.names import map_labels, shown_at
+from geo.render.names import map_labels, metres_between, shown_at
 from geo.render.sheets import locator
 from geo.render.sheets.legend import credits, legend, scale_and_north
 from geo.render.sheets.marks import (
@@ -205,9 +205,13 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     obstacles += [(x - dot, y - dot, x + dot, y + dot) for name, x, y in labels if name not in lakes]
     offset = dot + 0.8 * PT
     texts: list[str] = []
+    # a place is named across a line where its side has no room only if it is on the border as
+    # far as its data says (as on the page): nearer a line than its stated precision
+    across = lakes | {str(label["name"]) for label in own if _on_border(label, project, lines)}
     for name, x, y, anchor, box, (px, py) in place_labels(labels, s.label, obstacles, inner,
                                                           offset, lines, centred=lakes,
-                                                          keep_off=heavy, symbols=symbols):
+                                                          keep_off=heavy, anyway=across,
+                                                          symbols=symbols):
         ex, ey = nearest_on_box(px, py, box)
         if led(px, py, box, offset):  # set apart: a line leads to the point
             parts.append(f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" '
@@ -305,6 +309,17 @@ def _border_lines(content, project):
 
     return prep(MultiLineString([[project(lon, lat) for lat, lon in path]
                                  for path in border_paths(content) if len(path) > 1]))
+
+
+def _on_border(label: dict, project, lines) -> bool:
+    """Whether a place's point lies nearer a border line (``lines``: _border_lines) than its
+    stated precision (``precision_m``), on the sheet: its data cannot tell its side."""
+    from shapely.geometry import Point
+
+    lon, lat = label["lon"], label["lat"]
+    (x, y), (x2, y2) = project(lon, lat), project(lon + 0.01, lat)
+    per_px = metres_between((lon, lat), (lon + 0.01, lat)) / math.hypot(x2 - x, y2 - y)
+    return lines.context.distance(Point(x, y)) < max(0.01, label.get("precision_m", 0) / per_px)
 
 
 def _heavy_lines(content, project, frame):

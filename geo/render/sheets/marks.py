@@ -235,13 +235,15 @@ def _clamp(x: float, y: float, margin: float, frame: Box) -> tuple[float, float]
 
 def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles: list[Box],
                  frame: Box, offset: float, lines=None, centred=frozenset(),
-                 reaches=(1.0, 2.0, 3.2, 4.6, 6.5, 9.0), keep_off=None, side=True, anyway=True,
+                 reaches=(1.0, 2.0, 3.2, 4.6, 6.5, 9.0), keep_off=None, side=True,
+                 anyway: bool | frozenset[str] | set[str] = True,
                  symbols: tuple[tuple[float, float], ...] = ()) -> list[tuple]:
     """Put each label (text, x, y of its point) beside its point where its box meets no
     obstacle, no other label and stays in ``frame``: clear of ``keep_off`` (a prepared shapely
     geometry: the map's heavy lines, railways among them) where any position is, else clear of
     ``lines`` (the borders and claims), else (``side``) at least with its near edge on its
-    point's side of them, else (``anyway``) where the box alone is free; drop it where none is.
+    point's side of them, else (``anyway``: all, or the texts named) where the box alone is
+    free; drop it where none is.
 
     In every case a name reads as its own point's: no other of the ``symbols`` (the points
     of the places' and towns' symbols) lies nearer its box, and its leader line crosses no
@@ -263,7 +265,8 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
             [(lines, "clear")] + ([(lines, "side")] if side else []) if lines is not None else [])
         # on one line, else in two where the name has a second in brackets, then anyway
         tries = [(form, geometry, rule) for form in [[text]] + ([stacked(text)] if stacked(text) else [])
-                 for geometry, rule in sided] + ([([text], None, None)] if anyway else [])
+                 for geometry, rule in sided] + (
+            [([text], None, None)] if anyway is True or anyway and text in anyway else [])
         for form, geometry, rule in tries:
             w = max(text_width(line, size) for line in form)
             below = (len(form) - 1) * size * LEADING  # the lines under the first
