@@ -147,6 +147,23 @@ def test_the_places_a_map_is_about_are_named_at_first_view(first_view, map_name:
             assert a["line"] and a["off"] <= 1.5 * a["height"], a
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", per_map())
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_the_claimed_borders_are_whole_in_the_first_view_where_they_fit(first_view, map_name: str,
+                                                                        width: int):
+    """The claims are what a border-conflict map is about: where the course of the claimed
+    borders inside the map's extent is smaller than the window, the first view shows all of
+    it (at 375 px the Mongolian claim near Nomonhan ran off the right edge, with 50 px to
+    spare on the left; fit-view.js moves the view within the room the incidents leave)."""
+    size, points = first_view["size"], [q for path in first_view["claims"] for q in path]
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    if not points or max(xs) - min(xs) > size["width"] - 32 or max(ys) - min(ys) > size["height"] - 32:
+        return  # (none on this map, or longer than the window: Khasan's at 1280 px)
+    off = [q for q in points if not (0 <= q[0] <= size["width"] and 0 <= q[1] <= size["height"])]
+    assert off == []
+
+
 # Known and open: on the overview's phone view Grodekovo's side of the border, a strip of the
 # USSR 40 px wide between the markers of the Suifenhe clashes and of Lake Khasan, holds its
 # name nowhere, in one line or two: it goes unnamed rather than named in Manchuria

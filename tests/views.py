@@ -116,11 +116,22 @@ def own_places(map_name: str) -> list[tuple[str, list[list[float]]]]:
         else:
             before += path[1:]
     return sorted(joined)
+def own_claims(map_name: str) -> list[list[list[float]]]:
+    """The courses ([[lat, lon], ...]) of the claimed borders a map draws."""
+    from geo.inputs.maps_toml import read_project
+
+    project = read_project(LAYERS)
+    return [[[lat, lon] for lon, lat, *_ in f["geometry"]["coordinates"]]
+            for name in project.maps[map_name].layers
+            for f in json.loads(project.layers[name].file.read_text(encoding="utf-8"))["features"]
+            if f["properties"].get("kind") == "claimed-border" and f["geometry"]["type"] == "LineString"]
+
+
 # What a reader sees at a map's first view, read once per map and width (the tests below only
 # read it): labels, markers, legend, paths drawn, the main colours of the screenshot.
 from geo.render.style import height_symbol  # noqa: E402
 
-FIRST_VIEW = f"""([places, extent]) => {{
+FIRST_VIEW = f"""([places, extent, claimPaths]) => {{
   const m = {MAP}, s = m.getSize();
   const box = m.getContainer().getBoundingClientRect();
   const labels = [...document.querySelectorAll('.map-label-on')].map(n => {{
@@ -224,6 +235,9 @@ FIRST_VIEW = f"""([places, extent]) => {{
         if (panel && (panel.querySelector('details[open]') || panel.classList.contains('inset-map')))
           linesUnderPanels[i] = (linesUnderPanels[i] || 0) + 1;
       }} }}); }});
+  // the claimed borders inside the map's extent, each point where the first view shows it
+  const claims = claimPaths.map(path => path.filter(c => area.contains(c)).map(c => {{
+    const p = m.latLngToContainerPoint(c); return [p.x, p.y]; }}));
   // the heights' symbols: paths in the symbol's colour
   const heights = [...document.querySelectorAll('.leaflet-overlay-pane path')]
     .filter(p => p.getAttribute('fill') === '{height_symbol()["fill"]}').length;
@@ -241,7 +255,7 @@ FIRST_VIEW = f"""([places, extent]) => {{
                    Math.max(0, Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top)); }}, 0) / (b.width * b.height);
   }}
   return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights,
-           dots, dotted, exactBorders, onLines, acrossBorders, symbolsUnder, waterByDots, linesUnderPanels, inset: covered, zoom: m.getZoom()}};
+           dots, dotted, exactBorders, claims, onLines, acrossBorders, symbolsUnder, waterByDots, linesUnderPanels, inset: covered, zoom: m.getZoom()}};
 }}"""
 
 
@@ -300,7 +314,8 @@ class Views:
         with OfflinePage(self.browser, width, WINDOWS[width]) as view:
             page = opened(view, self.built / f"{map_name}.html", suffix)
             extent = read_project(LAYERS).maps[map_name].extent
-            seen = page.evaluate(FIRST_VIEW, [[path for _, path in places], list(extent)]) \
+            seen = page.evaluate(FIRST_VIEW, [[path for _, path in places], list(extent),
+                                              own_claims(map_name)]) \
                 if lang == "en" else {}
             seen["size"] = page.viewport_size
             seen["label_boxes"] = page.wait_for_function(

@@ -154,6 +154,28 @@
     }
   }
 
+  /* At the zoom the incidents and places set, the view moves within the room they leave it
+     by the least that shows the map's claimed borders (inside its extent) whole, along each
+     axis where they fit: at 375 px the claims near Nomonhan ran off the right edge with 50 px
+     to spare on the left. */
+  function towardClaims(map, target, area, pad) {
+    var size = map.getSize(), pts = [];
+    (g.ownLines || []).filter(function (path) { return path.claim; }).forEach(function (path) {
+      path.forEach(function (c) { if (area.contains(c)) pts.push(map.latLngToContainerPoint(c)); });
+    });
+    if (!pts.length) return;
+    var corners = [target.getNorthWest(), target.getSouthEast()].map(function (c) { return map.latLngToContainerPoint(c); });
+    var move = [['x', pad.left, size.x - pad.right], ['y', pad.top, size.y - pad.bottom]].map(function (axis) {
+      var k = axis[0], lo = Math.min(corners[0][k], corners[1][k]), hi = Math.max(corners[0][k], corners[1][k]);
+      var along = pts.map(function (q) { return q[k]; });
+      var from = Math.min.apply(null, along), to = Math.max.apply(null, along);
+      var d = to - from > axis[2] - axis[1] ? 0 : from < axis[1] ? from - axis[1] : to > axis[2] ? to - axis[2] : 0;
+      var least = hi - axis[2], most = lo - axis[1];   /* (the incidents and places stay in) */
+      return least > most ? 0 : Math.round(Math.max(least, Math.min(most, d)));
+    });
+    if (move[0] || move[1]) map.panBy(move, {animate: false});
+  }
+
   function fitIncidents(map, extent) {
     var container = map.getContainer();
     /* the incidents of the map's extent (those in the margin around it are context) */
@@ -208,6 +230,7 @@
     map.stop();  /* a pan into the bounds may still be under way */
     for (var round = 0; round < 12; round++) {
       fit();
+      towardClaims(map, target, area, pad);
       var markers = keptClear(map), lines = pointsAlong(map, g.ownLines || [], area);
       var changed = false;
       obstacles(container).forEach(function (o) {

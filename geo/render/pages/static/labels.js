@@ -60,10 +60,10 @@
     g.ownSymbols = labels.filter(function (l) { return l.kind === 'place'; })
       .map(function (l) { return L.latLng(l.lat, l.lon); });
     g.emit('symbols', {});
-    /* the courses of the lines the map is about (its rivers, the claimed borders): fit-view.js
-       keeps the panels and the inset off them where it can */
+    /* the courses of the lines the map is about (its rivers, the claimed borders, .claim): fit-
+       view.js keeps the panels and the inset off them where it can, and the claims in view */
     g.ownLines = labels.filter(function (l) { return l.kind === 'line'; })
-      .map(function (l) { return l.path.map(function (c) { return L.latLng(c[0], c[1]); }); });
+      .map(function (l) { return L.extend(l.path.map(function (c) { return L.latLng(c[0], c[1]); }), {claim: !!l.ink}); });
     var pane = map.createPane('geoLabels');
     pane.className += ' map-labels';
     var items = labels.map(function (l) {
