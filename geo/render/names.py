@@ -6,6 +6,7 @@ size)."""
 from __future__ import annotations
 
 import math
+import re
 
 from geo.config import BASE, INCIDENTS
 from geo.geometry.content import MapContent
@@ -21,7 +22,8 @@ TOWN_ZOOM = {1: 0, 2: 5, 3: 6, 4: 7}
 def map_labels(content: MapContent) -> list[dict]:
     """The names a map shows: every point and line of a layer that asks for a label
     (``label: true``), as {name, names, lat, lon, kind, rank, order, min_zoom, max_zoom,
-    precision_m (a point's: how far off it may be)}, in
+    precision_m (a point's: how far off it may be), lines and lines_in (a town's or a place's
+    name in two lines, and in each language's: two_lines)}, in
     the order they are placed (``order``: PRIORITY, then rank); name and names are the
     feature's ``label_name``/``label_names`` where it has a shorter name for the map. kind is
     "country", "water" (a lake's name, centred), "line" (a river's or a claimed border's,
@@ -62,6 +64,9 @@ def map_labels(content: MapContent) -> list[dict]:
             item.update({k: p[k] for k in ("min_zoom", "max_zoom", "precision_m") if k in p})
             if kind == "town":  # a lesser town from a larger zoom on
                 item["min_zoom"] = max(item.get("min_zoom", 0), TOWN_ZOOM.get(rank, 0))
+            if kind in ("town", "place"):  # its two lines, in each language (two_lines)
+                item["lines"] = two_lines(name)
+                item["lines_in"] = {lang: two_lines(text) for lang, text in names.items()}
             if mark_of(f, layer.spec.style) == "height":  # its symbol, which its name keeps clear of
                 item["mark"] = [height_symbol()["width"], height_symbol()["height"]]
             found.append(item)
@@ -119,6 +124,21 @@ def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
     h = (math.sin((lat2 - lat1) / 2) ** 2
          + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
     return 2 * 6371008.8 * math.asin(math.sqrt(h))
+
+
+def one_line(text: str) -> str:
+    """Text as one line: each run of white space (line and paragraph separators, which pasted
+    text carries and text shaping fails on, among them) is one space, but for the no-break
+    space, which keeps two words on one line."""
+    return " ".join(re.split(r"[^\S\u00a0]+", text)).strip()
+
+
+def two_lines(name: str) -> list[str]:
+    """A name with a second one in brackets, as two lines ("Suifenhe", "(Suifenho)"), for
+    where it finds no room in one, on the sheets and on the page (labels.js: ``lines``);
+    else []."""
+    head, bracket, tail = one_line(name).partition(" (")
+    return [head, bracket.strip() + tail] if bracket and head and tail.endswith(")") else []
 
 
 DUPLICATE_M = 5000  # a base town this close to a place of the map's own layers is that place

@@ -449,6 +449,11 @@ def border_paths(content: MapContent) -> list[list[list[float]]]:
     return paths
 
 
+# Where a lone marker stands off a place's symbol, in its reach (a marker's size, and the
+# symbol's): above, below, then to a side; on the page (incident-layer.js) and the sheets
+LIFTS = ((0.0, -1.0), (0.0, 1.0), (1.0, 0.0), (-1.0, 0.0),
+         (0.8, -0.8), (-0.8, -0.8), (0.8, 0.8), (-0.8, 0.8))
+
 # Lines this heavy (style px) or more are the map's main lines (borders, claims, the rivers it is
 # about, railways): a name is set clear of them where it can be.
 HEAVY_WEIGHT = 2.0

@@ -27,7 +27,7 @@ from folium.template import Template
 from geo.config import LANGUAGES, OTHER_NAME_LANGUAGES, Style
 from geo.incident_types import INCIDENT_TYPES, IncidentType
 from geo.jsontext import compact
-from geo.render.style import PALETTE, STRIPE_WIDTH, UNDER_BORDERS_PX, WATER, height_symbol
+from geo.render.style import LIFTS, PALETTE, STRIPE_WIDTH, UNDER_BORDERS_PX, WATER, height_symbol
 
 LABEL_ZOOM = 8  # place names stay hidden below this zoom, where they would pile up
 
@@ -227,7 +227,7 @@ class IncidentLayer(Layer):
     _template = Template("""
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = geoMaps.incidentLayer(
-  {{ this.data }}, {{ this.bibliography }}, {{ this.types }});
+  {{ this.data }}, {{ this.bibliography }}, {{ this.types }}, {{ this.lifts }});
 {% endmacro %}
 """)
 
@@ -237,6 +237,7 @@ var {{ this.get_name() }} = geoMaps.incidentLayer(
         self.data = script_json(collection)
         self.bibliography = script_json(bibliography)
         self.types = script_json(incident_types_data())
+        self.lifts = script_json(LIFTS)
 
 
 class MapChrome(branca.element.MacroElement):

@@ -8,9 +8,11 @@ Everything here is plain arithmetic on pixel boxes, so the same input gives the 
 from __future__ import annotations
 
 import math
-import re
 from functools import lru_cache
 from pathlib import Path
+
+from geo.render.names import one_line, two_lines
+from geo.render.style import LIFTS
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom
 
@@ -26,13 +28,6 @@ def _font(bold: bool, size: float):
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     path = folder / name if (folder / name).is_file() else Path("/usr/share/fonts/truetype/dejavu") / name
     return ImageFont.truetype(str(path), size=size)
-
-
-def one_line(text: str) -> str:
-    """Text as a line of the sheet: each run of white space (line and paragraph separators,
-    which pasted text carries and text shaping fails on, among them) is one space, but for
-    the no-break space, which keeps two words on one line."""
-    return " ".join(re.split(r"[^\S\u00a0]+", text)).strip()
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
@@ -57,9 +52,6 @@ def wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
 
 # How far (in marker diameters) a marker's centre stays from a place symbol it must not hide
 CLEAR = 0.75
-# Where a lone marker goes off a symbol, in marker diameters: above, below, then to a side
-LIFTS = ((0.0, -1.0), (0.0, 1.0), (1.0, 0.0), (-1.0, 0.0),
-         (0.8, -0.8), (-0.8, -0.8), (0.8, 0.8), (-0.8, 0.8))
 
 
 def spread(points: list[tuple[float, float]], size: float, frame: Box,
@@ -264,7 +256,7 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
         sided = ([(keep_off, "clear")] if keep_off is not None else []) + (
             [(lines, "clear")] + ([(lines, "side")] if side else []) if lines is not None else [])
         # on one line, else in two where the name has a second in brackets, then anyway
-        tries = [(form, geometry, rule) for form in [[text]] + ([stacked(text)] if stacked(text) else [])
+        tries = [(form, geometry, rule) for form in [[text]] + ([two_lines(text)] if two_lines(text) else [])
                  for geometry, rule in sided] + (
             [([text], None, None)] if anyway is True or anyway and text in anyway else [])
         for form, geometry, rule in tries:
@@ -284,13 +276,6 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
 
 
 LEADING = 1.15  # (in font sizes) from one line of a label to the next
-
-
-def stacked(text: str) -> list[str]:
-    """A name with a second one in brackets, as two lines ("Suifenhe", "(Suifenho)"), for
-    where it finds no room on one; else []."""
-    head, bracket, tail = one_line(text).partition(" (")
-    return [head, bracket.strip() + tail] if bracket and head and tail.endswith(")") else []
 
 
 def _free_spot(text, w, x, y, offset, ascent, descent, pad, taken, frame, lines=None,

@@ -11,7 +11,7 @@ from geo.config import FEATURE, INCIDENTS
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import lnglat, mercator_xy
 from geo.incident_types import BY_NAME
-from geo.render.sheets.marks import one_line
+from geo.render.names import one_line
 from geo.render.style import MARKER_STROKE, TOWN_INK
 
 DPI = 300

@@ -13,15 +13,13 @@
      a 24 px circle on each meets no other; at 22 px apart Khasan's markers did). */
   var MARKER = 18, PLACE = 28, GAP = 6;
   var SYMBOL = 12;   // px across a place's symbol (a height's triangle, a dot)
-  /* where a marker stands off a symbol, in its reach: above, below, then to a side */
-  var LIFTS = [[0, -1], [0, 1], [1, 0], [-1, 0], [0.8, -0.8], [-0.8, -0.8], [0.8, 0.8], [-0.8, 0.8]];
 
   /* `types` is the table of geo/incident_types.py; a type not in it is drawn as "other".
      Markers whose icons would touch at the current zoom are drawn as one place marker with
      their count, which opens their list; the incident asked for last (`selected`) is always
      drawn on its own. Uncertainty circles are drawn only for the incident pointed at,
      focused or open. */
-  g.incidentLayer = function (data, bibliography, types) {
+  g.incidentLayer = function (data, bibliography, types, lifts) {   // (lifts: style.LIFTS)
     var known = {};
     (types || []).forEach(function (t) { known[t.name] = true; g.typeLabels[t.name] = t.label; });
     var group = L.featureGroup();
@@ -222,7 +220,7 @@
         // the Soviet bank, and the name went to the Manchurian one)
         var others = points.filter(function (q) { return q.distanceTo(c.point) >= clear; });
         var away = function (p) { return Math.min.apply(null, others.map(function (q) { return q.distanceTo(p); }).concat([Infinity])); };
-        var spots = LIFTS.map(function (d) { return c.point.add(L.point(d[0], d[1]).multiplyBy(clear + 2)); })
+        var spots = lifts.map(function (d) { return c.point.add(L.point(d[0], d[1]).multiplyBy(clear + 2)); })
           .filter(free);
         if (spots.length) c.shown = spots.reduce(function (best, p) { return away(p) > away(best) + 1 ? p : best; });
       });

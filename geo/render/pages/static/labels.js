@@ -29,14 +29,6 @@
       Math.atan2(dy, dx) + 'rad) translateX(4px)';
   }
 
-  /* A name with a second one in brackets, as two lines ("Grodekovo", "(now Pogranichny)"),
-     for where it finds no room on its side of the borders in one (as the print sheets set it:
-     geo/render/sheets/marks.py); else null. */
-  function stacked(text) {
-    var at = text.indexOf(' (');
-    return at > 0 && text.charAt(text.length - 1) === ')' ? [text.slice(0, at), text.slice(at + 1)] : null;
-  }
-
   /* Set a label's text in one line, or (two) in its two: text nodes and a line break, never
      markup (the name is layer text). The first line ends in a space, so that the text reads
      whole. */
@@ -82,7 +74,10 @@
       return {label: l, node: node, leader: leader, spot: spot, latlng: L.latLng(l.lat, l.lon),
               path: line ? l.path.map(function (c) { return L.latLng(c[0], c[1]); }) : null,
               dot: l.kind !== 'country' && l.kind !== 'water' && !line,   // a country's, a lake's name: centred
-              lines: l.kind === 'town' || l.kind === 'place' ? stacked(text) : null, stack: false,
+              // a name with a second in brackets, in two lines where one finds no room on its
+              // side ("Grodekovo", "(now Pogranichny)"): names.two_lines, as the sheets set it
+              lines: l.lines && g.localName(l.lines, l.lines_in).length ? g.localName(l.lines, l.lines_in) : null,
+              stack: false,
               order: l.order, w: 0, h: 0};   // (geo/render/names.py: who takes room first)
     });
     items.sort(function (a, b) {
