@@ -5,6 +5,7 @@ in a session instead of once per test. Tests of one map run on one pytest-xdist 
 
 from __future__ import annotations
 
+import functools
 import json
 from io import BytesIO
 from pathlib import Path
@@ -116,13 +117,15 @@ def own_places(map_name: str) -> list[tuple[str, list[list[float]]]]:
         else:
             before += path[1:]
     return sorted(joined)
+@functools.cache
 def own_claims(map_name: str) -> list[list[list[float]]]:
-    """The courses ([[lat, lon], ...]) of the claimed borders a map draws."""
+    """The courses ([[lat, lon], ...]) of the claimed borders a map draws (in its border
+    layers: the base geography, 15 MB, is not read)."""
     from geo.inputs.maps_toml import read_project
 
     project = read_project(LAYERS)
     return [[[lat, lon] for lon, lat, *_ in f["geometry"]["coordinates"]]
-            for name in project.maps[map_name].layers
+            for name in project.maps[map_name].layers if project.layers[name].kind == "border"
             for f in json.loads(project.layers[name].file.read_text(encoding="utf-8"))["features"]
             if f["properties"].get("kind") == "claimed-border" and f["geometry"]["type"] == "LineString"]
 
