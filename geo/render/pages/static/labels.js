@@ -242,8 +242,8 @@
           // can; another (Grodekovo's on the overview, 20 km inside the USSR) or a town then
           // goes unnamed, a town's dot with it
           if (!place && own && onBorder(i)) {
-            var clearOf = function (box) { return free(box) && !heavy.some(function (s) { return crosses(s, box); }); };
-            place = find(boxes, clearOf) || find(boxes2, clearOf) || find(boxes, free) || find(boxes2, free);
+            var offHeavy = function (box) { return free(box) && !heavy.some(function (s) { return crosses(s, box); }); };
+            place = find(boxes, offHeavy) || find(boxes2, offHeavy) || find(boxes, free) || find(boxes2, free);
           }
           var stack = !!place && boxes2.indexOf(place) >= 0;
           if (item.lines) setForm(item, stack);
