@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import shutil
@@ -37,6 +38,13 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 # The maps of layers/maps.toml, in its order: a sixth map there needs no test edit
 MAPS = _maps()
 SOURCES = ROOT.parent / "shared" / "sources"
+
+
+@functools.cache
+def real_layer(file: str | Path) -> dict:
+    """A layer file of the real layers/ (a path, or one relative to it) as parsed GeoJSON, read
+    once a worker and shared: read-only (the base geography is 15 MB, 1-2 s to parse)."""
+    return json.loads((LAYERS / file).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import LAYERS
+from tests.conftest import LAYERS, real_layer
 from tests.test_build import MAPS
 from tests.views import DESKTOP, PHONE, WINDOWS, per_map
 
@@ -357,7 +357,7 @@ def country_points(map_name: str, zoom: int) -> dict[str, tuple[float, float]]:
     found = {}
     for name in project.maps[map_name].layers:
         layer = project.layers[name]
-        for f in json.loads((LAYERS / layer.file).read_text(encoding="utf-8"))["features"]:
+        for f in real_layer(layer.file)["features"]:
             p, g = f["properties"], f["geometry"]
             if p.get("kind") == "country" and g and g["type"] == "Point" \
                     and west <= g["coordinates"][0] <= east and south <= g["coordinates"][1] <= north \
@@ -634,7 +634,7 @@ def _rivers_at_width() -> list[tuple[str, str, float, float, float]]:
             layer = project.layers[layer_name]
             if layer.kind in ("base", "incidents"):
                 continue
-            for f in json.loads(layer.file.read_text(encoding="utf-8"))["features"]:
+            for f in real_layer(layer.file)["features"]:
                 width = f["properties"].get("width_m")
                 inside = width and shape(f["geometry"]).intersection(box(*spec.extent))
                 if width and not inside.is_empty:
@@ -707,7 +707,7 @@ def _borders_by(project, map_name: str, point, reach: float) -> list[str]:
         layer = project.layers[name]
         if layer.kind == "border" and any(
                 f.get("geometry") and shape(f["geometry"]).distance(point) < reach
-                for f in json.loads((LAYERS / layer.file).read_text(encoding="utf-8"))["features"]):
+                for f in real_layer(layer.file)["features"]):
             found.append(layer.style.color)
     return found
 

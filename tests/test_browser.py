@@ -14,7 +14,7 @@ import pytest
 from shapely.geometry import box, shape
 
 from geo.inputs.maps_toml import read_project
-from tests.conftest import LAYERS, edit_layer, run_cli
+from tests.conftest import LAYERS, edit_layer, real_layer, run_cli
 from tests.test_build import MAPS, PAYLOAD
 
 pytestmark = pytest.mark.browser
@@ -237,8 +237,7 @@ def expected_swatches(map_name: str) -> tuple[list[str], set[str]]:
     spec = project.maps[map_name]
     area = box(*spec.extent)
     swatches, titles, alike = set(), set(), {}
-    files = {name: json.loads((LAYERS / project.layers[name].file).read_text(encoding="utf-8"))
-             for name in spec.layers}
+    files = {name: real_layer(project.layers[name].file) for name in spec.layers}
     # a thin line that runs, inside the extent, only under the heavy lines is not seen there
     heavy = unary_union([shape(f["geometry"]) for name in spec.layers
                          if project.layers[name].kind != "incidents"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from pyproj import CRS, Geod, Transformer
 
@@ -47,7 +48,17 @@ def utm_epsg(lon: float, lat: float) -> int:
 @cache
 def local_utm(lon: float, lat: float) -> CRS:
     """The WGS84 UTM zone for a point, as a pyproj CRS."""
-    return CRS.from_epsg(utm_epsg(lon, lat))
+    return _utm(utm_epsg(lon, lat))
+
+
+@cache
+def _utm(epsg: int) -> CRS:
+    return CRS.from_epsg(epsg)
+
+
+@cache
+def _to_utm(epsg: int):
+    return Transformer.from_crs("EPSG:4326", _utm(epsg), always_xy=True).transform
 
 
 def line_length_km(geometry) -> float:
@@ -57,35 +68,49 @@ def line_length_km(geometry) -> float:
 
 def nearest_border(point, borders: gpd.GeoDataFrame) -> tuple[str, float] | None:
     """(name, km) of the border line nearest to a point, measured in its local UTM zone."""
-    if borders.empty:
-        return None
-    utm = local_utm(point.x, point.y)
-    to_utm = Transformer.from_crs("EPSG:4326", utm, always_xy=True).transform
-    here = shapely.transform(point, to_utm, interleaved=False)
+    found = _nearest([point], borders.geometry.values, list(borders["name"]) if len(borders) else [])
+    return found[0] if found else None
+
+
+def _nearest(points: list, lines, names: list) -> list[tuple[str, float]]:
+    """(name, km) of the line nearest to each point, all points in one UTM zone (the first's):
+    the lines are projected once for them all."""
+    if not len(lines) or not points:
+        return []
+    to_utm = _to_utm(utm_epsg(points[0].x, points[0].y))
     # GeoJSON segments are straight in longitude/latitude: densify so they stay so in UTM
-    lines = shapely.segmentize(borders.geometry.values, SEGMENT_DEGREES)
-    lines = shapely.transform(lines, to_utm, interleaved=False)
-    distances = shapely.distance(here, lines)
-    best = int(distances.argmin())
-    return str(borders.iloc[best]["name"]), float(distances[best]) / 1000.0
+    lines = shapely.transform(shapely.segmentize(lines, SEGMENT_DEGREES), to_utm, interleaved=False)
+    here = shapely.transform(np.asarray(points, dtype=object), to_utm, interleaved=False)
+    distances = shapely.distance(here[:, None], lines[None, :])
+    best = distances.argmin(axis=1)
+    return [(str(names[b]), float(row[b]) / 1000.0) for b, row in zip(best, distances, strict=True)]
 
 
 def measure(incidents: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Incidents with the border line nearest to each, its name and distance, among the lines of
     the incident's own time: the border of the period (a line with no ``date``) and the claims of
     a dispute whose ``date`` the incident's overlaps. A claim of 1939 is not the border a clash
-    of 1935 happened on, though it lies nearer."""
+    of 1935 happened on, though it lies nearer. (Incidents of one time and UTM zone are measured
+    together: 6,000 of them, one at a time, took 5 s.)"""
     incidents = incidents.copy()
     claimed = [None if not isinstance(d, str) else parse_date(d)
                for d in (borders["date"] if "date" in borders else [None] * len(borders))]
-    nearest = []
-    for point, date in zip(incidents.geometry, incidents["date"], strict=True):
+    lines, names = borders.geometry.values, list(borders["name"]) if len(borders) else []
+    together: dict[tuple, list[tuple[int, object]]] = {}
+    for i, (point, date) in enumerate(zip(incidents.geometry, incidents["date"], strict=True)):
         if point is None:  # an incident without a place has no distance
-            nearest.append(None)
             continue
         first, last = parse_date(str(date))
-        of_its_time = [span is None or (span[0] <= last and first <= span[1]) for span in claimed]
-        nearest.append(nearest_border(point.representative_point(), borders[of_its_time]))
+        of_its_time = tuple(j for j, span in enumerate(claimed)
+                            if span is None or (span[0] <= last and first <= span[1]))
+        here = point.representative_point()
+        together.setdefault((of_its_time, utm_epsg(here.x, here.y)), []).append((i, here))
+    nearest: list = [None] * len(incidents)
+    for (of_its_time, _), members in together.items():
+        found = _nearest([here for _, here in members], lines[list(of_its_time)],
+                         [names[j] for j in of_its_time])
+        for (i, _), both in zip(members, found, strict=False):
+            nearest[i] = both
     incidents["_border_name"] = [None if n is None else n[0] for n in nearest]
     incidents["_border_km"] = [None if n is None else round(n[1], 2) for n in nearest]
     return incidents
