@@ -17,6 +17,9 @@ fi
 if [ ! -f .test-tools/node_modules/axe-core/axe.min.js ]; then
     npm install --silent --no-audit --no-fund --prefix .test-tools axe-core@4.14.1 >/dev/null
 fi
+# Python's compiled modules are kept (where the environment says not to, every worker, build
+# and check started here would compile the package and rewrite the tests' asserts anew: 3 s each)
+unset PYTHONDONTWRITEBYTECODE
 # one worker per core (pytest-xdist), each group of tests sharing a page on one worker, in the
 # order tests/conftest.py sets (the tests of the real layers' build last, while it is made)
 exec .venv/bin/python -m pytest -p no:cacheprovider --numprocesses=auto --dist=loadgroup \

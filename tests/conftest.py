@@ -249,13 +249,33 @@ def shared_folder(tmp_path_factory) -> Path:
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """build_maps.py run with ``args``; a build draws in its own process unless the test asks
-    for workers (``--jobs``): under pytest-xdist both cores are busy already, and a pool's
-    start costs a small build 2 CPU-s for nothing."""
+    """build_maps.py run with ``args``: its ``main``, the CLI's own parsing, messages and exit
+    status, called in this process (a process of its own spends 1 CPU-s importing before it
+    starts; a test of what only a process of its own shows, a kill, a library left unloaded,
+    starts one itself). A build draws in this process unless the test asks for workers
+    (``--jobs``), which then run in a process of their own: under pytest-xdist both cores are
+    busy already, and a pool's start costs a small build 2 CPU-s for nothing."""
+    import contextlib
+    import io
+
     if args[:1] == ("build",) and "--jobs" not in args:
         args = (*args, "--jobs", "1")
-    return subprocess.run([sys.executable, str(ROOT / "build_maps.py"), *args],
-                          cwd=cwd, capture_output=True, text=True, timeout=600)
+    if "--jobs" in args and args[args.index("--jobs") + 1] != "1":
+        return subprocess.run([sys.executable, str(ROOT / "build_maps.py"), *args],
+                              cwd=cwd, capture_output=True, text=True, timeout=600)
+    import build_maps
+
+    stdout, stderr, here = io.StringIO(), io.StringIO(), os.getcwd()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        os.chdir(cwd)
+        try:
+            code = build_maps.main(list(args))
+        except SystemExit as exit:  # (argparse's errors)
+            code = exit.code if isinstance(exit.code, int) else 0 if exit.code is None else 1
+        finally:
+            os.chdir(here)
+    return subprocess.CompletedProcess(["build_maps.py", *args], code, stdout.getvalue(),
+                                       stderr.getvalue())
 
 
 def edit_layer(layers_dir: Path, name: str, change) -> None:

@@ -158,7 +158,7 @@ def test_incremental_rebuild_renders_only_what_changed(layers_copy, tmp_path, so
     assert toml.read_text(encoding="utf-8").count('"test-channel"') == 2
     out = tmp_path / "output"
     args = ("build", "--layers", str(layers_copy), "--out", str(out), "--sources",
-            str(sources_dir), "--jobs", "2", "--no-static")
+            str(sources_dir), "--no-static")
 
     first = run_cli(*args)
     assert first.returncode == 0, first.stderr
