@@ -386,6 +386,22 @@ def test_the_first_view_names_the_countries_on_both_sides(first_view, map_name: 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("map_name", per_map())
+@pytest.mark.parametrize("width", list(WINDOWS))
+def test_a_leader_line_runs_through_no_other_name(first_view, map_name: str, width: int):
+    """A leader line joins a name set off its place to the place's dot: one that runs through
+    another name reads as joining that one (Kanchazu Island's ran through the Amur's, along the
+    river, on the overview at 1280 px). Each leader, from the dot to the nearest point of its
+    name, against the corners of every other name shown (a river's turned along its line)."""
+    from shapely.geometry import LineString, Polygon
+
+    crossed = [(leader["text"], label["text"]) for leader in first_view["leaders"]
+               for label in first_view["label_boxes"] if label["text"] != leader["text"]
+               and LineString([leader["from"], leader["to"]]).intersects(Polygon(label["corners"]))]
+    assert crossed == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", per_map())
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
 def test_no_town_dot_without_its_name(first_view, map_name: str, width: int):
     """A dot on the map is read as a named place: the page draws a town's dot with its name and

@@ -241,6 +241,12 @@ FIRST_VIEW = f"""([places, extent, claimPaths]) => {{
   // the claimed borders inside the map's extent, each point where the first view shows it
   const claims = claimPaths.map(path => path.filter(c => area.contains(c)).map(c => {{
     const p = m.latLngToContainerPoint(c); return [p.x, p.y]; }}));
+  // each leader line shown: its name and its two ends, the dot's point and the nearest point
+  // of its name's box (client px, as the names' corners)
+  const leaders = (geoMaps.labelItems || []).filter(it => it.leader && it.leader.classList.contains('map-leader-on'))
+    .map(it => {{ const p = m.latLngToContainerPoint(it.latlng), r = it.node.getBoundingClientRect();
+      const x = Math.max(r.left, Math.min(box.left + p.x, r.right)), y = Math.max(r.top, Math.min(box.top + p.y, r.bottom));
+      return {{text: it.node.textContent, from: [box.left + p.x, box.top + p.y], to: [x, y]}}; }});
   // the heights' symbols: paths in the symbol's colour
   const heights = [...document.querySelectorAll('.leaflet-overlay-pane path')]
     .filter(p => p.getAttribute('fill') === '{height_symbol()["fill"]}').length;
@@ -258,7 +264,7 @@ FIRST_VIEW = f"""([places, extent, claimPaths]) => {{
                    Math.max(0, Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top)); }}, 0) / (b.width * b.height);
   }}
   return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights,
-           dots, dotted, exactBorders, claims, onLines, acrossBorders, symbolsUnder, waterByDots, linesUnderPanels, inset: covered, zoom: m.getZoom()}};
+           dots, dotted, exactBorders, claims, leaders, onLines, acrossBorders, symbolsUnder, waterByDots, linesUnderPanels, inset: covered, zoom: m.getZoom()}};
 }}"""
 
 

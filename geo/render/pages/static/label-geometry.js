@@ -120,6 +120,14 @@
     return found.sort(function (p, q) { return p.far - q.far; });
   }
 
+  /* The leader line from point p to the nearest point of box r, as a box of no breadth (its
+     corners the line's two ends, for overlaps): no other name or dot may lie on it. */
+  function leaderBox(p, r) {
+    var x = Math.max(r.x, Math.min(p.x, r.x + r.w)), y = Math.max(r.y, Math.min(p.y, r.y + r.h));
+    return {x: Math.min(p.x, x), y: Math.min(p.y, y), w: Math.abs(x - p.x), h: Math.abs(y - p.y),
+            corners: [[p.x, p.y], [x, y], [x, y], [p.x, p.y]], to: {x: x, y: y}};
+  }
+
   var DOTS = [5, 17];   // px from a place's point to its label: beside its dot, or clear of a marker on it
   var LED = [34, 52];   // px, further off, for the map's own places and waters: a leader line goes to the point
 
@@ -169,6 +177,6 @@
     return found.sort(function (a, b) { return a.far - b.far; });
   }
 
-  window.geoMaps.boxes = {GAP: GAP, overlaps: overlaps, crosses: crosses, meets: meets,
+  window.geoMaps.boxes = {GAP: GAP, overlaps: overlaps, crosses: crosses, meets: meets, leaderBox: leaderBox,
                          lineCandidates: lineCandidates, candidates: candidates, areaCandidates: areaCandidates};
 })();

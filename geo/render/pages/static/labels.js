@@ -10,7 +10,7 @@
   var g = window.geoMaps;
   var GAP = g.boxes.GAP;   // px kept clear around a label
   var overlaps = g.boxes.overlaps, crosses = g.boxes.crosses, meets = g.boxes.meets;
-  var lineCandidates = g.boxes.lineCandidates;
+  var lineCandidates = g.boxes.lineCandidates, leaderBox = g.boxes.leaderBox;
   var WATER_CLEAR = 12;   // px between a lake's name and any dot
 
   /* The first of the boxes that passes the test (the rest are not tested). */
@@ -22,8 +22,7 @@
   /* The leader line from a place's dot (container point p) to the nearest point of its
      label's box, placed in the pane at the dot's layer point ``at``. */
   function lead(item, p, box, at) {
-    var x = Math.max(box.x, Math.min(p.x, box.x + box.w)), y = Math.max(box.y, Math.min(p.y, box.y + box.h));
-    var dx = x - p.x, dy = y - p.y, length = Math.sqrt(dx * dx + dy * dy);
+    var end = leaderBox(p, box).to, dx = end.x - p.x, dy = end.y - p.y, length = Math.sqrt(dx * dx + dy * dy);
     item.leader.style.width = Math.max(0, length - 4) + 'px';
     item.leader.style.transform = 'translate3d(' + at.x + 'px,' + at.y + 'px,0) rotate(' +
       Math.atan2(dy, dx) + 'rad) translateX(4px)';
@@ -177,7 +176,7 @@
       items.forEach(function (item, i) {   // every drawn dot stays readable
         if (item.dot && shown(item, zoom)) {
           var mark = item.label.mark || [6, 6];   // a town's dot, a place's, or a height's symbol
-          taken.push({x: points[i].x - mark[0] / 2, y: points[i].y - mark[1] / 2, w: mark[0], h: mark[1], owner: item});
+          taken.push(item.mark = {x: points[i].x - mark[0] / 2, y: points[i].y - mark[1] / 2, w: mark[0], h: mark[1], owner: item});
         }
       });
       var named = {};   // a country named at one of its points is not named again off its others
@@ -199,7 +198,9 @@
           var free = function (box) {
             return box.x >= 0 && box.y >= 0 && box.x + box.w <= size.x && box.y + box.h <= size.y &&
               !taken.some(function (other) {
-                if (other.owner === item) return false;
+                if (other.owner === item) return false;   // a leader runs through no other name,
+                if (box.led && other.placed && overlaps(leaderBox(points[i], box), other)) return true;
+                if (other.lead && item.spot && overlaps(item.mark, other)) return true;   // a town's dot on one: neither shows
                 if (!(water && other.owner)) return overlaps(box, other);
                 return overlaps(box, {x: other.x - WATER_CLEAR, y: other.y - WATER_CLEAR,
                                       w: other.w + 2 * WATER_CLEAR, h: other.h + 2 * WATER_CLEAR});
@@ -250,7 +251,9 @@
           if (place && country) named[item.label.name] = true;
         }
         if (place) {
-          taken.push(place);
+          place.placed = true;
+          taken.push(place);   // and later names keep off its leader (Kanchazu's had run through the Amur's)
+          if (place.led) taken.push(L.extend(leaderBox(points[i], place), {lead: true}));
           if (place.angle === undefined) {
             L.DomUtil.setPosition(item.node, map.containerPointToLayerPoint([place.x, place.y]).round());
           } else {   // along its line: the text's own box, centred there and turned
