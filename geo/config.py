@@ -189,10 +189,12 @@ def map_inputs(raw: dict, name: str) -> dict:
     layers = raw["layers"]
     table = raw["maps"][name]
     used = set(table["layers"])
-    if any(layers[n].get("kind") == INCIDENTS for n in used):
+    widest = _widest(raw["maps"])
+    # the border layers: incidents are measured to them, and a map's locator draws them
+    if any(layers[n].get("kind") == INCIDENTS for n in used) or name != widest[0]:
         used.update(distance_layers({n: t.get("kind", FEATURE) for n, t in layers.items()}))
     return {"map": table, "layers": {n: layers[n] for n in sorted(used)},
-            "inset": _widest(raw["maps"]),  # the inset shows the map with the widest extent
+            "inset": widest,  # the inset shows the map with the widest extent
             "bibliography": raw.get("bibliography", {}), "attribution": raw.get("attribution", ""),
             "online_basemaps": raw.get("online_basemaps", [])}
 

@@ -73,10 +73,16 @@ def test_map_inputs_holds_what_a_map_depends_on(layers_copy):
     assert inputs["attribution"] == raw["attribution"]
 
 
-def test_a_map_without_incidents_does_not_depend_on_the_border_layers(layers_copy):
+def test_the_border_layers_are_inputs_where_incidents_are_measured_or_a_locator_drawn(layers_copy):
+    """Incidents are measured to the border layers, and a map's locator draws the period's
+    borders: the widest map (the overview, which has no locator) without incidents does not
+    depend on them; a regional map without incidents does, through its locator."""
     raw = raw_config(layers_copy)
+    raw["maps"]["overview"]["layers"] = ["base-land", "amur"]
+    assert set(map_inputs(raw, "overview")["layers"]) == {"base-land", "amur"}
     raw["maps"]["amur"]["layers"] = ["base-land", "amur"]
-    assert set(map_inputs(raw, "amur")["layers"]) == {"base-land", "amur"}
+    assert set(map_inputs(raw, "amur")["layers"]) == {
+        "base-land", "amur", "borders", "claims-soviet", "claims-japanese"}
 
 
 # (what is changed, how, the maps that must get a new digest)

@@ -673,6 +673,9 @@ def test_every_regional_sheet_has_a_locator_that_hides_nothing(contents, sheets)
         west, south, east, north = frame_extent(contents[name])
         (fx0, fy0), (fx1, fy1) = mercator_xy(west, north), mercator_xy(east, south)
         red = box(found.find(f"{SVG}rect[@class='locator-frame']"))
+        # the period's borders over the relief, every path of them (MapContent.locator)
+        assert len(found.findall(f".//{SVG}polyline")) == sum(
+            len(layer["paths"]) for layer in contents[name].locator) > 0, (name, suffix)
         centre = (x + ((fx0 + fx1) / 2 - left) / (right - left) * w,
                   y + (top - (fy0 + fy1) / 2) / (top - bottom) * h)
         assert math.dist(centre, (red[0] + red[2] / 2, red[1] + red[3] / 2)) <= 1.5, (name, suffix)

@@ -255,6 +255,7 @@ FIRST_VIEW = f"""([places, extent, claimPaths]) => {{
     .filter(p => / a[0-9.]+,[0-9.]+ 0 1,0 /.test(p.getAttribute('d') || '')).map(p => p.getAttribute('fill'));
   // the share of the locator inset's box its tiles cover (the rest is the grey beyond them)
   const inset = document.querySelector('.inset-map');
+  const insetPaths = inset ? inset.querySelectorAll('.leaflet-overlay-pane path').length : 0;
   let covered = null;
   if (inset && inset.offsetWidth) {{
     const b = inset.getBoundingClientRect();
@@ -264,7 +265,7 @@ FIRST_VIEW = f"""([places, extent, claimPaths]) => {{
                    Math.max(0, Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top)); }}, 0) / (b.width * b.height);
   }}
   return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights,
-           dots, dotted, exactBorders, claims, leaders, onLines, acrossBorders, symbolsUnder, waterByDots, linesUnderPanels, inset: covered, zoom: m.getZoom()}};
+           dots, dotted, exactBorders, claims, leaders, onLines, acrossBorders, symbolsUnder, waterByDots, linesUnderPanels, inset: covered, insetPaths, zoom: m.getZoom()}};
 }}"""
 
 

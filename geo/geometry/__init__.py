@@ -14,7 +14,7 @@ def contents(project, layers, names=None, kept=None) -> list:
 
     (Imports inside: the geometry libraries load only when a map's geometry is made.)"""
     from geo.config import distance_layers
-    from geo.geometry.combine import combine
+    from geo.geometry.combine import combine, locator_borders
     from geo.geometry.reproject import concat, measure, to_frame, with_lengths
 
     names = list(project.maps) if names is None else names
@@ -30,4 +30,5 @@ def contents(project, layers, names=None, kept=None) -> list:
         frames[name] = with_lengths(frames[name])
     for name in incident_names:
         frames[name] = measure(frames[name], borders)
-    return [combine(project.maps[name], frames, project, kept.get(name)) for name in names]
+    locator = locator_borders(project, frames)  # (the theatre's borders: every map's locator)
+    return [combine(project.maps[name], frames, project, kept.get(name), locator) for name in names]

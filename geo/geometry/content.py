@@ -6,7 +6,7 @@ Kept apart from ``combine`` so that a rebuild of text alone loads no geopandas.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from geo.config import INCIDENTS, LayerKind, LayerSpec, MapSpec, Project
 
@@ -26,19 +26,26 @@ class MapContent:
     bibliography: dict[str, dict]
     online_basemaps: tuple[str, ...] = ()
     overview: MapSpec | None = None  # the map shown in the inset: the one with the widest extent
+    # the period's borders across the theatre, for the locators (the page's inset, the sheets'):
+    # [{"color": the layer's, "paths": [[[lon, lat], ...], ...]}, ...]; none on the overview
+    locator: list = field(default_factory=list)
 
     def count(self, kind: LayerKind) -> int:
         return sum(len(layer.collection["features"]) for layer in self.layers
                    if layer.spec.kind == kind)
 
 
-def assemble(spec: MapSpec, layers: list[MapLayer], project: Project) -> MapContent:
-    """A map's content from its combined layers and what the project says of every map."""
+def assemble(spec: MapSpec, layers: list[MapLayer], project: Project,
+             locator: list | None = None) -> MapContent:
+    """A map's content from its combined layers, the theatre's borders for its locator
+    (combine.locator_borders) and what the project says of every map."""
     bibliography = {key: {"title": ref.title, "url": ref.url, "licence": ref.licence,
                           **{k: getattr(ref, k) for k in ("kind", "file", "found_in") if getattr(ref, k)}}
                     for key, ref in sorted(project.bibliography.items())}
+    overview = widest_map(project)
     return MapContent(spec, tuple(layers), project.attribution, bibliography,
-                      project.online_basemaps, widest_map(project))
+                      project.online_basemaps, overview,
+                      [] if overview.name == spec.name else list(locator or []))
 
 
 def widest_map(project: Project) -> MapSpec:

@@ -35,7 +35,7 @@ def dumps(content, keys: dict[str, str]) -> str:
     drawn = {layer.spec.name for layer in content.layers}
     layers += [{"layer": name, "heavy": False, "collection": None, "key": key}
                for name, key in sorted(keys.items()) if name not in drawn]
-    return compact({"layers": layers})
+    return compact({"layers": layers, "locator": content.locator})
 
 
 def layer_key(spec: MapSpec, layer: Layer, code: str) -> str:
@@ -104,6 +104,6 @@ def with_new_text(previous: Path, project: Project, incident_layers: list[Layer]
         kept = _read(previous / path(name))
         layers = [MapLayer(project.layers[k["layer"]], k["collection"], k["heavy"])
                   for k in kept["layers"] if k["collection"] is not None]
-        contents.append(with_incident_text(assemble(project.maps[name], layers, project),
-                                           features))
+        contents.append(with_incident_text(assemble(project.maps[name], layers, project,
+                                                    kept.get("locator")), features))
     return contents

@@ -180,14 +180,18 @@ def alt_text(spec: MapSpec, content: MapContent) -> str:
 
 
 def _inset(content: MapContent, spec: MapSpec) -> dict | None:
-    """Options of the inset overview: the overview map's tiles at its widest zoom."""
+    """Options of the locator inset: the overview map's tiles at its widest zoom, the period's
+    borders over them (MapContent.locator) and this map's extent."""
     overview = content.overview
     if overview is None or overview.name == spec.name:
         return None
     west, south, east, north = overview.padded_extent()
     w, s, e, n = spec.extent
     return {"url": f"tiles/{overview.name}/{{z}}/{{x}}/{{y}}.png", "minZoom": overview.min_zoom,
-            "bounds": [[south, west], [north, east]], "extent": [[s, w], [n, e]]}
+            "bounds": [[south, west], [north, east]], "extent": [[s, w], [n, e]],
+            "borders": [{"color": layer["color"], "paths": [[[lat, lon] for lon, lat in path]
+                                                            for path in layer["paths"]]}
+                        for layer in content.locator]}
 
 
 def _relief(content: MapContent) -> dict | None:

@@ -197,7 +197,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
         free = [b for b in boxes if cost(b) < MARK_COST]
         where = next((b for b in free if named([b]) >= room), (free or boxes)[0])
         obstacles.append(where)
-        inset = locator.locator_svg(shown_theatre, frame_extent(content), where)
+        inset = locator.locator_svg(shown_theatre, frame_extent(content), where, content.locator)
     countries = _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS[:1],
                                borders=lines)
     obstacles += [box for *_, box in countries]

@@ -60,9 +60,10 @@ def corners(frame: tuple, size: tuple, cost) -> list[tuple[float, float, float, 
     return sorted(boxes, key=lambda b: (cost(b), boxes.index(b)))
 
 
-def locator_svg(theatre: tuple, shown: tuple, box: tuple) -> str:
-    """The locator in ``box`` (sheet pixels): the theatre's relief, and the frame of the area
-    ``shown`` (west, south, east, north) outlined on it."""
+def locator_svg(theatre: tuple, shown: tuple, box: tuple, borders: list) -> str:
+    """The locator in ``box`` (sheet pixels): the theatre's relief, the period's ``borders``
+    (MapContent.locator) over it, and the frame of the area ``shown`` (west, south, east,
+    north) outlined on it."""
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
     (left, bottom), (right, top) = mercator_xy(*theatre[:2]), mercator_xy(*theatre[2:])
@@ -79,10 +80,16 @@ def locator_svg(theatre: tuple, shown: tuple, box: tuple) -> str:
         fy0, fy1 = cy - max(least, fy1 - fy0) / 2, cy + max(least, fy1 - fy0) / 2
     data = base64.b64encode(theatre_png(theatre, max(1, round(w)), max(1, round(h)))).decode()
     edge = 0.5 * PT
+    lines = "".join(
+        f'<polyline points="{" ".join("%.1f,%.1f" % at(lon, lat) for lon, lat in path)}" '
+        f'fill="none" stroke="{layer["color"]}" stroke-width="{0.35 * PT:.2f}" stroke-linejoin="round"/>'
+        for layer in borders for path in layer["paths"])
     return (f'<g id="locator"><rect x="{x0 - edge:.1f}" y="{y0 - edge:.1f}" width="{w + 2 * edge:.1f}" '
             f'height="{h + 2 * edge:.1f}" fill="#ffffff"/>'
             f'<image x="{x0:.1f}" y="{y0:.1f}" width="{w:.1f}" height="{h:.1f}" preserveAspectRatio="none" '
             f'xlink:href="data:image/png;base64,{data}"/>'
+            f'<clipPath id="locator-clip"><rect x="{x0:.1f}" y="{y0:.1f}" width="{w:.1f}" '
+            f'height="{h:.1f}"/></clipPath><g clip-path="url(#locator-clip)">{lines}</g>'
             f'<rect class="locator-frame" x="{fx0:.1f}" y="{fy0:.1f}" width="{fx1 - fx0:.1f}" '
             f'height="{fy1 - fy0:.1f}" fill="none" stroke="{FRAME_INK}" stroke-width="{0.8 * PT:.2f}"/>'
             f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{w:.1f}" height="{h:.1f}" fill="none" '

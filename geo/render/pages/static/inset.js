@@ -1,5 +1,5 @@
-/* A locator: the whole theatre (the overview's tiles: land, sea, rivers, the period's border)
-   filling the box, with this map's extent outlined. */
+/* A locator: the whole theatre (the overview's tiles: land, sea, rivers) filling the box, the
+   period's borders over it, and this map's extent outlined. */
 (function () {
   'use strict';
 
@@ -19,6 +19,9 @@
                               minZoom: 0, bounds: options.bounds}).addTo(small);
     small.fitBounds(options.bounds, {animate: false});
     small.setZoom(small.getZoom() + 0.35, {animate: false});   // (its grey margins cut off)
+    (options.borders || []).forEach(function (layer) {
+      L.polyline(layer.paths, {color: layer.color, weight: 1, interactive: false}).addTo(small);
+    });
     L.rectangle(options.extent, {color: '#b2182b', weight: 2, fill: false,
                                  interactive: false}).addTo(small);
   };
