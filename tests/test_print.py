@@ -697,6 +697,34 @@ def test_every_regional_sheet_has_a_locator_that_hides_nothing(contents, sheets)
         assert not any(overlap(b, image) for b in names), (name, suffix)
 
 
+def test_no_locator_hides_what_the_map_is_about(contents, sheets):
+    """The locator stands where it hides none of the map's own places, waters and lines (its
+    rivers, the claimed borders): on the 1-column sheets it had hidden the north half of Lake
+    Khasan with the Japanese claim, and the south end of the Mongolian claim with the Khalkhin
+    Gol, where a smaller one in another corner hid neither. Each feature of the map's own layers
+    (not the base geography, not the incidents), as the sheet projects it, against the
+    locator's box: the features of its feature layers and its claims."""
+    from shapely.geometry import box, shape
+    from shapely.ops import transform
+
+    checked = 0
+    for name, suffix, root in sheets:
+        if name == "overview":
+            continue
+        content, chart, project = sheet_map(contents, name, suffix, root)
+        image = chart.find(f".//{SVG}g[@id='locator']/{SVG}image")
+        x, y, w, h = (float(image.get(k)) for k in ("x", "y", "width", "height"))
+        hidden = [f["properties"]["id"] for layer in content.layers
+                  if layer.spec.kind in ("feature", "border") for f in layer.collection["features"]
+                  if f.get("geometry") and (layer.spec.kind == "feature" or
+                                            f["properties"].get("kind") == "claimed-border") and
+                  transform(lambda lon, lat, *_: project(lon, lat), shape(f["geometry"]))
+                  .intersects(box(x, y, x + w, y + h))]
+        checked += 1
+        assert hidden == [], (name, suffix, hidden)
+    assert checked == 8
+
+
 def test_a_river_drawn_wide_on_a_sheet_goes_under_the_borders(contents):
     """As on the page: a river a sheet draws UNDER_BORDERS_PX wide or wider goes under the
     map's borders, so that the border it carries shows in its water; narrower, it stays over

@@ -184,8 +184,10 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
             return min(max(x, inner[0]), inner[2]), min(max(y, inner[1]), inner[3])
         cost = _hidden_by(obstacles, [(*clamp(*project(label["lon"], label["lat"])), HIDING[label["kind"]])
                                       for label in names if label["kind"] in HIDING], heavy_lines, s)
-        # the first corner, largest first, that hides no mark and leaves every country that
-        # has room named (a smaller locator where none does)
+        # the corner that hides no mark, then none of the map's own places, waters and lines
+        # (the locator had hidden half of Lake Khasan and the end of the Mongolian claim on the
+        # 1-column sheets, where a smaller one hid neither), then leaves every country that
+        # has room named; else the one that hides least; of those alike, the largest
         width, height = locator.box_size(shown_theatre, mw, s.columns)
         boxes = [b for scale in locator.SCALES
                  for b in locator.corners(inner, (width * scale, height * scale), cost)]
@@ -194,8 +196,12 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
             return len(_country_names(names, s, project, obstacles + extra, inner, COUNTRY_SHIFTS,
                                       borders=lines))
         room = named([])
-        free = [b for b in boxes if cost(b) < MARK_COST]
-        where = next((b for b in free if named([b]) >= room), (free or boxes)[0])
+
+        def rank(b) -> tuple:
+            hides = cost(b)
+            return hides >= MARK_COST, hides >= SUBJECT_COST, named([b]) < room, \
+                hides if hides >= SUBJECT_COST else 0
+        where = min(boxes, key=rank)  # (min keeps the first of equals: the largest)
         obstacles.append(where)
         inset = locator.locator_svg(shown_theatre, frame_extent(content), where, content.locator)
     countries = _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS[:1],
@@ -274,6 +280,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
 # (its name's point is its middle: the lake around it goes too), a place, a country's name
 # (which may move within its country)
 MARK_COST = 100
+SUBJECT_COST = 1  # a box that hides less hides none of the map's own places, waters and lines
 HIDING = {"water": 30, "place": 10, "country": 5}
 
 
