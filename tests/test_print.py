@@ -718,7 +718,7 @@ def test_no_locator_hides_what_the_map_is_about(contents, sheets):
                   if layer.spec.kind in ("feature", "border") for f in layer.collection["features"]
                   if f.get("geometry") and (layer.spec.kind == "feature" or
                                             f["properties"].get("kind") == "claimed-border") and
-                  transform(lambda lon, lat, *_: project(lon, lat), shape(f["geometry"]))
+                  transform(lambda lon, lat, *_, at=project: at(lon, lat), shape(f["geometry"]))
                   .intersects(box(x, y, x + w, y + h))]
         checked += 1
         assert hidden == [], (name, suffix, hidden)
