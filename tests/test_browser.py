@@ -226,7 +226,8 @@ def expected_swatches(map_name: str) -> tuple[list[str], set[str]]:
     files themselves: a filled polygon is an area, a line or an outline a line, a height's point
     the height symbol, another point a dot
     (a country's or a lake's name point is a label, not a mark); a layer with nothing inside the
-    extent has no entry, one with one kind of mark an entry under its title; layers drawn alike
+    extent has no entry, one with one kind of mark an entry under its title (or the name on the
+    map of the one feature it draws there, if it has one); layers drawn alike
     (the same mark, colours, width and dashes) share one entry. Returns the sorted swatch
     classes and the titles that must stand in the legend."""
     from shapely.ops import unary_union
@@ -250,7 +251,7 @@ def expected_swatches(map_name: str) -> tuple[list[str], set[str]]:
         if layer.kind == "incidents" or not layer.legend:
             continue
         collection = files[name]
-        marks = set()
+        marks, drawn = set(), []
         for f in collection["features"]:
             g = f.get("geometry")
             if not g or not area.intersects(shape(g)) or (
@@ -260,6 +261,7 @@ def expected_swatches(map_name: str) -> tuple[list[str], set[str]]:
                     shape(g).intersection(area).difference(under).is_empty:
                 continue
             kind = g["type"].replace("Multi", "")
+            drawn.append(f)
             marks.add("legend-area" if kind == "Polygon" and layer.style.fill else
                       "legend-line" if kind in ("Polygon", "LineString") else
                       "legend-height" if f["properties"].get("kind") == "height" else "legend-dot")
@@ -268,8 +270,11 @@ def expected_swatches(map_name: str) -> tuple[list[str], set[str]]:
                   (st.color, st.weight, st.dash, st.stripe, st.fill if mark == "legend-area" else None))
                  for mark in marks}
         swatches |= looks
-        for look in looks:  # (a layer of one kind of mark is named by its title)
-            alike.setdefault(look, []).append(layer.title if len(marks) == 1 else None)
+        # (a layer of one kind of mark is named by its title, or by the one feature's name on
+        # the map where it draws one that has one: the "Mongolian claim" on Khalkhin Gol)
+        own = drawn[0]["properties"].get("label_name") if len(drawn) == 1 else None
+        for look in looks:
+            alike.setdefault(look, []).append((own or layer.title) if len(marks) == 1 else None)
     for (mark, _), named in alike.items():  # several dots or heights: one entry, "Places"
         if len(named) == 1 or mark not in ("legend-dot", "legend-height"):
             titles |= set(named) - {None}

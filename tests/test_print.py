@@ -64,9 +64,10 @@ def test_the_svg_sheet_says_it_all_in_live_text(images, content, suffix):
     for t in {f["properties"]["type"] for f in placed_incidents(content)}:
         n = sum(f["properties"]["type"] == t for f in placed_incidents(content))
         assert f"{BY_NAME[t].label} ({n})" in words
-    for name in ("claims-soviet", "claims-japanese"):
-        title = next(layer.spec.title for layer in content.layers if layer.spec.name == name)
-        assert title in words
+    for name in ("claims-soviet", "claims-japanese"):  # one claim each here: named as on the map
+        (claim,) = [f for layer in content.layers if layer.spec.name == name
+                    for f in layer.collection["features"]]
+        assert claim["properties"]["label_name"] in words
     scale = root.find(f".//{SVG}g[@id='scale']")
     assert re.fullmatch(r"\d+ k?m", "".join(scale.find(f"{SVG}text").itertext()))
     assert root.find(f".//{SVG}g[@id='north']") is not None

@@ -213,9 +213,11 @@ def legend_entries(layer, extent, page: bool = True, under=None) -> list[tuple[s
     """The legend's (mark, text) for a layer: one entry per kind of mark it draws inside the
     map's own ``extent`` (west, south, east, north), none if it draws nothing there; a line
     that runs only ``under`` the map's heavy lines (shapely, WGS84) is not seen there. A layer
-    of one kind of mark is named by its title; in a layer of several, each kind of mark by its
-    feature's name, or as LEGEND_GROUPS names them ("Heights"). Print (``page=False``) draws no
-    base town: its legend lists none."""
+    of one kind of mark is named by its title, or where it draws one feature there that has a
+    name of its own on the map (``label_name``) by that, as its line is (on Khalkhin Gol the
+    "Mongolian claim", which the title "Border claimed on the Soviet side" had contradicted);
+    in a layer of several, each kind of mark by its feature's name, or as LEGEND_GROUPS names
+    them ("Heights"). Print (``page=False``) draws no base town: its legend lists none."""
     from shapely.geometry import box, shape
 
     area = box(*extent)
@@ -231,7 +233,9 @@ def legend_entries(layer, extent, page: bool = True, under=None) -> list[tuple[s
     marks = [mark for mark in ("area", "line", "height", "dot")
              if mark in groups and next(inside(groups[mark]), None) is not None]
     if len(marks) <= 1:
-        return [(mark, layer.spec.title) for mark in marks]
+        drawn = [f for mark in marks for f in inside(groups[mark])]
+        own = drawn[0]["properties"].get("label_name") if len(drawn) == 1 else None
+        return [(mark, own or layer.spec.title) for mark in marks]
     return [(mark, _group_name(list(inside(groups[mark])))) for mark in marks]
 
 

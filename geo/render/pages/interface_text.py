@@ -14,7 +14,7 @@ here in every language, and that nothing here is unused.
 
 from __future__ import annotations
 
-from geo.config import FEATURE, INTERFACE_LANGUAGES
+from geo.config import BORDER, FEATURE, INTERFACE_LANGUAGES
 
 TEXT: dict[str, dict[str, str]] = {
     # title bar and legend (templates/map-chrome.html, static/title.js)
@@ -160,16 +160,18 @@ def page_text(content) -> dict[str, dict[str, str]]:
     """The words a map's page may show, {English: {language: text}}: the table above, the
     map's title and description and its layers' names (maps.toml), and the names of the
     features of its theatre layers, which the legend shows for a layer of several kinds of
-    mark ("Lake Khasan", "Tumen river": style.legend_entries)."""
+    mark ("Lake Khasan", "Tumen river": style.legend_entries), with the names on the map of
+    those and of its border lines, which name a layer drawing one ("Mongolian claim")."""
     spec = content.spec
     own = {spec.title: dict(spec.title_in), spec.description: dict(spec.description_in)}
     for layer in content.layers:
         own[layer.spec.title] = dict(layer.spec.title_in)
-        if layer.spec.kind == FEATURE:
-            for f in layer.collection["features"]:
-                names = f["properties"].get("names") or {}
-                own.setdefault(str(f["properties"]["name"]),
-                               {lang: names[lang] for lang in INTERFACE_LANGUAGES if lang in names})
+        for f in layer.collection["features"] if layer.spec.kind in (FEATURE, BORDER) else ():
+            p = f["properties"]
+            for name, names in ((p["name"], p.get("names")), (p.get("label_name"), p.get("label_names"))):
+                if name and (layer.spec.kind == FEATURE or names):
+                    own.setdefault(str(name), {lang: (names or {})[lang] for lang in INTERFACE_LANGUAGES
+                                               if lang in (names or {})})
     return {**TEXT, **{k: v for k, v in own.items() if k and v}}
 
 
