@@ -705,8 +705,9 @@ def test_no_locator_hides_what_the_map_is_about(contents, sheets):
     Gol, where a smaller one in another corner hid neither. Each feature of the map's own layers
     (not the base geography, not the incidents), as the sheet projects it, against the
     locator's box: the features of its feature layers and its claims."""
+    import numpy as np
+    import shapely
     from shapely.geometry import box, shape
-    from shapely.ops import transform
 
     checked = 0
     for name, suffix, root in sheets:
@@ -719,7 +720,8 @@ def test_no_locator_hides_what_the_map_is_about(contents, sheets):
                   if layer.spec.kind in ("feature", "border") for f in layer.collection["features"]
                   if f.get("geometry") and (layer.spec.kind == "feature" or
                                             f["properties"].get("kind") == "claimed-border") and
-                  transform(lambda lon, lat, *_, at=project: at(lon, lat), shape(f["geometry"]))
+                  shapely.transform(shape(f["geometry"]),
+                                    lambda xy, at=project: np.array([at(x, y) for x, y in xy]))
                   .intersects(box(x, y, x + w, y + h))]
         checked += 1
         assert hidden == [], (name, suffix, hidden)
