@@ -386,6 +386,18 @@ def test_the_first_view_names_the_countries_on_both_sides(first_view, map_name: 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("map_name", per_map())
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_every_marker_shows_its_type_letter_large_enough_to_read(first_view, map_name: str, width: int):
+    """The letter carries the incident's type (colour alone does not): every marker shown has
+    one, 11 px or more, inside its marker (they were 9 px bold, about 7 px tall: read as
+    specks beside the names at 12 px)."""
+    letters = first_view["letters"]
+    assert letters and all(len(l["content"].strip('"')) == 1 for l in letters), letters
+    assert all(11 <= l["px"] < l["marker"] for l in letters), letters
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", per_map())
 @pytest.mark.parametrize("width", list(WINDOWS))
 def test_a_leader_line_runs_through_no_other_name(first_view, map_name: str, width: int):
     """A leader line joins a name set off its place to the place's dot: one that runs through
