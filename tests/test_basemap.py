@@ -392,8 +392,8 @@ def test_every_marker_shows_its_type_letter_large_enough_to_read(first_view, map
     one, 11 px or more, inside its marker (they were 9 px bold, about 7 px tall: read as
     specks beside the names at 12 px)."""
     letters = first_view["letters"]
-    assert letters and all(len(l["content"].strip('"')) == 1 for l in letters), letters
-    assert all(11 <= l["px"] < l["marker"] for l in letters), letters
+    assert letters and all(len(letter["content"].strip('"')) == 1 for letter in letters), letters
+    assert all(11 <= letter["px"] < letter["marker"] for letter in letters), letters
 
 
 @pytest.mark.browser
