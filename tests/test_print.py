@@ -155,6 +155,39 @@ def test_markers_too_many_to_fan_out_become_numbered_groups():
     assert marks == [[0], [1], [2], [3]] and fans == [[0, 1, 2, 3]]
 
 
+def test_no_fan_spreads_markers_over_a_lake_the_map_is_about(contents, sheets):
+    """A fan spreads markers off their places: never onto a lake the map names (the
+    overview's fan of the Suifenhe clashes covered Lake Khanka and sent its name off beside
+    Vladivostok): the busiest place in such a fan is numbered instead. A fanned marker stands
+    at the end of its leader line from its place; none within a marker of a lake's name point,
+    on every sheet. (A lone or numbered marker at its own place may: that is where it was.)"""
+    from geo.render.names import map_labels, shown_at
+    from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px
+    from geo.render.sheets.layout import frame_zoom
+    from geo.render.sheets.marks import fan_or_number
+    from geo.render.style import MARKER_STROKE
+
+    checked = 0
+    for name, suffix, root in sheets:
+        content, chart, project = sheet_map(contents, name, suffix, root)
+        size = Sizes(width_px(PRINT_WIDTHS_MM[suffix])).marker
+        fanned = [(float(line.get("x1")), float(line.get("y1"))) for line in chart.iter(f"{SVG}line")
+                  if line.get("stroke") == MARKER_STROKE]
+        for label in map_labels(content):
+            if label["kind"] == "water" and shown_at(label, frame_zoom(content)):
+                checked += 1
+                at = project(label["lon"], label["lat"])
+                assert not [c for c in fanned if math.dist(c, at) < size], (name, suffix, label["name"])
+    assert checked >= 10
+    # the rule itself: four incidents of one place fan out, over a lake's name point too, unless
+    # it is said to be one: then they are one numbered mark at their place
+    points, lake = [(300.0, 300.0)] * 4, (300.0, 270.0)
+    marks, spots, fans = fan_or_number(points, 30.0, (0.0, 0.0, 600.0, 600.0))
+    assert len(fans) == 1 and any(math.dist(spots[j], lake) < 30 for j in fans[0])
+    marks, spots, fans = fan_or_number(points, 30.0, (0.0, 0.0, 600.0, 600.0), waters=(lake,))
+    assert marks == [[0, 1, 2, 3]] and spots == [(300.0, 300.0)] and not any(len(f) > 1 for f in fans)
+
+
 def test_no_town_dot_without_its_name_on_any_sheet(sheets):
     """A sheet names the towns its scale allows, as the page does (one list of names,
     render/names.py): each town's dot has its name beside it, and no dot stands unnamed (the

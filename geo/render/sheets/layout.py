@@ -143,7 +143,8 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
     lakes = {str(label["name"]) for label in own if label["kind"] == "water"}
     # the symbols of the places the map is about stay in sight (not a lake's name point)
     symbols = tuple((x, y) for name, x, y in labels if name not in lakes)
-    marks, spots, fans = fan_or_number(points, s.marker, frame, keep_clear=symbols)
+    waters = tuple((x, y) for name, x, y in labels if name in lakes)
+    marks, spots, fans = fan_or_number(points, s.marker, frame, keep_clear=symbols, waters=waters)
     # a fan's leader lines run from each fanned-out mark to its place
     wheres = [centre([points[i] for i in m]) for m in marks]
     for fan in fans:

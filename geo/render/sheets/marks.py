@@ -120,14 +120,17 @@ def centre(points: list[tuple[float, float]]) -> tuple[float, float]:
 
 
 def fan_or_number(points: list[tuple[float, float]], size: float, frame: Box, most: int = FAN_MOST,
-                  keep_clear: tuple[tuple[float, float], ...] = ()
+                  keep_clear: tuple[tuple[float, float], ...] = (),
+                  waters: tuple[tuple[float, float], ...] = ()
                   ) -> tuple[list[list[int]], list[tuple[float, float]], list[list[int]]]:
     """What the sheet draws for markers of diameter ``size`` at ``points``: (marks, their
     positions, fans). A mark is one incident ([i]) or a numbered group of the incidents of one
     place (``sites``) too many to fan out; fans (``spread``) are lists of mark indices. No
     mark covers a point of ``keep_clear`` (``spread``).
-    In a fan of more than ``most`` markers the place of the most incidents is numbered, until
-    no fan is that large or none has a place of several left to number."""
+    In a fan of more than ``most`` markers, or one with a marker on the name point of a lake the
+    map is about (``waters``: the overview's fan of the Suifenhe clashes had covered Lake Khanka
+    and sent its name off to Vladivostok), the place of the most incidents is numbered, until
+    no fan is so or none has a place of several left to number."""
     places = sites(points, size * 1.12)
     place_of = {i: k for k, members in enumerate(places) for i in members}
     numbered: set[int] = set()
@@ -138,8 +141,9 @@ def fan_or_number(points: list[tuple[float, float]], size: float, frame: Box, mo
         spots, fans = spread([centre([points[i] for i in m]) for m in marks], size, frame,
                              keep_clear)
         # the places of several incidents, not yet numbered, whose markers a large fan spreads
-        crowded = {place_of[marks[j][0]] for fan in fans if len(fan) > most for j in fan
-                   if len(marks[j]) == 1 and len(places[place_of[marks[j][0]]]) > 1}
+        crowded = {place_of[marks[j][0]] for fan in fans
+                   if len(fan) > most or any(math.dist(spots[k], q) < size for k in fan for q in waters)
+                   for j in fan if len(marks[j]) == 1 and len(places[place_of[marks[j][0]]]) > 1}
         if not crowded:
             return marks, spots, fans
         numbered.add(max(crowded, key=lambda k: (len(places[k]), -k)))
