@@ -70,6 +70,7 @@ class LayerSpec:
     show: bool = True
     invert: bool = False  # draw what the polygons leave uncovered (sea from land)
     title_in: tuple[tuple[str, str], ...] = ()  # (language, title) for INTERFACE_LANGUAGES
+    locator: bool = False  # drawn in every map's locator: its lines, its countries' names
 
 
 @dataclass(frozen=True)
@@ -190,9 +191,10 @@ def map_inputs(raw: dict, name: str) -> dict:
     table = raw["maps"][name]
     used = set(table["layers"])
     widest = _widest(raw["maps"])
-    # the border layers: incidents are measured to them, and a map's locator draws them
-    if any(layers[n].get("kind") == INCIDENTS for n in used) or name != widest[0]:
+    if any(layers[n].get("kind") == INCIDENTS for n in used):  # (measured to the border layers)
         used.update(distance_layers({n: t.get("kind", FEATURE) for n, t in layers.items()}))
+    if name != widest[0]:  # its locator draws these
+        used.update(n for n, t in layers.items() if t.get("locator"))
     return {"map": table, "layers": {n: layers[n] for n in sorted(used)},
             "inset": widest,  # the inset shows the map with the widest extent
             "bibliography": raw.get("bibliography", {}), "attribution": raw.get("attribution", ""),

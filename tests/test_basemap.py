@@ -457,32 +457,45 @@ def test_the_locator_inset_is_a_map_that_fills_its_box(first_view, map_name: str
     """The inset locates the map in the theatre: the overview's land, sea and borders fill its
     box (it was 76 % flat grey around a 64 px patch, issue 21 §5)."""
     assert first_view["inset"] is not None and first_view["inset"] >= 0.97, first_view["inset"]
-    # the period's borders over the tiles (which carry none), and the map's frame
+    # the period's borders over the tiles (which carry none), and the map's frame; a name of a
+    # country of the period on it, or more where they fit
     assert first_view["insetPaths"] >= 2
+    assert first_view["insetNames"] and set(first_view["insetNames"]) <= {
+        "USSR", "Manchukuo", "Mongolian People's Republic", "Korea (under Japanese rule)"}, first_view["insetNames"]
 
 
-def test_every_locator_draws_the_period_borders_across_the_theatre(contents):
+def test_every_locator_draws_the_period_borders_and_countries_across_the_theatre(contents):
     """A locator places the map among the countries of the period: every map but the overview
-    carries the period's borders whole for its locators (the page's inset, the sheets'), not
-    clipped to its own extent as its layers are (the insets had none: the overview's tiles carry
-    no border), and without the claims (the maps' subject, too small to see there)."""
+    carries, for its locators (the page's inset, the sheets'), the lines of the layers marked
+    ``locator`` (the period's borders) whole, not clipped to its own extent as its layers are
+    (the insets had none: the overview's tiles carry no border), without the claims (the
+    maps' subject, too small to see there), and the names of their countries that the
+    overview shows at its widest zoom."""
     from shapely.geometry import MultiLineString, shape
     from shapely.ops import unary_union
 
     from geo.inputs.maps_toml import read_project
 
     project = read_project(LAYERS)
-    period = unary_union([shape(f["geometry"]) for spec in project.layers.values()
-                          if spec.kind == "border" for f in real_layer(spec.file)["features"]
-                          if f["properties"].get("kind") != "claimed-border"])
+    marked = [spec for spec in project.layers.values() if spec.locator]
+    assert {spec.name for spec in marked} >= {"borders", "countries"}
+    period = unary_union([shape(f["geometry"]) for spec in marked for f in real_layer(spec.file)["features"]
+                          if f["geometry"] and "LineString" in f["geometry"]["type"]
+                          and f["properties"].get("kind") != "claimed-border"])
+    zoom = project.maps["overview"].min_zoom
+    countries = {f["properties"].get("label_name", f["properties"]["name"]) for spec in marked
+                 for f in real_layer(spec.file)["features"] if f["properties"].get("kind") == "country"
+                 and f["properties"].get("min_zoom", 0) <= zoom <= f["properties"].get("max_zoom", 99)}
+    assert {"USSR", "Manchukuo"} <= countries
     for name, content in contents.items():
         if content.overview.name == name:
-            assert content.locator == [], name
+            assert content.locator == {}, name
             continue
-        drawn = MultiLineString([path for layer in content.locator for path in layer["paths"]])
+        drawn = MultiLineString([path for layer in content.locator["lines"] for path in layer["paths"]])
         assert all(abs(a - b) < 0.05 for a, b in zip(drawn.bounds, period.bounds, strict=True)), \
             (name, drawn.bounds, period.bounds)
         assert drawn.hausdorff_distance(period) < 0.1, name  # the lines themselves, simplified
+        assert {n["name"] for n in content.locator["names"]} == countries, name
 
 
 def test_each_layer_is_drawn_once_on_the_page_and_all_of_them_in_print(contents):

@@ -73,16 +73,16 @@ def test_map_inputs_holds_what_a_map_depends_on(layers_copy):
     assert inputs["attribution"] == raw["attribution"]
 
 
-def test_the_border_layers_are_inputs_where_incidents_are_measured_or_a_locator_drawn(layers_copy):
-    """Incidents are measured to the border layers, and a map's locator draws the period's
-    borders: the widest map (the overview, which has no locator) without incidents does not
-    depend on them; a regional map without incidents does, through its locator."""
+def test_the_border_and_locator_layers_are_inputs_where_measured_to_or_drawn(layers_copy):
+    """Incidents are measured to the border layers, and a map's locator draws the layers
+    marked ``locator`` (the period's borders, the countries): the widest map (the overview,
+    which has no locator) without incidents depends on neither; a regional map without
+    incidents on the locator's layers alone."""
     raw = raw_config(layers_copy)
     raw["maps"]["overview"]["layers"] = ["base-land", "amur"]
     assert set(map_inputs(raw, "overview")["layers"]) == {"base-land", "amur"}
     raw["maps"]["amur"]["layers"] = ["base-land", "amur"]
-    assert set(map_inputs(raw, "amur")["layers"]) == {
-        "base-land", "amur", "borders", "claims-soviet", "claims-japanese"}
+    assert set(map_inputs(raw, "amur")["layers"]) == {"base-land", "amur", "borders", "countries"}
 
 
 # (what is changed, how, the maps that must get a new digest)

@@ -709,7 +709,7 @@ def test_every_regional_sheet_has_a_locator_that_hides_nothing(contents, sheets)
         red = box(found.find(f"{SVG}rect[@class='locator-frame']"))
         # the period's borders over the relief, every path of them (MapContent.locator)
         assert len(found.findall(f".//{SVG}polyline")) == sum(
-            len(layer["paths"]) for layer in contents[name].locator) > 0, (name, suffix)
+            len(layer["paths"]) for layer in contents[name].locator["lines"]) > 0, (name, suffix)
         centre = (x + ((fx0 + fx1) / 2 - left) / (right - left) * w,
                   y + (top - (fy0 + fy1) / 2) / (top - bottom) * h)
         assert math.dist(centre, (red[0] + red[2] / 2, red[1] + red[3] / 2)) <= 1.5, (name, suffix)

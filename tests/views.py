@@ -256,6 +256,7 @@ FIRST_VIEW = f"""([places, extent, claimPaths]) => {{
   // the share of the locator inset's box its tiles cover (the rest is the grey beyond them)
   const inset = document.querySelector('.inset-map');
   const insetPaths = inset ? inset.querySelectorAll('.leaflet-overlay-pane path').length : 0;
+  const insetNames = inset ? [...inset.querySelectorAll('.inset-name-on')].map(n => n.textContent) : [];
   // the type letters in the markers shown: their size (px) and their markers'
   const letters = [...document.querySelectorAll('.leaflet-marker-icon[data-incident]')].filter(visible)
     .map(n => ({{px: parseFloat(getComputedStyle(n, '::after').fontSize), content: getComputedStyle(n, '::after').content,
@@ -269,7 +270,7 @@ FIRST_VIEW = f"""([places, extent, claimPaths]) => {{
                    Math.max(0, Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top)); }}, 0) / (b.width * b.height);
   }}
   return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights,
-           dots, dotted, exactBorders, claims, leaders, onLines, acrossBorders, symbolsUnder, waterByDots, linesUnderPanels, inset: covered, insetPaths, letters, zoom: m.getZoom()}};
+           dots, dotted, exactBorders, claims, leaders, onLines, acrossBorders, symbolsUnder, waterByDots, linesUnderPanels, inset: covered, insetPaths, insetNames, letters, zoom: m.getZoom()}};
 }}"""
 
 

@@ -14,14 +14,14 @@ def contents(project, layers, names=None, kept=None) -> list:
 
     (Imports inside: the geometry libraries load only when a map's geometry is made.)"""
     from geo.config import distance_layers
-    from geo.geometry.combine import combine, locator_borders
+    from geo.geometry.combine import combine, locator
     from geo.geometry.reproject import concat, measure, to_frame, with_lengths
 
     names = list(project.maps) if names is None else names
     kept = kept or {}
     border_names = distance_layers({n: spec.kind for n, spec in project.layers.items()})
     incident_names = [n for n, spec in project.layers.items() if spec.kind == INCIDENTS]
-    needed = {*border_names, *incident_names,
+    needed = {*border_names, *incident_names, *(n for n, spec in project.layers.items() if spec.locator),
               *(n for name in names for n in project.maps[name].layers
                 if n not in kept.get(name, {}))}
     frames = {layer.spec.name: to_frame(layer) for layer in layers if layer.spec.name in needed}
@@ -30,5 +30,5 @@ def contents(project, layers, names=None, kept=None) -> list:
         frames[name] = with_lengths(frames[name])
     for name in incident_names:
         frames[name] = measure(frames[name], borders)
-    locator = locator_borders(project, frames)  # (the theatre's borders: every map's locator)
-    return [combine(project.maps[name], frames, project, kept.get(name), locator) for name in names]
+    drawn = locator(project, frames)  # (what every map's locator draws of the theatre)
+    return [combine(project.maps[name], frames, project, kept.get(name), drawn) for name in names]

@@ -12,7 +12,7 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import box, mapping
 
-from geo.config import BORDER, INCIDENTS, LayerSpec, MapSpec, Project
+from geo.config import INCIDENTS, LayerSpec, MapSpec, Project
 from geo.geometry.content import MapContent, MapLayer, assemble, widest_map
 from geo.geometry.reproject import PROPERTIES
 
@@ -27,31 +27,41 @@ def simplify_tolerance(max_zoom: int) -> float:
     return 360.0 / (256 * 2 ** max_zoom) / 2
 
 
-def locator_borders(project: Project, frames: dict[str, gpd.GeoDataFrame]) -> list[dict]:
-    """The period's borders across the theatre, as the locators draw them (MapContent.locator):
-    the lines of the border layers but the claims (the subject of the maps, too small there),
-    simplified to half a pixel of the overview at its widest zoom and a grid as fine."""
-    tolerance = simplify_tolerance(widest_map(project).min_zoom)
-    found = []
+def locator(project: Project, frames: dict[str, gpd.GeoDataFrame]) -> dict:
+    """What every map's locator draws (MapContent.locator) of the layers marked ``locator``,
+    across the theatre: {"lines": [{"color": the layer's, "paths": [[[lon, lat], ...]]}],
+    "names": [{"name", "names", "lon", "lat"}]}: their lines but the claims (the subject of
+    the maps, too small there), simplified to half a pixel of the widest map at its widest zoom
+    and a grid as fine, and the names of their countries that map shows at that zoom."""
+    widest = widest_map(project)
+    tolerance = simplify_tolerance(widest.min_zoom)
+    lines, names = [], {}
     for name, spec in project.layers.items():
-        if spec.kind != BORDER or name not in frames:
+        if not spec.locator:
             continue
-        lines = [g for g, p in zip(frames[name].geometry.values, frames[name][PROPERTIES], strict=True)
-                 if g is not None and p.get("kind") != "claimed-border"]
-        simple = shapely.set_precision(shapely.simplify(lines, tolerance), tolerance)
+        frame = frames[name]
+        kept = [g for g, p in zip(frame.geometry.values, frame[PROPERTIES], strict=True)
+                if g is not None and g.geom_type.endswith("LineString") and p.get("kind") != "claimed-border"]
+        simple = shapely.set_precision(shapely.simplify(kept, tolerance), tolerance)
         paths = [[[round(float(x), 6), round(float(y), 6)] for x, y in shapely.get_coordinates(part)]
                  for part in shapely.get_parts(simple) if shapely.get_num_coordinates(part) > 1]
         if paths:
-            found.append({"color": spec.style.color, "paths": paths})
-    return found
+            lines.append({"color": spec.style.color, "paths": paths})
+        for g, p in zip(frame.geometry.values, frame[PROPERTIES], strict=True):
+            if g is not None and g.geom_type == "Point" and p.get("kind") == "country" and \
+                    p.get("min_zoom", 0) <= widest.min_zoom <= p.get("max_zoom", 99):
+                label = p.get("label_name", p["name"])
+                names.setdefault(label, {"name": label, "names": p.get("label_names", p.get("names", {})),
+                                         "lon": round(g.x, 6), "lat": round(g.y, 6)})
+    return {"lines": lines, "names": list(names.values())}
 
 
 def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project,
-            kept: dict[str, tuple[dict, bool]] | None = None, locator: list | None = None
+            kept: dict[str, tuple[dict, bool]] | None = None, drawn: dict | None = None
             ) -> MapContent:
     """The map's layers, each clipped to its padded extent and ready to serialise; those in
     ``kept`` ({layer: (collection, heavy), or None for nothing on this map}, made before from
-    the same inputs) as they are; and the theatre's borders for its locator."""
+    the same inputs) as they are; and what its locator draws (``locator``)."""
     area = box(*spec.padded_extent())
     widest = widest_map(project)
     layers = []
@@ -84,7 +94,7 @@ def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project
         heavy = (len(frame) > HEAVY_FEATURES
                  or int(shapely.get_num_coordinates(frame.geometry.values).sum()) > HEAVY_VERTICES)
         layers.append(MapLayer(layer_spec, _collection(frame), heavy))
-    return assemble(spec, layers, project, locator)
+    return assemble(spec, layers, project, drawn)
 
 
 def _collection(frame: gpd.GeoDataFrame) -> dict:

@@ -26,9 +26,9 @@ class MapContent:
     bibliography: dict[str, dict]
     online_basemaps: tuple[str, ...] = ()
     overview: MapSpec | None = None  # the map shown in the inset: the one with the widest extent
-    # the period's borders across the theatre, for the locators (the page's inset, the sheets'):
-    # [{"color": the layer's, "paths": [[[lon, lat], ...], ...]}, ...]; none on the overview
-    locator: list = field(default_factory=list)
+    # what the locators (the page's inset, the sheets') draw across the theatre, of the layers
+    # marked ``locator``: {"lines": [...], "names": [...]} (combine.locator); none on the overview
+    locator: dict = field(default_factory=dict)
 
     def count(self, kind: LayerKind) -> int:
         return sum(len(layer.collection["features"]) for layer in self.layers
@@ -36,16 +36,16 @@ class MapContent:
 
 
 def assemble(spec: MapSpec, layers: list[MapLayer], project: Project,
-             locator: list | None = None) -> MapContent:
-    """A map's content from its combined layers, the theatre's borders for its locator
-    (combine.locator_borders) and what the project says of every map."""
+             locator: dict | None = None) -> MapContent:
+    """A map's content from its combined layers, what its locator draws (combine.locator)
+    and what the project says of every map."""
     bibliography = {key: {"title": ref.title, "url": ref.url, "licence": ref.licence,
                           **{k: getattr(ref, k) for k in ("kind", "file", "found_in") if getattr(ref, k)}}
                     for key, ref in sorted(project.bibliography.items())}
     overview = widest_map(project)
     return MapContent(spec, tuple(layers), project.attribution, bibliography,
                       project.online_basemaps, overview,
-                      [] if overview.name == spec.name else list(locator or []))
+                      {} if overview.name == spec.name else dict(locator or {}))
 
 
 def widest_map(project: Project) -> MapSpec:

@@ -174,7 +174,7 @@ def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
     layers = {n: LayerSpec(n, layers_dir / t["file"], t.get("title", n),
                            LayerKind(t.get("kind", FEATURE)),
                            Style(**t.get("style", {})), t.get("legend", True), t.get("show", True),
-                           t.get("invert", False), _pairs(t.get("title_in")))
+                           t.get("invert", False), _pairs(t.get("title_in")), t.get("locator", False))
               for n, t in raw.get("layers", {}).items()}
     maps = {n: MapSpec(n, t.get("title", n), t.get("description", ""), tuple(map(float, t["extent"])),
                        t["zoom"][0], t["zoom"][1], tuple(t["layers"]),

@@ -180,8 +180,9 @@ def alt_text(spec: MapSpec, content: MapContent) -> str:
 
 
 def _inset(content: MapContent, spec: MapSpec) -> dict | None:
-    """Options of the locator inset: the overview map's tiles at its widest zoom, the period's
-    borders over them (MapContent.locator) and this map's extent."""
+    """Options of the locator inset: the overview map's tiles at its widest zoom, the lines and
+    countries' names of the layers marked ``locator`` over them (MapContent.locator: the
+    period's borders, the countries) and this map's extent."""
     overview = content.overview
     if overview is None or overview.name == spec.name:
         return None
@@ -189,9 +190,10 @@ def _inset(content: MapContent, spec: MapSpec) -> dict | None:
     w, s, e, n = spec.extent
     return {"url": f"tiles/{overview.name}/{{z}}/{{x}}/{{y}}.png", "minZoom": overview.min_zoom,
             "bounds": [[south, west], [north, east]], "extent": [[s, w], [n, e]],
-            "borders": [{"color": layer["color"], "paths": [[[lat, lon] for lon, lat in path]
-                                                            for path in layer["paths"]]}
-                        for layer in content.locator]}
+            "lines": [{"color": layer["color"], "paths": [[[lat, lon] for lon, lat in path]
+                                                          for path in layer["paths"]]}
+                      for layer in content.locator.get("lines", [])],
+            "names": content.locator.get("names", [])}
 
 
 def _relief(content: MapContent) -> dict | None:

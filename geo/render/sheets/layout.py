@@ -204,7 +204,8 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
                 hides if hides >= SUBJECT_COST else 0
         where = min(boxes, key=rank)  # (min keeps the first of equals: the largest)
         obstacles.append(where)
-        inset = locator.locator_svg(shown_theatre, frame_extent(content), where, content.locator)
+        inset = locator.locator_svg(shown_theatre, frame_extent(content), where,
+                                    content.locator.get("lines", []))
     countries = _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS[:1],
                                borders=lines)
     obstacles += [box for *_, box in countries]

@@ -61,9 +61,9 @@ def corners(frame: tuple, size: tuple, cost) -> list[tuple[float, float, float, 
 
 
 def locator_svg(theatre: tuple, shown: tuple, box: tuple, borders: list) -> str:
-    """The locator in ``box`` (sheet pixels): the theatre's relief, the period's ``borders``
-    (MapContent.locator) over it, and the frame of the area ``shown`` (west, south, east,
-    north) outlined on it."""
+    """The locator in ``box`` (sheet pixels): the theatre's relief, the ``borders`` over it
+    (MapContent.locator's lines), and the frame of the area ``shown`` (west, south, east,
+    north) outlined on it. (Its names would be under 6 pt at 21 or 30 mm across: not set.)"""
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
     (left, bottom), (right, top) = mercator_xy(*theatre[:2]), mercator_xy(*theatre[2:])
