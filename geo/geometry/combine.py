@@ -61,7 +61,7 @@ def combine(spec: MapSpec, frames: dict[str, gpd.GeoDataFrame], project: Project
             ) -> MapContent:
     """The map's layers, each clipped to its padded extent and ready to serialise; those in
     ``kept`` ({layer: (collection, heavy), or None for nothing on this map}, made before from
-    the same inputs) as they are; and what its locator draws (``locator``)."""
+    the same inputs) as they are; and what its locator draws (``drawn``: ``locator``)."""
     area = box(*spec.padded_extent())
     widest = widest_map(project)
     layers = []
