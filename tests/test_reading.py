@@ -33,7 +33,7 @@ POPUP_COVER = """() => {
 }"""
 
 
-@pytest.mark.parametrize("width", SCREENS)
+@pytest.mark.parametrize("width", WINDOWS)  # (every window the views load, zoomed in once)
 @pytest.mark.parametrize("map_name", per_map())
 def test_markers_stand_apart_and_clear_of_the_panels(views, map_name: str, width: int):
     """At the first view no two marker icons intersect, no marker lies under a panel, and
