@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 
-import geopandas as gpd
 import pytest
 import shapely
 from pyproj import Geod, Transformer
@@ -13,7 +12,7 @@ from pyproj.aoi import AreaOfInterest
 from pyproj.database import query_utm_crs_info
 
 from geo.config import LayerSpec
-from geo.geometry.reproject import line_length_km, local_utm, nearest_border, to_frame, wgs84_transform
+from geo.geometry.reproject import line_length_km, nearest_borders, to_frame, utm_epsg, wgs84_transform
 from geo.inputs.load import Layer
 
 
@@ -49,7 +48,7 @@ def test_wgs84_needs_no_transformation():
 @pytest.mark.parametrize("lon, lat, epsg", [(130.59, 42.45, 32652), (118.7, 47.7, 32650),
                                             (127.5, 50.3, 32652), (131.2, 44.4, 32652)])
 def test_local_utm_zone(lon, lat, epsg):
-    assert local_utm(lon, lat).to_epsg() == epsg
+    assert utm_epsg(lon, lat) == epsg
     chosen = query_utm_crs_info(datum_name="WGS 84",
                                 area_of_interest=AreaOfInterest(lon, lat, lon, lat))
     assert int(chosen[0].code) == epsg  # the zone pyproj itself would choose
@@ -61,11 +60,8 @@ def test_line_length_is_geodesic():
 
 
 def test_nearest_border_distance():
-    borders = gpd.GeoDataFrame({"name": ["north", "south"]}, geometry=[
-        shapely.LineString([(130.0, 43.0), (131.0, 43.0)]),
-        shapely.LineString([(130.0, 42.0), (131.0, 42.0)]),
-    ], crs="EPSG:4326")
-    name, km = nearest_border(shapely.Point(130.5, 42.9), borders)
+    lines = shapely.linestrings([[(130.0, 43.0), (131.0, 43.0)], [(130.0, 42.0), (131.0, 42.0)]])
+    ((name, km),) = nearest_borders([shapely.Point(130.5, 42.9)], lines, ["north", "south"])
     assert name == "north"
     geodesic_km = Geod(ellps="WGS84").inv(130.5, 42.9, 130.5, 43.0)[2] / 1000
     assert km == pytest.approx(geodesic_km, rel=0.001)

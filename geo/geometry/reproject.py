@@ -46,19 +46,9 @@ def utm_epsg(lon: float, lat: float) -> int:
 
 
 @cache
-def local_utm(lon: float, lat: float) -> CRS:
-    """The WGS84 UTM zone for a point, as a pyproj CRS."""
-    return _utm(utm_epsg(lon, lat))
-
-
-@cache
-def _utm(epsg: int) -> CRS:
-    return CRS.from_epsg(epsg)
-
-
-@cache
 def _to_utm(epsg: int):
-    return Transformer.from_crs("EPSG:4326", _utm(epsg), always_xy=True).transform
+    """The transform from WGS84 to a UTM zone (``utm_epsg``), made once a zone."""
+    return Transformer.from_crs("EPSG:4326", CRS.from_epsg(epsg), always_xy=True).transform
 
 
 def line_length_km(geometry) -> float:
@@ -66,15 +56,10 @@ def line_length_km(geometry) -> float:
     return _GEOD.geometry_length(geometry) / 1000.0
 
 
-def nearest_border(point, borders: gpd.GeoDataFrame) -> tuple[str, float] | None:
-    """(name, km) of the border line nearest to a point, measured in its local UTM zone."""
-    found = _nearest([point], borders.geometry.values, list(borders["name"]) if len(borders) else [])
-    return found[0] if found else None
-
-
-def _nearest(points: list, lines, names: list) -> list[tuple[str, float]]:
-    """(name, km) of the line nearest to each point, all points in one UTM zone (the first's):
-    the lines are projected once for them all."""
+def nearest_borders(points: list, lines, names: list) -> list[tuple[str, float]]:
+    """(name, km) of the line (of ``lines``, named ``names``) nearest to each point, measured in
+    the UTM zone of the first, which all share: the lines are projected once for them all;
+    none if there are no lines."""
     if not len(lines) or not points:
         return []
     to_utm = _to_utm(utm_epsg(points[0].x, points[0].y))
@@ -107,8 +92,8 @@ def measure(incidents: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> gpd.GeoDa
         together.setdefault((of_its_time, utm_epsg(here.x, here.y)), []).append((i, here))
     nearest: list = [None] * len(incidents)
     for (of_its_time, _), members in together.items():
-        found = _nearest([here for _, here in members], lines[list(of_its_time)],
-                         [names[j] for j in of_its_time])
+        found = nearest_borders([here for _, here in members], lines[list(of_its_time)],
+                                [names[j] for j in of_its_time])
         for (i, _), both in zip(members, found, strict=False):
             nearest[i] = both
     incidents["_border_name"] = [None if n is None else n[0] for n in nearest]

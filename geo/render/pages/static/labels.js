@@ -176,7 +176,7 @@
       items.forEach(function (item, i) {   // every drawn dot stays readable
         if (item.dot && shown(item, zoom)) {
           var mark = item.label.mark || [6, 6];   // a town's dot, a place's, or a height's symbol
-          taken.push(item.mark = {x: points[i].x - mark[0] / 2, y: points[i].y - mark[1] / 2, w: mark[0], h: mark[1], owner: item});
+          taken.push(item.dotBox = {x: points[i].x - mark[0] / 2, y: points[i].y - mark[1] / 2, w: mark[0], h: mark[1], owner: item});
         }
       });
       var named = {};   // a country named at one of its points is not named again off its others
@@ -200,7 +200,7 @@
               !taken.some(function (other) {
                 if (other.owner === item) return false;   // a leader runs through no other name,
                 if (box.led && other.placed && overlaps(leaderBox(points[i], box), other)) return true;
-                if (other.lead && item.spot && overlaps(item.mark, other)) return true;   // a town's dot on one: neither shows
+                if (other.lead && item.spot && overlaps(item.dotBox, other)) return true;   // a town's dot on one: neither shows
                 if (!(water && other.owner)) return overlaps(box, other);
                 return overlaps(box, {x: other.x - WATER_CLEAR, y: other.y - WATER_CLEAR,
                                       w: other.w + 2 * WATER_CLEAR, h: other.h + 2 * WATER_CLEAR});
