@@ -10,15 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import LAYERS
-from tests.test_browser import OfflinePage, incident_title
+from tests.test_browser import OfflinePage, incident_title, popup_shown
 
 pytestmark = pytest.mark.browser
-
-MAP_POPUP = """title => {
-  const h2 = document.querySelector('.leaflet-popup-content h2');
-  return !!h2 && h2.textContent === title && getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1';
-}"""
-
 
 def map_frame(page):
     return next(f for f in page.frames if f.url.split("?")[0].endswith("khasan.html"))
@@ -46,7 +40,7 @@ def test_demo_article_scroll_opens_the_incidents_in_order(browser, built: Path, 
               window.scrollTo(0, s.getBoundingClientRect().top + scrollY - innerHeight * 0.4);
             }""", incident_id)
             page.wait_for_function("n => window.articleMapLog.length >= n", arg=n + 1)
-            frame.wait_for_function(MAP_POPUP, arg=incident_title(incident_id))
+            popup_shown(frame, incident_title(incident_id))  # faded in, the map still
             if n == 3:
                 page.screenshot(path=str(tmp_path / "article-demo.png"))
         assert page.evaluate("window.articleMapLog") == ids  # in order, each once
@@ -55,6 +49,7 @@ def test_demo_article_scroll_opens_the_incidents_in_order(browser, built: Path, 
         # incident from the map's list: the article hears it
         chosen = ids[0]
         frame.locator(".leaflet-popup-close-button").click()
+        frame.wait_for_function("() => !geoMaps.popupIsOpen()")  # closed, none opened in its place
         frame.locator(".incident-panel summary").click(timeout=5000)
         frame.locator(f'.incident-row[data-incident="{chosen}"]').click()
         page.wait_for_function("id => window.articleMapLog.slice(-1)[0] === id", arg=chosen)
@@ -94,7 +89,7 @@ def test_a_message_from_a_foreign_window_is_ignored(browser, built: Path, tmp_pa
         page.evaluate("""document.getElementById('map').contentWindow.postMessage(
           {incident: 'khasan-1938-07-29', dates: ['1938-07-29', '1938-08-11']}, '*')""")
         page.wait_for_function("() => window.log.some(m => m.type === 'geo-maps:opened')")
-        frame.wait_for_function(MAP_POPUP, arg=incident_title("khasan-1938-07-29"))
+        popup_shown(frame, incident_title("khasan-1938-07-29"))
         opened = [m for m in page.evaluate("window.log") if m["type"] == "geo-maps:opened"]
         assert opened == [{"type": "geo-maps:opened", "incident": "khasan-1938-07-29",
                            "title": incident_title("khasan-1938-07-29"), "date": "1938-07-29",

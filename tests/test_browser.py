@@ -146,7 +146,9 @@ class _Discard:
     _request = OfflinePage._request
 
 
-MAP = "Object.values(window).find(v => v && v._container && v.getZoom)"
+# folium's map variable (map_0000); found by name, since reading a property of every value of
+# `window` throws in a map framed by a page of another origin (its `parent`)
+MAP = "window[Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k))]"
 ZOOM = f"() => {MAP}.getZoom()"
 
 # The map is still: loaded, no pan or zoom animation running, and no CSS transition running
