@@ -118,8 +118,10 @@ def test_check_prints_one_line_per_problem(layers_copy: Path, sources_dir: Path)
     assert "property 'date'" in problems[0] and "property 'title': missing" in problems[1]
 
 
-def test_check_passes_on_the_real_layers(sources_dir: Path):
-    result = run_cli("check", "--sources", str(sources_dir))
+def test_check_passes_on_the_layers_and_says_so(small_layers: Path, sources_dir: Path):
+    """The command a reader runs after an edit, on the real layers with their base geography
+    simplified (test_real_layers_are_valid checks the real ones whole, without the command)."""
+    result = run_cli("check", "--strict", "--layers", str(small_layers), "--sources", str(sources_dir))
     assert result.returncode == 0, result.stderr
     assert "OK:" in result.stderr
 

@@ -119,7 +119,7 @@ def every_sheet(contents):
     from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px
     from geo.render.sheets.layout import print_svg
 
-    return [(name, suffix, ET.fromstring(print_svg(content, width_px(mm), None)))
+    return [(name, suffix, ET.fromstring(print_svg(content, width_px(mm))))
             for name, content in contents.items() for suffix, mm in PRINT_WIDTHS_MM.items()]
 
 
@@ -311,7 +311,7 @@ def test_every_sheet_names_both_sides_of_its_border(contents, map_name):
     from geo.render.sheets.layout import print_svg
 
     for suffix, mm in PRINT_WIDTHS_MM.items():
-        root = ET.fromstring(print_svg(contents[map_name], width_px(mm), None))
+        root = ET.fromstring(print_svg(contents[map_name], width_px(mm)))
         frame = root.find(f".//{SVG}g[@id='map']/{SVG}clipPath/{SVG}rect")
         top, height = float(frame.get("y")), float(frame.get("height"))
         names = [t for t in root.iter(f"{SVG}text") if t.get("letter-spacing")]

@@ -289,6 +289,32 @@ def test_hillshades_unused_for_a_week_leave_the_cache(tmp_path):
 
 # ---------------------------------------------------------------- the world's relief (no DEM)
 
+def test_the_world_relief_is_made_once_a_machine_and_read_after(tmp_path, monkeypatch):
+    """Every process of a build that draws a map made its world relief anew (1.5 s for the
+    overview): it is kept in the cache, and what is read back is what was made, to the bit."""
+    from geo.render import relief
+
+    monkeypatch.setattr(relief, "CACHE", tmp_path)
+    extent = (130.0, 42.0, 131.5, 43.0)
+    relief.read_world_relief.cache_clear()
+    made = relief.read_world_relief(extent)
+    relief.read_world_relief.cache_clear()
+    with monkeypatch.context() as m:
+        m.setattr(relief, "_make_world_relief", lambda e: pytest.fail("made again"))
+        kept = relief.read_world_relief(extent)
+    assert (kept.shading, kept.digest) == (made.shading, made.digest)
+    assert kept.area.equals_exact(made.area, 0) and kept.area.wkb == made.area.wkb
+    # a cache that lost its image, or holds a torn note, is made anew
+    made.shading.unlink()
+    relief.read_world_relief.cache_clear()
+    assert relief.read_world_relief(extent) == made and made.shading.is_file()
+    for note in tmp_path.glob("world-*.json"):
+        note.write_text("{", encoding="utf-8")
+    relief.read_world_relief.cache_clear()
+    assert relief.read_world_relief(extent).digest == made.digest
+    relief.read_world_relief.cache_clear()
+
+
 def _tile_colours(folder: Path, zoom: int):
     """{(r, g, b): pixels} over every tile of a zoom in a map's tile folder."""
     from collections import Counter

@@ -8,6 +8,7 @@ for a file that fails the fast check, so a build with nothing to do loads none o
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import tomllib
@@ -37,16 +38,26 @@ def load_schema() -> dict:
     return json.loads((resources.files("geo.inputs") / "schemas" / SCHEMA_NAME).read_text("utf-8"))
 
 
-def schema_problems(raw: dict, schema: dict) -> list[tuple[tuple[str, ...], str]]:
+@functools.cache
+def _is_valid():
+    """The schema compiled to Python once a process (compiling takes 30 ms, checking none):
+    it answers "valid?" at once; jsonschema (slower to load) says where, if not."""
+    import fastjsonschema
+
+    return fastjsonschema.compile(load_schema())
+
+
+def schema_problems(raw: dict) -> list[tuple[tuple[str, ...], str]]:
     """(key path, message) of each place where ``raw`` breaks the schema: the `errorMessage`
     of the setting (a list stands for its items), else one made from the error."""
     import fastjsonschema
 
-    try:  # compiled, it answers "valid?" at once; jsonschema (slower to load) says where
-        fastjsonschema.compile(schema)(raw)
+    try:
+        _is_valid()(raw)
         return []
     except fastjsonschema.JsonSchemaException:
         import jsonschema
+    schema = load_schema()
     found = []
     for error in jsonschema.Draft7Validator(schema).iter_errors(raw):
         key = [str(p) for p in error.absolute_path if not isinstance(p, int)]
@@ -164,9 +175,8 @@ def read_project(layers_dir: Path, sources_dir: Path | None = None) -> Project:
         m = re.search(r"line (\d+), column (\d+)", str(exc))
         line, col = (int(m[1]), int(m[2])) if m else (None, None)
         raise BuildError([Problem(label, line, col, message=f"not valid TOML: {exc}")]) from None
-    schema = load_schema()
-    found = schema_problems(raw, schema)
-    found += cross_checks(raw, layers_dir, schema, found)
+    found = schema_problems(raw)
+    found += cross_checks(raw, layers_dir, load_schema(), found)
     if found:
         raise BuildError(list({Problem(label, key_line(text, key), prop=".".join(key), message=message)
                                  for key, message in found}))

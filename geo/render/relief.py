@@ -218,17 +218,26 @@ def cached_png(kind: str, key, code: Path, make) -> bytes:
     """``make()``'s PNG, kept in CACHE under a name of ``kind``, ``key`` (its inputs), the
     ``code`` that draws it and the world image's size: the world image is read once for it
     on a machine, not on every build (a second or more each time)."""
-    digest = hashlib.sha256(repr(key).encode() + code.read_bytes()
-                            + str(world_image().stat().st_size).encode()).hexdigest()[:32]
-    cached = CACHE / f"{kind}-{digest}.png"
+    cached = CACHE / f"{kind}-{_cache_key(key, code)}.png"
     if cached.is_file():
         return cached.read_bytes()
     png = make()
-    CACHE.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(f".{os.getpid()}.part")
-    partial.write_bytes(png)
-    os.replace(partial, cached)
+    _replace(cached, png)
     return png
+
+
+def _cache_key(key, code: Path) -> str:
+    """A name for what ``code`` makes of the world image from ``key`` (its inputs)."""
+    return hashlib.sha256(repr(key).encode() + code.read_bytes()
+                          + str(world_image().stat().st_size).encode()).hexdigest()[:32]
+
+
+def _replace(path: Path, data: bytes | str) -> None:
+    """Write a file of CACHE whole or not at all (builds may run side by side)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(data.encode() if isinstance(data, str) else data)
+    os.replace(partial, path)
 
 
 def _overlay_bounds(extent: tuple) -> tuple:
@@ -279,7 +288,26 @@ def world_image() -> Path:
 @functools.lru_cache(maxsize=8)
 def read_world_relief(extent: tuple) -> WorldRelief:
     """The world's relief over ``extent`` (WGS84) plus a cell: its shading as a GeoTIFF in the
-    cache and the area it covers."""
+    cache and the area it covers. Made once on a machine and kept in CACHE beside its GeoTIFF
+    (as cached_png keeps its PNGs): every process of a build that draws the overview needed it,
+    and making it takes 1.5 s there."""
+    import shapely
+
+    known = CACHE / f"world-{_cache_key(('world', extent), Path(__file__))}.json"
+    try:
+        kept = json.loads(known.read_text(encoding="utf-8"))
+        shading = CACHE / f"world-{kept['digest'][:32]}.tif"
+        if shading.is_file():
+            _renew(shading)
+            return WorldRelief(shading, shapely.from_wkb(kept["area"]), kept["digest"])
+    except (OSError, ValueError, KeyError, shapely.errors.ShapelyError):
+        pass  # not made yet on this machine, or made by an older build: made again
+    made = _make_world_relief(extent)
+    _replace(known, _json({"digest": made.digest, "area": shapely.to_wkb(made.area, hex=True)}))
+    return made
+
+
+def _make_world_relief(extent: tuple) -> WorldRelief:
     import numpy as np
     import rasterio
     import shapely
@@ -534,10 +562,7 @@ def _write_geotiff(rgba, transform, crs, name: str) -> Path:
 
     path = CACHE / f"{name}.tif"
     if path.is_file():
-        try:
-            os.utime(path)
-        except OSError:  # another user's file in the shared cache: read it, leave its date
-            pass
+        _renew(path)
     else:
         CACHE.mkdir(parents=True, exist_ok=True)
         _prune(CACHE, time.time() - CACHE_DAYS * 86400)
@@ -548,6 +573,14 @@ def _write_geotiff(rgba, transform, crs, name: str) -> Path:
             out.write(rgba)
         os.replace(partial, path)
     return path
+
+
+def _renew(path: Path) -> None:
+    """Date a cached file today: it is in use (_prune leaves it)."""
+    try:
+        os.utime(path)
+    except OSError:  # another user's file in the shared cache: read it, leave its date
+        pass
 
 
 def _prune(folder: Path, before: float) -> None:

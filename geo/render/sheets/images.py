@@ -19,7 +19,7 @@ from pathlib import Path
 from geo.geometry.content import MapContent
 from geo.render import names, style
 from geo.render.sheets import layout, legend, locator, marks, parts
-from geo.render.sheets.layout import map_size, print_svg
+from geo.render.sheets.layout import map_size, print_svg, with_basemap
 from geo.render.sheets.parts import DPI, Sizes, corners, metres_per_px
 from geo.render.style import PNG_FORMAT, load_style, register_system_fonts, style_xml
 
@@ -39,24 +39,25 @@ def static_files(name: str, suffixes=tuple(PRINT_WIDTHS_MM)) -> list[str]:
     return [f"{name}{suffix}.{ext}" for suffix in suffixes for ext in FORMATS]
 
 
-def sheet(content: MapContent, suffix: str) -> bytes:
+def sheet(content: MapContent, suffix: str, svg: str | None = None) -> bytes:
     """The SVG sheet of one width, its basemap raster inside: all that its images show, so
-    that an edit too small to change a pixel of them changes no sheet."""
+    that an edit too small to change a pixel of them changes no sheet. ``svg``: its
+    ``print_svg``, if made already."""
     width = width_px(PRINT_WIDTHS_MM[suffix])
-    return print_svg(content, width, basemap_png(content, width)).encode()
+    return with_basemap(svg or print_svg(content, width), basemap_png(content, width)).encode()
 
 
 def static_digest(content: MapContent, suffix: str, drawn: bytes | None = None,
-                  basemap: str | None = None) -> str:
+                  basemap: str | None = None, svg: str | None = None) -> str:
     """A hash of what the images of one width show and of the code that draws them: equal
     digests, equal images. Without ``drawn`` (the ``sheet``) it is made from what the sheet
     is drawn from instead (the basemap's style and data, every mark and word): quicker, as no
     raster is drawn, but moved by an edit too small to change a pixel. ``basemap``: the
-    ``basemap_digest`` of this content, if known."""
+    ``basemap_digest`` of this content, and ``svg`` its ``print_svg``, if known."""
     h = hashlib.sha256(suffix.encode() + b"\0")
     if drawn is None:
         h.update((basemap or basemap_digest(content)).encode())
-        h.update(print_svg(content, width_px(PRINT_WIDTHS_MM[suffix]), None).encode())
+        h.update((svg or print_svg(content, width_px(PRINT_WIDTHS_MM[suffix]))).encode())
     else:
         h.update(drawn)
     for module in (layout, legend, locator, marks, parts, names, style):
@@ -106,10 +107,11 @@ def redrawn(content: MapContent, suffix: str, last: tuple[str, str] | None,
     if they would be the last build's, whose digests are ``last``. Runs in a worker, one per
     width, so that both cores share a map's images. The inputs digest settles most cases
     without drawing; an edit below a pixel is caught by the digest of the drawn sheet."""
-    inputs = static_digest(content, suffix, basemap=basemap)
+    svg = print_svg(content, width_px(PRINT_WIDTHS_MM[suffix]))
+    inputs = static_digest(content, suffix, basemap=basemap, svg=svg)
     if last is not None and inputs == last[0]:
         return last, None
-    drawn = sheet(content, suffix)
+    drawn = sheet(content, suffix, svg)
     digests = inputs, static_digest(content, suffix, drawn)
     return digests, None if last is not None and digests[1] == last[1] else sheet_images(
         suffix, drawn, content.spec.title)

@@ -3,8 +3,8 @@ and place labels as SVG elements), scale bar, north arrow, legend, attribution a
 
 All text is live ``<text>`` (escaped here, never by the caller), sized in points for a
 newspaper column; the SVG's user unit is one pixel at 300 dpi, so the PNGs made from it are
-the raster pixel for pixel. ``print_svg(content, width, None)`` leaves the raster out: that
-string, with the basemap style, is what decides whether the images must be made anew.
+the raster pixel for pixel. ``print_svg`` leaves the raster out (``with_basemap`` puts it in):
+that string, with the basemap style, is what decides whether the images must be made anew.
 """
 
 from __future__ import annotations
@@ -56,8 +56,9 @@ def map_size(content: MapContent, width: int) -> tuple[int, int]:
     return width, max(1, round(width * (top - bottom) / (right - left)))
 
 
-def print_svg(content: MapContent, width: int, raster: bytes | None) -> str:
-    """The whole sheet ``width`` px wide (55 mm = 650 px, 115 mm = 1358 px at 300 dpi)."""
+def print_svg(content: MapContent, width: int) -> str:
+    """The whole sheet ``width`` px wide (55 mm = 650 px, 115 mm = 1358 px at 300 dpi), its
+    map frame's basemap image left empty."""
     s = Sizes(width)
     out: list[str] = []
     y = s.pad
@@ -70,7 +71,7 @@ def print_svg(content: MapContent, width: int, raster: bytes | None) -> str:
         out.append(text(s.pad, y, line, s.desc))
     top = round(y + s.pad)
     mw, mh = map_size(content, width)
-    drawn_map, marks = _map(content, s, top, mw, mh, raster)
+    drawn_map, marks = _map(content, s, top, mw, mh)
     out.append(drawn_map)
     y = top + mh
     out.append(scale_and_north(content, s, y, mw))
@@ -123,17 +124,23 @@ class Marks(NamedTuple):
     towns: bool  # whether any town's dot is drawn
 
 
-def _map(content, s: Sizes, top: int, mw: int, mh: int, raster: bytes | None
-         ) -> tuple[str, Marks]:
+def with_basemap(svg: str, raster: bytes) -> str:
+    """The sheet with the basemap ``raster`` (PNG) in its map frame's empty image."""
+    head, mark, tail = svg.partition(BASEMAP_IMAGE)
+    data = base64.b64encode(raster).decode()
+    return f'{head}{mark} xlink:href="data:image/png;base64,{data}"{tail}'
+
+
+BASEMAP_IMAGE = '<image id="basemap"'
+
+
+def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
     """The map frame's SVG, and what the legend says of its incident marks."""
     project = projection(content, mw, mh, top)
     frame = (0.0, float(top), float(mw), float(top + mh))
     parts = [f'<g id="map"><clipPath id="frame"><rect y="{top}" width="{mw}" height="{mh}"/>'
-             '</clipPath><g clip-path="url(#frame)">']
-    if raster is not None:
-        data = base64.b64encode(raster).decode()
-        parts.append(f'<image y="{top}" width="{mw}" height="{mh}" preserveAspectRatio="none" '
-                     f'xlink:href="data:image/png;base64,{data}"/>')
+             '</clipPath><g clip-path="url(#frame)">',
+             f'{BASEMAP_IMAGE} y="{top}" width="{mw}" height="{mh}" preserveAspectRatio="none"/>']
     placed, _ = incidents(content)
     points = [project(*f["geometry"]["coordinates"][:2]) for f in placed]
     # the names the page shows at the zoom the frame is like, in the page's order
