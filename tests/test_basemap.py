@@ -726,7 +726,7 @@ def test_a_river_is_drawn_at_the_width_its_source_gives(browser, built: Path):
     from shapely.geometry import Point
 
     from geo.inputs.maps_toml import read_project
-    from geo.render.style import UNDER_BORDERS_PX, WATER
+    from geo.render.style import WATER
     from tests.test_browser import MAP, OfflinePage, settled
 
     rivers = _rivers_at_width()
@@ -750,9 +750,9 @@ def test_a_river_is_drawn_at_the_width_its_source_gives(browser, built: Path):
                 if zoom == spec.max_zoom:
                     assert max(w for _, w, _ in drawn) >= 0.95 * wanted, (map_name, fid, zoom, drawn, wanted)
                     assert water and max(water) >= wanted - 4, (map_name, fid, zoom, drawn, wanted)
-                    # (a river narrower than UNDER_BORDERS_PX is drawn over its border's line)
+                    # (a river drawn narrower than twice its line is its line, over its border's)
                     for colour in _borders_by(project, map_name, Point(lon, lat), width / 111_000) \
-                            if wanted >= UNDER_BORDERS_PX else []:
+                            if wanted >= 2 * _weight_of(project, map_name, fid) else []:
                         x, y = page.evaluate(f"([lat, lon]) => {{ const p = {MAP}.latLngToContainerPoint([lat, lon]); "
                                              "return [p.x, p.y]; }", [lat, lon])
                         half = wanted
@@ -763,6 +763,13 @@ def test_a_river_is_drawn_at_the_width_its_source_gives(browser, built: Path):
                         assert shown >= half, (map_name, fid, colour, shown)  # a line across the box
                 elif wanted < 2:  # too narrow to show its width: the layer's line alone
                     assert not water, (map_name, fid, zoom, drawn)
+
+
+def _weight_of(project, map_name: str, fid: str) -> float:
+    """The line width of the layer of a map that holds feature ``fid``."""
+    return next(project.layers[n].style.weight for n in project.maps[map_name].layers
+                if any(f["properties"].get("id") == fid
+                       for f in real_layer(project.layers[n].file)["features"]))
 
 
 def _borders_by(project, map_name: str, point, reach: float) -> list[str]:

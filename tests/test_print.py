@@ -762,18 +762,20 @@ def test_no_locator_hides_what_the_map_is_about(contents, sheets):
 
 
 def test_a_river_drawn_wide_on_a_sheet_goes_under_the_borders(contents):
-    """As on the page: a river a sheet draws UNDER_BORDERS_PX wide or wider goes under the
-    map's borders, so that the border it carries shows in its water; narrower, it stays over
-    them, and its line, not the border's, is what the reader sees."""
+    """As on the page: wherever a sheet draws a river as water between banks (twice its line's
+    width or wider), it goes under the map's borders, so that the border it carries shows in
+    its water (the Amur's 7 px channel hid the river border on the Amur map's own sheet);
+    narrower, it stays over them, and its line, not the border's, is what the reader sees."""
     import re
 
-    from geo.render.style import UNDER_BORDERS_PX, style_xml
+    from geo.render.style import style_xml
 
     content = contents["amur"]
+    weight = next(layer.spec.style.weight for layer in content.layers if layer.spec.name == "amur")
     order = lambda xml: re.findall(r'<Layer name="([^"]+)"', xml)  # noqa: E731
-    narrow = order(style_xml(content, with_data=False, sheet=True, px_per_metre=2 / 1500))
+    narrow = order(style_xml(content, with_data=False, sheet=True, px_per_metre=1.9 * weight / 1500))
     assert "amur channels" not in narrow and narrow.index("borders") < narrow.index("amur")
-    wide = order(style_xml(content, with_data=False, sheet=True, px_per_metre=UNDER_BORDERS_PX / 1500))
+    wide = order(style_xml(content, with_data=False, sheet=True, px_per_metre=2 * weight / 1500))
     assert wide.index("amur channels") < wide.index("borders") < wide.index("amur")
 
 
@@ -804,12 +806,18 @@ def test_a_river_of_known_width_is_drawn_at_it_on_the_sheets(contents):
         points = [project(lon, lat) for lon, lat in river["geometry"]["coordinates"]
                   if west < lon < east and south < lat < north]
         pixels = np.asarray(Image.open(io.BytesIO(basemap_png(content, width))).convert("RGB")).astype(int)
-        near = 0
-        for x, y in points[len(points) // 4: 3 * len(points) // 4: 5]:  # (the middle half)
+        border = next(np.array([int(layer.spec.style.color[i:i + 2], 16) for i in (1, 3, 5)])
+                      for layer in content.layers if layer.spec.name == "borders")
+        near = carried = 0
+        middle = points[len(points) // 4: 3 * len(points) // 4: 5]  # (the middle half)
+        for x, y in middle:
             window = pixels[max(0, int(y) - 3): int(y) + 4, max(0, int(x) - 3): int(x) + 4]
             near += int((np.abs(window - water).sum(axis=2) <= 24).any())
-        share = near / len(points[len(points) // 4: 3 * len(points) // 4: 5])
+            carried += int((np.abs(window - border).sum(axis=2) <= 24).any())
+        share = near / len(middle)
         assert (share > 0.8) if wide else (share < 0.2), (name, share)
+        # drawn as water, it shows the river border in it (the Amur's channel had hidden it)
+        assert not wide or carried / len(middle) > 0.8, (name, carried / len(middle))
 
 
 def test_a_thin_line_hidden_under_the_heavy_ones_is_not_in_the_legend(contents):

@@ -100,17 +100,14 @@ def _layer_xml(name: str, collection: dict, with_data: bool) -> str:
             f'<Parameter name="inline">{escape(data)}</Parameter></Datasource></Layer>')
 
 
-# A river drawn at its width this wide (style px) or wider goes under the map's borders: the
-# border it carries shows in its water (the Amur's hid the river border). Narrower, a border's
-# 3 px line over it would read as the river (a grey line with blue rims): it stays over them.
-UNDER_BORDERS_PX = 12.0
-
-
 def _under_borders(feature: dict, style: Style, px_per_metre: float) -> bool:
-    """Whether a sheet draws a river under the borders: as water between banks
-    (``_channel_rules``) at least UNDER_BORDERS_PX wide at the sheet's scale, as on the page."""
+    """Whether a sheet draws a river under the borders: wherever it is drawn as water between
+    banks (``_channel_rules``: twice its line's width or wider at the sheet's scale), as on
+    the page, so that the border it carries shows in its water. Over them, the Amur's channel
+    had hidden the river border on the Amur map's own sheet; a river narrower than that is
+    its line alone, and stays over the border it follows."""
     width = feature["properties"].get("width_m", 0)
-    return (px_per_metre > 0 and width * px_per_metre >= max(2 * style.weight, UNDER_BORDERS_PX)
+    return (px_per_metre > 0 and width * px_per_metre >= 2 * style.weight
             and feature["geometry"]["type"].endswith("LineString"))
 
 

@@ -27,7 +27,7 @@ from folium.template import Template
 from geo.config import LANGUAGES, OTHER_NAME_LANGUAGES, Style
 from geo.incident_types import INCIDENT_TYPES, IncidentType
 from geo.jsontext import compact
-from geo.render.style import LIFTS, PALETTE, STRIPE_WIDTH, UNDER_BORDERS_PX, WATER, height_symbol
+from geo.render.style import LIFTS, PALETTE, STRIPE_WIDTH, WATER, height_symbol
 
 LABEL_ZOOM = 8  # place names stay hidden below this zoom, where they would pile up
 
@@ -302,7 +302,7 @@ geoMaps.articleApi({{ map }});
 def leaflet_style(style: Style) -> dict:
     """The layer's style as Leaflet's path options, and the height symbol (a height's mark)."""
     options = {"color": style.color, "weight": style.weight, "opacity": style.opacity,
-               "height": height_symbol(), "water": WATER, "under": UNDER_BORDERS_PX}
+               "height": height_symbol(), "water": WATER}
     if style.fill:
         options.update(fill=True, fillColor=style.fill, fillOpacity=style.fill_opacity)
     else:

@@ -42,10 +42,10 @@
   function wide(feature) {
     return /LineString$/.test(feature.geometry.type) && feature.properties && feature.properties.width_m > 0;
   }
-  /* Drawn at its width and style.under px or wider (style.py, UNDER_BORDERS_PX), a river lies
-     under the map's borders (in a pane below theirs): the Amur's water hid the river border
-     along its main channel. Narrower, it lies in its layer's place, over the border it follows,
-     whose line would read as the river. */
+  /* Drawn at its width (water between banks, twice its line's width or wider), a river lies
+     under the map's borders (in a pane below theirs), as on the sheets (style.py,
+     _under_borders): the Amur's water hid the river border along its main channel. Narrower,
+     it is its line alone, in its layer's place, over the border it follows. */
   var CHANNELS = 'geoChannels';
   var Channel = L.FeatureGroup.extend({   // drawn over the borders, and under them
     onAdd: function (map) {
@@ -65,8 +65,8 @@
         var lat = line.getBounds().getCenter().lat;
         var px = line.feature.properties.width_m /
           (EARTH * Math.cos(lat * Math.PI / 180) / (256 * Math.pow(2, zoom)));
-        var open = px >= 2 * o.weight, under = open && px >= o.under;
-        [[o.over, !under], [o.below, under]].forEach(function (drawn) {
+        var open = px >= 2 * o.weight;   // water between banks, under the borders; else its line, over them
+        [[o.over, !open], [o.below, open]].forEach(function (drawn) {
           var shown = drawn[1];
           drawn[0].banks.eachLayer(function (b) {
             if (b.feature === line.feature) b.setStyle({weight: shown ? (open ? px : o.weight) : 0, opacity: shown ? 1 : 0});
@@ -87,7 +87,7 @@
     }
     var over = drawn('overlayPane'), below = drawn(CHANNELS);
     return new Channel([below.banks, below.water, over.banks, over.water],
-                       {over: over, below: below, weight: style.weight, under: style.under});
+                       {over: over, below: below, weight: style.weight});
   }
 
   /* A striped style (a railway) draws its lines twice: the solid line, then the stripe's
