@@ -224,9 +224,17 @@ def legend_entries(layer, extent, page: bool = True, under=None) -> list[tuple[s
         if f.get("geometry") and not is_label_anchor(f) and (page or not drawn_by_page(f, layer)):
             groups.setdefault(mark_of(f, layer.spec.style), []).append(f)
 
+    least = SEEN_SHARE * (extent[2] - extent[0])
+
+    def shows(f) -> bool:  # a line near the heavy ones: a stretch a reader sees, not a sliver
+        geometry = shape(f["geometry"])
+        if under is None or not f["geometry"]["type"].endswith("LineString"):
+            return area.intersects(geometry)
+        return seen.intersects(geometry) and (not geometry.intersects(under)
+                                              or geometry.intersection(seen).length >= least)
+
     def inside(features):  # (lazily: a base layer's first feature mostly settles it)
-        return (f for f in features if (seen if f["geometry"]["type"].endswith("LineString")
-                                        else area).intersects(shape(f["geometry"])))
+        return (f for f in features if shows(f))
     marks = [mark for mark in ("area", "line", "height", "dot")
              if mark in groups and next(inside(groups[mark]), None) is not None]
     if len(marks) <= 1:
@@ -258,6 +266,11 @@ def legend_rows(layers, extent, page: bool = True) -> list[tuple[Style, str, lis
 # How near a heavy line a thin one is hidden by it, as a share of the extent's width: under a
 # pixel at the map's first view (the modern borders under the 1930s ones, drawn from them)
 UNDER_SHARE = 0.0005
+# How long a stretch of a thin line clear of the heavy ones a legend needs to list it, as a
+# share of the extent's width: a reader sees 25 px on a page or a sheet, not slivers (on the
+# Amur's sheet 1 km of the modern border, in bits between the river border's bends, had
+# listed "Modern borders" on a sheet that showed none)
+SEEN_SHARE = 0.02
 
 
 def _under_heavy_lines(layers, extent):
