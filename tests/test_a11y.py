@@ -11,7 +11,7 @@ import pytest
 from geo.inputs.maps_toml import read_project
 from geo.render.citations import about_distance, cite
 from tests.conftest import LAYERS
-from tests.test_browser import TOPMOST_MARKER, OfflinePage, incident_title, popup_shown, settled
+from tests.test_browser import TOPMOST_MARKER, OfflinePage, incident_title, popup_shown, screenshot, settled
 from tests.test_build import MAPS
 
 pytestmark = pytest.mark.browser
@@ -96,7 +96,7 @@ def test_escape_closes_the_popup_and_returns_focus_to_its_marker(browser, built:
         page.wait_for_function("() => document.activeElement.dataset.incident === 'khasan-1938-07-29'")
         stop = page.evaluate(FOCUSED)
         assert stop["ring"]
-        page.screenshot(path=str(tmp_path / "focus.png"))
+        screenshot(page, tmp_path / "focus.png")
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "ja", "zh"])
@@ -180,7 +180,7 @@ def test_casualty_table_fits_a_375_px_phone(browser, built: Path, tmp_path: Path
         assert widths["wrapScroll"] <= widths["wrap"] and widths["table"] <= widths["wrap"] + 0.5
         assert widths["contentScroll"] <= widths["content"]
         page.locator(".popup-table").scroll_into_view_if_needed()
-        page.screenshot(path=str(tmp_path / "casualties-375.png"))
+        screenshot(page, tmp_path / "casualties-375.png")
 
 
 @pytest.mark.parametrize("map_name, step, label", [

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import LAYERS
-from tests.test_browser import OfflinePage, incident_title, popup_shown
+from tests.test_browser import OfflinePage, incident_title, popup_shown, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +42,7 @@ def test_demo_article_scroll_opens_the_incidents_in_order(browser, built: Path, 
             page.wait_for_function("n => window.articleMapLog.length >= n", arg=n + 1)
             popup_shown(frame, incident_title(incident_id))  # faded in, the map still
             if n == 3:
-                page.screenshot(path=str(tmp_path / "article-demo.png"))
+                screenshot(page, tmp_path / "article-demo.png")
         assert page.evaluate("window.articleMapLog") == ids  # in order, each once
         assert "On the map: " + incident_title(ids[-1]) in page.locator("#map-status").inner_text()
         # the reader closes the popup (the list is hidden while it covers it) and opens another

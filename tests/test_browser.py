@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -178,6 +179,17 @@ def settled(page, script: str | None = None):
     return page.wait_for_function(script).json_value() if script else None
 
 
+def screenshot(page, path: Path | None = None) -> bytes:
+    """The viewport as PNG, as ``page.screenshot()`` takes it pixel for pixel, but encoded for
+    speed (Chromium's optimizeForSpeed: 0.1 s at 1280 px, where Playwright's took 0.3 s, over
+    the suite's hundred); written to ``path`` too, if given, for a person to look at."""
+    data = base64.b64decode(page.context.new_cdp_session(page).send(
+        "Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True})["data"])
+    if path is not None:
+        Path(path).write_bytes(data)
+    return data
+
+
 def popup_shown(page, title: str | None = None) -> None:
     page.wait_for_function(POPUP_SHOWN, arg=title)
 
@@ -314,7 +326,7 @@ def test_map_works_offline(browser, built: Path, screenshots: Path, map_name: st
         popup_shown(page, title)  # faded in, the autopan over
         # the marker's hover label, which a tap shows too, gives way to the popup
         assert page.locator(".leaflet-tooltip").count() == 0
-        page.screenshot(path=str(screenshots / f"{map_name}.png"))
+        screenshot(page, screenshots / f"{map_name}.png")
 
         assert view.external == [] and view.failed == [] and view.errors == []
 
@@ -477,7 +489,7 @@ def test_phone_width_and_embed_view(browser, built: Path, screenshots: Path):
         assert not page.locator(".map-title").is_visible()  # compact chrome
         assert page.locator(".incident-panel details").get_attribute("open") is None
         assert page.evaluate(OVERLAPPING_CONTROLS) == []
-        page.screenshot(path=str(screenshots / "khasan-360-embed.png"))
+        screenshot(page, screenshots / "khasan-360-embed.png")
 
 
 def test_embed_snippet_shows_the_map(browser, built: Path, tmp_path: Path):

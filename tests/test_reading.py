@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import IDLE, MAP, OfflinePage, incident_title, popup_shown, settled
+from tests.test_browser import IDLE, MAP, OfflinePage, incident_title, popup_shown, screenshot, settled
 from tests.test_build import MAPS
 from tests.views import MARKERS_APART, WINDOWS, per_map
 
@@ -105,7 +105,7 @@ def test_an_open_popup_fits_and_nothing_covers_it(browser, built: Path, map_name
             place = page.evaluate(PLACE_SEEN)
             assert place["y"] < place["sheet"] and place["under"] == [], place
         if map_name == "khasan" and width in (375, 1280):
-            page.screenshot(path=str(screenshots / f"reading-{map_name}-{width}-popup.png"))
+            screenshot(page, screenshots / f"reading-{map_name}-{width}-popup.png")
         assert view.errors == []
 
 
@@ -200,7 +200,7 @@ def test_embed_keeps_the_frame_for_the_map(browser, built: Path, screenshots: Pa
         assert page.locator(".leaflet-control-attribution").bounding_box()["height"] <= 24
         found = page.evaluate(MARKERS_APART)
         assert found["overlaps"] == [] and found["covered"] == []
-        page.screenshot(path=str(screenshots / "reading-overview-embed-400.png"))
+        screenshot(page, screenshots / "reading-overview-embed-400.png")
 
 
 def test_one_finger_swipe_over_an_embedded_map_scrolls_the_article(browser, built: Path,

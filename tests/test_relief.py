@@ -402,11 +402,11 @@ def test_the_page_shows_the_relief_beyond_the_tiles_zooms(browser, built):
 
     from PIL import Image
 
-    from tests.test_browser import OfflinePage, settled
+    from tests.test_browser import OfflinePage, screenshot, settled
     from tests.views import TILES_LOADED
 
     def top_share(page) -> float:  # the window's middle 400 px: the mountains the view is on
-        image = Image.open(BytesIO(page.screenshot())).convert("RGB").crop((440, 200, 840, 600))
+        image = Image.open(BytesIO(screenshot(page))).convert("RGB").crop((440, 200, 840, 600))
         counts = image.getcolors(400 * 400)
         return max(n for n, _ in counts) / (image.width * image.height)
 

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.test_browser import MAP, OfflinePage, settled
+from tests.test_browser import MAP, OfflinePage, screenshot, settled
 from tests.test_build import MAPS
 
 pytestmark = pytest.mark.browser
@@ -59,7 +59,7 @@ def test_single_file_works_alone(browser, built: Path, tmp_path: Path, map_name:
         # the tiles' colours: the relief laid over them from zoom 7 tints the high land
         page.evaluate("() => document.querySelectorAll('.leaflet-geoRelief-pane')"
                       ".forEach(p => { p.style.display = 'none'; })")
-        land, water = _shares(page.screenshot())
+        land, water = _shares(screenshot(page))
         assert land > 0.15, land
         assert water > 0.005, water
 

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from tests.conftest import LAYERS, real_layer
-from tests.test_browser import IDLE, MAP, OfflinePage, settled
+from tests.test_browser import IDLE, MAP, OfflinePage, screenshot, settled
 from tests.test_build import MAPS
 
 # The windows a reader opens the maps in: width -> height (a small and a common phone, a
@@ -346,7 +346,7 @@ class Views:
             seen["names"] = sorted(page.eval_on_selector_all(".map-label", "ns => ns.map(n => n.textContent)"))
             if lang == "en":  # what is drawn, then the moves a reader makes: in once, then out
                 seen["apart"] = page.evaluate(MARKERS_APART)
-                shot = page.screenshot()
+                shot = screenshot(page)
                 seen["colours"], seen["void"] = main_colours(shot), void_share(shot)
                 page.evaluate(f"() => {MAP}.zoomIn(1, {{animate: false}})")
                 settled(page)
@@ -354,7 +354,7 @@ class Views:
                 page.evaluate(f"() => {{ const m = {MAP}; m.setZoom(m.getMinZoom(), {{animate: false}}); }}")
                 page.wait_for_function(IDLE)
                 page.wait_for_function(TILES_LOADED)
-                seen["void_zoomed_out"] = void_share(page.screenshot())
+                seen["void_zoomed_out"] = void_share(screenshot(page))
             # a tile load cut short by a zoom fails too: only a missing tile is a fault
             seen["missing"] = [u for u in view.failed if not Path(unquote(urlsplit(u).path)).exists()]
             seen["errors"] = list(view.errors)
