@@ -9,7 +9,7 @@
 
   var g = window.geoMaps;
   var GAP = g.boxes.GAP;   // px kept clear around a label
-  var overlaps = g.boxes.overlaps, crosses = g.boxes.crosses, meets = g.boxes.meets;
+  var overlaps = g.boxes.overlaps, meets = g.boxes.meets;
   var lineCandidates = g.boxes.lineCandidates, leaderBox = g.boxes.leaderBox;
   var WATER_CLEAR = 12;   // px between a lake's name and any dot
 
@@ -146,6 +146,7 @@
       var heavy = segments.concat(borderSegments(linePaths.map(function (path) {
         return path.map(function (c) { return map.latLngToContainerPoint(c); });
       }), size));
+      var crossesBorder = g.boxes.crossing(segments, size), crossesHeavy = g.boxes.crossing(heavy, size);
       /* whether the way from p (a country's point, a dot) to q crosses a border line (anywhere) */
       function beyond(p, q) {
         var x0 = Math.min(p.x, q.x), x1 = Math.max(p.x, q.x), y0 = Math.min(p.y, q.y), y1 = Math.max(p.y, q.y);
@@ -209,7 +210,7 @@
           var sided = function (box) {
             if (!free(box)) return false;
             var centre = {x: box.x + box.w / 2, y: box.y + box.h / 2};
-            if (country) return !(segments.some(function (s) { return crosses(s, box); }) ||   // across a border,
+            if (country) return !(crossesBorder(box) ||   // across a border,
                                   beyond(points[i], centre));   // or beyond one
             // a name beside a dot stands on its place's side of every border, as the point itself
             // lies, however near the line (Aigun's, 0.7 km from the Amur, had stood on the Soviet
@@ -222,11 +223,11 @@
           var onSide = function (options) {
             var found = find(options, sided);
             if (!found || !item.dot) return [found, found, found];
-            var clearOf = function (lines) {
-              return function (box) { return !lines.some(function (s) { return crosses(s, box); }) && sided(box); };
+            var clearOf = function (crossesLine) {
+              return function (box) { return !crossesLine(box) && sided(box); };
             };
             var unled = function (test) { return function (box) { return (!box.led || found.led) && test(box); }; };
-            return [found, find(options, unled(clearOf(heavy))), find(options, clearOf(segments))];
+            return [found, find(options, unled(clearOf(crossesHeavy))), find(options, clearOf(crossesBorder))];
           };
           var one = onSide(boxes), two = [null, null, null], boxes2 = [];
           if (item.lines && !one[1]) {   // in two lines, where one finds no clear room on its side
@@ -243,7 +244,7 @@
           // can; another (Grodekovo's on the overview, 20 km inside the USSR) or a town then
           // goes unnamed, a town's dot with it
           if (!place && own && onBorder(i)) {
-            var offHeavy = function (box) { return free(box) && !heavy.some(function (s) { return crosses(s, box); }); };
+            var offHeavy = function (box) { return free(box) && !crossesHeavy(box); };
             place = find(boxes, offHeavy) || find(boxes2, offHeavy) || find(boxes, free) || find(boxes2, free);
           }
           var stack = !!place && boxes2.indexOf(place) >= 0;
