@@ -10,6 +10,7 @@ inline, so a worker needs nothing but this string and MARKS_FOLDER, where its sy
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 from pathlib import Path
 from xml.etree import ElementTree
@@ -237,8 +238,8 @@ def legend_entries(layer, extent, page: bool = True, under=None) -> list[tuple[s
         return (f for f in features if shows(f))
     marks = [mark for mark in ("area", "line", "height", "dot")
              if mark in groups and next(inside(groups[mark]), None) is not None]
-    if len(marks) <= 1:
-        drawn = [f for mark in marks for f in inside(groups[mark])]
+    if len(marks) <= 1:  # (whether it draws one feature there: two settle it)
+        drawn = [f for mark in marks for f in itertools.islice(inside(groups[mark]), 2)]
         own = drawn[0]["properties"].get("label_name") if len(drawn) == 1 else None
         return [(mark, own or layer.spec.title) for mark in marks]
     return [(mark, _group_name(list(inside(groups[mark])))) for mark in marks]
