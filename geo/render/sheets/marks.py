@@ -336,13 +336,17 @@ def led(x: float, y: float, box: Box, offset: float) -> bool:
 def reads_as_its_own(x: float, y: float, box: Box, offset: float, symbols, others) -> bool:
     """Whether a name in ``box`` reads as the name of the point (x, y): no other of the
     ``symbols`` points lies as near the box (set apart, with a leader line: none lies within
-    SNUG ``offset``s of it), and no leader line crosses another label: of the ``others``
+    SNUG ``offset``s of it, nor within an ``offset`` of its leader line, which would read as
+    leading to that one: Lake Buir's, on the overview's 1-column sheet, ran past Nomonhan's
+    dot to a name east of it; one within an offset of the point shares its place at this
+    scale), and no leader line crosses another label: of the ``others``
     ((box, leader line or None) of the labels placed before), neither its leader line this
     box nor this label's leader line its box."""
     end = nearest_on_box(x, y, box)
     near = math.dist((x, y), end)
     lead = ((x, y), end) if led(x, y, box, offset) else None
     if any(math.dist(q, nearest_on_box(*q, box)) <= (offset * SNUG if lead else near)
+           or lead and math.dist(q, (x, y)) > offset and _to_segment(q, lead) <= offset
            for q in symbols if math.dist(q, (x, y)) > 0.5):
         return False
     return not any((lead and _meets(lead, other)) or (line and _meets(line, box))
@@ -350,6 +354,14 @@ def reads_as_its_own(x: float, y: float, box: Box, offset: float, symbols, other
 
 
 SNUG = 2.0  # (in offsets) another place's symbol this near a name reads as the name's place
+
+
+def _to_segment(q, segment) -> float:
+    """The distance from point q to a segment ((x0, y0), (x1, y1))."""
+    (x0, y0), (x1, y1) = segment
+    dx, dy = x1 - x0, y1 - y0
+    t = max(0.0, min(1.0, ((q[0] - x0) * dx + (q[1] - y0) * dy) / ((dx * dx + dy * dy) or 1.0)))
+    return math.dist(q, (x0 + t * dx, y0 + t * dy))
 
 
 def _meets(segment, box: Box) -> bool:
