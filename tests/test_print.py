@@ -128,6 +128,24 @@ def sheets(contents):
     return every_sheet(contents)
 
 
+def test_a_sheet_says_it_fanned_markers_out_only_where_it_did(sheets):
+    """The legend's note of a fan (several markers spread around their places, a line to each)
+    stands only on a sheet that drew one: the Amur's, with one incident set off Kanchazu
+    Island's symbol, said "Incidents too close to show apart are fanned out" (a reader's
+    review). A lone marker set off its place is said to be so."""
+    from geo.render.style import MARKER_STROKE
+
+    for name, suffix, root in sheets:
+        text = " ".join(" ".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+        leads = [e for e in root.iter(f"{SVG}line")
+                 if e.get("stroke") == MARKER_STROKE and not e.get("stroke-dasharray")]
+        assert ("fanned out;" in text) <= (len(leads) >= 2), (name, suffix, len(leads))
+        assert bool(leads) == ("fanned out;" in text or "set off its place" in text), (name, suffix)
+    amur = [" ".join(" ".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+            for name, _, root in sheets if name == "amur"]
+    assert amur and not any("fanned out;" in text for text in amur)
+
+
 def test_every_sheet_draws_each_placed_incident_once(contents, sheets):
     """On every sheet each incident with a place is drawn once: as its lettered marker, or
     counted, by its type's letter, in the key line of a numbered group."""

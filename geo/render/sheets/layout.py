@@ -118,10 +118,12 @@ def projection(content: MapContent, mw: int, mh: int, top: float = 0.0):
 class Marks(NamedTuple):
     """What the legend says of the marks the sheet set itself: whether any incidents were
     fanned out, the numbered groups (number, incidents, the nearest of the map's own places
-    as (name, lon, lat), or None), and whether any town's dot is drawn."""
+    as (name, lon, lat), or None), whether any town's dot is drawn, and whether a lone marker
+    was set off its place (clear of the place's symbol) with a line to it."""
     fanned: bool
     keyed: tuple[tuple[int, list[dict], tuple[str, float, float] | None], ...]
     towns: bool  # whether any town's dot is drawn
+    moved: bool = False
 
 
 def with_basemap(svg: str, raster: bytes) -> str:
@@ -282,7 +284,8 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
     parts += [inset] + markers + texts  # above every line: the markers, then the labels beside them
     parts.append(f'</g><rect y="{top}" width="{mw}" height="{mh}" fill="none" stroke="{INK}" '
                  f'stroke-width="{0.5 * PT:.2f}"/></g>')
-    return "".join(parts), Marks(bool(fans), tuple(keyed), bool(dots))
+    return "".join(parts), Marks(any(len(fan) > 1 for fan in fans), tuple(keyed), bool(dots),
+                                 any(len(fan) == 1 for fan in fans))
 
 
 # What hiding something costs the locator's corner: an incident's mark, a lake the map names

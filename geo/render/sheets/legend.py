@@ -77,6 +77,9 @@ def legend(content, s: Sizes, y: float, marks) -> tuple[str, float]:
                      "apart at this scale.")
     if marks.fanned:
         notes.append("Incidents too close to show apart are fanned out; a line leads to each place.")
+    if marks.moved:  # (the Amur's one incident, set off Kanchazu Island's symbol: not a fan)
+        notes.append(("A marker" if not marks.fanned else "A lone marker") + " set off its place, to leave "
+                     "the place's symbol in sight, has a line leading to it.")
     if unplaced:
         notes.append(f"{unplaced} more incident{'s are' if unplaced > 1 else ' is'} listed without "
                      "a place and not drawn.")
