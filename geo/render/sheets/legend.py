@@ -75,11 +75,12 @@ def legend(content, s: Sizes, y: float, marks) -> tuple[str, float]:
     if marks.keyed:
         notes.append("A numbered circle stands for the incidents of one place, too many to show "
                      "apart at this scale.")
-    if marks.fanned:
-        notes.append("Incidents too close to show apart are fanned out; a line leads to each place.")
-    if marks.moved:  # (the Amur's one incident, set off Kanchazu Island's symbol: not a fan)
-        notes.append(("A marker" if not marks.fanned else "A lone marker") + " set off its place, to leave "
-                     "the place's symbol in sight, has a line leading to it.")
+    if marks.fanned:  # (one note for both: a 1-column sheet is mostly legend as it is)
+        notes.append("Incidents too close to show apart are fanned out; a line leads to each place"
+                     + (", as from a marker set off a place's symbol." if marks.moved else "."))
+    elif marks.moved:  # (the Amur's one incident, set off Kanchazu Island's symbol: not a fan)
+        notes.append("A marker set off its place, to leave the place's symbol in sight, has a line "
+                     "leading to it.")
     if unplaced:
         notes.append(f"{unplaced} more incident{'s are' if unplaced > 1 else ' is'} listed without "
                      "a place and not drawn.")
