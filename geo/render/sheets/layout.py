@@ -123,7 +123,7 @@ class Marks(NamedTuple):
     fanned: bool
     keyed: tuple[tuple[int, list[dict], tuple[str, float, float] | None], ...]
     towns: bool  # whether any town's dot is drawn
-    moved: bool = False
+    moved: bool  # whether a lone marker was set off its place
 
 
 def with_basemap(svg: str, raster: bytes) -> str:
