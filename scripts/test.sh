@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Install what the tests need (Debian's chromium, CJK fonts and cairo, the project with its
+# Install what the tests need (Debian's headless Chromium, CJK fonts and cairo, the project with its
 # test extra) and run the whole test suite. Usage: bash scripts/test.sh [pytest options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! dpkg -s chromium fonts-noto-cjk libcairo2 >/dev/null 2>&1; then
+if ! dpkg -s chromium-headless-shell fonts-noto-cjk libcairo2 >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-        chromium fonts-noto-cjk libcairo2 >/dev/null
+        chromium-headless-shell fonts-noto-cjk libcairo2 >/dev/null
 fi
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv

@@ -70,13 +70,14 @@ def _page_weight(ours: Path, plain: Path) -> None:
     except ImportError:
         print("(page weight skipped: playwright is not installed)")
         return
-    if not Path("/usr/bin/chromium").exists():
-        print("(page weight skipped: /usr/bin/chromium is not installed)")
+    from bench_pages import CHROMIUM
+    if not Path(CHROMIUM).exists():
+        print(f"(page weight skipped: {CHROMIUM} is not installed)")
         return
     print(f"{'page in Chromium, offline':<26}{'ours: bytes':>12}{'load ms':>9}"
           f"{'plain: bytes':>14}{'load ms':>9}{'failed':>8}")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+        browser = p.chromium.launch(executable_path=CHROMIUM,
                                     args=["--no-sandbox", "--disable-gpu"])
         for page_file in sorted(plain.glob("*.html")):
             row = []

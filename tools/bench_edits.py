@@ -75,6 +75,10 @@ def _serve_reload(layers: Path, sources: Path, out: Path, runs: int) -> None:
     except ImportError:
         print("  (serve reload skipped: playwright is not installed)")
         return
+    from bench_pages import CHROMIUM
+    if not Path(CHROMIUM).exists():
+        print(f"  (serve reload skipped: {CHROMIUM} is not installed)")
+        return
     server = subprocess.Popen(
         [sys.executable, "build_maps.py", "serve", "--port", "0", "--layers", str(layers),
          "--sources", str(sources), "--out", str(out)],
@@ -91,7 +95,7 @@ def _serve_reload(layers: Path, sources: Path, out: Path, runs: int) -> None:
             return
         threading.Thread(target=server.stderr.read, daemon=True).start()  # keep the pipe open
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+            browser = p.chromium.launch(executable_path=CHROMIUM,
                                         args=["--no-sandbox", "--disable-gpu"])
             page = browser.new_page()
             for label, name, edit in (("an incident's text", "khasan", _edit_incident_text),

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = "/usr/bin/chromium-headless-shell"  # Debian's, as the tests run (scripts/test.sh)
 ALL_TILES_DONE = """() => {
   const tiles = [...document.querySelectorAll('img.leaflet-tile')];
   return tiles.length > 0 && tiles.every(t => t.complete && t.classList.contains('leaflet-tile-loaded'));
