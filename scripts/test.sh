@@ -12,7 +12,12 @@ fi
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# (pip takes 5 s to find all installed: skipped while pyproject.toml is what was installed)
+installed=".venv/.installed-test-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -f "$installed" ]; then
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+    rm -f .venv/.installed-test-* && touch "$installed"
+fi
 # axe-core, the accessibility checker the browser tests inject into the pages (npm, pinned)
 if [ ! -f .test-tools/node_modules/axe-core/axe.min.js ]; then
     npm install --silent --no-audit --no-fund --prefix .test-tools axe-core@4.14.1 >/dev/null
