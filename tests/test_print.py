@@ -440,6 +440,29 @@ def test_every_sheet_is_framed_on_its_subject(contents, map_name):
     assert max((max(xs) - min(xs)) / (right - left), (max(ys) - min(ys)) / (top - bottom)) >= 1 / 3
 
 
+def test_every_claimed_border_lies_inside_its_sheets_clear_of_the_frame(contents, sheets):
+    """The claimed borders are what a border-conflict sheet is about: on every sheet, each
+    one's course inside the map's extent lies inside the map frame, 2 mm or more from its
+    edges (the Khasan sheets, framed on their points alone, ended at the corner where both
+    claims meet: the Soviet claim's last 3 km ran along their bottom edge, read as the frame)."""
+    from geo.render.sheets.parts import claim_points
+
+    checked = 0
+    for name, suffix, root in sheets:
+        content, chart, project = sheet_map(contents, name, suffix, root)
+        frame = chart.find(f"{SVG}clipPath/{SVG}rect")
+        top, mw, mh = float(frame.get("y")), float(frame.get("width")), float(frame.get("height"))
+        clear = 2 / 25.4 * 300  # 2 mm at 300 dpi
+        west, south, east, north = content.spec.extent
+        for lon, lat, *_ in claim_points(content):
+            if west <= lon <= east and south <= lat <= north:
+                x, y = project(lon, lat)
+                checked += 1
+                assert clear <= x <= mw - clear and top + clear <= y <= top + mh - clear, (
+                    name, suffix, (lon, lat), (round(x), round(y - top)), (mw, mh))
+    assert checked > 50
+
+
 def test_a_label_keeps_off_the_border_lines_where_it_has_room():
     """A place's label goes beside its point clear of the borders and claims (the lines that
     part the countries) where any position is free, and only where none is, over one: a label

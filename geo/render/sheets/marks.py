@@ -7,6 +7,7 @@ Everything here is plain arithmetic on pixel boxes, so the same input gives the 
 
 from __future__ import annotations
 
+import itertools
 import math
 from functools import lru_cache
 from pathlib import Path
@@ -415,9 +416,11 @@ def along(path: list[tuple[float, float]], text: str, size: float, gap: float,
         ux, uy = math.cos(math.radians(angle)), math.sin(math.radians(angle))
         nx, ny = uy, -ux  # the side above the text's baseline
         p = run.interpolate(middle)
-        for side in (1, -1):
+        # each side, then a little farther off where the line bends into the text (a third
+        # and two thirds of its size): still read as the line's name
+        for extra, side in itertools.product((0.0, size / 3, 2 * size / 3), (1, -1)):
             # baseline this far from the line: above it (side 1) the descent, below it the ascent
-            off = gap + (size * 0.24 if side == 1 else size * 0.76)
+            off = gap + extra + (size * 0.24 if side == 1 else size * 0.76)
             x, y = p.x + side * nx * off, p.y + side * ny * off
             corners = [(x + ux * dx + nx * dy, y + uy * dx + ny * dy)
                        for dx, dy in ((-w / 2, -size * 0.24), (w / 2, -size * 0.24),

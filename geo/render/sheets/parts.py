@@ -45,8 +45,9 @@ def corners(content: MapContent):
 
 # A sheet is framed on its subject: the box of its placed incidents and its own places, with
 # this share of the box's size added on every side, and never smaller than this share of the
-# map's extent (so that a map of one hill still shows its valley); h/w held to ASPECT.
-SUBJECT_MARGIN, LEAST_SHARE, ASPECT = 0.6, 0.35, (0.55, 1.3)
+# map's extent (so that a map of one hill still shows its valley); h/w held to ASPECT. The
+# claimed borders it draws lie inside it whole, this share of the frame's size clear of its edges.
+SUBJECT_MARGIN, LEAST_SHARE, ASPECT, CLAIM_MARGIN = 0.6, 0.35, (0.55, 1.3), 0.04
 
 
 def metres_per_px(content: MapContent, mw: int) -> float:
@@ -57,11 +58,21 @@ def metres_per_px(content: MapContent, mw: int) -> float:
     return (right - left) / mw * math.cos(math.radians((south + north) / 2))
 
 
+def claim_points(content: MapContent) -> list[list[float]]:
+    """Every vertex of the claimed borders the map draws."""
+    return [xy for layer in content.layers for f in layer.collection["features"]
+            if f.get("geometry") and f["geometry"]["type"] == "LineString"
+            and f["properties"].get("kind") == "claimed-border"
+            for xy in f["geometry"]["coordinates"]]
+
+
 def frame_extent(content: MapContent) -> tuple[float, float, float, float]:
     """(west, south, east, north) of the sheet's map: the map's extent, or where the map's
     subject fills a small part of it (the Khasan heights: 2 % of the page's first view), a frame
     around the subject inside that extent. The page opens on the whole extent; a sheet cannot
-    be zoomed, so it shows the subject at a scale where its marks stand apart."""
+    be zoomed, so it shows the subject at a scale where its marks stand apart. The claimed
+    borders are the subject too: framed on the points alone, the Khasan sheet ended where both
+    claims meet, its bottom edge along the Soviet claim."""
     west, south, east, north = content.spec.extent
     points = [f["geometry"]["coordinates"][:2] for layer in content.layers
               if layer.spec.kind in (INCIDENTS, FEATURE)
@@ -76,9 +87,19 @@ def frame_extent(content: MapContent) -> tuple[float, float, float, float]:
     (left, bottom), (right, top) = mercator_xy(west, south), mercator_xy(east, north)
     w = min(right - left, max((x1 - x0) * (1 + 2 * SUBJECT_MARGIN), (right - left) * LEAST_SHARE))
     h = min(top - bottom, max((y1 - y0) * (1 + 2 * SUBJECT_MARGIN), (top - bottom) * LEAST_SHARE))
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    claims = [mercator_xy(*xy[:2]) for xy in claim_points(content)
+              if west <= xy[0] <= east and south <= xy[1] <= north]
+    if claims:  # the frame grown to hold them, clear of its edges
+        pad = CLAIM_MARGIN * max(w, h)
+        fl = min(cx - w / 2, min(x for x, _ in claims) - pad)
+        fr = max(cx + w / 2, max(x for x, _ in claims) + pad)
+        fb = min(cy - h / 2, min(y for _, y in claims) - pad)
+        ft = max(cy + h / 2, max(y for _, y in claims) + pad)
+        cx, cy, w, h = (fl + fr) / 2, (fb + ft) / 2, min(right - left, fr - fl), min(top - bottom, ft - fb)
     w, h = max(w, min(right - left, h / ASPECT[1])), max(h, min(top - bottom, w * ASPECT[0]))
-    cx = min(max((x0 + x1) / 2, left + w / 2), right - w / 2)  # inside the map's extent
-    cy = min(max((y0 + y1) / 2, bottom + h / 2), top - h / 2)
+    cx = min(max(cx, left + w / 2), right - w / 2)  # inside the map's extent
+    cy = min(max(cy, bottom + h / 2), top - h / 2)
     (fw, fs), (fe, fn) = lnglat(cx - w / 2, cy - h / 2), lnglat(cx + w / 2, cy + h / 2)
     return max(west, fw), max(south, fs), min(east, fe), min(north, fn)
 
