@@ -740,6 +740,24 @@ def test_check_reports_a_source_file_number_in_reader_text(layers_copy):
     assert "'002'" in problem.message
 
 
+def test_check_reports_a_translation_that_drops_a_names_precision(layers_copy):
+    """A name that says its mark is approximate or schematic says so in every language: the
+    Russian label of "Bogomolnaya (approximate)" was plain "Богомольная" (until 2026-12), read
+    as a surveyed height. `check` reports each such translation with its place in the file."""
+    from geo.errors import BuildError
+    from geo.inputs.check import load_and_check
+
+    def drop(c):
+        p = next(f for f in c["features"] if f["properties"]["id"] == "bogomolnaya")["properties"]
+        p["label_names"]["ru"], p["names"]["ja"] = "Богомольная", "ボゴモリナヤ高地"
+    edit_layer(layers_copy, "khasan.geojson", drop)
+    with pytest.raises(BuildError) as exc:
+        load_and_check(layers_copy, SOURCES)
+    problems = sorted((p.feature_id, p.prop) for p in exc.value.problems if p.severity == "error")
+    assert problems == [("bogomolnaya", "label_names.ru"), ("bogomolnaya", "names.ja")]
+    assert all(p.line for p in exc.value.problems)
+
+
 def border_lines(layers_dir: Path = LAYERS) -> dict[str, dict]:
     """Every line of a border layer, by id: the period's border (no ``date``) and the claims of
     a dispute (its ``date``)."""

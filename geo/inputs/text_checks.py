@@ -84,6 +84,23 @@ def check_reader_text(project, props: dict, report) -> None:
 
 LINE_REFERENCE = re.compile(r"\(lines? \d+[^()]*\)")
 
+# A name's bracketed word that says how far to trust its mark ("Bogomolnaya (approximate)")
+QUALIFIER = re.compile(r"\([^()]*\b(approximate|approximately|schematic|uncertain)\b[^()]*\)", re.I)
+
+
+def check_qualified_names(props: dict, report) -> None:
+    """Report a translated name that drops what its English name says of its mark's precision
+    ("Bogomolnaya (approximate)" was plain "Богомольная" in Russian: the Russian reader took
+    the point for a surveyed one). The translation keeps a bracketed note, in any script."""
+    for key, translated in (("name", "names"), ("label_name", "label_names")):
+        english = props.get(key)
+        if not isinstance(english, str) or not QUALIFIER.search(english):
+            continue
+        for lang, text in (props.get(translated) or {}).items():
+            if isinstance(text, str) and not re.search(r"[(（].+[)）]", text):
+                report(f"{text!r} drops the note on precision of {key} {english!r}: say it in "
+                       "this language too, in brackets", f"{translated}.{lang}")
+
 
 READER_TEXTS = ("title", "name", "label_name", "place", "location_note", "summary", "description", "forces")
 

@@ -28,7 +28,7 @@ from geo.inputs.crs import UnknownCRS, wgs84_transform
 from geo.inputs.dates import parse_date
 from geo.inputs.geometry_checks import check_geometry, clockwise, looks_swapped
 from geo.inputs.load import Layer, Position
-from geo.inputs.text_checks import check_reader_text, check_text
+from geo.inputs.text_checks import check_qualified_names, check_reader_text, check_text
 
 
 def validate(project: Project, layers: list[Layer], checked: dict | None = None) -> list[Problem]:
@@ -210,6 +210,7 @@ def _validate_layer(project: Project, layer: Layer, seen_ids: dict[str, tuple[La
             _check_source(project, source, prop, report)
         check_text(props, report)
         check_reader_text(project, props, report)
+        check_qualified_names(props, report)
     return problems
 
 
