@@ -310,8 +310,17 @@ UNDER_CONTROLS = """() => {
     const at = document.elementFromPoint(x, y), control = at && at.closest('.leaflet-control');
     if (control) under.push((icon.dataset.incident || 'place ' + icon.textContent) + ' under ' + control.className);
   }
-  return {under, inRoom};
-}"""
+  // the map's own places whose points lie in that room, clear of the controls, and go unnamed
+  const m = MAP_HERE;
+  const z = m.getZoom(), named = l => (l.min_zoom == null || z >= l.min_zoom) && (l.max_zoom == null || z <= l.max_zoom);
+  const unnamed = (geoMaps.labelItems || []).filter(it => it.label.kind === 'place' && named(it.label)).filter(it => {
+    const p = m.latLngToContainerPoint(it.latlng), x = box.left + p.x, y = box.top + p.y;
+    if (x < box.left || x > box.right || y < top || y > bottom) return false;
+    const at = document.elementFromPoint(x, y);
+    return !(at && at.closest('.leaflet-control')) && !it.node.classList.contains('map-label-on');
+  }).map(it => it.label.name);
+  return {under, inRoom, unnamed};
+}""".replace("MAP_HERE", MAP)
 
 
 @pytest.mark.parametrize("map_name", per_map())
@@ -319,8 +328,11 @@ def test_no_marker_goes_under_a_panel_when_a_sheet_opens_and_closes(browser, bui
                                                                    map_name: str):
     """On a phone a tap on a marker opens its sheet and pans its place above it: no other
     marker then lies under a control in the room left (after a tap on a place marker at
-    375 px the Khasan map moved a marker of 2 under the incident list), and when the sheet
-    closes the map pans back to where the reader had it (issue 21 §5)."""
+    375 px the Khasan map moved a marker of 2 under the incident list), each of the map's own
+    places there is still named (after a tap on the Zaozernaya group its name went, and
+    Bezymyannaya's, pushed off its height by the language switch, stood beside that group:
+    names of equal rank took room in alphabetical order), and when the sheet closes the map
+    pans back to where the reader had it (issue 21 §5)."""
     with OfflinePage(browser, 375, 667) as view:
         page = view.open(built / f"{map_name}.html")
         settled(page)
@@ -339,6 +351,8 @@ def test_no_marker_goes_under_a_panel_when_a_sheet_opens_and_closes(browser, bui
                 page.wait_for_function(IDLE)
                 seen = page.evaluate(UNDER_CONTROLS)
                 assert seen["under"] == [], (selector, k, seen)
+                known = KNOWN_UNNAMED_AFTER_TAP.get((map_name, selector.split("-")[-1][:-1], k), [])
+                assert sorted(seen["unnamed"]) == known, (selector, k, seen, "(known: drop it)")
                 page.keyboard.press("Escape")
                 page.wait_for_function("() => !document.querySelector('.leaflet-popup')")
                 page.wait_for_timeout(50)  # (the pan back runs after the close)
@@ -346,6 +360,19 @@ def test_no_marker_goes_under_a_panel_when_a_sheet_opens_and_closes(browser, bui
                 tapped += 1
         assert tapped >= 1
 
+
+
+# Known and open: on a phone an open sheet leaves the map 150-250 px between the title and it,
+# where the incident list and date pills and the language switch stand too: the name of the
+# place just tapped (or one beside it) finds no room. Room for them wants the pills folded
+# while a sheet is open. (map, "place" or "incident" marker tapped, which) -> names unnamed
+KNOWN_UNNAMED_AFTER_TAP = {
+    ("khasan", "incident", 0): ["Bogomolnaya (approximate)"],
+    ("khasan", "incident", 2): ["Bogomolnaya (approximate)", "Zaozernaya"],
+    ("overview", "place", 2): ["Suifenhe (Suifenho)"],
+    ("suifenhe", "incident", 0): ["Suifenhe (Suifenho)"],
+    ("amur", "incident", 0): ["Kanchazu Island"],
+}
 
 # Elements in the open popup that draw a border round nothing: an empty box a reader sees
 EMPTY_BOXES = """() => [...document.querySelectorAll('.leaflet-popup-content *')].filter(e => {
