@@ -80,6 +80,17 @@
         }
       });
     }
+    /* The panels and switches (the incident list, the dates, the language, the layers): on a
+       phone, hidden while a sheet is open (it steps through the incidents itself). The room
+       it leaves above is the map's alone: with them there, the place just tapped and the
+       heights beside it went unnamed, their names finding no room. The zoom buttons stay. */
+    function hidePanels() {
+      container.querySelectorAll('.leaflet-control').forEach(function (control) {
+        if (control.classList.contains('leaflet-control-zoom') || control.classList.contains('under-popup')) return;
+        control.classList.add('under-popup');
+        hidden.push(control);
+      });
+    }
     /* On a narrow screen a popup is a bottom sheet: out of the moving map pane, across the
        bottom of the map, above the controls; the map pans its place into the room above. */
     var sheetPane = map.createPane('sheetPane', container);
@@ -105,6 +116,7 @@
         map.panBy(shift, {animate: false});
         panned = {shift: carried.add(shift), centre: map.getCenter()};
         foldLegendOver(e.popup);
+        hidePanels();
         hideControlsOver(room);
         hideControlsOverMarkers(Math.max(top, 0), size.y - node.offsetHeight);
         return;
