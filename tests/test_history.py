@@ -740,6 +740,38 @@ def test_check_reports_a_source_file_number_in_reader_text(layers_copy):
     assert "'002'" in problem.message
 
 
+# The words a legend uses for each claimant of a claimed border (``claimed_by``)
+CLAIMANT_WORDS = {"USSR": ("USSR", "Soviet"), "Mongolia": ("Mongolia",), "Manchukuo": ("Manchukuo",),
+                  "Japan": ("Japan",)}
+
+
+def test_every_legend_names_whose_claim_each_line_is(contents):
+    """A claim's legend entry names the party whose claim it is (the first of its
+    ``claimed_by``) for every claim it stands for, on every map, on the page and in print: the
+    overview's "Border claimed on the Soviet side" stood for the Mongolian claim at Khalkhin
+    Gol too, and "…on the Japanese side" for Manchukuo's."""
+    from shapely.geometry import box, shape
+
+    from geo.render.style import legend_entries
+
+    checked = 0
+    for name, content in contents.items():
+        for layer in content.layers:
+            claims = [f for f in layer.collection["features"]
+                      if f["properties"].get("kind") == "claimed-border" and f.get("geometry")
+                      and box(*content.spec.extent).intersects(shape(f["geometry"]))]
+            if not claims:
+                continue
+            claimants = {f["properties"]["claimed_by"].split(" / ")[0] for f in claims}
+            for page in (True, False):
+                for _, text in legend_entries(layer, content.spec.extent, page):
+                    checked += 1
+                    missing = [c for c in sorted(claimants)
+                               if not any(w in text for w in CLAIMANT_WORDS[c])]
+                    assert missing == [], (name, layer.spec.name, text, missing)
+    assert checked >= 10
+
+
 def test_check_reports_a_translation_that_drops_a_names_precision(layers_copy):
     """A name that says its mark is approximate or schematic says so in every language: the
     Russian label of "Bogomolnaya (approximate)" was plain "Богомольная" (until 2026-12), read
