@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import io
+import json
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -15,7 +16,7 @@ import pytest
 
 from geo.incident_types import BY_NAME
 from geo.render.sheets.parts import Sizes
-from tests.conftest import MAPS
+from tests.conftest import LAYERS, MAPS
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>x</script>&]]>'
@@ -223,6 +224,40 @@ def test_no_town_dot_without_its_name_on_any_sheet(sheets):
         assert len(dots) <= len(names), (name, suffix)
         if name == "overview":
             assert len(names) >= (4 if suffix == "" else 1), (suffix, [t.text for t in names])
+
+
+def test_every_place_the_title_names_is_named_on_every_sheet(contents, sheets):
+    """As on the page (test_basemap), and more: each place a map's title and description name
+    (a word of an incident's place, or of a name the map sets) is a name the sheet's map
+    sets, on both widths, countries in its capitals (the overview's 1-column sheet left
+    Blagoveshchensk, which its description names, an unnamed dot; the Khalkhin Gol 1-column
+    sheet named no Khalkhin Gol)."""
+    import re
+
+    from geo.render.names import map_labels
+    from tests.test_basemap import NOT_PLACES
+
+    def words(text: str) -> set[str]:
+        return set(re.findall(r"\b[A-Z][a-z]+\b", text))
+
+    incidents = json.loads((LAYERS / "incidents.geojson").read_text(encoding="utf-8"))["features"]
+    places = {word for f in incidents for word in words(f["properties"].get("place", ""))}
+    missing = []
+    for name, suffix, root in sheets:
+        spec = contents[name].spec
+        known = places | {w for label in map_labels(contents[name]) for w in words(str(label["name"]))}
+        named = (words(f"{spec.title} {spec.description}") & known) - NOT_PLACES
+        chart = root.find(f".//{SVG}g[@id='map']")
+        shown = " ".join("".join(t.itertext()) for t in chart.iter(f"{SVG}text")).upper()
+        missing += [(name, suffix, word) for word in sorted(named) if word.upper() not in shown]
+    assert sorted(missing) == sorted(KNOWN_UNNAMED_IN_TITLE), "(a known one now named: drop it)"
+
+
+# Known and open: on the Khalkhin Gol 1-column sheet the river's run in the frame, under the
+# Manchukuo-Japanese claim, holds the battle's markers where its name would go along it; a
+# name set straight beside the line where it finds no room along it (as the page does) is
+# not yet made on the sheets
+KNOWN_UNNAMED_IN_TITLE = [("khalkhin-gol", "-1col", "Khalkhin")]
 
 
 def test_no_legend_shows_one_swatch_twice(contents):
