@@ -740,6 +740,26 @@ def test_check_reports_a_source_file_number_in_reader_text(layers_copy):
     assert "'002'" in problem.message
 
 
+def test_every_schematic_outline_says_so_in_its_name():
+    """An area drawn as a stand-in shape (an ellipse where the data has no outline) is named so,
+    in English and in each of its languages, and so is its legend entry: Kanchazu Island's said
+    "(outline schematic)", Lake Khasan's ellipse was plain "Lake Khasan" (until 2026-12)."""
+    import glob
+
+    found = 0
+    for path in sorted(glob.glob(str(LAYERS / "*.geojson"))):
+        for f in json.loads(Path(path).read_text(encoding="utf-8"))["features"]:
+            p = f["properties"]
+            if (f.get("geometry") or {}).get("type") not in ("Polygon", "MultiPolygon") or \
+                    "schematic" not in p.get("description", "").lower():
+                continue
+            found += 1
+            assert "schematic" in p["name"], (p["id"], p["name"])
+            for lang, name in p.get("names", {}).items():
+                assert re.search(r"[(（].+[)）]", name), (p["id"], lang, name)
+    assert found >= 2
+
+
 # The words a legend uses for each claimant of a claimed border (``claimed_by``)
 CLAIMANT_WORDS = {"USSR": ("USSR", "Soviet"), "Mongolia": ("Mongolia",), "Manchukuo": ("Manchukuo",),
                   "Japan": ("Japan",)}
