@@ -77,7 +77,7 @@ def test_the_svg_sheet_says_it_all_in_live_text(images, content, suffix):
     assert "Japanese military operations in the area of Lake Khasan" in words
     unplaced = sum(1 for layer in content.layers if layer.spec.kind == "incidents"
                    for f in layer.collection["features"] if not f.get("geometry"))
-    assert f"{unplaced} more incidents are listed without a place and not drawn." in words
+    assert f"{unplaced} more incidents are not drawn: the sources give no place for them." in words
 
 
 @pytest.mark.parametrize("suffix", ["", "-1col"])

@@ -18,7 +18,7 @@ from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import mercator_xy
 from geo.render.names import map_labels, metres_between, shown_at
 from geo.render.sheets import locator
-from geo.render.sheets.legend import credits, legend, scale_and_north
+from geo.render.sheets.legend import credits, legend, scale_and_north, unplaced_note
 from geo.render.sheets.marks import (
     FONT_FAMILY,
     LEADING,
@@ -101,7 +101,7 @@ def description(content: MapContent) -> str:
             "by type (see the legend), with place labels, scale bar and north arrow"
             + (", and a locator of the region." if locator.theatre(content) else "."))
     if unplaced:
-        text += f" {unplaced} more incidents are listed without a place and not drawn."
+        text += " " + unplaced_note(unplaced)
     return text
 
 

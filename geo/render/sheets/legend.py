@@ -82,8 +82,7 @@ def legend(content, s: Sizes, y: float, marks) -> tuple[str, float]:
         notes.append("A marker set off its place, to leave the place's symbol in sight, has a line "
                      "leading to it.")
     if unplaced:
-        notes.append(f"{unplaced} more incident{'s are' if unplaced > 1 else ' is'} listed without "
-                     "a place and not drawn.")
+        notes.append(unplaced_note(unplaced))
     gap = 3 * PT
     col_w = (s.width - 2 * s.pad - gap * (s.columns - 1)) / s.columns
     symbol_w = s.marker * 2.1
@@ -195,3 +194,11 @@ def cited_sources(content: MapContent) -> list[str]:
     placed, _ = incidents(content)
     return sorted({work_name(work(source, content.bibliography))
                    for f in placed for source in f["properties"].get("sources") or []})
+
+
+def unplaced_note(unplaced: int) -> str:
+    """What a sheet says of the incidents it cannot draw: a print reader has no list to look
+    them up in (the sheets said "listed without a place", as the page, whose list holds them)."""
+    if unplaced == 1:
+        return "1 more incident is not drawn: the sources give no place for it."
+    return f"{unplaced} more incidents are not drawn: the sources give no place for them."
