@@ -4,6 +4,7 @@ reader's language that never overlap each other or a marker, rivers and towns fr
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 
@@ -98,6 +99,42 @@ def test_major_rivers_drawn_as_water_by_class():
     assert {"Amur", "Ussuri", "Argun", "Tumen", "Khalkhin Gol"} <= major
     assert f'stroke="{WATER}"' in _rules(Style(), "base")
     assert "TextSymbolizer" not in _rules(Style(), "feature")  # names are the page's, not the tiles'
+
+
+def test_a_river_that_is_the_border_carries_the_border_on_it():
+    """Where a river the maps are about is the period's border for most of its course (80 % or
+    more within 2 km of the border line), its line, drawn over the border, shows the border's
+    dashes inside it, and its name says so (the Amur hid the border it was: the Amur map, "The
+    Amur river border", showed no border along the river at all)."""
+    import numpy as np
+    import shapely
+    from pyproj import Transformer
+    from shapely.geometry import shape
+
+    from geo.inputs.maps_toml import read_project
+
+    to_m = Transformer.from_crs(4326, 3857, always_xy=True)
+
+    def metres(geometry):  # (web mercator: at 43-53 N a metre on the ground is 1.4-1.7 of its)
+        return shapely.transform(geometry, lambda xy: np.column_stack(to_m.transform(xy[:, 0], xy[:, 1])))
+
+    project = read_project(LAYERS)
+    borders = project.layers["borders"]  # the period's border
+    border_m = metres(shapely.union_all([shape(f["geometry"]) for f in real_layer(borders.file)["features"]]))
+    rivers = 0
+    for spec in project.layers.values():
+        if spec.kind != "feature":
+            continue
+        for f in real_layer(spec.file)["features"]:
+            if f["properties"].get("kind") != "river" or f["geometry"]["type"] != "LineString":
+                continue
+            course = metres(shape(f["geometry"]))
+            along = course.intersection(border_m.buffer(2000 * 1.5)).length / course.length
+            if along >= 0.8:
+                rivers += 1
+                assert spec.style.stripe == borders.style.color and spec.style.dash, spec.name
+                assert "border" in f["properties"]["name"], f["properties"]["name"]
+    assert rivers >= 2  # the Amur above and below Blagoveshchensk
 
 
 def test_towns_cite_geonames():
@@ -575,9 +612,10 @@ def test_tiles_and_print_draw_every_height_as_the_height_symbol(contents):
 
 
 def test_a_striped_line_is_drawn_as_its_legend_shows_it(contents):
-    """A layer whose style has a stripe (the railways) is drawn by Mapnik, on every map that
-    draws it, as a dark solid line with light dashes inside it, and its swatches in the page's
-    and the print legend are drawn the same way."""
+    """A layer whose style has a stripe (the railways; the Amur, with the border's dashes) is
+    drawn by Mapnik, on every map that draws it (in the tiles, or the map's own layers on the
+    sheets), with its dashes inside the line, and its swatches in the page's and the print
+    legend are drawn the same way."""
     from io import BytesIO
 
     import mapnik
@@ -588,37 +626,42 @@ def test_a_striped_line_is_drawn_as_its_legend_shows_it(contents):
     from geo.render.pages.elements import leaflet_style
     from geo.render.sheets.legend import _swatch
     from geo.render.sheets.parts import Sizes
-    from geo.render.style import load_style, style_xml
+    from geo.render.style import in_tiles, load_style, style_xml
+
+    def rgb(colour: str) -> tuple[int, ...]:
+        return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
 
     drawn = 0
     for name, content in contents.items():
         striped = [layer for layer in content.layers if layer.spec.style.stripe]
         for layer in striped:
             style = layer.spec.style
-            inside = next((line for f in layer.collection["features"]
-                           if not (line := LineString(f["geometry"]["coordinates"])
-                                   .intersection(box(*content.spec.extent))).is_empty), None)
-            if inside is None:  # (no railway near Lake Khasan or on the Khalkhin Gol)
+            insides = [line for f in layer.collection["features"] if f["geometry"]["type"] == "LineString"
+                       and not (line := LineString(f["geometry"]["coordinates"])
+                                .intersection(box(*content.spec.extent))).is_empty]
+            if not insides:  # (no railway near Lake Khasan or on the Khalkhin Gol)
                 continue
-            lon, lat = inside.interpolate(0.5, normalized=True).coords[0]
-            m = mapnik.Map(96, 96)
-            load_style(m, style_xml(content))
+            m = mapnik.Map(96, 96)  # (the sheets draw a river at its width: 20 m a pixel here)
+            load_style(m, style_xml(content, sheet=not in_tiles(layer), px_per_metre=1 / 20))
             m.background = mapnik.Color(0, 0, 0, 0)
-            for other in m.layers:
-                other.active = other.name == layer.spec.name
-            x, y = mercator_xy(lon, lat)
-            m.zoom_to_box(mapnik.Box2d(x - 960, y - 960, x + 960, y + 960))  # 20 m a pixel
-            image = mapnik.Image(96, 96)
-            mapnik.render(m, image)
-            pixels = [(r + g + b) / 3 for r, g, b, a in
-                      Image.open(BytesIO(image.to_string("png32"))).convert("RGBA").getdata()
-                      if a > 200]
-            dark, light = sum(v < 100 for v in pixels), sum(v > 170 for v in pixels)
-            assert dark > 20 and light > 10, (name, layer.spec.name, dark, light)
-            drawn += 1
+            for other in m.layers:  # (and its rivers drawn at their width, a layer of their own)
+                other.active = other.name in (layer.spec.name, layer.spec.name + " channels")
+            for inside in insides[:3]:  # (each line: the Amur below Blagoveshchensk at its width)
+                lon, lat = inside.interpolate(0.5, normalized=True).coords[0]
+                x, y = mercator_xy(lon, lat)
+                m.zoom_to_box(mapnik.Box2d(x - 960, y - 960, x + 960, y + 960))  # 20 m a pixel
+                image = mapnik.Image(96, 96)
+                mapnik.render(m, image)
+                pixels = [(r, g, b) for r, g, b, a in
+                          Image.open(BytesIO(image.to_string("png32"))).convert("RGBA").getdata()
+                          if a > 200]
+                # the line's own colour, and the stripe's, both in sight
+                line, stripe = (sum(math.dist(v, rgb(c)) < 40 for v in pixels) for c in (style.color, style.stripe))
+                assert line > 20 and stripe > 10, (name, layer.spec.name, line, stripe)
+                drawn += 1
             assert leaflet_style(style)["stripe"]["color"] == style.stripe
             assert _swatch(style, "line", 10, 10, Sizes(1000)).count("<line") == 2
-    assert drawn >= 3  # the overview, suifenhe and amur draw railways
+    assert drawn >= 9  # the railways of the overview, suifenhe and amur; the Amur's two lines on two
 
 
 def test_a_river_that_is_a_border_is_drawn_over_the_border_line(contents):
@@ -798,7 +841,7 @@ def test_a_river_drawn_in_stretches_is_named_once(contents):
         assert [key for key, k in ends.items() if k > 1] == [], name  # (two claims of one name: apart)
     amur = next(label for label in map_labels(contents["amur"]) if label["name"] == "Amur")
     stretches = [f for layer in contents["amur"].layers if layer.spec.name == "amur"
-                 for f in layer.collection["features"] if f["properties"].get("name") == "Amur"]
+                 for f in layer.collection["features"] if f["properties"].get("label_name") == "Amur"]
     assert len(stretches) == 2 and len(amur["path"]) == sum(
         len(f["geometry"]["coordinates"]) for f in stretches) - 1
 

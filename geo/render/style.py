@@ -335,20 +335,29 @@ def _channel_rules(style: Style, px_per_metre: float) -> str:
     banks = ("<Rule><Filter>[mapnik::geometry_type] = linestring and [width_m] &gt; 0</Filter>"
              f'<LineSymbolizer stroke={quoteattr(style.color)} stroke-width="{wide}" '
              'stroke-linejoin="round" stroke-linecap="round"/></Rule>')
+    # a striped style's dashes down the middle, over the water (the Amur: the border on it)
+    stripe = ("<Rule><Filter>[mapnik::geometry_type] = linestring and [width_m] &gt; 0</Filter>"
+              f'<LineSymbolizer stroke={quoteattr(style.stripe)} '
+              f'stroke-width="{style.weight * STRIPE_WIDTH:g}" stroke-linecap="butt"{_dash(style)}/>'
+              "</Rule>") if style.stripe else ""
     if px_per_metre <= 0:
-        return banks
+        return banks + stripe
     # the water between the banks from twice the line's width on, as on the page
     return banks + (f"<Rule><Filter>[mapnik::geometry_type] = linestring and "
                     f"[width_m] &gt;= {2 * style.weight / px_per_metre:.1f}</Filter>"
                     f'<LineSymbolizer stroke="{WATER}" stroke-width="[width_m] * {px_per_metre:.6g} - '
-                    f'{2 * BANK_PX:g}" stroke-linejoin="round" stroke-linecap="round"/></Rule>')
+                    f'{2 * BANK_PX:g}" stroke-linejoin="round" stroke-linecap="round"/></Rule>') + stripe
+
+
+def _dash(style: Style) -> str:
+    return f' stroke-dasharray={quoteattr(style.dash.replace(" ", ","))}' if style.dash else ""
 
 
 BANK_PX = 0.8  # style px of each bank line of a river drawn at its width on a sheet
 
 
 def _rules(style: Style, kind: str, sheet: bool = False, px_per_metre: float = 0.0) -> str:
-    dash = f' stroke-dasharray={quoteattr(style.dash.replace(" ", ","))}' if style.dash else ""
+    dash = _dash(style)
     stroke = (f'<LineSymbolizer stroke={quoteattr(style.color)} stroke-width="{style.weight}" '
               f'stroke-opacity="{style.opacity}" stroke-linejoin="round" stroke-linecap="round"'
               + ("" if style.stripe else dash) + "/>")

@@ -90,19 +90,20 @@
                        {over: over, below: below, weight: style.weight});
   }
 
-  /* A striped style (a railway) draws its lines twice: the solid line, then the stripe's
-     dashes inside it, which take no pointer events. Rivers at their width are drawn first,
+  /* A striped style (a railway; a river that is a border) draws its lines twice: the solid
+     line, then the stripe's dashes inside it, which take no pointer events. Rivers at their width are drawn first,
      under the layer's other features (an island on the river). */
   g.vectorLayer = function (data, style, interactive, bibliography) {
     var layer = drawnLayer(data, style, interactive, bibliography, function (f) { return !wide(f); });
-    if (data.features.some(wide)) return L.featureGroup([channel(data, style, interactive, bibliography), layer]);
-    if (!style.stripe) return layer;
-    var stripe = L.geoJSON(data, {
-      interactive: false,
-      filter: function (feature) { return /LineString$/.test(feature.geometry.type); },
-      style: function () { return L.extend({fill: false}, style.stripe); }
-    });
-    return L.featureGroup([layer, stripe]);
+    var parts = data.features.some(wide) ? [channel(data, style, interactive, bibliography), layer] : [layer];
+    if (style.stripe) {   // (down the middle of a river drawn at its width too: the Amur's border)
+      parts.push(L.geoJSON(data, {
+        interactive: false,
+        filter: function (feature) { return /LineString$/.test(feature.geometry.type); },
+        style: function () { return L.extend({fill: false}, style.stripe); }
+      }));
+    }
+    return parts.length > 1 ? L.featureGroup(parts) : layer;
   };
 
   function drawnLayer(data, style, interactive, bibliography, only, pane) {
