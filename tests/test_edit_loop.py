@@ -199,7 +199,7 @@ def test_a_second_build_is_refused_while_one_runs(tmp_path, layers_copy, sources
 def test_killed_build_leaves_output_untouched(small_built, layers_copy, tmp_path, sources_dir):
     pytest.importorskip("mapnik")
     shrink_zooms(layers_copy, levels=3)  # a build of these layers:
-    out = copy_output(small_built("--no-static", levels=3), tmp_path / "output")
+    out = copy_output(small_built(levels=3), tmp_path / "output")  # (test_relief's "plain")
     before = tree_bytes(out)
 
     edit_layer(layers_copy, "khasan.geojson",
@@ -228,7 +228,7 @@ def test_terminated_build_stops_its_workers_and_leaves_output_untouched(
     server is left running, the staging folder is removed, the output is as it was."""
     pytest.importorskip("mapnik")
     shrink_zooms(layers_copy, levels=3)  # a build of these layers:
-    out = copy_output(small_built("--no-static", levels=3), tmp_path / "output")
+    out = copy_output(small_built(levels=3), tmp_path / "output")  # (test_relief's "plain")
     before = tree_bytes(out)
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "build_maps.py"),
