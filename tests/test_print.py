@@ -260,6 +260,41 @@ def test_every_place_the_title_names_is_named_on_every_sheet(contents, sheets):
 KNOWN_UNNAMED_IN_TITLE = [("khalkhin-gol", "-1col", "Khalkhin")]
 
 
+def test_a_sheet_lists_an_area_only_where_it_is_seen(contents, sheets):
+    """A sheet's legend lists an area (a lake, an island's outline) where the sheet draws it 4
+    px across or more, and not where it is a speck: the overview's sheets listed Lake Khasan,
+    2 km across, 1-2 px there, and the 1-column one Kanchazu Island's outline, 3 px."""
+    from shapely.geometry import box, shape
+
+    from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px
+    from geo.render.sheets.layout import map_size
+    from geo.render.sheets.legend import SEEN_PX
+    from geo.render.sheets.parts import frame_extent, metres_per_px
+    from geo.render.style import across_m, legend_entries, mark_of
+
+    seen = unseen = 0
+    for name, suffix, root in sheets:
+        content = contents[name]
+        per_px = metres_per_px(content, map_size(content, width_px(PRINT_WIDTHS_MM[suffix]))[0])
+        legend = " ".join(" ".join(t.itertext()) for t in root.find(f".//{SVG}g[@id='legend']").iter(f"{SVG}text"))
+        frame = box(*frame_extent(content))
+        for layer in content.layers:
+            polygons = [f for f in layer.collection["features"]
+                        if f.get("geometry") and f["geometry"]["type"].endswith("Polygon")
+                        and frame.intersects(shape(f["geometry"]))]
+            areas = [shape(f["geometry"]) for f in polygons]  # (an outline alone: a "line" mark)
+            marks = {mark_of(f, layer.spec.style) for f in polygons}
+            entries = [text for mark, text in legend_entries(layer, frame_extent(content), page=False)
+                       if mark in marks]
+            if not areas or not entries or layer.spec.kind == "base":
+                continue
+            widest = max(across_m(a) for a in areas) / per_px
+            listed = all(" ".join(text.split()) in " ".join(legend.split()) for text in entries)
+            assert listed == (widest >= SEEN_PX), (name, suffix, layer.spec.name, round(widest, 1), entries)
+            seen, unseen = seen + listed, unseen + (not listed)
+    assert seen >= 3 and unseen >= 2
+
+
 def test_no_legend_shows_one_swatch_twice(contents):
     """One legend line per kind of mark, on the page and on the sheets (style.legend_rows):
     the overview's sheet listed three blue lines and three dots for the rivers and places

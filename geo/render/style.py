@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import os
 from pathlib import Path
 from xml.etree import ElementTree
@@ -207,7 +208,8 @@ def height_symbol() -> dict[str, str | float]:
             **{k: path.get(k) for k in ("d", "fill", "stroke", "stroke-width")}}
 
 
-def legend_entries(layer, extent, page: bool = True, under=None) -> list[tuple[str, str]]:
+def legend_entries(layer, extent, page: bool = True, under=None,
+                   least_m: float = 0.0) -> list[tuple[str, str]]:
     """The legend's (mark, text) for a layer: one entry per kind of mark it draws inside the
     map's own ``extent`` (west, south, east, north), none if it draws nothing there; a line
     that runs only ``under`` the map's heavy lines (shapely, WGS84) is not seen there. A layer
@@ -215,7 +217,9 @@ def legend_entries(layer, extent, page: bool = True, under=None) -> list[tuple[s
     name of its own on the map (``label_name``) by that, as its line is (on Khalkhin Gol the
     "Mongolian claim", which the title "Border claimed on the Soviet side" had contradicted);
     in a layer of several, each kind of mark by its feature's name, or as LEGEND_GROUPS names
-    them ("Heights"). Print (``page=False``) draws no base town: its legend lists none."""
+    them ("Heights"). Print (``page=False``) draws no base town: its legend lists none. An area
+    less than ``least_m`` across is not seen either (a sheet's few pixels: Lake Khasan's 2 km on
+    the overview's sheets, which listed it)."""
     from shapely.geometry import box, shape
 
     area = box(*extent)
@@ -229,6 +233,8 @@ def legend_entries(layer, extent, page: bool = True, under=None) -> list[tuple[s
 
     def shows(f) -> bool:  # a line near the heavy ones: a stretch a reader sees, not a sliver
         geometry = shape(f["geometry"])
+        if least_m and f["geometry"]["type"].endswith("Polygon") and across_m(geometry) < least_m:
+            return False
         if under is None or not f["geometry"]["type"].endswith("LineString"):
             return area.intersects(geometry)
         return seen.intersects(geometry) and (not geometry.intersects(under)
@@ -245,7 +251,15 @@ def legend_entries(layer, extent, page: bool = True, under=None) -> list[tuple[s
     return [(mark, _group_name(list(inside(groups[mark])))) for mark in marks]
 
 
-def legend_rows(layers, extent, page: bool = True) -> list[tuple[Style, str, list[str]]]:
+def across_m(geometry) -> float:
+    """How far a shape reaches (metres, the longer side of its box, at its middle latitude)."""
+    west, south, east, north = geometry.bounds
+    return max((east - west) * 111320 * math.cos(math.radians((south + north) / 2)),
+               (north - south) * 110540)
+
+
+def legend_rows(layers, extent, page: bool = True, least_m: float = 0.0
+                ) -> list[tuple[Style, str, list[str]]]:
     """The legend's lines below the incident types, as (style, mark, texts): the entries of
     every layer that asks for one (``legend_entries``), one line per swatch. Layers drawn with
     the same mark alike are one line (three blue lines for the Tumen, the Khalkhin Gol and the
@@ -258,7 +272,7 @@ def legend_rows(layers, extent, page: bool = True) -> list[tuple[Style, str, lis
             continue
         style = layer.spec.style
         thin = style.weight < HEAVY_WEIGHT
-        for mark, text in legend_entries(layer, extent, page, under if thin else None):
+        for mark, text in legend_entries(layer, extent, page, under if thin else None, least_m):
             rows.setdefault((mark, _swatch_of(style, mark)), (style, mark, []))[2].append(text)
     return [(style, mark, [LEGEND_GROUPS[mark == "dot"]] if mark in ("dot", "height") and len(texts) > 1
              else texts) for style, mark, texts in rows.values()]

@@ -44,6 +44,7 @@ from geo.render.sheets.parts import (
     group_marker,
     incidents,
     marker,
+    metres_per_px,
     text,
     town_dot,
 )
@@ -76,7 +77,7 @@ def print_svg(content: MapContent, width: int) -> str:
     y = top + mh
     out.append(scale_and_north(content, s, y, mw))
     y += round(s.legend * 2.4)
-    drawn_legend, y = legend(content, s, y, marks)
+    drawn_legend, y = legend(content, s, y, marks, metres_per_px(content, mw))
     out.append(drawn_legend)
     y += s.pad * 0.5
     for line in credits(content, s):

@@ -53,10 +53,14 @@ def scale_and_north(content, s: Sizes, y: float, mw: int) -> str:
     return "".join(parts)
 
 
-def legend(content, s: Sizes, y: float, marks) -> tuple[str, float]:
+# An area less than this many pixels across on a sheet is not seen there: its legend omits it
+SEEN_PX = 4
+
+
+def legend(content, s: Sizes, y: float, marks, per_px: float = 0.0) -> tuple[str, float]:
     """Legend entries (incident types drawn, the key of the numbered groups, then the map's
     line and area layers) in ``s.columns`` columns; returns the SVG and the y below it.
-    ``marks``: layout.Marks."""
+    ``marks``: layout.Marks; ``per_px``: the map frame's metres a pixel."""
     placed, unplaced = incidents(content)
     counts = {t.name: 0 for t in INCIDENT_TYPES}
     for f in placed:
@@ -66,7 +70,8 @@ def legend(content, s: Sizes, y: float, marks) -> tuple[str, float]:
     entries += [(lambda x, cy, n=number: group_marker(n, x, cy, s.marker), group_key(members, near))
                 for number, members, near in marks.keyed]
     entries += [(lambda x, cy, st=style, m=mark: _swatch(st, m, x, cy, s), ", ".join(texts))
-                for style, mark, texts in legend_rows(content.layers, frame_extent(content), page=False)]
+                for style, mark, texts in legend_rows(content.layers, frame_extent(content), page=False,
+                                                      least_m=SEEN_PX * per_px)]
     if marks.towns:  # the towns the sheet named, under their layer's title
         title = next(layer.spec.title for layer in content.layers if layer.spec.kind == BASE
                      and any(f["properties"].get("kind") == TOWN for f in layer.collection["features"]))
