@@ -99,6 +99,24 @@ def test_escape_closes_the_popup_and_returns_focus_to_its_marker(browser, built:
         screenshot(page, tmp_path / "focus.png")
 
 
+def test_a_row_of_the_list_opens_its_sheet_with_the_focus_in_it_on_a_phone(browser, built: Path):
+    """On a phone the panels hide while a sheet is open (popups.js): Enter on a row of the
+    incident list opened the sheet and left the keyboard on the page's body, the row gone
+    from sight. The focus goes into the sheet; Escape returns it to the incident's marker."""
+    with OfflinePage(browser, 375, 667) as view:
+        page = view.open(built / "khasan.html")
+        settled(page)
+        page.locator(".incident-panel summary").click()
+        row = page.locator(".incident-panel .incident-row").first
+        row.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".leaflet-sheet-pane .leaflet-popup")
+        assert page.evaluate("() => !!document.activeElement.closest('.leaflet-popup')")
+        page.keyboard.press("Escape")
+        page.wait_for_selector(".leaflet-popup", state="detached")
+        assert page.evaluate("() => document.activeElement.tagName") != "BODY"
+
+
 @pytest.mark.parametrize("lang", ["en", "ru", "ja", "zh"])
 def test_html_lang_follows_the_language(browser, built: Path, lang: str):
     with OfflinePage(browser) as view:

@@ -84,12 +84,18 @@
        phone, hidden while a sheet is open (it steps through the incidents itself). The room
        it leaves above is the map's alone: with them there, the place just tapped and the
        heights beside it went unnamed, their names finding no room. The zoom buttons stay. */
-    function hidePanels() {
+    function hidePanels(sheet) {
+      var focused = false;
       container.querySelectorAll('.leaflet-control').forEach(function (control) {
         if (control.classList.contains('leaflet-control-zoom') || control.classList.contains('under-popup')) return;
+        focused = focused || control.contains(document.activeElement);
         control.classList.add('under-popup');
         hidden.push(control);
       });
+      /* a keyboard's place in a panel (the list row that opened it) goes to the sheet, not to
+         the page's body; Escape then returns it to the incident's marker (a11y.js) */
+      var content = sheet.querySelector('.leaflet-popup-content');
+      if (focused && content) content.focus({preventScroll: true});
     }
     /* On a narrow screen a popup is a bottom sheet: out of the moving map pane, across the
        bottom of the map, above the controls; the map pans its place into the room above. */
@@ -116,7 +122,7 @@
         map.panBy(shift, {animate: false});
         panned = {shift: carried.add(shift), centre: map.getCenter()};
         foldLegendOver(e.popup);
-        hidePanels();
+        hidePanels(node);
         hideControlsOver(room);
         hideControlsOverMarkers(Math.max(top, 0), size.y - node.offsetHeight);
         return;
