@@ -26,6 +26,9 @@ TEXT: dict[str, dict[str, str]] = {
         "ja": "{n}件の事件を表示（うち{u}件は地図上の位置なし、一覧のみ）。",
         "zh": "显示{n}起事件（其中{u}起无地图位置，仅列于清单）。"},
     "Legend": {"ru": "Условные знаки", "ja": "凡例", "zh": "图例"},
+    # between the names of one legend line (the Tumen, the Khalkhin Gol): Japanese and Chinese
+    # list with the enumeration comma
+    ", ": {"ru": ", ", "ja": "、", "zh": "、"},
     "Incidents at or near one place: opens their list": {
         "ru": "События в одном месте или рядом: открывает их список",
         "ja": "同じ場所・近くの事件：一覧を開く", "zh": "同一地点或附近的事件：打开其清单"},
