@@ -361,7 +361,9 @@ def figure_problems(layers_dir: Path = LAYERS, sources_dir: Path = SOURCES) -> l
     for f in incidents(layers_dir):
         p = f["properties"]
         fid = p["id"]
-        cited = [passage(sources_dir, s["file"], s["where"]) for s in p["sources"] if "file" in s]
+        # the lines of the source texts cited, and the passage a reference's "where" states
+        cited = [passage(sources_dir, s["file"], s["where"]) if "file" in s else s.get("where")
+                 for s in p["sources"]]
         said = set().union(*(source_numbers(t) for t in cited if t))
         for key in ("title", "summary"):
             for n in sorted(numbers(p[key]) - said):
