@@ -295,6 +295,30 @@ def test_a_sheet_lists_an_area_only_where_it_is_seen(contents, sheets):
     assert seen >= 3 and unseen >= 2
 
 
+def test_no_country_name_touches_the_frame(built):
+    """On every sheet as printed (the PNGs the build wrote), the country names' ink keeps 0.6 mm
+    (7 px) or more inside the map frame's edges: USSR's R touched the Khasan sheet's neatline,
+    MONGOLIAN PEOPLE'S REPUBLIC ran from edge to edge of the 1-column Khalkhin Gol sheet."""
+    import numpy as np
+    from PIL import Image
+
+    from geo.render.style import COUNTRY_INK
+
+    ink = np.array([int(COUNTRY_INK[i:i + 2], 16) for i in (1, 3, 5)])
+    nearest = {}
+    for name in MAPS:
+        for suffix in ("", "-1col"):
+            svg = (built / f"{name}{suffix}.svg").read_text(encoding="utf-8")
+            y, w, h = (float(v) for v in re.search(
+                r'<clipPath id="frame"><rect y="([^"]+)" width="([^"]+)" height="([^"]+)"', svg).groups())
+            pixels = np.asarray(Image.open(built / f"{name}{suffix}.png").convert("RGB")).astype(int)
+            named = np.abs(pixels - ink).sum(axis=2)[int(y):int(y + h), :int(w)] < 24
+            ys, xs = np.nonzero(named)
+            assert len(xs), (name, suffix)  # (every sheet names a country)
+            nearest[name + suffix] = int(min(xs.min(), w - 1 - xs.max(), ys.min(), h - 1 - ys.max()))
+    assert min(nearest.values()) >= 7, nearest
+
+
 def test_no_legend_shows_one_swatch_twice(contents):
     """One legend line per kind of mark, on the page and on the sheets (style.legend_rows):
     the overview's sheet listed three blue lines and three dots for the rivers and places

@@ -373,7 +373,10 @@ def _country_names(names: list[dict], s: Sizes, project, obstacles: list, frame,
 
 def _country_spot(words: list[str], point, s: Sizes, frame, shifts, taken, borders):
     """(lines, x, first baseline y, box) where a country's name in capitals, on one line or
-    as many as it has words (as the page wraps it), stands nearest its point, or None."""
+    as many as it has words (as the page wraps it), stands nearest its point, or None. It keeps
+    a sixth of its size off the frame's edge (USSR's R touched the Khasan sheet's neatline)."""
+    margin = s.label / 6
+    frame = (frame[0] + margin, frame[1] + margin, frame[2] - margin, frame[3] - margin)
     line_h = s.label * 1.15
     for n in range(1, min(3, len(words)) + 1):
         per = -(-len(words) // n)
