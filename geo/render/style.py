@@ -262,9 +262,10 @@ def legend_rows(layers, extent, page: bool = True, least_m: float = 0.0
                 ) -> list[tuple[Style, str, list[str]]]:
     """The legend's lines below the incident types, as (style, mark, texts): the entries of
     every layer that asks for one (``legend_entries``), one line per swatch. Layers drawn with
-    the same mark alike are one line (three blue lines for the Tumen, the Khalkhin Gol and the
-    Amur, three dots for the places: a reader tells them apart on the map by their names),
-    named by each, or for several dots or heights by LEGEND_GROUPS."""
+    the same mark alike are one line (the blue lines of the Tumen and the Khalkhin Gol, three
+    dots for the places: a reader tells them apart on the map by their names; the Amur, striped
+    with the border it is, has its own), named by each, or for several dots or heights by
+    LEGEND_GROUPS. ``least_m``: see ``legend_entries``."""
     rows: dict[tuple, tuple[Style, str, list[str]]] = {}
     under = _under_heavy_lines(layers, extent)
     for layer in layers:
