@@ -132,6 +132,8 @@ class Reference:
     kind: str = ""  # "encyclopedia article", ...
     file: str = ""  # the source text it is, in ../shared/sources
     found_in: str = ""  # where a reader finds it
+    # the base data the attribution line credits: a sheet's "Sources" line does not name it again
+    in_attribution: bool = False
 
 
 @dataclass(frozen=True)

@@ -319,6 +319,27 @@ def test_no_country_name_touches_the_frame(built):
     assert min(nearest.values()) >= 7, nearest
 
 
+def test_no_sheet_credits_a_work_twice(contents, sheets):
+    """The attribution line credits the base data; the Sources line names the works the
+    incidents cite: a work in both (GSHHG on the overview's and the Suifenhe sheets, which one
+    incident cites for its place) is credited once, in the attribution. Each work of the
+    bibliography marked ``in_attribution`` is named there, by its first word, and not in Sources."""
+    from geo.render.citations import work_name
+
+    credited = 0
+    for name, suffix, root in sheets:
+        content = contents[name]
+        lines = [" ".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+        text = " ".join(lines)
+        sources = text[text.index("Sources: "):] if "Sources: " in text else ""
+        for entry in content.bibliography.values():
+            if entry.get("in_attribution"):
+                credited += 1
+                assert entry["title"].split()[0] in content.attribution
+                assert work_name(entry["title"]).split(" (")[0] not in sources, (name, suffix)
+    assert credited >= 10
+
+
 def test_no_legend_shows_one_swatch_twice(contents):
     """One legend line per kind of mark, on the page and on the sheets (style.legend_rows):
     the overview's sheet listed three blue lines and three dots for the rivers and places

@@ -40,7 +40,8 @@ def assemble(spec: MapSpec, layers: list[MapLayer], project: Project,
     """A map's content from its combined layers, what its locator draws (combine.locator)
     and what the project says of every map."""
     bibliography = {key: {"title": ref.title, "url": ref.url, "licence": ref.licence,
-                          **{k: getattr(ref, k) for k in ("kind", "file", "found_in") if getattr(ref, k)}}
+                          **{k: getattr(ref, k) for k in ("kind", "file", "found_in", "in_attribution")
+                             if getattr(ref, k)}}
                     for key, ref in sorted(project.bibliography.items())}
     overview = widest_map(project)
     return MapContent(spec, tuple(layers), project.attribution, bibliography,

@@ -9,7 +9,7 @@ import math
 from geo.config import BASE
 from geo.geometry.content import MapContent
 from geo.incident_types import BY_NAME, INCIDENT_TYPES
-from geo.render.citations import work, work_name
+from geo.render.citations import entry_for, work, work_name
 from geo.render.names import metres_between
 from geo.render.sheets.marks import wrap
 from geo.render.sheets.parts import (
@@ -195,10 +195,13 @@ def credits(content, s: Sizes) -> list[str]:
 def cited_sources(content: MapContent) -> list[str]:
     """The works the drawn incidents cite, as a reader can look them up: by the title (and
     kind) of their bibliography entry, never by a file name (render.citations.work). A
-    bibliography title names the work, then after a colon the passage: the work is printed."""
+    bibliography title names the work, then after a colon the passage: the work is printed.
+    Base data the attribution line credits (``in_attribution``) is not named twice (GSHHG was,
+    on the overview's and the Suifenhe sheets)."""
     placed, _ = incidents(content)
     return sorted({work_name(work(source, content.bibliography))
-                   for f in placed for source in f["properties"].get("sources") or []})
+                   for f in placed for source in f["properties"].get("sources") or []
+                   if not (entry_for(source, content.bibliography) or {}).get("in_attribution")})
 
 
 def unplaced_note(unplaced: int) -> str:
