@@ -636,7 +636,8 @@ def test_a_striped_line_is_drawn_as_its_legend_shows_it(contents):
         striped = [layer for layer in content.layers if layer.spec.style.stripe]
         for layer in striped:
             style = layer.spec.style
-            insides = [line for f in layer.collection["features"] if f["geometry"]["type"] == "LineString"
+            insides = [(line, bool(f["properties"].get("width_m"))) for f in layer.collection["features"]
+                       if f["geometry"]["type"] == "LineString"
                        and not (line := LineString(f["geometry"]["coordinates"])
                                 .intersection(box(*content.spec.extent))).is_empty]
             if not insides:  # (no railway near Lake Khasan or on the Khalkhin Gol)
@@ -644,9 +645,12 @@ def test_a_striped_line_is_drawn_as_its_legend_shows_it(contents):
             m = mapnik.Map(96, 96)  # (the sheets draw a river at its width: 20 m a pixel here)
             load_style(m, style_xml(content, sheet=not in_tiles(layer), px_per_metre=1 / 20))
             m.background = mapnik.Color(0, 0, 0, 0)
-            for other in m.layers:  # (and its rivers drawn at their width, a layer of their own)
-                other.active = other.name in (layer.spec.name, layer.spec.name + " channels")
-            for inside in insides[:3]:  # (each line: the Amur below Blagoveshchensk at its width)
+            for inside, wide in insides[:3]:  # (each line: the Amur below Blagoveshchensk at its width)
+                # a river at its width is a layer of its own under the borders, whose line shows
+                # in its water (the Amur's border on the sheets)
+                for other in m.layers:
+                    other.active = other.name in (layer.spec.name, layer.spec.name + " channels") or \
+                        wide and other.name == "borders"
                 lon, lat = inside.interpolate(0.5, normalized=True).coords[0]
                 x, y = mercator_xy(lon, lat)
                 m.zoom_to_box(mapnik.Box2d(x - 960, y - 960, x + 960, y + 960))  # 20 m a pixel

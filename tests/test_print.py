@@ -751,7 +751,8 @@ def test_every_place_is_named_on_its_side_of_the_borders(contents, sheets):
     and may be named across."""
     from shapely.geometry import LineString, MultiLineString, Point
 
-    from geo.render.names import map_labels, metres_between
+    from geo.geometry.tilegrid import metres_between
+    from geo.render.names import map_labels
     from geo.render.style import border_paths
 
     beyond = set()

@@ -1,4 +1,5 @@
-"""Which web-mercator XYZ tiles a map has, and where they lie: mercantile, applied to a map.
+"""Which web-mercator XYZ tiles a map has, and where they lie: mercantile, applied to a map;
+and how far apart two places are on the ground.
 
 The arithmetic itself is mercantile's (small pure functions, property-tested upstream); this
 module only says which tiles make up a map's tile set and gives their bounds in the units the
@@ -7,12 +8,15 @@ renderer wants.
 
 from __future__ import annotations
 
+import math
+
 import mercantile
 from mercantile import Tile
 
 from geo.config import MapSpec
 
-__all__ = ["Tile", "map_tiles", "lnglat", "lnglat_bounds", "mercator_bounds", "mercator_xy"]
+__all__ = ["Tile", "map_tiles", "lnglat", "lnglat_bounds", "mercator_bounds", "mercator_xy",
+           "metres_between"]
 
 
 def map_tiles(spec: MapSpec) -> list[Tile]:
@@ -38,3 +42,11 @@ def mercator_xy(lng: float, lat: float) -> tuple[float, float]:
 def lnglat(x: float, y: float) -> tuple[float, float]:
     """Longitude/latitude of web-mercator metres (mercator_xy undone)."""
     return tuple(mercantile.lnglat(x, y))
+
+
+def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (haversine, mean Earth radius): enough to match a town."""
+    (lon1, lat1), (lon2, lat2) = [(math.radians(x), math.radians(y)) for x, y in (a, b)]
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * 6371008.8 * math.asin(math.sqrt(h))

@@ -5,11 +5,11 @@ size)."""
 
 from __future__ import annotations
 
-import math
 import re
 
 from geo.config import BASE, INCIDENTS
 from geo.geometry.content import MapContent
+from geo.geometry.tilegrid import metres_between
 from geo.render.relief import spot_label
 from geo.render.style import height_symbol, in_tiles, is_label_anchor, mark_of
 
@@ -116,14 +116,6 @@ def line_ink(props: dict, style) -> str | None:
 def shown_at(label: dict, zoom: int) -> bool:
     """Whether a name of ``map_labels`` is shown at ``zoom`` (if it finds room)."""
     return label.get("min_zoom", 0) <= zoom <= label.get("max_zoom", 99)
-
-
-def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance (haversine, mean Earth radius): enough to match a town."""
-    (lon1, lat1), (lon2, lat2) = [(math.radians(x), math.radians(y)) for x, y in (a, b)]
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
-    return 2 * 6371008.8 * math.asin(math.sqrt(h))
 
 
 def one_line(text: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import math
 import os
 from pathlib import Path
 from xml.etree import ElementTree
@@ -19,6 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from geo.config import BASE, BORDER, FEATURE, INCIDENTS, Style
 from geo.geometry.content import MapContent, per_content
+from geo.geometry.tilegrid import metres_between
 from geo.incident_types import INCIDENT_TYPES, MARKER_INK
 from geo.jsontext import compact
 from geo.render.relief import relief_xml, spot_height_rule
@@ -254,8 +254,8 @@ def legend_entries(layer, extent, page: bool = True, under=None,
 def across_m(geometry) -> float:
     """How far a shape reaches (metres, the longer side of its box, at its middle latitude)."""
     west, south, east, north = geometry.bounds
-    return max((east - west) * 111320 * math.cos(math.radians((south + north) / 2)),
-               (north - south) * 110540)
+    middle = (south + north) / 2
+    return max(metres_between((west, middle), (east, middle)), metres_between((west, south), (west, north)))
 
 
 def legend_rows(layers, extent, page: bool = True, least_m: float = 0.0
@@ -350,29 +350,20 @@ def _channel_rules(style: Style, px_per_metre: float) -> str:
     banks = ("<Rule><Filter>[mapnik::geometry_type] = linestring and [width_m] &gt; 0</Filter>"
              f'<LineSymbolizer stroke={quoteattr(style.color)} stroke-width="{wide}" '
              'stroke-linejoin="round" stroke-linecap="round"/></Rule>')
-    # a striped style's dashes down the middle, over the water (the Amur: the border on it)
-    stripe = ("<Rule><Filter>[mapnik::geometry_type] = linestring and [width_m] &gt; 0</Filter>"
-              f'<LineSymbolizer stroke={quoteattr(style.stripe)} '
-              f'stroke-width="{style.weight * STRIPE_WIDTH:g}" stroke-linecap="butt"{_dash(style)}/>'
-              "</Rule>") if style.stripe else ""
     if px_per_metre <= 0:
-        return banks + stripe
+        return banks
     # the water between the banks from twice the line's width on, as on the page
     return banks + (f"<Rule><Filter>[mapnik::geometry_type] = linestring and "
                     f"[width_m] &gt;= {2 * style.weight / px_per_metre:.1f}</Filter>"
                     f'<LineSymbolizer stroke="{WATER}" stroke-width="[width_m] * {px_per_metre:.6g} - '
-                    f'{2 * BANK_PX:g}" stroke-linejoin="round" stroke-linecap="round"/></Rule>') + stripe
-
-
-def _dash(style: Style) -> str:
-    return f' stroke-dasharray={quoteattr(style.dash.replace(" ", ","))}' if style.dash else ""
+                    f'{2 * BANK_PX:g}" stroke-linejoin="round" stroke-linecap="round"/></Rule>')
 
 
 BANK_PX = 0.8  # style px of each bank line of a river drawn at its width on a sheet
 
 
 def _rules(style: Style, kind: str, sheet: bool = False, px_per_metre: float = 0.0) -> str:
-    dash = _dash(style)
+    dash = f' stroke-dasharray={quoteattr(style.dash.replace(" ", ","))}' if style.dash else ""
     stroke = (f'<LineSymbolizer stroke={quoteattr(style.color)} stroke-width="{style.weight}" '
               f'stroke-opacity="{style.opacity}" stroke-linejoin="round" stroke-linecap="round"'
               + ("" if style.stripe else dash) + "/>")

@@ -15,8 +15,8 @@ from typing import NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
 from geo.geometry.content import MapContent
-from geo.geometry.tilegrid import mercator_xy
-from geo.render.names import map_labels, metres_between, shown_at
+from geo.geometry.tilegrid import mercator_xy, metres_between
+from geo.render.names import map_labels, shown_at
 from geo.render.sheets import locator
 from geo.render.sheets.legend import credits, legend, scale_and_north, unplaced_note
 from geo.render.sheets.marks import (

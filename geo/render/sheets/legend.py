@@ -8,9 +8,9 @@ import math
 
 from geo.config import BASE
 from geo.geometry.content import MapContent
+from geo.geometry.tilegrid import metres_between
 from geo.incident_types import BY_NAME, INCIDENT_TYPES
 from geo.render.citations import entry_for, work, work_name
-from geo.render.names import metres_between
 from geo.render.sheets.marks import wrap
 from geo.render.sheets.parts import (
     INK,

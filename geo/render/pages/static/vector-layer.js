@@ -91,12 +91,13 @@
   }
 
   /* A striped style (a railway; a river that is a border) draws its lines twice: the solid
-     line, then the stripe's dashes inside it, which take no pointer events. Rivers at their width are drawn first,
-     under the layer's other features (an island on the river). */
+     line, then the stripe's dashes inside it, which take no pointer events (down the middle of
+     a river drawn at its width too: the tiles' border lies under its water). Rivers at their
+     width are drawn first, under the layer's other features (an island on the river). */
   g.vectorLayer = function (data, style, interactive, bibliography) {
     var layer = drawnLayer(data, style, interactive, bibliography, function (f) { return !wide(f); });
     var parts = data.features.some(wide) ? [channel(data, style, interactive, bibliography), layer] : [layer];
-    if (style.stripe) {   // (down the middle of a river drawn at its width too: the Amur's border)
+    if (style.stripe) {
       parts.push(L.geoJSON(data, {
         interactive: false,
         filter: function (feature) { return /LineString$/.test(feature.geometry.type); },
