@@ -146,7 +146,8 @@ def _build(layers_dir, out_dir, sources_dir, log, options, started, previous, ol
             if not text_only:  # (with text alone edited, the last build's is linked above)
                 folder.write_or_link(staging, content_cache.path(name),
                                      content_cache.dumps(content, keys[name]), previous)
-            log(f"{name}: wrote {name}.html, {content.count('incidents')} incidents, "
+            n = content.count("incidents")
+            log(f"{name}: wrote {name}.html, {n} incident{'' if n == 1 else 's'}, "
                 f"{len(pages[f'{name}.html'].encode()) // 1024} KiB")
         for name, spec in project.maps.items():
             entries[name].update(title=spec.title, description=spec.description)
