@@ -16,7 +16,7 @@ PROJECT = HERE / "project"
 CORPUS = HERE / "corpus"
 PAYLOAD = '<script>alert("layer")</script><img src=x onerror=alert(1)>'
 # what a build that accepts the case prints: the page was written anew from the hostile file
-BUILT = "test: wrote test.html, 1 incidents"
+BUILT = "test: wrote test.html, 1 incident"
 TEMPLATE = "`${alert(document.domain)}` {{7*7}} </script><script>alert(2)</script>"
 
 
