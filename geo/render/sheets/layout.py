@@ -218,7 +218,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
                                     content.locator.get("lines", []))
     countries = _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS[:1],
                                borders=lines)
-    obstacles += [box for *_, box in countries]
+    obstacles += [box for *_, box, _ in countries]
     dot = 4.5 * s.raster_scale  # the basemap's point symbol: 9 style px across
     obstacles += [(x - dot, y - dot, x + dot, y + dot) for name, x, y in labels if name not in lakes]
     offset = dot + 0.8 * PT
@@ -239,6 +239,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
         obstacles.append(box)
     # the rivers and claimed borders the map is about, named along their lines where the frame
     # shows enough of them
+    turned: dict = {}  # the upright box of each turned name -> the name's own shape
     for label in names:
         if label["kind"] != "line":
             continue
@@ -246,7 +247,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
         spot = along(path, str(label["name"]), s.label, 1.2 * PT, obstacles, inner)
         if spot is None:
             continue
-        x, y, angle, box = spot
+        x, y, angle, box, turned[box] = spot
         texts.append(f'<g transform="rotate({angle:.1f} {x:.1f} {y:.1f})">'
                      + text(x, y, str(label["name"]), s.label, italic=not label["ink"], anchor="middle",
                             fill=label["ink"] or WATER_INK, halo=True) + "</g>")
@@ -278,10 +279,17 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
         obstacles += [spot, box]
     # a country's name that found no room on its point: a little off it, clear of the places
     countries += _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS[1:],
-                                skip={name for name, *_ in countries}, borders=lines)
-    texts += [text(x, y + k * s.label * 1.15, line, s.label, anchor="middle", fill=COUNTRY_INK,
-                   spacing=0.12 * s.label)
-              for _, lines, x, y, _ in countries for k, line in enumerate(lines)]
+                                skip={name for name, *_ in countries}, borders=lines, turned=turned)
+    # where no room is left level, along the room there is (a strip between a river and a claim)
+    countries += _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS,
+                                skip={name for name, *_ in countries}, borders=lines,
+                                angles=COUNTRY_ANGLES, turned=turned)
+    for _, lines, x, y, _, (angle, cy) in countries:
+        names_set = "".join(text(x, y + k * s.label * 1.15, line, s.label, anchor="middle",
+                                 fill=COUNTRY_INK, spacing=0.12 * s.label)
+                            for k, line in enumerate(lines))
+        texts.append(f'<g transform="rotate({angle:.0f} {x:.1f} {cy:.1f})">{names_set}</g>'
+                     if angle else names_set)
     parts += [inset] + markers + texts  # above every line: the markers, then the labels beside them
     parts.append(f'</g><rect y="{top}" width="{mw}" height="{mh}" fill="none" stroke="{INK}" '
                  f'stroke-width="{0.5 * PT:.2f}"/></g>')
@@ -351,51 +359,100 @@ def _heavy_lines(content, project, frame):
 
 
 def _country_names(names: list[dict], s: Sizes, project, obstacles: list, frame, shifts, borders,
-                   skip=frozenset()) -> list[tuple]:
-    """(name, lines, x, first baseline y, box) of the period's country names shown at the
-    frame's zoom (``names``: names.map_labels, those shown), in capitals: each centred on its
-    point (as the page writes it), or, where that point lies off the frame or under a mark, as
-    near it as the frame allows on its side of every border and claim line (the page's rule: no
-    name set beyond a border from its point); where it covers no marker and no other name;
-    first come first."""
-    placed, taken = [], list(obstacles)
+                   skip=frozenset(), angles=(0,), turned=None) -> list[tuple]:
+    """(name, lines, x, first baseline y, box, (angle, middle y)) of the period's country names
+    shown at the frame's zoom (``names``: names.map_labels, those shown), in capitals: each
+    centred on its point (as the page writes it), or, where that point lies off the frame or
+    under a mark, as near it as the frame allows on its side of every border and claim line
+    (the page's rule: no name set beyond a border from its point); where it covers no marker
+    and no other name; first come first. With ``angles`` other than 0, turned that many
+    degrees about its middle (``box`` is then the upright box around it). ``turned``: {upright
+    box: shape} of the turned names among the obstacles, which cover their shapes only."""
+    placed, taken, turned = [], list(obstacles), dict(turned or {})
     for label in names:
         name = str(label["name"])
         if label["kind"] != "country" or name in skip:
             continue
         point = project(label["lon"], label["lat"])
-        spot = _country_spot(name.upper().split(), point, s, frame, shifts, taken, borders)
+        spot = _country_spot(name.upper().split(), point, s, frame, shifts, taken, borders, angles,
+                             turned)
         if spot is not None:
             taken.append(spot[3])
-            placed.append((name, *spot))
+            placed.append((name, *spot[:5]))
+            if spot[5] is not None:
+                turned[spot[3]] = spot[5]
     return placed
 
 
-def _country_spot(words: list[str], point, s: Sizes, frame, shifts, taken, borders):
-    """(lines, x, first baseline y, box) where a country's name in capitals, on one line or
-    as many as it has words (as the page wraps it), stands nearest its point, or None. It keeps
-    a sixth of its size off the frame's edge (USSR's R touched the Khasan sheet's neatline)."""
+def _country_spot(words: list[str], point, s: Sizes, frame, shifts, taken, borders, angles=(0,),
+                  turned=None):
+    """(lines, x, first baseline y, box, (angle, middle y), turned shape or None) where a
+    country's name in capitals, on one line or as many as it has words (as the page wraps it),
+    stands nearest its point, or None; level, at ``shifts`` off its point, or turned by one of
+    ``angles`` (degrees; on one line), anywhere near it. It keeps a sixth of its size off the
+    frame's edge (USSR's R touched the Khasan sheet's neatline)."""
+    from shapely import affinity
+    from shapely.geometry import box as rectangle
+
     margin = s.label / 6
     frame = (frame[0] + margin, frame[1] + margin, frame[2] - margin, frame[3] - margin)
     line_h = s.label * 1.15
-    for n in range(1, min(3, len(words)) + 1):
+    tilted = angles != (0,)
+    turned = turned or {}
+    for n in range(1, 2 if tilted else min(3, len(words)) + 1):
         per = -(-len(words) // n)
         lines = [" ".join(words[i:i + per]) for i in range(0, len(words), per)]
         w = max(text_width(line, s.label) + 0.12 * s.label * len(line) for line in lines)
         h = s.label * 1.1 + line_h * (len(lines) - 1)
-        x0 = min(max(point[0], frame[0] + w / 2), frame[2] - w / 2)  # moved in whole
-        y0 = min(max(point[1], frame[1] + h / 2), frame[3] - h / 2)
-        for dx, dy in shifts:  # on its point, or a little off it where a mark is
-            x, y = x0 + dx * w, y0 + dy * s.label
-            box = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
-            inside = frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] \
-                and box[3] <= frame[3]
-            if not inside or any(overlaps(box, b) for b in taken):
+        for x, y, angle in _country_candidates(point, w, h, frame, shifts, angles, s.label):
+            c, n_ = abs(math.cos(math.radians(angle))), abs(math.sin(math.radians(angle)))
+            hx, hy = w / 2 * c + h / 2 * n_, w / 2 * n_ + h / 2 * c
+            box = (x - hx, y - hy, x + hx, y + hy)
+            if not (frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]):
+                continue
+            upright = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+            shape = affinity.rotate(rectangle(*upright), angle, origin=(x, y)) if angle else None
+            if any(overlaps(box, b) and (shape is None and b not in turned or (shape or rectangle(*box))
+                                         .intersects(turned.get(b) or rectangle(*b))) for b in taken):
                 continue
             # no name across a border, nor beyond one from its point (as a place's label)
-            if not borders.intersects(label_and_lead(*point, box, "clear")):
-                return lines, x, box[1] + s.label * 0.85, box
+            clear = _turned_and_lead(point, shape) if angle else label_and_lead(*point, box, "clear")
+            if not borders.intersects(clear):
+                return lines, x, upright[1] + s.label * 0.85, box, (angle, y), shape
     return None
+
+
+def _country_candidates(point, w: float, h: float, frame, shifts, angles, size: float):
+    """(x, y, angle) of the middles a country's name is tried at, nearest its point first (its
+    point moved into the frame): level, at ``shifts`` (shares of its width, of its size); turned,
+    every half size within one and a half widths, each of ``angles``, least turned first."""
+    if angles == (0,):
+        x0 = min(max(point[0], frame[0] + w / 2), frame[2] - w / 2)  # moved in whole
+        y0 = min(max(point[1], frame[1] + h / 2), frame[3] - h / 2)
+        for dx, dy in shifts:
+            yield x0 + dx * w, y0 + dy * size, 0
+        return
+    x0, y0 = min(max(point[0], frame[0]), frame[2]), min(max(point[1], frame[1]), frame[3])
+    reach, step = int(1.5 * w / (size / 2)), size / 2
+    near = sorted(((i, j) for i in range(-reach, reach + 1) for j in range(-reach, reach + 1)
+                   if i * i + j * j <= reach * reach), key=lambda d: (d[0] ** 2 + d[1] ** 2, d))
+    for i, j in near:
+        for angle in angles:
+            yield x0 + i * step, y0 + j * step, angle
+
+
+def _turned_and_lead(point, shape):
+    """A turned name's shape and the way from its point to it (but the point's first 3 px), as
+    marks.label_and_lead has them for a level one."""
+    from shapely.geometry import LineString, Point
+    from shapely.ops import nearest_points
+
+    near = nearest_points(Point(point), shape)[1]
+    d = near.distance(Point(point))
+    if d <= 3:
+        return shape
+    start = (point[0] + (near.x - point[0]) * 3 / d, point[1] + (near.y - point[1]) * 3 / d)
+    return shape.union(LineString([start, (near.x, near.y)]))
 
 
 def frame_zoom(content: MapContent) -> int:
@@ -411,3 +468,6 @@ def frame_zoom(content: MapContent) -> int:
 # nearest first: near enough to name the area around the point.
 COUNTRY_SHIFTS = tuple(sorted(((dx / 4, dy * 1.5) for dx in range(-6, 7) for dy in range(-6, 7)),
                               key=lambda d: (d[0] * 4) ** 2 + d[1] ** 2))
+# How far (degrees) a country's name may turn where no level room is left for it: as an atlas
+# sets a name along a narrow strip of its country, least turned first
+COUNTRY_ANGLES = tuple(sorted((a for a in range(-75, 76, 15) if a), key=lambda a: (abs(a), a)))

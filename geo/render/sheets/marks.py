@@ -386,12 +386,12 @@ def _meets(segment, box: Box) -> bool:
 
 
 def along(path: list[tuple[float, float]], text: str, size: float, gap: float,
-          taken: list[Box], frame: Box) -> tuple[float, float, float, Box] | None:
+          taken: list[Box], frame: Box) -> tuple[float, float, float, Box, object] | None:
     """Where a river's name is set along it, beside its line: (x, baseline y, angle in degrees,
-    the box the turned text covers), at the first of a few places along the longest run of
-    the line inside ``frame`` (its middle first) where the name's box meets nothing ``taken``
-    and the line is straight enough to read along; None where the run is too short or no
-    place is free. ``gap``: from the line to the near edge of the text."""
+    the upright box around the turned text, the turned text's own shape), at the first of a
+    few places along the longest run of the line inside ``frame`` (its middle first) where the
+    name's box meets nothing ``taken`` and the line is straight enough to read along; None
+    where the run is too short or no place is free. ``gap``: from the line to the near edge of the text."""
     from shapely.geometry import LineString, Polygon
     from shapely.geometry import box as rectangle
 
@@ -432,7 +432,7 @@ def along(path: list[tuple[float, float]], text: str, size: float, gap: float,
                 continue
             if any(shape.intersects(rectangle(*other)) for other in taken):
                 continue
-            return x, y, angle, found
+            return x, y, angle, found, shape
     return None
 
 
