@@ -23,6 +23,7 @@ from geo.render.sheets.marks import (
     FONT_FAMILY,
     LEADING,
     along,
+    beside,
     centre,
     fan_or_number,
     label_and_lead,
@@ -238,19 +239,24 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
         texts.append(_boxed(name, x, y, anchor, box, s))
         obstacles.append(box)
     # the rivers and claimed borders the map is about, named along their lines where the frame
-    # shows enough of them
+    # shows enough of them; a river whose run has no room along it, level beside it
     turned: dict = {}  # the upright box of each turned name -> the name's own shape
     for label in names:
         if label["kind"] != "line":
             continue
         path = [project(lon, lat) for lat, lon in label["path"]]
         spot = along(path, str(label["name"]), s.label, 1.2 * PT, obstacles, inner)
+        if spot is None and not label["ink"]:
+            spot = beside(path, str(label["name"]), s.label, 1.2 * PT, obstacles, inner, heavy)
         if spot is None:
             continue
-        x, y, angle, box, turned[box] = spot
-        texts.append(f'<g transform="rotate({angle:.1f} {x:.1f} {y:.1f})">'
-                     + text(x, y, str(label["name"]), s.label, italic=not label["ink"], anchor="middle",
-                            fill=label["ink"] or WATER_INK, halo=True) + "</g>")
+        x, y, angle, box, shape = spot
+        name_set = text(x, y, str(label["name"]), s.label, italic=not label["ink"], anchor="middle",
+                        fill=label["ink"] or WATER_INK, halo=True)
+        if angle:
+            turned[box] = shape
+            name_set = f'<g transform="rotate({angle:.1f} {x:.1f} {y:.1f})">{name_set}</g>'
+        texts.append(name_set)
         obstacles.append(box)
     # the towns the frame's scale allows, largest first: a town's dot with its name beside it,
     # or neither where the name finds no room on the dot's side of every border (as on the

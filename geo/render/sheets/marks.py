@@ -436,6 +436,42 @@ def along(path: list[tuple[float, float]], text: str, size: float, gap: float,
     return None
 
 
+
+def beside(path: list[tuple[float, float]], text: str, size: float, gap: float,
+           taken: list[Box], frame: Box, keep_off=None) -> tuple[float, float, float, Box, object] | None:
+    """Where a line's name is set level beside it where no place along it is free (a short or
+    winding run, markers on it), as the page sets such a river's name: (middle x, baseline y, 0,
+    box, box's shape), its near end ``gap`` off the line at a point of the line's longest run
+    inside ``frame`` (its middle first, then towards its ends), or None. The name meets neither
+    its line nor anything ``taken``, nor a line of ``keep_off`` (a prepared geometry)."""
+    from shapely.geometry import LineString
+    from shapely.geometry import box as rectangle
+
+    inside = LineString(path).intersection(rectangle(*frame))
+    runs = [g for g in getattr(inside, "geoms", [inside]) if g.geom_type == "LineString" and not g.is_empty]
+    if not runs:
+        return None
+    run = max(runs, key=lambda g: g.length)
+    w = text_width(text, size)
+    h = size  # (from the ascent's top to the descent's foot)
+    shares = sorted((k / 10 for k in range(1, 10)), key=lambda v: (abs(v - 0.5), v))
+    for off, share, (dx, dy) in itertools.product((0.0, size / 2, size), shares,
+                                                  ((-1, 0), (1, 0), (0, 1), (0, -1))):
+        # ending before the line, starting after it, under it, over it; farther off where the
+        # line winds into the name
+        p = run.interpolate(run.length * share)
+        x = p.x + dx * (gap + off + w / 2)
+        y = p.y + dy * (gap + off + h / 2) + 0.26 * size  # (the baseline centring its capitals)
+        box = (x - w / 2, y - 0.76 * size, x + w / 2, y + 0.24 * size)
+        shape = rectangle(*box)
+        if not (frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]) \
+                or shape.intersects(run) or any(overlaps(box, other) for other in taken) \
+                or (keep_off is not None and keep_off.intersects(shape)):
+            continue
+        return x, y, 0.0, box, shape
+    return None
+
+
 def label_and_lead(x: float, y: float, box: Box, rule: str):
     """What of a label must keep off the lines: where ``rule`` is "clear", the box and the
     way from the point to it (but the point's first 3 px, where a line through the point
