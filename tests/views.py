@@ -168,10 +168,16 @@ FIRST_VIEW = f"""([places, extent, claimPaths]) => {{
     [(li.firstElementChild ? li.firstElementChild.className.split(' ')[0] : ''), li.textContent.trim()]);
   const paths = document.querySelectorAll('.leaflet-overlay-pane path').length;
   // the country names shown, their boxes and points, and the border lines (container px)
+  // (a name turned along a strip too narrow for it level: its own corners too)
   const countries = (geoMaps.labelItems || []).filter(it => it.label.kind === 'country' &&
       it.node.classList.contains('map-label-on')).map(it => {{
     const r = it.node.getBoundingClientRect(), p = m.latLngToContainerPoint(it.latlng);
-    return {{text: it.label.name, box: [r.left - box.left, r.top - box.top, r.width, r.height], at: [p.x, p.y]}}; }});
+    const turn = /rotate\\(([-0-9.e]+)rad\\)/.exec(it.node.style.transform || ''), a = turn ? +turn[1] : 0;
+    const cx = r.left + r.width / 2 - box.left, cy = r.top + r.height / 2 - box.top;
+    const w = it.node.offsetWidth / 2, h = it.node.offsetHeight / 2, c = Math.cos(a), s = Math.sin(a);
+    const corners = [[-w, -h], [w, -h], [w, h], [-w, h]].map(([x, y]) => [cx + x * c - y * s, cy + x * s + y * c]);
+    return {{text: it.label.name, box: [r.left - box.left, r.top - box.top, r.width, r.height], at: [p.x, p.y],
+             corners: turn ? corners : null}}; }});
   const borders = (geoMaps.borderPaths || []).map(path => path.map(c => {{
     const p = m.latLngToContainerPoint(c); return [p.x, p.y]; }}));
   // every town dot the reader sees, and whether its own name is shown

@@ -177,6 +177,29 @@
     return found.sort(function (a, b) { return a.far - b.far; });
   }
 
+  /* Where no level room is left for a country's name, turned along the room there is (as an
+     atlas sets a name along a narrow strip of its country: Manchukuo's between the Tumen and
+     the Soviet claim at Khasan on a phone): positions on the grid of areaCandidates, nearest
+     the point first, each at ANGLES, least turned first; each with its turned corners and the
+     upright box around them, as a line's name has. */
+  var ANGLES = [15, -15, 30, -30, 45, -45, 60, -60, 75, -75].map(function (d) { return d * Math.PI / 180; });
+  function turnedAreaCandidates(item, p, size) {
+    var w = item.w, h = item.h, found = [];
+    areaCandidates({w: h, h: h}, p, size).forEach(function (spot) {
+      var cx = spot.x + spot.w / 2, cy = spot.y + spot.h / 2;
+      ANGLES.forEach(function (angle) {
+        var cos = Math.cos(angle), sin = Math.sin(angle);
+        var bw = Math.abs(w * cos) + Math.abs(h * sin), bh = Math.abs(w * sin) + Math.abs(h * cos);
+        if (cx - bw / 2 < GAP || cy - bh / 2 < GAP || cx + bw / 2 > size.x - GAP || cy + bh / 2 > size.y - GAP) return;
+        found.push({x: cx - bw / 2, y: cy - bh / 2, w: bw, h: bh, cx: cx, cy: cy, angle: angle,
+                    corners: [[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]].map(function (c) {
+                      return [cx + c[0] * cos - c[1] * sin, cy + c[0] * sin + c[1] * cos];
+                    })});
+      });
+    });
+    return found;
+  }
+
   /* Whether any of ``segments`` (container px, in a view of ``size``) crosses a box: through a
      grid of CELL px cells, each holding the segments that pass near it. A layout tests every
      candidate box of every name against the border lines: on the overview that was 2 to 4.5
@@ -199,7 +222,11 @@
       for (var i = x[0]; i <= x[1]; i++) {
         for (var j = y[0]; j <= y[1]; j++) {
           var near = cells[j * cols + i] || [];
-          for (var k = 0; k < near.length; k++) if (crosses(near[k], r)) return true;
+          for (var k = 0; k < near.length; k++) {
+            var q = near[k];   // (a turned name by its own corners, GAP around them)
+            if (r.corners ? apart(r.corners, [[q[0].x, q[0].y], [q[1].x, q[1].y], [q[1].x, q[1].y],
+                                              [q[0].x, q[0].y]]) < GAP : crosses(q, r)) return true;
+          }
         }
       }
       return false;
@@ -208,5 +235,6 @@
 
   window.geoMaps.boxes = {GAP: GAP, overlaps: overlaps, crosses: crosses, meets: meets, leaderBox: leaderBox,
                          lineCandidates: lineCandidates, candidates: candidates, areaCandidates: areaCandidates,
+                         turnedAreaCandidates: turnedAreaCandidates,
                          crossing: crossing};
 })();

@@ -10,7 +10,7 @@
   var g = window.geoMaps;
   var GAP = g.boxes.GAP;   // px kept clear around a label
   var overlaps = g.boxes.overlaps, meets = g.boxes.meets;
-  var lineCandidates = g.boxes.lineCandidates, leaderBox = g.boxes.leaderBox;
+  var lineCandidates = g.boxes.lineCandidates, leaderBox = g.boxes.leaderBox, turnedAreaCandidates = g.boxes.turnedAreaCandidates;
   var WATER_CLEAR = 12;   // px between a lake's name and any dot
 
   /* The first of the boxes that passes the test (the rest are not tested). */
@@ -55,8 +55,7 @@
        view.js keeps the panels and the inset off them where it can, and the claims in view */
     g.ownLines = labels.filter(function (l) { return l.kind === 'line'; })
       .map(function (l) { return L.extend(l.path.map(function (c) { return L.latLng(c[0], c[1]); }), {claim: !!l.ink}); });
-    var pane = map.createPane('geoLabels');
-    pane.className += ' map-labels';
+    var pane = map.createPane('geoLabels'); pane.className += ' map-labels';
     var items = labels.map(function (l) {
       var text = g.localName(l.name, l.names);
       var line = l.kind === 'line';
@@ -247,6 +246,8 @@
             var offHeavy = function (box) { return free(box) && !crossesHeavy(box); };
             place = find(boxes, offHeavy) || find(boxes2, offHeavy) || find(boxes, free) || find(boxes2, free);
           }
+          if (!place && country && !named[item.label.name])   // no level room: turned along the room there is
+            place = find(turnedAreaCandidates(item, points[i], size), sided);
           var stack = !!place && boxes2.indexOf(place) >= 0;
           if (item.lines) setForm(item, stack);
           if (place && country) named[item.label.name] = true;
