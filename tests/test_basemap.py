@@ -186,6 +186,19 @@ def test_the_places_a_map_is_about_are_named_at_first_view(first_view, map_name:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("map_name", per_map())
+@pytest.mark.parametrize("width", list(WINDOWS))
+def test_a_name_along_its_line_stands_beside_it(first_view, map_name: str, width: int):
+    """A river's or a claim's name set along its line stands beside it, the line clear of the
+    text (set on it, the line runs through the words: "Tumen river" stood on the Tumen at
+    375 px, though there was room beside it further down); on it only where no place beside
+    it is free (none now)."""
+    on_it = [(label["text"], round(label["off"], 1)) for label in first_view["labels"]
+             if label["line"] and label["off"] is not None and label["off"] < 0.5 * label["height"]]
+    assert on_it == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", per_map())
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
 def test_the_claimed_borders_are_whole_in_the_first_view_where_they_fit(first_view, map_name: str,
                                                                         width: int):

@@ -74,7 +74,7 @@
      showing between the words read as a hyphen), else on it; the points nearest the middle of
      the map first. Each carries
      its turned corners (the collision test's) and the upright box around them. */
-  var STEP = 12;
+  var STEP = 12, ON_IT = 1e6;   // (px: a name on its line comes after every one beside it)
   function lineCandidates(item, points, size) {
     var w = item.w, h = item.h, found = [], along = [0];
     for (var i = 1; i < points.length; i++) {
@@ -114,7 +114,7 @@
           if (apart(turned, [[q0.x, q0.y], [q1.x, q1.y], [q1.x, q1.y], [q0.x, q0.y]]) < 0) return;
         }
         found.push({x: cx - bw / 2, y: cy - bh / 2, w: bw, h: bh, cx: cx, cy: cy, angle: angle,
-                    corners: turned, far: far + rank * 2 * STEP});
+                    corners: turned, far: far + (side ? rank * 2 * STEP : ON_IT)});
       });
     }
     return found.sort(function (p, q) { return p.far - q.far; });
