@@ -723,16 +723,20 @@ def test_no_mark_hides_a_place_the_map_is_about(contents, sheets):
 
 def test_every_name_on_a_sheet_reads_as_its_own_places(contents, sheets):
     """On every sheet a name reads as its own place's: no leader line crosses another name,
-    and a name set beside its point (no leader) lies nearer it than any other place's symbol
-    or town's dot. On the Khasan 1-column sheet "Zaozernaya" stood under Bogomolnaya's
-    triangle, crossed by Bogomolnaya's leader: the famous height read as another."""
+    and a name lies nearer its point than any other place's symbol or town's dot, set beside
+    it or led from it. On the Khasan 1-column sheet "Zaozernaya" stood under Bogomolnaya's
+    triangle, crossed by Bogomolnaya's leader, and later, led 46 px from its point, 32 px
+    under that triangle: the famous height read as another."""
     from geo.render.names import map_labels
+    from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px
     from geo.render.sheets.marks import _meets, _to_segment, nearest_on_box
+    from geo.render.sheets.parts import PT
     from geo.render.style import TOWN_INK
 
     checked = 0
     for name, suffix, root in sheets:
         content, chart, project = sheet_map(contents, name, suffix, root)
+        offset = 4.5 * Sizes(width_px(PRINT_WIDTHS_MM[suffix])).raster_scale + 0.8 * PT  # (dot to name)
         boxes = {text: (left + 1, top + 1, right - 1, bottom - 1)  # (1 px in: a leader ends on it)
                  for text, (left, top, right, bottom) in name_boxes(chart).items()}
         leaders = [((float(e.get("x1")), float(e.get("y1"))), (float(e.get("x2")), float(e.get("y2"))))
@@ -754,11 +758,13 @@ def test_every_name_on_a_sheet_reads_as_its_own_places(contents, sheets):
             assert not passed, (name, suffix, "a leader line runs past another place's symbol", line, passed)
         for text, point in labels.items():
             box = boxes.get(text)
-            if box is None or any(math.dist(line[0], point) < 1 for line in leaders):
-                continue  # (not named here, or set apart with its leader line)
+            if box is None:
+                continue  # (not named here)
             checked += 1
             near = math.dist(point, nearest_on_box(*point, box))
-            nearer = [q for q in symbols if math.dist(q, point) > 0.5
+            # (led: one within an offset of its point, beside a town dot, shares its place)
+            led = any(math.dist(line[0], point) < 1 for line in leaders)
+            nearer = [q for q in symbols if math.dist(q, point) > (offset if led else 0.5)
                       and math.dist(q, nearest_on_box(*q, box)) < near]
             assert not nearer, (name, suffix, text, "nearer another place's symbol", nearer)
     assert checked >= 10
@@ -847,18 +853,19 @@ def test_every_sheet_names_its_rivers_along_them_where_they_show(contents, sheet
 
 
 
-def test_every_sheet_names_each_river_it_shows_beside_its_line(contents, sheets):
-    """A river the map is about whose run in a sheet's frame is half again as long as its name
-    is named: along its line where there is room, else level beside it (on the Khalkhin Gol
-    1-column sheet the run under the Manchukuo-Japanese claim holds the battle's markers, and
-    the river went unnamed), in the water's ink and near enough its line (within its own
-    size) to read as its name, and crossing it nowhere."""
+def test_every_sheet_names_each_river_its_title_names_beside_its_line(contents, sheets):
+    """A river the map's title or description names, whose run in a sheet's frame is half again
+    as long as its name, is named: along its line where there is room, else level beside it
+    (on the Khalkhin Gol 1-column sheet the run under the Manchukuo-Japanese claim holds the
+    battle's markers, and the river went unnamed), in the water's ink and near enough its line
+    (within its own size) to read as its name, and crossing it nowhere. Other rivers are named
+    along their lines only (a level name off the Tumen's mouth stood on the sea)."""
     from shapely import affinity
     from shapely.geometry import LineString, box
 
     from geo.render.names import map_labels, shown_at
     from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px
-    from geo.render.sheets.layout import frame_zoom
+    from geo.render.sheets.layout import frame_zoom, subject_line
     from geo.render.sheets.marks import text_width
     from geo.render.style import WATER_INK
 
@@ -873,12 +880,15 @@ def test_every_sheet_names_each_river_it_shows_beside_its_line(contents, sheets)
         for label in map_labels(content):
             if label["kind"] != "line" or label["ink"] or not shown_at(label, frame_zoom(content)):
                 continue
+            sets = [t for t in chart.iter(f"{SVG}text") if "".join(t.itertext()) == label["name"]
+                    and t.get("fill") == WATER_INK]
+            if not subject_line(content.spec, label["name"]):  # (named along its line, or not at all)
+                assert all(parent[t].get("transform", "").startswith("rotate(") for t in sets), label["name"]
+                continue
             run = LineString([project(lon, lat) for lat, lon in label["path"]]).intersection(inside)
             if max((g.length for g in getattr(run, "geoms", [run])), default=0) \
                     < 1.5 * text_width(label["name"], size):
                 continue
-            sets = [t for t in chart.iter(f"{SVG}text") if "".join(t.itertext()) == label["name"]
-                    and t.get("fill") == WATER_INK]
             assert sets, (name, suffix, label["name"])
             t = sets[0]
             x, y, w = float(t.get("x")), float(t.get("y")), text_width(label["name"], size)
@@ -888,7 +898,7 @@ def test_every_sheet_names_each_river_it_shows_beside_its_line(contents, sheets)
                 shape = affinity.rotate(shape, float(turn[1]), origin=(float(turn[2]), float(turn[3])))
             assert shape.distance(run) <= size and not shape.intersects(run), (name, suffix, label["name"])
             checked += 1
-    assert checked >= 8
+    assert checked >= 4
 
 def _names(content):
     from geo.render.names import map_labels

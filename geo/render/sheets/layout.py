@@ -230,6 +230,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
     for name, x, y, anchor, box, (px, py) in place_labels(labels, s.label, obstacles, inner,
                                                           offset, lines, centred=lakes,
                                                           keep_off=heavy, anyway=across,
+                                                          never=_river_lines(names, project),
                                                           symbols=symbols):
         ex, ey = nearest_on_box(px, py, box)
         if led(px, py, box, offset):  # set apart: a line leads to the point
@@ -239,14 +240,16 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
         texts.append(_boxed(name, x, y, anchor, box, s))
         obstacles.append(box)
     # the rivers and claimed borders the map is about, named along their lines where the frame
-    # shows enough of them; a river whose run has no room along it, level beside it
+    # shows enough of them; a river the title or description names (the map's subject) whose
+    # run has no room along it, level beside it (elsewhere a level name off a short run read
+    # as the sea's or the steppe's: the Tumen's off its mouth on overview-1col)
     turned: dict = {}  # the upright box of each turned name -> the name's own shape
     for label in names:
         if label["kind"] != "line":
             continue
         path = [project(lon, lat) for lat, lon in label["path"]]
         spot = along(path, str(label["name"]), s.label, 1.2 * PT, obstacles, inner)
-        if spot is None and not label["ink"]:
+        if spot is None and not label["ink"] and subject_line(content.spec, str(label["name"])):
             spot = beside(path, str(label["name"]), s.label, 1.2 * PT, obstacles, inner, heavy)
         if spot is None:
             continue
@@ -356,6 +359,17 @@ def _on_border(label: dict, project, lines) -> bool:
     return lines.context.distance(Point(x, y)) < max(0.01, label.get("precision_m", 0) / per_px)
 
 
+def _river_lines(names: list[dict], project):
+    """The rivers the map names along their lines (``names``: names.map_labels, those shown),
+    in the sheet's pixels, prepared; None if none."""
+    from shapely.geometry import MultiLineString
+    from shapely.prepared import prep
+
+    paths = [[project(lon, lat) for lat, lon in label["path"]] for label in names
+             if label["kind"] == "line" and not label["ink"] and len(label["path"]) > 1]
+    return prep(MultiLineString(paths)) if paths else None
+
+
 def _heavy_lines(content, project, frame):
     """The map's heavy lines (style.heavy_paths) inside the frame, in the sheet's pixels."""
     from shapely.geometry import MultiLineString, box
@@ -447,6 +461,14 @@ def _country_candidates(point, w: float, h: float, frame, shifts, angles, size: 
             yield x0 + i * step, y0 + j * step, angle
 
 
+def subject_line(spec, name: str) -> bool:
+    """Whether a river is what the map is about: its title or description names it (the
+    first word of its name, "Khalkhin" of "Khalkhin Gol")."""
+    import re
+
+    return re.search(rf"\b{re.escape(name.split()[0])}\b", f"{spec.title} {spec.description}") is not None
+
+
 def _turned_and_lead(point, shape):
     """A turned name's shape and the way from its point to it (but the point's first 3 px), as
     marks.label_and_lead has them for a level one."""
@@ -472,7 +494,7 @@ def frame_zoom(content: MapContent) -> int:
 
 # Where a country's name may stand, as (share of its width, lines of its size) off its point,
 # nearest first: near enough to name the area around the point.
-COUNTRY_SHIFTS = tuple(sorted(((dx / 4, dy * 1.5) for dx in range(-6, 7) for dy in range(-6, 7)),
+COUNTRY_SHIFTS = tuple(sorted(((dx / 4, dy * 1.5) for dx in range(-6, 7) for dy in range(-10, 11)),
                               key=lambda d: (d[0] * 4) ** 2 + d[1] ** 2))
 # How far (degrees) a country's name may turn where no level room is left for it: as an atlas
 # sets a name along a narrow strip of its country, least turned first

@@ -234,13 +234,15 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
                  frame: Box, offset: float, lines=None, centred=frozenset(),
                  reaches=(1.0, 2.0, 3.2, 4.6, 6.5, 9.0), keep_off=None, side=True,
                  anyway: bool | frozenset[str] | set[str] = True,
-                 symbols: tuple[tuple[float, float], ...] = ()) -> list[tuple]:
+                 symbols: tuple[tuple[float, float], ...] = (), never=None) -> list[tuple]:
     """Put each label (text, x, y of its point) beside its point where its box meets no
     obstacle, no other label and stays in ``frame``: clear of ``keep_off`` (a prepared shapely
     geometry: the map's heavy lines, railways among them) where any position is, else clear of
     ``lines`` (the borders and claims), else (``side``) at least with its near edge on its
     point's side of them, else (``anyway``: all, or the texts named) where the box alone is
-    free; drop it where none is.
+    free; drop it where none is. In no case is a name or its way from its point set across
+    ``never`` (a prepared geometry: the map's rivers, whose other bank is another place:
+    Bogomolnaya's name, its point on the Soviet claim, stood over the Tumen, in Korea).
 
     In every case a name reads as its own point's: no other of the ``symbols`` (the points
     of the places' and towns' symbols) lies nearer its box, and its leader line crosses no
@@ -270,7 +272,7 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
             spot = next((spot for reach in ((0.0,) if text in centred else ()) + tuple(reaches)
                          if (spot := _free_spot(text, w, x, y, offset * reach, ascent, descent,
                                                 pad, taken, frame, geometry, rule,
-                                                (offset, symbols, named), below))), None)
+                                                (offset, symbols, named), below, never))), None)
             if spot:
                 taken.append(spot[3])
                 named.append((spot[3], ((x, y), nearest_on_box(x, y, spot[3]))
@@ -284,7 +286,7 @@ LEADING = 1.15  # (in font sizes) from one line of a label to the next
 
 
 def _free_spot(text, w, x, y, offset, ascent, descent, pad, taken, frame, lines=None,
-               rule=None, reading=(0.0, (), ()), below=0.0):
+               rule=None, reading=(0.0, (), ()), below=0.0, never=None):
     """The first of eight positions around (x, y) at ``offset`` (or, at 0, the position
     centred on it) whose box is free and reads as the point's (``reading``: the arguments of
     ``reads_as_its_own`` after the box), or None. ``below``: how far the label's last line
@@ -310,7 +312,8 @@ def _free_spot(text, w, x, y, offset, ascent, descent, pad, taken, frame, lines=
                   and box[3] <= frame[3])
         if inside and not any(overlaps(box, other) for other in taken) and (
                 rule is None or not lines.intersects(label_and_lead(x, y, box, rule)) and (
-                    rule != "clear" or _on_its_side(x, y, box, lines))) and \
+                    rule != "clear" or _on_its_side(x, y, box, lines))) and (
+                never is None or not never.intersects(label_and_lead(x, y, box, "clear"))) and \
                 reads_as_its_own(x, y, box, *reading):
             return bx, by, anchor, box
     return None
@@ -337,17 +340,23 @@ def led(x: float, y: float, box: Box, offset: float) -> bool:
 def reads_as_its_own(x: float, y: float, box: Box, offset: float, symbols, others) -> bool:
     """Whether a name in ``box`` reads as the name of the point (x, y): no other of the
     ``symbols`` points lies as near the box (set apart, with a leader line: none lies within
-    SNUG ``offset``s of it, nor within an ``offset`` of its leader line, which would read as
-    leading to that one: Lake Buir's, on the overview's 1-column sheet, ran past Nomonhan's
-    dot to a name east of it; one within an offset of the point shares its place at this
-    scale), and no leader line crosses another label: of the ``others``
-    ((box, leader line or None) of the labels placed before), neither its leader line this
-    box nor this label's leader line its box."""
+    SNUG ``offset``s of it, nor nearer it than its point, nor within an ``offset`` of its
+    leader line, which would read as leading to that one: Lake Buir's, on the overview's
+    1-column sheet, ran past Nomonhan's dot to a name east of it; "Zaozernaya", led, stood
+    nearer Bogomolnaya's triangle than its own point on the Khasan sheet; one within an
+    offset of the point shares its place at this scale), and no leader line crosses another
+    label: of the ``others`` ((box, leader line or None) of the labels placed before), neither
+    its leader line this box nor this label's leader line its box."""
     end = nearest_on_box(x, y, box)
     near = math.dist((x, y), end)
     lead = ((x, y), end) if led(x, y, box, offset) else None
-    if any(math.dist(q, nearest_on_box(*q, box)) <= (offset * SNUG if lead else near)
-           or lead and math.dist(q, (x, y)) > offset and _to_segment(q, lead) <= offset
+    def nearer(q) -> bool:  # (one within an offset of the point shares its place at this scale)
+        d = math.dist(q, nearest_on_box(*q, box))
+        if not lead:
+            return d <= near
+        return d <= offset * SNUG or d < near and math.dist(q, (x, y)) > offset
+
+    if any(nearer(q) or lead and math.dist(q, (x, y)) > offset and _to_segment(q, lead) <= offset
            for q in symbols if math.dist(q, (x, y)) > 0.5):
         return False
     return not any((lead and _meets(lead, other)) or (line and _meets(line, box))
