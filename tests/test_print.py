@@ -770,6 +770,38 @@ def test_every_name_on_a_sheet_reads_as_its_own_places(contents, sheets):
     assert checked >= 10
 
 
+def test_no_place_is_named_across_a_river_of_the_map(contents, sheets):
+    """A place's name and its leader line keep off the rivers the map is about: across one, a
+    name stands on the other bank, another country at Khasan ("Bogomolnaya (approximate)",
+    its point on the Soviet claim, stood over the Tumen, in Korea, on the Khasan sheet)."""
+    from shapely.geometry import LineString, MultiLineString, box
+
+    from geo.render.names import map_labels
+
+    checked, across = 0, []
+    for name, suffix, root in sheets:
+        content, chart, project = sheet_map(contents, name, suffix, root)
+        labels = map_labels(content)
+        rivers = [[project(lon, lat) for lat, lon in label["path"]] for label in labels
+                  if label["kind"] == "line" and not label["ink"] and len(label["path"]) > 1]
+        if not rivers:
+            continue
+        water = MultiLineString(rivers)
+        boxes = name_boxes(chart)
+        leaders = [((float(e.get("x1")), float(e.get("y1"))), (float(e.get("x2")), float(e.get("y2"))))
+                   for e in chart.iter(f"{SVG}line") if e.get("stroke-dasharray")]
+        for label in labels:
+            if label["kind"] != "place" or str(label["name"]) not in boxes:
+                continue
+            checked += 1
+            point = project(label["lon"], label["lat"])
+            shape = box(*boxes[str(label["name"])]).union(MultiLineString(
+                [line for line in leaders if math.dist(line[0], point) < 1]))
+            if water.intersects(shape) and not water.intersects(LineString([point, point]).buffer(3)):
+                across.append((name, suffix, label["name"]))
+    assert checked >= 10
+    assert across == []
+
 def test_every_place_is_named_on_its_side_of_the_borders(contents, sheets):
     """On every sheet the name of each place the map is about stands on its point's side of
     every border and claim: the way from the point to the name's middle crosses none (as on
