@@ -193,7 +193,8 @@ FIRST_VIEW = f"""([places, extent, claimPaths]) => {{
     const p = m.latLngToContainerPoint(it.latlng), r = it.node.getBoundingClientRect();
     return {{text: it.label.name, kind: it.label.kind, inside: p.x >= 0 && p.y >= 0 && p.x <= s.x && p.y <= s.y, at: [p.x, p.y],
              exact: exact(it.latlng), precision: it.label.precision_m || 0,
-             perPx: 40075016.686 * Math.cos(it.latlng.lat * Math.PI / 180) / 2 ** (m.getZoom() + 8), centre: [r.left + r.width / 2 - box.left, r.top + r.height / 2 - box.top]}}; }});
+             perPx: 40075016.686 * Math.cos(it.latlng.lat * Math.PI / 180) / 2 ** (m.getZoom() + 8), centre: [r.left + r.width / 2 - box.left, r.top + r.height / 2 - box.top],
+             box: [r.left - box.left, r.top - box.top, r.width, r.height], led: !!(it.leader && it.leader.classList.contains('map-leader-on'))}}; }});
   // the border lines as the map projects them, not rounded to the pixel
   const exactBorders = (geoMaps.borderPaths || []).map(path => path.map(exact));
   // the names beside a dot that a heavy line (a border, a claim, a railway, the map's own

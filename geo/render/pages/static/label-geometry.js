@@ -120,6 +120,20 @@
     return found.sort(function (p, q) { return p.far - q.far; });
   }
 
+  /* How far point p lies from box r (0 inside it). */
+  function reach(p, r) {
+    return Math.hypot(Math.max(r.x - p.x, 0, p.x - r.x - r.w), Math.max(r.y - p.y, 0, p.y - r.y - r.h));
+  }
+
+  /* Whether a name in box r beside the dot at points[i] reads as another dot's: one of
+     ``dots`` (the points of the dots drawn) lies nearer it than its own (a led "Zaozernaya"
+     had stood nearer Bogomolnaya's triangle than its own height's); one within DOTS[1] px of
+     its own shares its place at the zoom (Suifenhe's and Grodekovo's on the overview). */
+  function readsAsAnother(points, i, r, dots) {
+    var own = reach(points[i], r), p = points[i];
+    return dots.some(function (q) { return reach(q, r) < own && Math.hypot(q.x - p.x, q.y - p.y) > DOTS[1]; });
+  }
+
   /* The leader line from point p to the nearest point of box r, as a box of no breadth (its
      corners the line's two ends, for overlaps): no other name or dot may lie on it. */
   function leaderBox(p, r) {
@@ -235,6 +249,6 @@
 
   window.geoMaps.boxes = {GAP: GAP, overlaps: overlaps, crosses: crosses, meets: meets, leaderBox: leaderBox,
                          lineCandidates: lineCandidates, candidates: candidates, areaCandidates: areaCandidates,
-                         turnedAreaCandidates: turnedAreaCandidates,
+                         turnedAreaCandidates: turnedAreaCandidates, readsAsAnother: readsAsAnother,
                          crossing: crossing};
 })();

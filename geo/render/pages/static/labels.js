@@ -173,11 +173,12 @@
         var perPx = 40075016.686 * Math.cos(items[i].latlng.lat * Math.PI / 180) / Math.pow(2, zoom + 8);
         return near(i) < Math.max(0.01, (items[i].label.precision_m || 0) / perPx);
       };
+      var dots = [], placeDots = [];   // (the dots drawn, and of them the places': a name reads as the nearest one's)
       items.forEach(function (item, i) {   // every drawn dot stays readable
-        if (item.dot && shown(item, zoom)) {
-          var mark = item.label.mark || [6, 6];   // a town's dot, a place's, or a height's symbol
-          taken.push(item.dotBox = {x: points[i].x - mark[0] / 2, y: points[i].y - mark[1] / 2, w: mark[0], h: mark[1], owner: item});
-        }
+        if (!item.dot || !shown(item, zoom)) return;
+        var mark = item.label.mark || [6, 6];   // a town's dot, a place's, or a height's symbol
+        taken.push(item.dotBox = {x: points[i].x - mark[0] / 2, y: points[i].y - mark[1] / 2, w: mark[0], h: mark[1], owner: item});
+        dots.push(points[i]); if (item.label.kind === 'place') placeDots.push(points[i]);
       });
       var named = {};   // a country named at one of its points is not named again off its others
       var inView = function (i) { return points[i].x >= 0 && points[i].y >= 0 && points[i].x <= size.x && points[i].y <= size.y; };
@@ -207,7 +208,7 @@
               });
           };
           var sided = function (box) {
-            if (!free(box)) return false;
+            if (!free(box) || item.dot && g.boxes.readsAsAnother(points, i, box, box.led ? placeDots : dots)) return false;   // (led: its leader tells it from a town's dot nearer it)
             var centre = {x: box.x + box.w / 2, y: box.y + box.h / 2};
             if (country) return !(crossesBorder(box) ||   // across a border,
                                   beyond(points[i], centre));   // or beyond one
@@ -279,10 +280,9 @@
     }
 
     var pending = false;
-    function schedule() {
-      if (pending) return;
+    function schedule() {   // (one layout a frame, however many changes come in it)
+      if (!pending) requestAnimationFrame(function () { pending = false; layout(); });
       pending = true;
-      requestAnimationFrame(function () { pending = false; layout(); });
     }
     map.on('zoomstart', function () { pane.classList.add('map-labels-moving'); });
     map.on('zoomend moveend resize layeradd layerremove', schedule);
