@@ -525,8 +525,9 @@ def test_timeline_filters_markers_and_counts(browser, built: Path):
         # each placed incident of those years on the map (on its own marker or counted in a
         # place marker), and no other; the counts and the list include the unplaced too
         assert shown_incidents(page) == placed
+        # (the slider's first step, April 1934, is open: it lets in the listed disputes of 1932)
         assert page.locator(".timeline-count").inner_text() == \
-            f"April 1934 – December 1936: {up_to_1936} of {len(incidents)} incidents"
+            f"1932 – December 1936: {up_to_1936} of {len(incidents)} incidents"
         assert page.locator(".map-title .incident-count").inner_text() == \
             f"{up_to_1936} incidents ({up_to_1936 - len(placed)} listed without a place) shown."
         assert page.locator(".incident-list li:not([hidden])").count() == up_to_1936

@@ -41,12 +41,21 @@
     var unit = UNITS[range.step] || UNITS.year;
     var first = unit.of(range.from), last = unit.of(range.to);
     var spans = {};  /* incident id -> [first day, last day] */
+    var lo = Infinity, hi = -Infinity, earliest, latest;  /* the incidents' first and last dates */
     g.state.incidents.forEach(function (item) {
-      var dates = String(item.date).split('/');
-      spans[item.id] = [firstDay(dates[0]), lastDay(dates[dates.length - 1])];
+      var dates = String(item.date).split('/'), span = [firstDay(dates[0]), lastDay(dates[dates.length - 1])];
+      spans[item.id] = span;
+      if (span[0] < lo) { lo = span[0]; earliest = dates[0]; }
+      if (span[1] > hi) { hi = span[1]; latest = dates[dates.length - 1]; }
     });
     function label(v) { return g.formatDate(unit.iso(v)); }
-    function between(a, b) { return a === b ? label(a) : label(a) + ' – ' + label(b); }
+    /* An open end says the date it lets in: "1932 – September 1939" on the overview, whose
+       slider starts at its first placed incident (April 1934) but whose list goes back to 1932 */
+    function between(a, b) {
+      var from = a === first && lo < unit.first(first) ? g.formatDate(earliest) : label(a);
+      var to = b === last && hi > unit.last(last) ? g.formatDate(latest) : label(b);
+      return from === to ? from : from + ' – ' + to;
+    }
 
     /* On phones the bottom edge belongs to the scale, legend and attribution. */
     var control = L.control({position: window.innerWidth < 600 ? 'topleft' : 'bottomleft'});
