@@ -196,7 +196,8 @@
           // a lake's name set beside its point keeps WATER_CLEAR px from every other dot: nearer,
           // it reads as that dot's name ("Lake Buir" had stood beside Nomonhan's dot)
           var water = item.label.kind === 'water';
-          var free = function (box) {
+          var free = function (box) {   // (and read as its dot's: led, by the places' symbols alone)
+            if (item.dot && g.boxes.readsAsAnother(points, i, box, box.led ? placeDots : dots)) return false;
             return box.x >= 0 && box.y >= 0 && box.x + box.w <= size.x && box.y + box.h <= size.y &&
               !taken.some(function (other) {
                 if (other.owner === item) return false;   // a leader runs through no other name,
@@ -208,7 +209,7 @@
               });
           };
           var sided = function (box) {
-            if (!free(box) || item.dot && g.boxes.readsAsAnother(points, i, box, box.led ? placeDots : dots)) return false;   // (led: its leader tells it from a town's dot nearer it)
+            if (!free(box)) return false;
             var centre = {x: box.x + box.w / 2, y: box.y + box.h / 2};
             if (country) return !(crossesBorder(box) ||   // across a border,
                                   beyond(points[i], centre));   // or beyond one
@@ -293,8 +294,7 @@
     }
     layout();
     g.labelItems = items;      /* (read by the tests: what was placed, and from which point) */
-    g.borderPaths = borderPaths;
-    g.linePaths = linePaths;
+    g.borderPaths = borderPaths; g.linePaths = linePaths;
     return items;
   };
 })();
