@@ -400,17 +400,14 @@ def along(path: list[tuple[float, float]], text: str, size: float, gap: float,
     the upright box around the turned text, the turned text's own shape), at the first of a
     few places along the longest run of the line inside ``frame`` (its middle first) where the
     name's box meets nothing ``taken`` and the line is straight enough to read along; None
-    where the run is too short or no place is free. ``gap``: from the line to the near edge of the text."""
-    from shapely.geometry import LineString, Polygon
+    where the run is too short or no place is free. ``gap``: from the line to the near edge
+    of the text."""
+    from shapely.geometry import Polygon
     from shapely.geometry import box as rectangle
 
-    inside = LineString(path).intersection(rectangle(*frame))
-    runs = [g for g in getattr(inside, "geoms", [inside]) if g.geom_type == "LineString" and not g.is_empty]
-    if not runs:
-        return None
-    run = max(runs, key=lambda g: g.length)
+    run = _longest_run(path, frame)
     w = text_width(text, size)
-    if run.length < 1.5 * w:
+    if run is None or run.length < 1.5 * w:
         return None
     for share in sorted((k / 20 for k in range(1, 20)), key=lambda v: (abs(v - 0.5), v)):
         middle = run.length * share
@@ -453,14 +450,11 @@ def beside(path: list[tuple[float, float]], text: str, size: float, gap: float,
     box, box's shape), its near end ``gap`` off the line at a point of the line's longest run
     inside ``frame`` (its middle first, then towards its ends), or None. The name meets neither
     its line nor anything ``taken``, nor a line of ``keep_off`` (a prepared geometry)."""
-    from shapely.geometry import LineString
     from shapely.geometry import box as rectangle
 
-    inside = LineString(path).intersection(rectangle(*frame))
-    runs = [g for g in getattr(inside, "geoms", [inside]) if g.geom_type == "LineString" and not g.is_empty]
-    if not runs:
+    run = _longest_run(path, frame)
+    if run is None:
         return None
-    run = max(runs, key=lambda g: g.length)
     w = text_width(text, size)
     h = size  # (from the ascent's top to the descent's foot)
     shares = sorted((k / 10 for k in range(1, 10)), key=lambda v: (abs(v - 0.5), v))
@@ -480,6 +474,16 @@ def beside(path: list[tuple[float, float]], text: str, size: float, gap: float,
         return x, y, 0.0, box, shape
     return None
 
+
+
+def _longest_run(path: list[tuple[float, float]], frame: Box):
+    """The longest stretch of a line inside ``frame`` (a shapely LineString), or None."""
+    from shapely.geometry import LineString
+    from shapely.geometry import box as rectangle
+
+    inside = LineString(path).intersection(rectangle(*frame))
+    runs = [g for g in getattr(inside, "geoms", [inside]) if g.geom_type == "LineString" and not g.is_empty]
+    return max(runs, key=lambda g: g.length) if runs else None
 
 def label_and_lead(x: float, y: float, box: Box, rule: str):
     """What of a label must keep off the lines: where ``rule`` is "clear", the box and the
