@@ -382,3 +382,26 @@ def test_a_popup_draws_no_empty_box(browser, built: Path, width: int):
             popup_shown(page, incident_title(incident))
             assert page.locator(".leaflet-popup-content .popup-casualties").count() == 1
             assert page.evaluate(EMPTY_BOXES) == [], (map_name, width)
+
+
+@pytest.mark.parametrize("map_name", per_map())
+def test_no_name_goes_under_an_open_popup(browser, built: Path, map_name: str):
+    """A popup open on the desktop is read beside the map around it: the names keep clear of
+    it, moving where they find room (Khasan's "Zaozernaya" and MANCHUKUO lay under the popup of
+    the Bogomolnaya incident, in the README's picture)."""
+    from tests.test_browser import TOPMOST_MARKER
+
+    with OfflinePage(browser, 1280, 800) as view:
+        page = view.open(built / f"{map_name}.html")
+        _, x, y = settled(page, TOPMOST_MARKER)
+        page.mouse.click(x, y)
+        page.locator(".leaflet-popup-content").wait_for()
+        settled(page)
+        page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => r(true)))")
+        under = page.evaluate("""() => {
+          const p = document.querySelector('.leaflet-popup').getBoundingClientRect();
+          return [...document.querySelectorAll('.map-label-on')].filter(n => { const r = n.getBoundingClientRect();
+            return r.left < p.right && p.left < r.right && r.top < p.bottom && p.top < r.bottom; })
+            .map(n => n.textContent); }""")
+        assert page.locator(".map-label-on").count() >= 2
+        assert under == []

@@ -89,11 +89,11 @@
       return l.max_zoom === undefined || l.max_zoom === null || zoom <= l.max_zoom;
     }
 
-    /* Marker icons, the title bar and the map's controls: no label goes under them. */
+    /* Marker icons, the title bar, the map's controls and an open popup (not a phone's sheet): no label goes under them. */
     function markerBoxes(origin) {
       var boxes = [];
       var covers = [].slice.call(map.getPane('markerPane').querySelectorAll('.leaflet-marker-icon'))
-        .concat([].slice.call(map.getContainer().querySelectorAll('.leaflet-control')),
+        .concat([].slice.call(map.getContainer().querySelectorAll('.leaflet-control, .leaflet-popup-pane .leaflet-popup')),
                 [].slice.call(document.querySelectorAll('.map-title')));
       covers.forEach(function (icon) {
         var r = icon.getBoundingClientRect();
@@ -286,7 +286,7 @@
       pending = true;
     }
     map.on('zoomstart', function () { pane.classList.add('map-labels-moving'); });
-    map.on('zoomend moveend resize layeradd layerremove', schedule);
+    map.on('zoomend moveend resize layeradd layerremove popupopen popupclose', schedule);
     g.on('filter', schedule);
     if (window.MutationObserver) {   // markers moved, shown or hidden by another control
       new MutationObserver(schedule).observe(map.getPane('markerPane'),
