@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from typing import NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
@@ -464,8 +465,6 @@ def _country_candidates(point, w: float, h: float, frame, shifts, angles, size: 
 def subject_line(spec, name: str) -> bool:
     """Whether a river is what the map is about: its title or description names it (the
     first word of its name, "Khalkhin" of "Khalkhin Gol")."""
-    import re
-
     return re.search(rf"\b{re.escape(name.split()[0])}\b", f"{spec.title} {spec.description}") is not None
 
 

@@ -214,6 +214,21 @@
     return found;
   }
 
+  /* The segments of ``projected`` (lines in container px) that lie in a view of ``size``:
+     those a name in view may meet (a country's is set on one side of the borders). */
+  function segmentsInView(projected, size) {
+    var out = [];
+    projected.forEach(function (pts) {
+      for (var i = 1; i < pts.length; i++) {
+        var a = pts[i - 1], b = pts[i];
+        if (Math.max(a.x, b.x) < 0 || Math.min(a.x, b.x) > size.x ||
+            Math.max(a.y, b.y) < 0 || Math.min(a.y, b.y) > size.y) continue;
+        out.push([a, b]);
+      }
+    });
+    return out;
+  }
+
   /* Whether any of ``segments`` (container px, in a view of ``size``) crosses a box: through a
      grid of CELL px cells, each holding the segments that pass near it. A layout tests every
      candidate box of every name against the border lines: on the overview that was 2 to 4.5
@@ -250,5 +265,5 @@
   window.geoMaps.boxes = {GAP: GAP, overlaps: overlaps, crosses: crosses, meets: meets, leaderBox: leaderBox,
                          lineCandidates: lineCandidates, candidates: candidates, areaCandidates: areaCandidates,
                          turnedAreaCandidates: turnedAreaCandidates, readsAsAnother: readsAsAnother,
-                         crossing: crossing};
+                         segmentsInView: segmentsInView, crossing: crossing};
 })();

@@ -9,8 +9,9 @@
 
   var g = window.geoMaps;
   var GAP = g.boxes.GAP;   // px kept clear around a label
-  var overlaps = g.boxes.overlaps, meets = g.boxes.meets;
-  var lineCandidates = g.boxes.lineCandidates, leaderBox = g.boxes.leaderBox, turnedAreaCandidates = g.boxes.turnedAreaCandidates;
+  var overlaps = g.boxes.overlaps, meets = g.boxes.meets, readsAsAnother = g.boxes.readsAsAnother;
+  var lineCandidates = g.boxes.lineCandidates, leaderBox = g.boxes.leaderBox;
+  var turnedAreaCandidates = g.boxes.turnedAreaCandidates, borderSegments = g.boxes.segmentsInView;
   var WATER_CLEAR = 12;   // px between a lake's name and any dot
 
   /* The first of the boxes that passes the test (the rest are not tested). */
@@ -55,7 +56,8 @@
        view.js keeps the panels and the inset off them where it can, and the claims in view */
     g.ownLines = labels.filter(function (l) { return l.kind === 'line'; })
       .map(function (l) { return L.extend(l.path.map(function (c) { return L.latLng(c[0], c[1]); }), {claim: !!l.ink}); });
-    var pane = map.createPane('geoLabels'); pane.className += ' map-labels';
+    var pane = map.createPane('geoLabels');
+    pane.className += ' map-labels';
     var items = labels.map(function (l) {
       var text = g.localName(l.name, l.names);
       var line = l.kind === 'line';
@@ -89,11 +91,13 @@
       return l.max_zoom === undefined || l.max_zoom === null || zoom <= l.max_zoom;
     }
 
-    /* Marker icons, the title bar, the map's controls and an open popup (not a phone's sheet): no label goes under them. */
+    /* Marker icons, the title bar, the map's controls and an open popup (a phone's sheet has
+       its own rule, popups.js): no label goes under them. */
     function markerBoxes(origin) {
       var boxes = [];
       var covers = [].slice.call(map.getPane('markerPane').querySelectorAll('.leaflet-marker-icon'))
-        .concat([].slice.call(map.getContainer().querySelectorAll('.leaflet-control, .leaflet-popup-pane .leaflet-popup')),
+        .concat([].slice.call(map.getContainer().querySelectorAll(
+                  '.leaflet-control, .leaflet-popup-pane .leaflet-popup')),
                 [].slice.call(document.querySelectorAll('.map-title')));
       covers.forEach(function (icon) {
         var r = icon.getBoundingClientRect();
@@ -102,21 +106,6 @@
         }
       });
       return boxes;
-    }
-
-    /* The border lines' segments in view (of ``projected``, the lines in container px): a
-       country's name is set on one side. */
-    function borderSegments(projected, size) {
-      var out = [];
-      projected.forEach(function (pts) {
-        for (var i = 1; i < pts.length; i++) {
-          var a = pts[i - 1], b = pts[i];
-          if (Math.max(a.x, b.x) < 0 || Math.min(a.x, b.x) > size.x ||
-              Math.max(a.y, b.y) < 0 || Math.min(a.y, b.y) > size.y) continue;
-          out.push([a, b]);
-        }
-      });
-      return out;
     }
 
     function layout() {
@@ -173,12 +162,14 @@
         var perPx = 40075016.686 * Math.cos(items[i].latlng.lat * Math.PI / 180) / Math.pow(2, zoom + 8);
         return near(i) < Math.max(0.01, (items[i].label.precision_m || 0) / perPx);
       };
-      var dots = [], placeDots = [];   // (the dots drawn, and of them the places': a name reads as the nearest one's)
+      // the dots drawn, and of them the places' symbols: a name reads as the nearest one's
+      var dots = [], placeDots = [];
       items.forEach(function (item, i) {   // every drawn dot stays readable
         if (!item.dot || !shown(item, zoom)) return;
         var mark = item.label.mark || [6, 6];   // a town's dot, a place's, or a height's symbol
         taken.push(item.dotBox = {x: points[i].x - mark[0] / 2, y: points[i].y - mark[1] / 2, w: mark[0], h: mark[1], owner: item});
-        dots.push(points[i]); if (item.label.kind === 'place') placeDots.push(points[i]);
+        dots.push(points[i]);
+        if (item.label.kind === 'place') placeDots.push(points[i]);
       });
       var named = {};   // a country named at one of its points is not named again off its others
       var inView = function (i) { return points[i].x >= 0 && points[i].y >= 0 && points[i].x <= size.x && points[i].y <= size.y; };
@@ -197,7 +188,7 @@
           // it reads as that dot's name ("Lake Buir" had stood beside Nomonhan's dot)
           var water = item.label.kind === 'water';
           var free = function (box) {   // (and read as its dot's: led, by the places' symbols alone)
-            if (item.dot && g.boxes.readsAsAnother(points, i, box, box.led ? placeDots : dots)) return false;
+            if (item.dot && readsAsAnother(points, i, box, box.led ? placeDots : dots)) return false;
             return box.x >= 0 && box.y >= 0 && box.x + box.w <= size.x && box.y + box.h <= size.y &&
               !taken.some(function (other) {
                 if (other.owner === item) return false;   // a leader runs through no other name,
@@ -294,7 +285,8 @@
     }
     layout();
     g.labelItems = items;      /* (read by the tests: what was placed, and from which point) */
-    g.borderPaths = borderPaths; g.linePaths = linePaths;
+    g.borderPaths = borderPaths;
+    g.linePaths = linePaths;
     return items;
   };
 })();
