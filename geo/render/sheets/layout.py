@@ -149,7 +149,8 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
     placed, _ = incidents(content)
     points = [project(*f["geometry"]["coordinates"][:2]) for f in placed]
     # the names the page shows at the zoom the frame is like, in the page's order
-    names = [label for label in map_labels(content) if shown_at(label, frame_zoom(content))]
+    zoom = frame_zoom(content)
+    names = [label for label in map_labels(content) if shown_at(label, zoom)]
     own = [label for label in names if label["kind"] in ("place", "water")]
     labels = [(str(label["name"]), *project(label["lon"], label["lat"])) for label in own]
     lakes = {str(label["name"]) for label in own if label["kind"] == "water"}
@@ -411,36 +412,79 @@ def _country_spot(words: list[str], point, s: Sizes, frame, shifts, taken, borde
     country's name in capitals, on one line or as many as it has words (as the page wraps it),
     stands nearest its point, or None; level, at ``shifts`` off its point, or turned by one of
     ``angles`` (degrees; on one line), anywhere near it. It keeps a sixth of its size off the
-    frame's edge (USSR's R touched the Khasan sheet's neatline)."""
-    from shapely import affinity
-    from shapely.geometry import box as rectangle
+    frame's edge (USSR's R touched the Khasan sheet's neatline). The spots are tried all at
+    once (numpy, shapely's arrays), then the first clear of the marks and names in ``taken``
+    is tried against the borders: a name with no room is tried at some 70 000 spots."""
+    import numpy as np
+    import shapely
 
     margin = s.label / 6
     frame = (frame[0] + margin, frame[1] + margin, frame[2] - margin, frame[3] - margin)
     line_h = s.label * 1.15
     tilted = angles != (0,)
     turned = turned or {}
+    obstacles = np.array(taken, dtype=float).reshape(-1, 4)
+    # what each obstacle covers: a turned name its shape, any other its box
+    covers = shapely.box(*obstacles.T)
+    for k, b in enumerate(taken):
+        if b in turned:
+            covers[k] = turned[b]
+    plain = np.array([b not in turned for b in taken], dtype=bool)
     for n in range(1, 2 if tilted else min(3, len(words)) + 1):
         per = -(-len(words) // n)
         lines = [" ".join(words[i:i + per]) for i in range(0, len(words), per)]
         w = max(text_width(line, s.label) + 0.12 * s.label * len(line) for line in lines)
         h = s.label * 1.1 + line_h * (len(lines) - 1)
-        for x, y, angle in _country_candidates(point, w, h, frame, shifts, angles, s.label):
-            c, n_ = abs(math.cos(math.radians(angle))), abs(math.sin(math.radians(angle)))
-            hx, hy = w / 2 * c + h / 2 * n_, w / 2 * n_ + h / 2 * c
-            box = (x - hx, y - hy, x + hx, y + hy)
-            if not (frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1] and box[3] <= frame[3]):
-                continue
-            upright = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
-            shape = affinity.rotate(rectangle(*upright), angle, origin=(x, y)) if angle else None
-            if any(overlaps(box, b) and (shape is None and b not in turned or (shape or rectangle(*box))
-                                         .intersects(turned.get(b) or rectangle(*b))) for b in taken):
-                continue
+        spots = np.array(list(_country_candidates(point, w, h, frame, shifts, angles, s.label)),
+                         dtype=float).reshape(-1, 3)
+        x, y, angle = spots.T
+        radians = np.radians(angle)
+        c, n_ = np.abs(np.cos(radians)), np.abs(np.sin(radians))
+        hx, hy = w / 2 * c + h / 2 * n_, w / 2 * n_ + h / 2 * c
+        boxes = np.stack([x - hx, y - hy, x + hx, y + hy], axis=1)
+        inside = np.flatnonzero((frame[0] <= boxes[:, 0]) & (boxes[:, 2] <= frame[2])
+                                & (frame[1] <= boxes[:, 1]) & (boxes[:, 3] <= frame[3]))
+        # each spot's box against each obstacle's box (strictly overlapping, as ``overlaps``)
+        b, o = boxes[inside, :, None], obstacles.T[None, :, :]
+        near = (b[:, 0] < o[:, 2]) & (o[:, 0] < b[:, 2]) & (b[:, 1] < o[:, 3]) & (o[:, 1] < b[:, 3])
+        level = angle[inside] == 0
+        # a level name's box on an obstacle's box; else a name's shape on an obstacle's shape
+        blocked = level & (near & plain).any(axis=1)
+        shapes = _name_shapes(x[inside], y[inside], w, h, angle[inside], boxes[inside])
+        i, k = np.nonzero(near & ~blocked[:, None])
+        hits = shapely.intersects(shapes[i], covers[k])
+        blocked[i[hits]] = True
+        for j in np.flatnonzero(~blocked):
+            at = inside[j]
+            spot_x, spot_y, spot_angle = float(x[at]), float(y[at]), float(angle[at])
+            box = tuple(float(v) for v in boxes[at])
+            shape = shapes[j] if spot_angle else None
             # no name across a border, nor beyond one from its point (as a place's label)
-            clear = _turned_and_lead(point, shape) if angle else label_and_lead(*point, box, "clear")
+            clear = _turned_and_lead(point, shape) if spot_angle else label_and_lead(*point, box, "clear")
             if not borders.intersects(clear):
-                return lines, x, upright[1] + s.label * 0.85, box, (angle, y), shape
+                top = spot_y - h / 2
+                return lines, spot_x, top + s.label * 0.85, box, (int(spot_angle), spot_y), shape
     return None
+
+
+def _name_shapes(x, y, w: float, h: float, angle, boxes):
+    """The shapes of names w by h centred on (x, y), turned ``angle`` degrees about their
+    middles, as shapely.affinity.rotate turns them (level: their ``boxes``)."""
+    import numpy as np
+    import shapely
+
+    radians = np.radians(angle)
+    cos, sin = np.cos(radians), np.sin(radians)
+    cos[np.abs(cos) < 2.5e-16], sin[np.abs(sin) < 2.5e-16] = 0.0, 0.0
+    corners = np.array([(w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2), (-w / 2, -h / 2)])
+    left, bottom = x[:, None] + corners[None, :, 0], y[:, None] + corners[None, :, 1]
+    xoff, yoff = x - x * cos + y * sin, y - x * sin - y * cos
+    turned_x = cos[:, None] * left - sin[:, None] * bottom + xoff[:, None]
+    turned_y = sin[:, None] * left + cos[:, None] * bottom + yoff[:, None]
+    shapes = shapely.polygons(np.stack([turned_x, turned_y], axis=2))
+    flat = angle == 0
+    shapes[flat] = shapely.box(*boxes[flat].T)
+    return shapes
 
 
 def _country_candidates(point, w: float, h: float, frame, shifts, angles, size: float):
