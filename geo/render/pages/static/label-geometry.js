@@ -20,22 +20,23 @@
   /* How far apart two convex quadrilaterals are along the axis that separates them most
      (negative: they overlap). The separating axis test, on both shapes' edge normals. */
   function apart(p, q) {
-    var best = -Infinity;
-    [p, q].forEach(function (shape) {
+    var best = -Infinity, shapes = [p, q];   // (plain loops: a relayout of the overview asks 10 000 times)
+    for (var m = 0; m < 2; m++) {
+      var shape = shapes[m];
       for (var i = 0; i < 4; i++) {
         var a = shape[i], b = shape[(i + 1) % 4], nx = a[1] - b[1], ny = b[0] - a[0];
         if (!nx && !ny) continue;   // (a segment, as a quadrilateral, has edges of no length)
         var n = Math.sqrt(nx * nx + ny * ny);
         var lo = [Infinity, Infinity], hi = [-Infinity, -Infinity];
-        [p, q].forEach(function (s, k) {
-          s.forEach(function (c) {
-            var d = (c[0] * nx + c[1] * ny) / n;
+        for (var k = 0; k < 2; k++) {
+          for (var j = 0; j < shapes[k].length; j++) {
+            var c = shapes[k][j], d = (c[0] * nx + c[1] * ny) / n;
             lo[k] = Math.min(lo[k], d); hi[k] = Math.max(hi[k], d);
-          });
-        });
+          }
+        }
         best = Math.max(best, lo[1] - hi[0], lo[0] - hi[1]);
       }
-    });
+    }
     return best;
   }
 
@@ -65,6 +66,34 @@
              Math.max(Math.min(a.y, b.y), Math.min(p.y, q.y)) <= Math.min(Math.max(a.y, b.y), Math.max(p.y, q.y));
     }
     return d1 * d2 <= 0 && d3 * d4 <= 0;
+  }
+
+  /* A test of whether the way from p to q meets any of ``paths`` (anywhere, in view or not), by
+     runs of RUN segments, each with its box: a test reads the few runs near the way (the
+     overview's borders have thousands of segments; a relayout asks for each candidate). */
+  var RUN = 16;
+  function wayCrosses(paths) {
+    var runs = [];
+    paths.forEach(function (pts) {
+      for (var start = 1; start < pts.length; start += RUN) {
+        var part = pts.slice(start - 1, start + RUN);
+        var xs = part.map(function (c) { return c.x; }), ys = part.map(function (c) { return c.y; });
+        runs.push({pts: pts, start: start, end: start - 1 + part.length, x0: Math.min.apply(null, xs),
+                   x1: Math.max.apply(null, xs), y0: Math.min.apply(null, ys), y1: Math.max.apply(null, ys)});
+      }
+    });
+    return function (p, q) {
+      var x0 = Math.min(p.x, q.x), x1 = Math.max(p.x, q.x), y0 = Math.min(p.y, q.y), y1 = Math.max(p.y, q.y);
+      return runs.some(function (run) {
+        if (run.x1 < x0 || run.x0 > x1 || run.y1 < y0 || run.y0 > y1) return false;
+        for (var k = run.start; k < run.end; k++) {   // (each segment's box first, as meets is not exact)
+          var a = run.pts[k - 1], b = run.pts[k];
+          if (Math.max(a.x, b.x) >= x0 && Math.min(a.x, b.x) <= x1 && Math.max(a.y, b.y) >= y0 &&
+              Math.min(a.y, b.y) <= y1 && meets([p, q], a, b)) return true;
+        }
+        return false;
+      });
+    };
   }
 
   /* Candidate boxes of a line's name (a river, a claimed border): centred at points STEP px
@@ -265,5 +294,6 @@
   window.geoMaps.boxes = {GAP: GAP, overlaps: overlaps, crosses: crosses, meets: meets, leaderBox: leaderBox,
                          lineCandidates: lineCandidates, candidates: candidates, areaCandidates: areaCandidates,
                          turnedAreaCandidates: turnedAreaCandidates, readsAsAnother: readsAsAnother,
-                         segmentsInView: segmentsInView, crossing: crossing};
+                         segmentsInView: segmentsInView, crossing: crossing,
+                         wayCrosses: wayCrosses};
 })();

@@ -9,7 +9,7 @@
 
   var g = window.geoMaps;
   var GAP = g.boxes.GAP;   // px kept clear around a label
-  var overlaps = g.boxes.overlaps, meets = g.boxes.meets, readsAsAnother = g.boxes.readsAsAnother;
+  var overlaps = g.boxes.overlaps, readsAsAnother = g.boxes.readsAsAnother;
   var lineCandidates = g.boxes.lineCandidates, leaderBox = g.boxes.leaderBox;
   var turnedAreaCandidates = g.boxes.turnedAreaCandidates, borderSegments = g.boxes.segmentsInView;
   var WATER_CLEAR = 12;   // px between a lake's name and any dot
@@ -136,18 +136,7 @@
       }), size));
       var crossesBorder = g.boxes.crossing(segments, size), crossesHeavy = g.boxes.crossing(heavy, size);
       /* whether the way from p (a country's point, a dot) to q crosses a border line (anywhere) */
-      function beyond(p, q) {
-        var x0 = Math.min(p.x, q.x), x1 = Math.max(p.x, q.x), y0 = Math.min(p.y, q.y), y1 = Math.max(p.y, q.y);
-        return all.some(function (pts) {
-          for (var k = 1; k < pts.length; k++) {
-            var a = pts[k - 1], b = pts[k];
-            if (Math.max(a.x, b.x) < x0 || Math.min(a.x, b.x) > x1 ||
-                Math.max(a.y, b.y) < y0 || Math.min(a.y, b.y) > y1) continue;
-            if (meets([p, q], a, b)) return true;
-          }
-          return false;
-        });
-      }
+      var beyond = g.boxes.wayCrosses(all);
       var points = items.map(function (item) { return exact(item.latlng); });
       // a dot's point on a border line (the heights on the Soviet claim) has no side of it; one
       // nearer than its stated precision (Nomonhan's, to 10 km) has none its data can tell
