@@ -297,6 +297,37 @@ def expected_swatches(map_name: str) -> tuple[list[str], set[str]]:
     return sorted(mark for mark, _ in swatches), titles
 
 
+# Leaflet's methods that return their map, layer or popup, for chaining
+CHAINABLE = ("setView", "setZoom", "zoomIn", "zoomOut", "fitBounds", "panTo", "panBy", "flyTo",
+             "invalidateSize", "openPopup", "closePopup", "fire", "setLatLng", "addTo", "remove")
+
+
+def scripts_ending_in_a_leaflet_object(source: str) -> list[str]:
+    """The scripts in ``source`` that a test hands page.evaluate (or wait_for_function) whose
+    value is a Leaflet object: Playwright copies its whole graph back, 0.5 s a call (the
+    zoom in every view of every map cost the suite about 40 s)."""
+    found = []
+    for m in re.finditer(r"\.(?:evaluate|wait_for_function)\(\s*(f?)(\"[^\"\n]*\"|'[^'\n]*')", source):
+        script = m.group(2)[1:-1]
+        body = script.split("=>", 1)[1].strip() if "=>" in script else script
+        if body.startswith("{{" if m.group(1) else "{") and not body.startswith("{MAP}"):
+            continue  # a block: its value is what it returns
+        if re.search(rf"\.(?:{'|'.join(CHAINABLE)})\((?:[^()]|\([^()]*\))*\)\s*;?\s*$", body):
+            found.append(script)
+    return found
+
+
+def test_no_script_a_test_runs_returns_a_leaflet_object():
+    call = "page." + "evaluate"  # (split: this file's own text is read below)
+    assert scripts_ending_in_a_leaflet_object(
+        f'{call}(f"() => {{MAP}}.zoomIn(1, {{{{animate: false}}}})")\n'
+        f'{call}(f"{{MAP}}.setZoom({{MAP}}.getMinZoom(), {{{{animate: false}}}})")\n'
+        f'{call}(f"() => {{{{ {{MAP}}.zoomIn(1); }}}}")\n{call}(f"() => {{MAP}}.getZoom()")') == [
+        "() => {MAP}.zoomIn(1, {{animate: false}})", "{MAP}.setZoom({MAP}.getMinZoom(), {{animate: false}})"]
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        assert scripts_ending_in_a_leaflet_object(path.read_text(encoding="utf-8")) == [], path.name
+
+
 @pytest.mark.parametrize("map_name", MAPS)
 def test_map_works_offline(browser, built: Path, screenshots: Path, map_name: str):
     with OfflinePage(browser) as view:

@@ -149,7 +149,7 @@ def test_a_story_step_shows_where_it_happened(browser, built: Path):
     with OfflinePage(browser, width=1280, height=800) as view:
         page = view.open(built / "khasan.html")
         settled(page)
-        page.evaluate(f"{MAP}.setZoom({MAP}.getMinZoom(), {{animate: false}})")
+        page.evaluate(f"() => {{ {MAP}.setZoom({MAP}.getMinZoom(), {{animate: false}}); }}")
         zooms, hash = set(), ""
         for _ in range(14):  # (an incident without a place opens in a panel: it is skipped)
             before = page.evaluate(f"{MAP}.getZoom()")

@@ -120,7 +120,7 @@ def test_zooming_in_at_the_edge_asks_for_no_tile_the_build_did_not_make(browser,
             page.evaluate(f"() => {{ const m = {MAP}; m.panBy([{dx}, {dy}], {{animate: false}});"
                           " m.zoomIn(1, {animate: false}); }")
             settled(page)
-            page.evaluate(f"() => {MAP}.zoomOut(1, {{animate: false}})")
+            page.evaluate(f"() => {{ {MAP}.zoomOut(1, {{animate: false}}); }}")
             settled(page)
         asked = [url for url in view.requested if "/tiles/" in url]
         assert asked, "no tile was asked for: the test did not move the map"

@@ -355,7 +355,7 @@ class Views:
                 seen["apart"] = page.evaluate(MARKERS_APART)
                 shot = screenshot(page)
                 seen["colours"], seen["void"] = main_colours(shot), void_share(shot)
-                page.evaluate(f"() => {MAP}.zoomIn(1, {{animate: false}})")
+                page.evaluate(f"() => {{ {MAP}.zoomIn(1, {{animate: false}}); }}")  # (a block: zoomIn returns the map)
                 settled(page)
                 seen["apart_zoomed_in"] = page.evaluate(MARKERS_APART)
                 page.evaluate(f"() => {{ const m = {MAP}; m.setZoom(m.getMinZoom(), {{animate: false}}); }}")
