@@ -9,7 +9,7 @@
   function overlaps(a, b) {
     var near = a.x < b.x + b.w + GAP && b.x < a.x + a.w + GAP &&
                a.y < b.y + b.h + GAP && b.y < a.y + a.h + GAP;
-    return near && (!a.corners && !b.corners || apart(corners(a), corners(b)) < GAP);
+    return near && (!a.corners && !b.corners || apart(corners(a), corners(b), GAP) < GAP);
   }
 
   /* A box's corners: a turned label's own (a line's name), else its upright box's. */
@@ -17,9 +17,9 @@
     return r.corners || [[r.x, r.y], [r.x + r.w, r.y], [r.x + r.w, r.y + r.h], [r.x, r.y + r.h]];
   }
 
-  /* How far apart two convex quadrilaterals are along the axis that separates them most
-     (negative: they overlap). The separating axis test, on both shapes' edge normals. */
-  function apart(p, q) {
+  /* How far apart two convex quadrilaterals are along the axis (an edge normal) that parts
+     them most, negative if they overlap; or along the first that parts them by ``enough``. */
+  function apart(p, q, enough) {
     var best = -Infinity, shapes = [p, q];   // (plain loops: a relayout of the overview asks 10 000 times)
     for (var m = 0; m < 2; m++) {
       var shape = shapes[m];
@@ -35,6 +35,7 @@
           }
         }
         best = Math.max(best, lo[1] - hi[0], lo[0] - hi[1]);
+        if (best >= enough) return best;
       }
     }
     return best;
@@ -140,7 +141,7 @@
         // beside the line, clear of it: at a bend the chord's side may lie across the line
         for (var k = Math.max(1, a.i - 1); side && k <= Math.min(points.length - 1, b.i + 1); k++) {
           var q0 = points[k - 1], q1 = points[k];
-          if (apart(turned, [[q0.x, q0.y], [q1.x, q1.y], [q1.x, q1.y], [q0.x, q0.y]]) < 0) return;
+          if (apart(turned, [[q0.x, q0.y], [q1.x, q1.y], [q1.x, q1.y], [q0.x, q0.y]], 0) < 0) return;
         }
         found.push({x: cx - bw / 2, y: cy - bh / 2, w: bw, h: bh, cx: cx, cy: cy, angle: angle,
                     corners: turned, far: far + (side ? rank * 2 * STEP : ON_IT)});
@@ -283,7 +284,7 @@
           for (var k = 0; k < near.length; k++) {
             var q = near[k];   // (a turned name by its own corners, GAP around them)
             if (r.corners ? apart(r.corners, [[q[0].x, q[0].y], [q[1].x, q[1].y], [q[1].x, q[1].y],
-                                              [q[0].x, q[0].y]]) < GAP : crosses(q, r)) return true;
+                                              [q[0].x, q[0].y]], GAP) < GAP : crosses(q, r)) return true;
           }
         }
       }
