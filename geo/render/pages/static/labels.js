@@ -272,7 +272,7 @@
       new MutationObserver(schedule).observe(map.getPane('markerPane'),
         {childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'class']});
     }
-    layout();
+    schedule();   // (in the first frame: the view set meanwhile, as the page fits it, is laid out once)
     g.labelItems = items;      /* (read by the tests: what was placed, and from which point) */
     g.borderPaths = borderPaths;
     g.linePaths = linePaths;
