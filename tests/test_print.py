@@ -433,14 +433,10 @@ def test_images_are_redrawn_only_when_a_sheet_changes(images, content):
 
 
 @pytest.mark.parametrize("map_name", MAPS)
-def test_every_sheet_names_both_sides_of_its_border(contents, map_name):
+def test_every_sheet_names_both_sides_of_its_border(sheets, map_name):
     """A border conflict's map names the period's countries on its sheet, in capitals: at least
     two, each inside the map's frame (they once stood only in the legend's text)."""
-    from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px
-    from geo.render.sheets.layout import print_svg
-
-    for suffix, mm in PRINT_WIDTHS_MM.items():
-        root = ET.fromstring(print_svg(contents[map_name], width_px(mm)))
+    for suffix, root in [(suffix, root) for name, suffix, root in sheets if name == map_name]:
         frame = root.find(f".//{SVG}g[@id='map']/{SVG}clipPath/{SVG}rect")
         top, height = float(frame.get("y")), float(frame.get("height"))
         names = [t for t in root.iter(f"{SVG}text") if t.get("letter-spacing")]
@@ -531,15 +527,14 @@ def _area(shape) -> float:
 
 
 @pytest.mark.parametrize("map_name", MAPS)
-def test_every_sheet_meets_the_print_type_sizes(contents, map_name):
+def test_every_sheet_meets_the_print_type_sizes(sheets, map_name):
     """At print size (the sheet's width in mm), a marker's letter, which carries the incident's
     type, is at least 5 pt, a name on the map 7 pt, and every other text (legend, scale, sources)
-    6 pt; and no kind of mark is drawn smaller than a circle (the battle's diamond was)."""
-    from geo.render.sheets.images import static_images
-
-    images = static_images(contents[map_name])
-    for suffix in ("", "-1col"):
-        root = ET.fromstring(images[f"{suffix}.svg"])
+    6 pt; and no kind of mark is drawn smaller than a circle (the battle's diamond was). (The
+    sheets' SVG as drawn, before the basemap raster goes in: the same text and marks.)"""
+    checked = 0
+    for suffix, root in [(suffix, root) for name, suffix, root in sheets if name == map_name]:
+        checked += 1
         pt = (float(root.get("width").removesuffix("mm")) / 25.4 * 72
               / float(root.get("viewBox").split()[2]))
         markers = [g for g in root.iter(f"{SVG}g") if g.get("class") == "marker"]
@@ -554,6 +549,7 @@ def test_every_sheet_meets_the_print_type_sizes(contents, map_name):
         circle = next((_area(g[0]) for g in markers if g[0].tag == f"{SVG}circle"), None)
         for g in markers:
             assert circle is None or _area(g[0]) >= 0.97 * circle, (suffix, g[0].tag, _area(g[0]))
+    assert checked == 2  # both widths
 
 
 @pytest.mark.parametrize("map_name", MAPS)
