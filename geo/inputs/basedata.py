@@ -162,7 +162,7 @@ def extract(extent: tuple[float, float, float, float]) -> dict[str, dict]:
                     "sources": [{**SOURCE_REF, "where": SOURCE_REF["where"].format(
                         file=f"{name}_f.dat record {record_id}")}],
                 },
-                "geometry": _rounded(mapping(shapely.normalize(part))),
+                "geometry": mapping(shapely.normalize(part)),  # (rounded as written: fmt.dumps)
             })
         features.sort(key=lambda f: f["properties"]["id"])
         collections[out_name] = {"type": "FeatureCollection", "features": features}
@@ -259,11 +259,3 @@ def write(extent: tuple[float, float, float, float], folder: Path) -> list[Path]
         path.write_text(dumps(collection), encoding="utf-8")
         written.append(path)
     return written
-
-
-def _rounded(geometry: dict) -> dict:
-    def walk(c):
-        if isinstance(c, (list, tuple)) and c and isinstance(c[0], float | int):
-            return [round(float(v), PRECISION) for v in c]
-        return [walk(x) for x in c]
-    return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
