@@ -105,7 +105,8 @@ def small_built(tmp_path_factory, small_layers: Path, sources_dir: Path):
     """built(*flags, levels=2) -> the output of one build of small_layers (cut to ``levels``
     zooms a map, as shrink_zooms cuts them) with those build flags, made once in the session
     by the first pytest-xdist worker to ask and read-only: a test that edits and rebuilds
-    starts from a copy of it (copy_output), a build with nothing to do, instead of its own."""
+    starts from a copy of it (copy_output), a build with nothing to do, instead of its own.
+    Cut to other than 2 zooms, the layers it was built from lie beside it (out.parent/layers)."""
     shared = shared_folder(tmp_path_factory) / "small-builds"
     shared.mkdir(exist_ok=True)
 
