@@ -68,13 +68,31 @@ def static_digest(content: MapContent, suffix: str, drawn: bytes | None = None,
 
 def sheet_images(suffix: str, svg: bytes, title: str) -> dict[str, bytes]:
     """{"<suffix>.<ext>": bytes} of one sheet: the SVG, and the PNG and PDF made from it."""
-    import cairosvg
-
     width = width_px(PRINT_WIDTHS_MM[suffix])
     height = int(re.search(rb'viewBox="0 0 \d+ (\d+)"', svg).group(1))
-    png = cairosvg.svg2png(bytestring=svg, output_width=width, output_height=height)
-    return {f"{suffix}.svg": svg, f"{suffix}.png": with_dpi(png, DPI),
+    return {f"{suffix}.svg": svg, f"{suffix}.png": with_dpi(_png(svg, width, height), DPI),
             f"{suffix}.pdf": _fixed_dates(_pdf(svg, title))}
+
+
+PNG_LEVEL = 3  # zlib's: half the time of libpng's default (6), for files 2 % larger
+
+
+def _png(svg: bytes, width: int, height: int) -> bytes:
+    """The sheet as cairosvg draws it, encoded by Pillow at PNG_LEVEL: the pixels of
+    cairosvg's own PNG, whose encoding took most of its time (1.3 s of 2.2 s for the ten
+    sheets). The sheet is opaque (its white ground): RGB, as cairo writes an opaque image."""
+    import cairosvg
+    from cairosvg.surface import PNGSurface
+    from PIL import Image
+
+    drawn = PNGSurface(cairosvg.parser.Tree(bytestring=svg), None, 96, output_width=width,
+                       output_height=height).cairo
+    drawn.flush()
+    image = Image.frombuffer("RGB", (drawn.get_width(), drawn.get_height()), bytes(drawn.get_data()),
+                             "raw", "BGRX", drawn.get_stride(), 1)
+    out = io.BytesIO()
+    image.save(out, "PNG", compress_level=PNG_LEVEL)
+    return out.getvalue()
 
 
 def _pdf(svg: bytes, title: str) -> bytes:
