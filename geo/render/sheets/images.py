@@ -13,6 +13,7 @@ import hashlib
 import io
 import re
 import struct
+import sys
 import zlib
 from pathlib import Path
 
@@ -88,8 +89,9 @@ def _png(svg: bytes, width: int, height: int) -> bytes:
     drawn = PNGSurface(cairosvg.parser.Tree(bytestring=svg), None, 96, output_width=width,
                        output_height=height).cairo
     drawn.flush()
+    order = "BGRX" if sys.byteorder == "little" else "XRGB"  # (cairo's pixels: native 32-bit words)
     image = Image.frombuffer("RGB", (drawn.get_width(), drawn.get_height()), bytes(drawn.get_data()),
-                             "raw", "BGRX", drawn.get_stride(), 1)
+                             "raw", order, drawn.get_stride(), 1)
     out = io.BytesIO()
     image.save(out, "PNG", compress_level=PNG_LEVEL)
     return out.getvalue()
