@@ -460,7 +460,7 @@ def _country_spot(words: list[str], point, s: Sizes, frame, shifts, taken, borde
             box = tuple(float(v) for v in boxes[at])
             shape = shapes[j] if spot_angle else None
             # no name across a border, nor beyond one from its point (as a place's label)
-            clear = _turned_and_lead(point, shape) if spot_angle else label_and_lead(*point, box, "clear")
+            clear = label_and_lead(*point, box, "clear", shape)
             if not borders.intersects(clear):
                 top = spot_y - h / 2
                 return lines, spot_x, top + s.label * 0.85, box, (int(spot_angle), spot_y), shape
@@ -510,20 +510,6 @@ def subject_line(spec, name: str) -> bool:
     """Whether a river is what the map is about: its title or description names it (the
     first word of its name, "Khalkhin" of "Khalkhin Gol")."""
     return re.search(rf"\b{re.escape(name.split()[0])}\b", f"{spec.title} {spec.description}") is not None
-
-
-def _turned_and_lead(point, shape):
-    """A turned name's shape and the way from its point to it (but the point's first 3 px), as
-    marks.label_and_lead has them for a level one."""
-    from shapely.geometry import LineString, Point
-    from shapely.ops import nearest_points
-
-    near = nearest_points(Point(point), shape)[1]
-    d = near.distance(Point(point))
-    if d <= 3:
-        return shape
-    start = (point[0] + (near.x - point[0]) * 3 / d, point[1] + (near.y - point[1]) * 3 / d)
-    return shape.union(LineString([start, (near.x, near.y)]))
 
 
 def frame_zoom(content: MapContent) -> int:

@@ -485,24 +485,29 @@ def _longest_run(path: list[tuple[float, float]], frame: Box):
     runs = [g for g in getattr(inside, "geoms", [inside]) if g.geom_type == "LineString" and not g.is_empty]
     return max(runs, key=lambda g: g.length) if runs else None
 
-def label_and_lead(x: float, y: float, box: Box, rule: str):
-    """What of a label must keep off the lines: where ``rule`` is "clear", the box and the
-    way from the point to it (but the point's first 3 px, where a line through the point
-    itself lies); where it is "side", the way from the point to the box's middle, as the page
-    has it (labels.js). A label is set beyond no line from its point (Suifenhe's name once
-    stood on the Soviet side of the border, and then across it, mostly on the Soviet side;
-    Blagoveshchensk's, 1 px off the Amur on overview-1col, on the Manchurian bank), and
-    across none where it can be helped."""
+def label_and_lead(x: float, y: float, box: Box, rule: str, shape=None):
+    """What of a label must keep off the lines: where ``rule`` is "clear", the box (or the
+    label's own ``shape``, a name turned along a strip) and the way from the point to it (but
+    the point's first 3 px, where a line through the point itself lies); where it is "side",
+    the way from the point to the box's middle, as the page has it (labels.js). A label is set
+    beyond no line from its point (Suifenhe's name once stood on the Soviet side of the border,
+    and then across it, mostly on the Soviet side; Blagoveshchensk's, 1 px off the Amur on
+    overview-1col, on the Manchurian bank), and across none where it can be helped."""
     from shapely.geometry import LineString, Point
     from shapely.geometry import box as rectangle
+    from shapely.ops import nearest_points
 
     if rule == "side":  # from the point itself: a point 1 px off the line is on its side
         return LineString([(x, y), ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)])
-    ex, ey = nearest_on_box(x, y, box)
+    if shape is None:
+        shape, (ex, ey) = rectangle(*box), nearest_on_box(x, y, box)
+    else:
+        near = nearest_points(Point(x, y), shape)[1]
+        ex, ey = near.x, near.y
     d = math.dist((x, y), (ex, ey))
     t = min(1.0, 3 / d) if d else 1.0
     lead = LineString([(x + (ex - x) * t, y + (ey - y) * t), (ex, ey)]) if d > 3 else Point(ex, ey)
-    return rectangle(*box).union(lead)
+    return shape.union(lead)
 
 
 def nearest_on_box(x: float, y: float, box: Box) -> tuple[float, float]:
