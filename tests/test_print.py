@@ -156,6 +156,25 @@ def test_every_sheet_draws_each_placed_incident_once(contents, sheets):
         assert drawn_letters(root) == expected, (name, suffix)
 
 
+def test_a_circles_number_is_how_many_incidents_it_stands_for(sheets):
+    """A number in a circle means one thing, on the page and on every sheet: how many incidents
+    it stands for. The sheets had numbered their groups 1, 2, 3 for the key, so Khasan's 18
+    incidents were a "4" and Nomonhan's 3 a "5" (a reader's review read them as counts)."""
+    counted = 0
+    for name, suffix, root in sheets:
+        chart = root.find(f".//{SVG}g[@id='map']")
+        numbers = ["".join(g.find(f"{SVG}text").itertext()) for g in chart.iter(f"{SVG}g")
+                   if g.get("class") == "group"]
+        legend = root.find(f".//{SVG}g[@id='legend']")
+        drawn = ["".join(g.find(f"{SVG}text").itertext()) for g in legend.iter(f"{SVG}g")
+                 if g.get("class") == "group"]
+        words = " ".join("".join(t.itertext()) for t in legend.iter(f"{SVG}text"))
+        keys = [count for count, _ in GROUP_KEY.findall(words)]
+        assert numbers == drawn == keys, (name, suffix, numbers, drawn, keys)
+        counted += len(numbers)
+    assert counted >= 5
+
+
 def test_markers_too_many_to_fan_out_become_numbered_groups():
     """Markers that would overlap fan out around their place, but a fan never holds more than
     FAN_MOST: the busiest places in it become one numbered group each (overview-1col once

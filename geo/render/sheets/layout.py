@@ -120,11 +120,11 @@ def projection(content: MapContent, mw: int, mh: int, top: float = 0.0):
 
 class Marks(NamedTuple):
     """What the legend says of the marks the sheet set itself: whether any incidents were
-    fanned out, the numbered groups (number, incidents, the nearest of the map's own places
-    as (name, lon, lat), or None), whether any town's dot is drawn, and whether a lone marker
+    fanned out, the numbered groups (incidents, the nearest of the map's own places as
+    (name, lon, lat), or None), whether any town's dot is drawn, and whether a lone marker
     was set off its place (clear of the place's symbol) with a line to it."""
     fanned: bool
-    keyed: tuple[tuple[int, list[dict], tuple[str, float, float] | None], ...]
+    keyed: tuple[tuple[list[dict], tuple[str, float, float] | None], ...]
     towns: bool  # whether any town's dot is drawn
     moved: bool  # whether a lone marker was set off its place
 
@@ -167,7 +167,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
         for j in fan:
             parts.append(f'<circle cx="{wheres[j][0]:.1f}" cy="{wheres[j][1]:.1f}" r="{1.1 * PT:.2f}" '
                          f'fill="{MARKER_STROKE}"/>')
-    keyed = []  # (number, incidents, the nearest of the map's own places) of each numbered group
+    keyed = []  # (incidents, the nearest of the map's own places) of each numbered group
     markers = []
     for members, (x, y), where in zip(marks, spots, wheres, strict=True):
         if len(members) == 1:
@@ -178,8 +178,8 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
                 default=None)
         near = (labels[k][0], own[k]["lon"], own[k]["lat"]) \
             if k is not None and math.dist(labels[k][1:], where) < 4 * s.marker else None
-        keyed.append((len(keyed) + 1, [placed[i] for i in members], near))
-        markers.append(group_marker(len(keyed), x, y, s.marker))
+        keyed.append(([placed[i] for i in members], near))
+        markers.append(group_marker(len(members), x, y, s.marker))
     points = wheres
     half = s.marker / 2 + 0.5 * PT
     obstacles = [(x - half, y - half, x + half, y + half) for x, y in spots + points]

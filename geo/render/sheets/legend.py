@@ -67,8 +67,8 @@ def legend(content, s: Sizes, y: float, marks, per_px: float = 0.0) -> tuple[str
         counts[f["properties"].get("type", "")] = counts.get(f["properties"].get("type", ""), 0) + 1
     entries = [(lambda x, cy, t=t: marker(t.name, x, cy, s.marker), f"{t.label} ({counts[t.name]})")
                for t in INCIDENT_TYPES if counts[t.name]]
-    entries += [(lambda x, cy, n=number: group_marker(n, x, cy, s.marker), group_key(members, near))
-                for number, members, near in marks.keyed]
+    entries += [(lambda x, cy, m=members: group_marker(len(m), x, cy, s.marker), group_key(members, near))
+                for members, near in marks.keyed]
     entries += [(lambda x, cy, st=style, m=mark: _swatch(st, m, x, cy, s), ", ".join(texts))
                 for style, mark, texts in legend_rows(content.layers, frame_extent(content), page=False,
                                                       least_m=SEEN_PX * per_px)]
@@ -78,8 +78,8 @@ def legend(content, s: Sizes, y: float, marks, per_px: float = 0.0) -> tuple[str
         entries.append((lambda x, cy: town_dot(x, cy), title))
     notes = []
     if marks.keyed:
-        notes.append("A numbered circle stands for the incidents of one place, too many to show "
-                     "apart at this scale.")
+        notes.append("A circle's number is how many incidents of one place it stands for, too many "
+                     "to show apart at this scale; the key says where they are.")
     if marks.fanned:  # (one note for both: a 1-column sheet is mostly legend as it is)
         notes.append("Incidents too close to show apart are fanned out; a line leads to each place"
                      + (", as from a marker set off a place's symbol." if marks.moved else "."))

@@ -151,14 +151,15 @@ def town_dot(x: float, y: float) -> str:
             f'stroke="#ffffff" stroke-width="{0.5 * PT:.2f}"/>')
 
 
-def group_marker(number: int, x: float, y: float, size: float) -> str:
+def group_marker(count: int, x: float, y: float, size: float) -> str:
     """A numbered group of incidents, as the page's place marker (a white disc in a dark
-    ring); its number leads to its line in the key."""
-    r = size / 2
+    ring): its number is how many incidents it stands for, as on the page (a key's running
+    number, "4" for Khasan's 18, read as a count); its line in the key says where they are."""
+    r = size / 2 * (1.12 if count >= 10 else 1.0)  # (two figures inside the ring)
     font = size * MARKER_LETTER
     return (f'<g class="group"><circle cx="{x:.1f}" cy="{y:.1f}" r="{r - 0.5 * PT:.1f}" fill="#ffffff" '
             f'stroke="{MARKER_STROKE}" stroke-width="{1.0 * PT:.2f}"/>'
-            + text(x, y + font * 0.36, str(number), font, bold=True, anchor="middle",
+            + text(x, y + font * 0.36, str(count), font, bold=True, anchor="middle",
                    fill=MARKER_STROKE) + "</g>")
 
 
