@@ -102,7 +102,8 @@ def check_qualified_names(props: dict, report) -> None:
                        "this language too, in brackets", f"{translated}.{lang}")
 
 
-READER_TEXTS = ("title", "name", "label_name", "place", "location_note", "summary", "description", "forces")
+READER_TEXTS = ("title", "name", "label_name", "short_name", "place", "location_note", "summary",
+                "description", "forces")
 
 
 def reader_texts(props: dict):
@@ -111,7 +112,7 @@ def reader_texts(props: dict):
     for key in READER_TEXTS:
         if isinstance(props.get(key), str):
             yield key, props[key]
-    for key in ("names", "label_names"):
+    for key in ("names", "label_names", "short_names"):
         if isinstance(props.get(key), dict):
             for lang, text in props[key].items():
                 if isinstance(text, str):

@@ -295,6 +295,12 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
     countries += _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS,
                                 skip={name for name, *_ in countries}, borders=lines,
                                 angles=COUNTRY_ANGLES, turned=turned)
+    # where neither leaves room, its shortest name, level, else turned (the Mongolian People's
+    # Republic's, "MPR", in the overview's narrow wedge of it)
+    for angles in ((0,), COUNTRY_ANGLES):
+        countries += _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS,
+                                    skip={name for name, *_ in countries}, borders=lines,
+                                    angles=angles, turned=turned, short=True)
     for _, lines, x, y, _, (angle, cy) in countries:
         names_set = "".join(text(x, y + k * s.label * 1.15, line, s.label, anchor="middle",
                                  fill=COUNTRY_INK, spacing=0.12 * s.label)
@@ -381,7 +387,7 @@ def _heavy_lines(content, project, frame):
 
 
 def _country_names(names: list[dict], s: Sizes, project, obstacles: list, frame, shifts, borders,
-                   skip=frozenset(), angles=(0,), turned=None) -> list[tuple]:
+                   skip=frozenset(), angles=(0,), turned=None, short=False) -> list[tuple]:
     """(name, lines, x, first baseline y, box, (angle, middle y)) of the period's country names
     shown at the frame's zoom (``names``: names.map_labels, those shown), in capitals: each
     centred on its point (as the page writes it), or, where that point lies off the frame or
@@ -389,15 +395,16 @@ def _country_names(names: list[dict], s: Sizes, project, obstacles: list, frame,
     (the page's rule: no name set beyond a border from its point); where it covers no marker
     and no other name; first come first. With ``angles`` other than 0, turned that many
     degrees about its middle (``box`` is then the upright box around it). ``turned``: {upright
-    box: shape} of the turned names among the obstacles, which cover their shapes only."""
+    box: shape} of the turned names among the obstacles, which cover their shapes only. With
+    ``short``, each country's shortest name (names.map_labels' short), of those that have one."""
     placed, taken, turned = [], list(obstacles), dict(turned or {})
     for label in names:
         name = str(label["name"])
-        if label["kind"] != "country" or name in skip:
+        if label["kind"] != "country" or name in skip or (short and not label.get("short")):
             continue
         point = project(label["lon"], label["lat"])
-        spot = _country_spot(name.upper().split(), point, s, frame, shifts, taken, borders, angles,
-                             turned)
+        words = str(label["short"] if short else name).upper().split()
+        spot = _country_spot(words, point, s, frame, shifts, taken, borders, angles, turned)
         if spot is not None:
             taken.append(spot[3])
             placed.append((name, *spot[:5]))

@@ -56,7 +56,8 @@ CLEAR = 0.75
 
 
 def spread(points: list[tuple[float, float]], size: float, frame: Box,
-           keep_clear: tuple[tuple[float, float], ...] = ()
+           keep_clear: tuple[tuple[float, float], ...] = (),
+           waters: tuple[tuple[float, float], ...] = ()
            ) -> tuple[list[tuple[float, float]], list[list[int]]]:
     """Positions for markers of diameter ``size`` at ``points`` so that no two overlap.
 
@@ -64,15 +65,15 @@ def spread(points: list[tuple[float, float]], size: float, frame: Box,
     group's centre (the page's "spiderfy"); groups that then overlap are merged, until none
     do. No marker covers one of the ``keep_clear`` points (the symbol of a place the map is
     about: the Khasan heights' triangles were hidden under their markers): a lone one stands
-    off it, with a leader line, as a fan of one, and a fan leaves its slots over it empty.
-    Returns each marker's position and the fans (the groups of more than one marker, and the
-    lone markers moved off).
+    off it, with a leader line, as a fan of one (off a lake's name point in ``waters`` too,
+    where it can), and a fan leaves its slots over it empty. Returns each marker's position
+    and the fans (the groups of more than one marker, and the lone markers moved off).
     """
     gap = size * 1.12
     groups = [[i] for i in range(len(points))]
     lifted = {i for i, p in enumerate(points) if any(math.dist(p, q) < size * CLEAR for q in keep_clear)}
     while True:
-        placed = [_arrange(g, points, size, frame, len(g) == 1 and g[0] in lifted, keep_clear)
+        placed = [_arrange(g, points, size, frame, len(g) == 1 and g[0] in lifted, keep_clear, waters)
                   for g in groups]
         clash = _first_clash(placed, [[points[i] for i in g] if len(g) > 1 or g[0] in lifted else []
                                       for g in groups], gap)
@@ -140,14 +141,26 @@ def fan_or_number(points: list[tuple[float, float]], size: float, frame: Box, mo
             [i] for k, members in enumerate(places) if k not in numbered for i in members]
         marks.sort()
         spots, fans = spread([centre([points[i] for i in m]) for m in marks], size, frame,
-                             keep_clear)
+                             keep_clear, waters)
         # the places of several incidents, not yet numbered, whose markers a large fan spreads
         crowded = {place_of[marks[j][0]] for fan in fans
-                   if len(fan) > most or any(math.dist(spots[k], q) < size for k in fan for q in waters)
+                   if len(fan) > most or any(_covers([spots[k] for k in fan], size, q) for q in waters)
                    for j in fan if len(marks[j]) == 1 and len(places[place_of[marks[j][0]]]) > 1}
         if not crowded:
             return marks, spots, fans
         numbered.add(max(crowded, key=lambda k: (len(places[k]), -k)))
+
+
+def _covers(spots: list[tuple[float, float]], size: float, q: tuple[float, float]) -> bool:
+    """Whether markers of diameter ``size`` at ``spots`` (a fan) cover point q: one stands
+    within a marker's size of it, or the fan's ring closes around it (the overview-1col fan of
+    the Nomonhan clashes ringed Lake Buir, its name point in the middle, 36 px from the nearest)."""
+    if any(math.dist(p, q) < size for p in spots):
+        return True
+    if len(spots) < 3:
+        return False
+    middle = centre(spots)
+    return math.dist(middle, q) < min(math.dist(middle, p) for p in spots)
 
 
 def _first_clash(placed: list[list[tuple[float, float]]], dots: list[list[tuple[float, float]]],
@@ -163,19 +176,23 @@ def _first_clash(placed: list[list[tuple[float, float]]], dots: list[list[tuple[
 
 
 def _arrange(group: list[int], points, size: float, frame: Box, lift: bool = False,
-             keep_clear: tuple[tuple[float, float], ...] = ()) -> list[tuple[float, float]]:
+             keep_clear: tuple[tuple[float, float], ...] = (),
+             waters: tuple[tuple[float, float], ...] = ()) -> list[tuple[float, float]]:
     """The markers of a group at its place (one), a marker's width off it (one lifted off a
-    symbol: above it, else the first side clear of every ``keep_clear`` point), or fanned out
-    on rings around its centre, on no slot over a ``keep_clear`` point (Suifenhe's and
-    Grodekovo's dots were both under the fan of the clashes between them; the Kanchazu
-    marker, lifted off its island, stood on Blagoveshchensk's dot)."""
+    symbol: above it, else the first side clear of every ``keep_clear`` point, and of every
+    lake's name point in ``waters`` where one is: overview-1col's Nomonhan group had been
+    lifted onto Lake Buir), or fanned out on rings around its centre, on no slot over a
+    ``keep_clear`` point (Suifenhe's and Grodekovo's dots were both under the fan of the
+    clashes between them; the Kanchazu marker, lifted off its island, stood on
+    Blagoveshchensk's dot)."""
     if len(group) == 1:
         x, y = points[group[0]]
         if not lift:
             return [_clamp(x, y, size / 2, frame)]
         spots = [_clamp(x + dx * size, y + dy * size, size / 2, frame) for dx, dy in LIFTS]
-        return [next((s for s in spots if all(math.dist(s, q) >= size * CLEAR for q in keep_clear)),
-                     spots[0])]
+        clear = [s for s in spots if all(math.dist(s, q) >= size * CLEAR for q in keep_clear)]
+        return [next((s for s in clear if all(math.dist(s, q) >= size for q in waters)),
+                     clear[0] if clear else spots[0])]
     cx = sum(points[i][0] for i in group) / len(group)
     cy = sum(points[i][1] for i in group) / len(group)
     # the members farthest from the centre choose first, each the free slot nearest its place:

@@ -71,7 +71,10 @@
       /* a town's dot is drawn here, with its name: where the name finds no room, neither shows */
       var spot = l.kind === 'town' ? g.el('div', 'map-town-dot') : null;
       if (spot) { spot.setAttribute('aria-hidden', 'true'); pane.appendChild(spot); }
+      // a country's shortest name ("MPR"), in the reader's language, where the name finds no room
+      var short = l.short && (g.LANG === 'en' ? l.short : (l.short_in || {})[g.LANG]);
       return {label: l, node: node, leader: leader, spot: spot, latlng: L.latLng(l.lat, l.lon),
+              text: text, short: short || null, brief: null,
               path: line ? l.path.map(function (c) { return L.latLng(c[0], c[1]); }) : null,
               dot: l.kind !== 'country' && l.kind !== 'water' && !line,   // a country's, a lake's name: centred
               // a name with a second in brackets, in two lines where one finds no room on its
@@ -121,6 +124,11 @@
             item.two = {w: item.node.offsetWidth, h: item.node.offsetHeight};
             setForm(item, was);
           }
+        }
+        if (item.short && !item.brief) {   // (and a country's shortest name)
+          item.node.textContent = item.short;
+          item.brief = {w: item.node.offsetWidth, h: item.node.offsetHeight, short: true};
+          item.node.textContent = item.text;
         }
       });
       var taken = markerBoxes(origin);
@@ -230,6 +238,14 @@
           }
           if (!place && country && !named[item.label.name])   // no level room: turned along the room there is
             place = find(turnedAreaCandidates(item, points[i], size), sided);
+          if (!place && country && item.short && !named[item.label.name]) {   // no room: its shortest name
+            var brief = L.extend({}, item, item.brief);
+            place = find(g.boxes.candidates(brief, points[i]).concat(g.boxes.areaCandidates(brief, points[i], size)), sided) ||
+              find(turnedAreaCandidates(brief, points[i], size), sided);
+            if (place) place.short = true;
+          }
+          var form = place && place.short ? item.short : item.text;
+          if (item.short && item.node.textContent !== form) item.node.textContent = form;
           var stack = !!place && boxes2.indexOf(place) >= 0;
           if (item.lines) setForm(item, stack);
           if (place && country) named[item.label.name] = true;
@@ -241,7 +257,8 @@
           if (place.angle === undefined) {
             L.DomUtil.setPosition(item.node, map.containerPointToLayerPoint([place.x, place.y]).round());
           } else {   // along its line: the text's own box, centred there and turned
-            var at = map.containerPointToLayerPoint([place.cx - item.w / 2, place.cy - item.h / 2]);
+            var set = place.short ? item.brief : item;
+            var at = map.containerPointToLayerPoint([place.cx - set.w / 2, place.cy - set.h / 2]);
             item.node.style.transform = 'translate3d(' + at.x + 'px,' + at.y + 'px,0) rotate(' + place.angle + 'rad)';
           }
           item.node.classList.add('map-label-on');
