@@ -238,8 +238,13 @@ def test_the_claimed_borders_are_whole_in_the_first_view_where_they_fit(first_vi
 
 # Known and open: on the overview's phone view Grodekovo's side of the border, a strip of the
 # USSR 40 px wide between the markers of the Suifenhe clashes and of Lake Khasan, holds its
-# name nowhere, in one line or two: it goes unnamed rather than named in Manchuria
-UNNAMED_OFF_ITS_SIDE = {("overview", 375): ["Grodekovo (now Pogranichny)"]}
+# name nowhere, in one line or two: it goes unnamed rather than named in Manchuria. On the
+# Khasan phone view Bogomolnaya's bank of the Tumen, 60-90 px between the river and the
+# Soviet claim, holds its markers and Zaozernaya's name: it goes unnamed rather than named
+# across the Tumen, in Korea (as it stood until Zaozernaya's name left Lake Khasan for its side
+# of the Manchukuo-Japanese claim)
+UNNAMED_OFF_ITS_SIDE = {("overview", 375): ["Grodekovo (now Pogranichny)"],
+                        ("khasan", 375): ["Bogomolnaya (approximate)"]}
 
 
 def _turn(a, b, c) -> float:
@@ -289,25 +294,31 @@ def test_a_town_is_named_on_its_side_of_every_border(first_view, map_name: str, 
     A town whose side leaves no room goes unnamed with its dot. The map's own places are
     named even so (labels.js), but on their side too, in two lines where one finds no room
     there (Suifenhe's and Grodekovo's names stood across the border from their dots on the
-    overview at 1280 px, and across it at 375 px on their own map), unless drawn on a line
+    overview at 1280 px, and across it at 375 px on their own map). A place drawn on a line
     (within 6 px: the Khasan heights on the claims, Nomonhan on the Mongolian claim, two
-    towns 20 km apart on the overview). A line within 1.5 px of the point runs through the
-    dot (Heiho's at zoom 8): the way is taken from that far off the point."""
+    towns 20 km apart on the overview) has no side of that line, but has one of every other
+    ("Zaozernaya", on the Soviet claim, stood over Lake Khasan, beyond the Manchukuo-Japanese
+    claim, at 320 and 375 px). A line within 1.5 px of the point runs through the dot
+    (Heiho's at zoom 8): the way is taken from that far off the point."""
     import math
 
     from shapely.geometry import LineString, Point
 
     lines = border_lines(first_view)
-    across = []
+    across, on_a_line = [], 0
     for label in first_view["dotted"]:
         (px, py), (cx, cy) = label["at"], label["centre"]
         d = math.hypot(cx - px, cy - py)
-        if d <= 1.5 or (label["kind"] == "place" and any(line.distance(Point(px, py)) < 6 for line in lines)):
+        if d <= 1.5:
             continue
+        others = [line for line in lines if label["kind"] != "place" or line.distance(Point(px, py)) >= 6]
+        on_a_line += len(others) < len(lines)
         start = (px + (cx - px) * 1.5 / d, py + (cy - py) * 1.5 / d)
-        if any(line.intersects(LineString([start, (cx, cy)])) for line in lines):
+        if any(line.intersects(LineString([start, (cx, cy)])) for line in others):
             across.append(label["text"])
     assert across == [], across
+    if map_name == "khasan":
+        assert on_a_line >= 2  # (the heights)
 
 
 @pytest.mark.browser
@@ -391,9 +402,9 @@ def test_a_name_beside_a_dot_stands_on_its_places_side_of_every_border(first_vie
     assert wrong == []
 
 
-# Known and open: the Khasan map's own places in the strip between the Tumen and the Soviet
-# claim, 60-90 px wide at 375 px, where no name of theirs fits, in one line or two
-KNOWN_ACROSS = {("khasan", 375): ["Bogomolnaya (approximate)"]}
+# Known and open: (map, width) -> the names set across a line there (none now: Bogomolnaya's,
+# across both claims and the Tumen at 375 px, goes unnamed, UNNAMED_OFF_ITS_SIDE)
+KNOWN_ACROSS: dict = {}
 
 
 @pytest.mark.browser

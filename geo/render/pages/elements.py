@@ -102,7 +102,7 @@ def leaflet_assets() -> tuple[str, str]:
 SCRIPTS = ("core.js", "tile-source.js", "popup-content.js", "popups.js", "incident-layer.js",
            "vector-layer.js", "title.js", "legend.js", "list.js", "deep-links.js", "timeline.js",
            "language.js", "inset.js", "relief-overlay.js", "embed.js", "unplaced.js", "fit-view.js",
-           "view.js", "label-geometry.js", "labels.js", "a11y.js", "article-api.js")
+           "view.js", "label-geometry.js", "label-sides.js", "labels.js", "a11y.js", "article-api.js")
 STYLES = ("geo-maps.css", "reading.css")
 
 # Each marker shape covers what the 18 px circle covers (the icon's box, which the labels and

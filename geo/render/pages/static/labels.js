@@ -143,22 +143,9 @@
         return path.map(function (c) { return map.latLngToContainerPoint(c); });
       }), size));
       var crossesBorder = g.boxes.crossing(segments, size), crossesHeavy = g.boxes.crossing(heavy, size);
-      /* whether the way from p (a country's point, a dot) to q crosses a border line (anywhere) */
-      var beyond = g.boxes.wayCrosses(all);
       var points = items.map(function (item) { return exact(item.latlng); });
-      // a dot's point on a border line (the heights on the Soviet claim) has no side of it; one
-      // nearer than its stated precision (Nomonhan's, to 10 km) has none its data can tell
-      var nearest = {};   // (px from a dot's point to the nearest border line in view, once asked)
-      var near = function (i) {
-        if (!(i in nearest)) nearest[i] = Math.min.apply(null, segments.map(function (s) {
-          return L.LineUtil.pointToSegmentDistance(points[i], s[0], s[1]); }).concat(Infinity));
-        return nearest[i];
-      };
-      var onLine = function (i) { return near(i) < 0.01; };
-      var onBorder = function (i) {   // (metres a pixel at the point)
-        var perPx = 40075016.686 * Math.cos(items[i].latlng.lat * Math.PI / 180) / Math.pow(2, zoom + 8);
-        return near(i) < Math.max(0.01, (items[i].label.precision_m || 0) / perPx);
-      };
+      var sides = g.labelSides(items, points, all, segments, zoom, items.filter(function (item) {
+        return item.path && !item.label.ink; }).map(function (item) { return item.path.map(exact); }));   // (label-sides.js)
       // the dots drawn, and of them the places' symbols: a name reads as the nearest one's
       var dots = [], placeDots = [];
       items.forEach(function (item, i) {   // every drawn dot stays readable
@@ -200,11 +187,11 @@
             if (!free(box)) return false;
             var centre = {x: box.x + box.w / 2, y: box.y + box.h / 2};
             if (country) return !(crossesBorder(box) ||   // across a border,
-                                  beyond(points[i], centre));   // or beyond one
+                                  sides.beyond(points[i], centre));   // or beyond one
             // a name beside a dot stands on its place's side of every border, as the point itself
             // lies, however near the line (Aigun's, 0.7 km from the Amur, had stood on the Soviet
             // bank, Blagoveshchensk's on the Manchurian one)
-            return !(item.dot && !onLine(i) && beyond(points[i], centre));
+            return !(item.dot && sides.beyondDot(i, centre));
           };
           /* on its side: [the nearest position there, the nearest also clear of the heavy
              lines (a railway had run through Spassk-Dalny's name) but no further off, the
@@ -230,11 +217,12 @@
           place = one[1] || two[1] || one[2] || two[2] || (own ? one[0] || two[0] : null);
           // the map's own place on a border, as far as its data says (Nomonhan's, the Khasan
           // heights'), is named even so where its side leaves no room, across as few lines as it
-          // can; another (Grodekovo's on the overview, 20 km inside the USSR) or a town then
+          // can (but no river the map is about: its other bank is another place); another (Grodekovo's on the overview, 20 km inside the USSR) or a town then
           // goes unnamed, a town's dot with it
-          if (!place && own && onBorder(i)) {
-            var offHeavy = function (box) { return free(box) && !crossesHeavy(box); };
-            place = find(boxes, offHeavy) || find(boxes2, offHeavy) || find(boxes, free) || find(boxes2, free);
+          if (!place && own && sides.onBorder(i)) {
+            var thisBank = function (box) { return free(box) && !sides.beyondRiver(i, {x: box.x + box.w / 2, y: box.y + box.h / 2}); };
+            var offHeavy = function (box) { return thisBank(box) && !crossesHeavy(box); };
+            place = find(boxes, offHeavy) || find(boxes2, offHeavy) || find(boxes, thisBank) || find(boxes2, thisBank);
           }
           if (!place && country && !named[item.label.name])   // no level room: turned along the room there is
             place = find(turnedAreaCandidates(item, points[i], size), sided);
