@@ -291,9 +291,13 @@ def expected_swatches(map_name: str) -> tuple[list[str], set[str]]:
         own = drawn[0]["properties"].get("label_name") if len(drawn) == 1 else None
         for look in looks:
             alike.setdefault(look, []).append((own or layer.title) if len(marks) == 1 else None)
-    for (mark, _), named in alike.items():  # several dots or heights: one entry, "Places"
-        if len(named) == 1 or mark not in ("legend-dot", "legend-height"):
+    for (mark, look), named in alike.items():  # several dots, heights or striped rivers: one
+        # entry under their group's name ("Places"; the Tumen and the Amur on the overview)
+        striped = mark == "legend-line" and look[3]
+        if len(named) == 1 or not (striped or mark in ("legend-dot", "legend-height")):
             titles |= set(named) - {None}
+        elif striped:
+            titles.add("Rivers that were the border in the 1930s")
     return sorted(mark for mark, _ in swatches), titles
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_basemap import UNNAMED_OFF_ITS_SIDE
 from tests.test_browser import IDLE, MAP, OfflinePage, incident_title, popup_shown, screenshot, settled
 from tests.test_build import MAPS
 from tests.views import MARKERS_APART, WINDOWS, per_map
@@ -334,7 +335,9 @@ def test_no_marker_goes_under_a_panel_when_a_sheet_opens_and_closes(browser, bui
     names of equal rank took room in alphabetical order; Kanchazu Island's, Suifenhe's and
     Bogomolnaya's found no room between the pills: the panels now hide while a sheet is
     open), and when the sheet closes the map pans back to where the reader had it (issue 21
-    §5)."""
+    §5). (Those its first view leaves unnamed, test_basemap.UNNAMED_OFF_ITS_SIDE, may go
+    unnamed here too.)"""
+    known = UNNAMED_OFF_ITS_SIDE.get((map_name, 375), [])
     with OfflinePage(browser, 375, 667) as view:
         page = view.open(built / f"{map_name}.html")
         settled(page)
@@ -352,7 +355,8 @@ def test_no_marker_goes_under_a_panel_when_a_sheet_opens_and_closes(browser, bui
                 page.wait_for_selector(".leaflet-popup")
                 page.wait_for_function(IDLE)
                 seen = page.evaluate(UNDER_CONTROLS)
-                assert seen["under"] == [] and seen["unnamed"] == [], (selector, k, seen)
+                unnamed = [n for n in seen["unnamed"] if n not in known]
+                assert seen["under"] == [] and unnamed == [], (selector, k, seen)
                 page.keyboard.press("Escape")
                 page.wait_for_function("() => !document.querySelector('.leaflet-popup')")
                 page.wait_for_timeout(50)  # (the pan back runs after the close)

@@ -75,9 +75,13 @@ def measure(incidents: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> gpd.GeoDa
     """Incidents with the border line nearest to each, its name and distance, among the lines of
     the incident's own time: the border of the period (a line with no ``date``) and the claims of
     a dispute whose ``date`` the incident's overlaps. A claim of 1939 is not the border a clash
-    of 1935 happened on, though it lies nearer. (Incidents of one time and UTM zone are measured
-    together: 6,000 of them, one at a time, took 5 s.)"""
+    of 1935 happened on, though it lies nearer; nor is a line ``measured: false`` (Manchukuo's
+    with Korea, both Japan's side: a Khasan clash 0.4 km from the Tumen was on the Soviet border).
+    (Incidents of one time and UTM zone are measured together: 6,000 of them, one at a time,
+    took 5 s.)"""
     incidents = incidents.copy()
+    if "measured" in borders:
+        borders = borders[[m is not False and m is not np.False_ for m in borders["measured"]]]
     claimed = [None if not isinstance(d, str) else parse_date(d)
                for d in (borders["date"] if "date" in borders else [None] * len(borders))]
     lines, names = borders.geometry.values, list(borders["name"]) if len(borders) else []

@@ -263,9 +263,8 @@ def legend_rows(layers, extent, page: bool = True, least_m: float = 0.0
     """The legend's lines below the incident types, as (style, mark, texts): the entries of
     every layer that asks for one (``legend_entries``), one line per swatch. Layers drawn with
     the same mark alike are one line (the blue lines of the Tumen and the Khalkhin Gol, three
-    dots for the places: a reader tells them apart on the map by their names; the Amur, striped
-    with the border it is, has its own), named by each, or for several dots or heights by
-    LEGEND_GROUPS. ``least_m``: see ``legend_entries``."""
+    dots for the places: a reader tells them apart on the map by their names), named by each,
+    or for several dots, heights or striped rivers by LEGEND_GROUPS. ``least_m``: see ``legend_entries``."""
     rows: dict[tuple, tuple[Style, str, list[str]]] = {}
     under = _under_heavy_lines(layers, extent)
     for layer in layers:
@@ -275,8 +274,18 @@ def legend_rows(layers, extent, page: bool = True, least_m: float = 0.0
         thin = style.weight < HEAVY_WEIGHT
         for mark, text in legend_entries(layer, extent, page, under if thin else None, least_m):
             rows.setdefault((mark, _swatch_of(style, mark)), (style, mark, []))[2].append(text)
-    return [(style, mark, [LEGEND_GROUPS[mark == "dot"]] if mark in ("dot", "height") and len(texts) > 1
+    return [(style, mark, [_group_of(style, mark)] if len(texts) > 1 and _group_of(style, mark)
              else texts) for style, mark, texts in rows.values()]
+
+
+def _group_of(style: Style, mark: str) -> str | None:
+    """The legend's one name (LEGEND_GROUPS) for several layers drawn alike with ``mark``, or
+    None where they are named each: heights, places, and rivers striped with the border they
+    were (the Tumen and the Amur on the overview had read "Tumen, the border, Amur, the border
+    of the 1930s")."""
+    if mark in ("height", "dot"):
+        return LEGEND_GROUPS[mark == "dot"]
+    return LEGEND_GROUPS[2] if mark == "line" and style.stripe else None
 
 
 # How near a heavy line a thin one is hidden by it, as a share of the extent's width: under a
@@ -311,8 +320,9 @@ def _swatch_of(style: Style, mark: str) -> tuple:
 
 
 # The legend's names for several features of one mark (in interface_text.TEXT, in every
-# language): heights, or places of different kinds (a town and an island on the Amur map).
-LEGEND_GROUPS = ("Heights", "Places")
+# language): heights, places of different kinds (a town and an island on the Amur map), rivers
+# striped with the border they were (the Tumen and the Amur on the overview).
+LEGEND_GROUPS = ("Heights", "Places", "Rivers that were the border in the 1930s")
 
 
 def _group_name(features: list[dict]) -> str:
