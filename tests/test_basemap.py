@@ -744,6 +744,26 @@ def test_a_river_that_is_a_border_is_drawn_over_the_border_line(contents):
     assert checked >= 3
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", per_map())
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_the_legend_shows_the_place_marker_only_where_the_map_can_draw_one(contents, first_view,
+                                                                          map_name: str, width: int):
+    """The legend explains what the map can draw: the place marker, a count of the incidents at
+    or near one place, where two incidents or more have a place, and only there (the Amur's one
+    incident can form no group, and its legend explained one); where the first view shows a
+    group, its entry is there."""
+    placed = [f for layer in contents[map_name].layers if layer.spec.kind == "incidents"
+              for f in layer.collection["features"] if f.get("geometry")]
+    entry = any("Incidents at or near one place" in text for _, text in first_view["legend"])
+    assert entry == (len(placed) >= 2), (map_name, len(placed))
+    assert entry or not first_view["groups"]
+    if map_name == "amur":
+        assert not entry
+
+
+PICTURES = Path(__file__).resolve().parent / "pictures"
+
 PICTURES = Path(__file__).resolve().parent / "pictures"
 
 

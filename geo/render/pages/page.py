@@ -219,14 +219,17 @@ def _title_html(spec: MapSpec, content: MapContent) -> str:
 
 
 def _legend_html(content: MapContent) -> str:
-    """Incident types present, the uncertainty circle, then the layers that ask for a line;
-    base layers are in the legend whether drawn as tiles or as vectors."""
+    """Incident types present, the place marker where two incidents or more have a place (the
+    Amur's one incident can form no group: its legend had shown one), the uncertainty circle,
+    then the layers that ask for a line; base layers are in the legend whether drawn as tiles
+    or as vectors."""
     incidents = [f for layer in content.layers if layer.spec.kind == INCIDENTS
                  for f in layer.collection["features"]]
     present = {f["properties"].get("type") for f in incidents}
     return _CHROME.legend(
         height_symbol=HEIGHT_SYMBOL,
         types=[t for t in sorted(BY_NAME.values()) if t.name in present],
+        groups=sum(1 for f in incidents if f.get("geometry")) >= 2,
         uncertainty=any(layer.spec.kind == INCIDENTS for layer in content.layers),
         entries=legend_rows(content.layers, content.spec.extent))
 
