@@ -229,11 +229,12 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
     # a place is named across a line where its side has no room only if it is on the border as
     # far as its data says (as on the page): nearer a line than its stated precision
     across = lakes | {str(label["name"]) for label in own if _on_border(label, project, lines)}
+    drawn_marks = tuple((mx, my, s.marker / 2) for mx, my in spots)  # (a lake's name reads as none's)
     for name, x, y, anchor, box, (px, py) in place_labels(labels, s.label, obstacles, inner,
                                                           offset, lines, centred=lakes,
                                                           keep_off=heavy, anyway=across,
                                                           never=_river_lines(names, project),
-                                                          symbols=symbols):
+                                                          symbols=symbols, marks=drawn_marks):
         ex, ey = nearest_on_box(px, py, box)
         if led(px, py, box, offset):  # set apart: a line leads to the point
             parts.append(f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" '
