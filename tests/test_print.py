@@ -894,10 +894,41 @@ def test_each_numbered_group_is_told_apart_in_the_key(sheets):
     pairs = 0
     for name, suffix, root in sheets:
         words = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text")).replace("\u00a0", " ")
-        wheres = re.findall(r"\b\d+ incidents ((?:at|within|\d+ km) [^,:]*)", words)
+        wheres = re.findall(r"\b\d+ incidents ((?:at|within|near|\d+ km) [^:]*?)(?:, \d{4}|:)", words)
         assert len(wheres) == len(set(wheres)), (name, suffix, wheres)
         pairs += len(wheres) > 1
     assert pairs >= 2  # (sheets with two groups or more)
+
+
+def test_a_groups_key_names_each_place_its_incidents_lie_nearest(contents, sheets):
+    """A numbered group's line in the key names every one of the map's places that one of its
+    incidents lies nearest, of those within reach: overview-1col's group of the Lake Buir
+    clashes and the Nomonhan battle read "within 80 km of Lake Buir", which put the battle of
+    1939 at the lake; it reads "near Lake Buir and Nomonhan"."""
+    from geo.render.names import map_labels, shown_at
+    from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px
+    from geo.render.sheets.layout import frame_zoom
+
+    checked = 0
+    for name, suffix, root in sheets:
+        content, chart, project = sheet_map(contents, name, suffix, root)
+        reach = 4 * Sizes(width_px(PRINT_WIDTHS_MM[suffix])).marker
+        own = [(str(label["name"]), project(label["lon"], label["lat"])) for label in map_labels(content)
+               if label["kind"] in ("place", "water") and shown_at(label, frame_zoom(content))]
+        where = {f["properties"]["id"]: project(*f["geometry"]["coordinates"][:2])
+                 for f in placed_incidents(content)}
+        legend = root.find(f".//{SVG}g[@id='legend']")
+        keys = [line.replace("\u00a0", " ") for line in re.findall(
+            r"\d+ incidents[^:]*:", " ".join("".join(t.itertext()) for t in legend.iter(f"{SVG}text")))]
+        groups = [g.get("data-incidents").split() for g in chart.iter(f"{SVG}g") if g.get("class") == "group"]
+        assert len(keys) == len(groups), (name, suffix)
+        for ids, key in zip(groups, keys, strict=True):
+            for incident in ids:
+                d, place = min((math.dist(where[incident], p), n) for n, p in own)
+                if d < reach:
+                    assert place.replace("\u00a0", " ") in key, (name, suffix, incident, place, key)
+                    checked += 1
+    assert checked >= 20
 
 
 def test_every_sheet_names_its_rivers_along_them_where_they_show(contents, sheets):

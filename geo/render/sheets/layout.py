@@ -120,11 +120,12 @@ def projection(content: MapContent, mw: int, mh: int, top: float = 0.0):
 
 class Marks(NamedTuple):
     """What the legend says of the marks the sheet set itself: whether any incidents were
-    fanned out, the numbered groups (incidents, the nearest of the map's own places as
-    (name, lon, lat), or None), whether any town's dot is drawn, and whether a lone marker
-    was set off its place (clear of the place's symbol) with a line to it."""
+    fanned out, the numbered groups (incidents, the map's own places they lie nearest, as
+    (name, lon, lat), most incidents first: _places_near), whether any town's dot is drawn,
+    and whether a lone marker was set off its place (clear of the place's symbol) with a line
+    to it."""
     fanned: bool
-    keyed: tuple[tuple[list[dict], tuple[str, float, float] | None], ...]
+    keyed: tuple[tuple[list[dict], tuple[tuple[str, float, float], ...]], ...]
     towns: bool  # whether any town's dot is drawn
     moved: bool  # whether a lone marker was set off its place
 
@@ -167,19 +168,16 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
         for j in fan:
             parts.append(f'<circle cx="{wheres[j][0]:.1f}" cy="{wheres[j][1]:.1f}" r="{1.1 * PT:.2f}" '
                          f'fill="{MARKER_STROKE}"/>')
-    keyed = []  # (incidents, the nearest of the map's own places) of each numbered group
+    keyed = []  # (incidents, the map's own places they lie nearest) of each numbered group
     markers = []
-    for members, (x, y), where in zip(marks, spots, wheres, strict=True):
+    for members, (x, y) in zip(marks, spots, strict=True):
         if len(members) == 1:
             markers.append(marker(placed[members[0]]["properties"].get("type", ""), x, y, s.marker))
             continue
-        # named by the nearest of the map's own places, if one is near: (name, lon, lat)
-        k = min(range(len(labels)), key=lambda k: (math.dist(labels[k][1:], where), labels[k][0]),
-                default=None)
-        near = (labels[k][0], own[k]["lon"], own[k]["lat"]) \
-            if k is not None and math.dist(labels[k][1:], where) < 4 * s.marker else None
+        near = _places_near([points[i] for i in members], labels, own, 4 * s.marker)
         keyed.append(([placed[i] for i in members], near))
-        markers.append(group_marker(len(members), x, y, s.marker))
+        markers.append(group_marker(len(members), x, y, s.marker,
+                                    tuple(str(placed[i]["properties"]["id"]) for i in members)))
     points = wheres
     half = s.marker / 2 + 0.5 * PT
     obstacles = [(x - half, y - half, x + half, y + half) for x, y in spots + points]
@@ -321,6 +319,20 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
 MARK_COST = 100
 SUBJECT_COST = 1  # a box that hides less hides none of the map's own places, waters and lines
 HIDING = {"water": 30, "place": 10, "country": 5}
+
+
+def _places_near(points: list, labels: list, own: list[dict], reach: float) -> tuple:
+    """(name, lon, lat) of the map's own places that the incidents at ``points`` (sheet px) lie
+    nearest, each within ``reach`` px of its place, most incidents first: a numbered group is
+    named by them all (overview-1col's group of seven, the Lake Buir clashes and the battle at
+    Nomonhan, had been keyed "within 80 km of Lake Buir" alone)."""
+    counts: dict[int, int] = {}
+    for p in points:
+        k = min(range(len(labels)), key=lambda k: (math.dist(labels[k][1:], p), labels[k][0]), default=None)
+        if k is not None and math.dist(labels[k][1:], p) < reach:
+            counts[k] = counts.get(k, 0) + 1
+    return tuple((labels[k][0], own[k]["lon"], own[k]["lat"])
+                 for k in sorted(counts, key=lambda k: (-counts[k], labels[k][0])))
 
 
 def _hidden_by(marks: list, places: list, heavy, s: Sizes):

@@ -115,10 +115,11 @@ def legend(content, s: Sizes, y: float, marks, per_px: float = 0.0) -> tuple[str
     return "".join(parts) + "</g>", bottom
 
 
-def group_key(members: list[dict], near: tuple[str, float, float] | None) -> str:
+def group_key(members: list[dict], near: tuple) -> str:
     """A numbered group's line in the key: how many incidents, where (within how many km of
-    the place it is nearest: a group at the scale of the overview may reach 40 km from Lake
-    Khasan), in which years, and of which types (their markers' letters, most first)."""
+    the place they lie nearest, ``near``: a group at the scale of the overview may reach 40 km
+    from Lake Khasan; near each of the places, where they lie nearest several: "near Lake Buir
+    and Nomonhan"), in which years, and of which types (their markers' letters, most first)."""
     types: dict[str, int] = {}
     for f in members:
         letter = BY_NAME[f["properties"].get("type", "")].letter
@@ -129,13 +130,16 @@ def group_key(members: list[dict], near: tuple[str, float, float] | None) -> str
     most_first = sorted(types.items(), key=lambda t: (-t[1], t[0]))
     kinds = ", ".join(f"{letter}\u00a0{n}" for letter, n in most_first)
     where = ""
-    if near is not None:
-        name, lon, lat = near
+    if len(near) > 1:
+        names = [name for name, _, _ in near]
+        where = f" near {', '.join(names[:-1])} and {names[-1]}"
+    elif near:
+        name, lon, lat = near[0]
         reach = max(metres_between((lon, lat), tuple(f["geometry"]["coordinates"][:2])) for f in members)
         if reach > SPREAD_M:  # spread over a region: how far
             where = f" within {math.ceil(reach / 5000) * 5}\u00a0km of {name}"
         else:  # at one place: where its middle lies from the named one
-            where = f" {_from(near, members)} {name}"
+            where = f" {_from(near[0], members)} {name}"
     return f"{len(members)} incidents{where}{when}: {kinds}"
 
 

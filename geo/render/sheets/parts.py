@@ -5,7 +5,7 @@ here, never by the caller). Below both the sheet's layout and its legend."""
 from __future__ import annotations
 
 import math
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from geo.config import FEATURE, INCIDENTS
 from geo.geometry.content import MapContent
@@ -151,13 +151,15 @@ def town_dot(x: float, y: float) -> str:
             f'stroke="#ffffff" stroke-width="{0.5 * PT:.2f}"/>')
 
 
-def group_marker(count: int, x: float, y: float, size: float) -> str:
+def group_marker(count: int, x: float, y: float, size: float, ids: tuple[str, ...] = ()) -> str:
     """A numbered group of incidents, as the page's place marker (a white disc in a dark
     ring): its number is how many incidents it stands for, as on the page (a key's running
-    number, "4" for Khasan's 18, read as a count); its line in the key says where they are."""
+    number, "4" for Khasan's 18, read as a count); its line in the key says where they are.
+    ``ids``: the incidents', on the map's circle (``data-incidents``, for whoever reads the SVG)."""
     r = size / 2 * (1.12 if count >= 10 else 1.0)  # (two figures inside the ring)
     font = size * MARKER_LETTER
-    return (f'<g class="group"><circle cx="{x:.1f}" cy="{y:.1f}" r="{r - 0.5 * PT:.1f}" fill="#ffffff" '
+    held = f' data-incidents={quoteattr(" ".join(ids))}' if ids else ""
+    return (f'<g class="group"{held}><circle cx="{x:.1f}" cy="{y:.1f}" r="{r - 0.5 * PT:.1f}" fill="#ffffff" '
             f'stroke="{MARKER_STROKE}" stroke-width="{1.0 * PT:.2f}"/>'
             + text(x, y + font * 0.36, str(count), font, bold=True, anchor="middle",
                    fill=MARKER_STROKE) + "</g>")
