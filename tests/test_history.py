@@ -76,9 +76,18 @@ def features_outside_their_maps(layers_dir: Path = LAYERS) -> list[str]:
 
     A layer of kind ``feature`` belongs to its theatre: each of its features must lie inside
     every map that draws the layer. Border lines and incidents are drawn on several maps, so each
-    of them must lie wholly inside at least one map that draws its layer (the overview counts).
+    of them must lie wholly inside at least one map that draws its layer (the overview counts),
+    or, in a layer the locators draw, inside the theatre they show (sheets.locator.theatre: the
+    Argun and the Amur north of 52° N, the Yalu to its mouth, which had broken off at the maps'
+    edges in every locator).
     """
+    from types import SimpleNamespace
+
+    from geo.geometry.content import widest_map
+    from geo.render.sheets.locator import theatre
+
     proj = read_project(layers_dir)
+    shown = box(*theatre(SimpleNamespace(overview=widest_map(proj), spec=SimpleNamespace(name=""))))
     bad = []
     for spec in proj.layers.values():
         if spec.kind == "base":
@@ -92,7 +101,7 @@ def features_outside_their_maps(layers_dir: Path = LAYERS) -> list[str]:
             inside = [box(*m.extent).contains(geom) for m in maps]
             if spec.kind == "feature":
                 bad += [f"{fid} outside map {m.name}" for m, ok in zip(maps, inside, strict=True) if not ok]
-            elif not any(inside):
+            elif not any(inside) and not (spec.locator and shown.contains(geom)):
                 bad.append(f"{fid} outside every map drawing {spec.name}")
     return bad
 
