@@ -692,12 +692,17 @@ def sheet_map(contents, name: str, suffix: str, root):
     return content, chart, projection(content, *map_size(content, width_px(PRINT_WIDTHS_MM[suffix])), top)
 
 
-def test_no_lakes_name_reads_as_an_incident_markers_place(contents, sheets):
+def test_no_lakes_name_reads_as_an_incident_markers_place_or_another_lake(contents, sheets):
     """A lake's name stands nearer its lake's point than the edge of any incident marker not on
-    that point: set beside the circle of the five Suifenhe clashes, "Lake Khanka" read as their
-    place on the overview sheet (a reader's review)."""
+    that point, and than any other lake drawn: set beside the circle of the five Suifenhe
+    clashes, "Lake Khanka" read as their place on the overview sheet, and "Lake Buir", led
+    100 km north on overview-1col, named Hulun Nur (readers' reviews)."""
+    from shapely.geometry import Point
+    from shapely.geometry import box as rectangle
+
     from geo.render.names import map_labels, shown_at
-    from geo.render.sheets.layout import frame_zoom
+    from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px
+    from geo.render.sheets.layout import _lake_outlines, frame_zoom
     from geo.render.sheets.marks import nearest_on_box
 
     checked = 0
@@ -719,6 +724,14 @@ def test_no_lakes_name_reads_as_an_incident_markers_place(contents, sheets):
             closer = [(round(mx), round(my)) for mx, my, r in marks if math.dist((mx, my), (x, y)) > r
                       and math.dist((mx, my), nearest_on_box(mx, my, box)) - r < near]
             assert closer == [], (name, suffix, label["name"], closer)
+            frame = [float(chart.find(f"{SVG}clipPath/{SVG}rect").get(k) or 0) for k in ("x", "y", "width", "height")]
+            sizes = Sizes(width_px(PRINT_WIDTHS_MM[suffix]))
+            lakes = _lake_outlines(content, project, (frame[0], frame[1], frame[0] + frame[2], frame[1] + frame[3]),
+                                   sizes.label)
+            size = sizes.marker
+            other = [lake.bounds for lake in lakes if lake.distance(Point(x, y)) > size / 2
+                     and lake.distance(rectangle(*box)) < near]
+            assert other == [], (name, suffix, label["name"], other)
     assert checked >= 8
 
 

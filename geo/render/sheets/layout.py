@@ -227,12 +227,15 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
     # a place is named across a line where its side has no room only if it is on the border as
     # far as its data says (as on the page): nearer a line than its stated precision
     across = lakes | {str(label["name"]) for label in own if _on_border(label, project, lines)}
-    drawn_marks = tuple((mx, my, s.marker / 2) for mx, my in spots)  # (a lake's name reads as none's)
+    # (a lake's name reads as none of the markers', nor as another lake's)
+    drawn_marks = tuple((mx, my, s.marker / 2) for mx, my in spots)
+    lakes_drawn = _lake_outlines(content, project, frame, s.label)
     for name, x, y, anchor, box, (px, py) in place_labels(labels, s.label, obstacles, inner,
                                                           offset, lines, centred=lakes,
                                                           keep_off=heavy, anyway=across,
                                                           never=_river_lines(names, project),
-                                                          symbols=symbols, marks=drawn_marks):
+                                                          symbols=symbols, marks=drawn_marks,
+                                                          lakes=lakes_drawn):
         ex, ey = nearest_on_box(px, py, box)
         if led(px, py, box, offset):  # set apart: a line leads to the point
             parts.append(f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" '
@@ -319,6 +322,31 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
 MARK_COST = 100
 SUBJECT_COST = 1  # a box that hides less hides none of the map's own places, waters and lines
 HIDING = {"water": 30, "place": 10, "country": 5}
+
+
+def _lake_outlines(content, project, frame, least: float) -> list:
+    """The outlines of the lakes the sheet draws in its frame (sheet px, shapely), ``least`` px
+    or more across (a name's size: a lake a reader takes for the one named, not a speck of a
+    lagoon): a lake's name stands nearer its own lake than any of them."""
+    import numpy as np
+    import shapely
+    from shapely.geometry import box, shape
+
+    area, found = box(*frame), []
+    for layer in content.layers:
+        for f in layer.collection["features"]:
+            geometry = f.get("geometry") or {}
+            if f["properties"].get("kind") == "lake" and geometry.get("type", "").endswith("Polygon"):
+                outline = shapely.transform(shape(geometry), lambda xy: np.array([project(*p) for p in xy]))
+                x0, y0, x1, y1 = outline.bounds
+                # (compact: GSHHG draws the lower Amur as a "lake" too, a thread 300 px long)
+                if max(x1 - x0, y1 - y0) >= least and outline.area >= COMPACT * (x1 - x0) * (y1 - y0) \
+                        and outline.intersects(area):
+                    found.append(outline)
+    return found
+
+
+COMPACT = 0.2  # a lake's share of its box, at least, to read as a lake (not a wide river's thread)
 
 
 def _places_near(points: list, labels: list, own: list[dict], reach: float) -> tuple:

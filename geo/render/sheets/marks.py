@@ -252,7 +252,7 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
                  reaches=(1.0, 2.0, 3.2, 4.6, 6.5, 9.0), keep_off=None, side=True,
                  anyway: bool | frozenset[str] | set[str] = True,
                  symbols: tuple[tuple[float, float], ...] = (), never=None,
-                 marks: tuple[tuple[float, float, float], ...] = ()) -> list[tuple]:
+                 marks: tuple[tuple[float, float, float], ...] = (), lakes=()) -> list[tuple]:
     """Put each label (text, x, y of its point) beside its point where its box meets no
     obstacle, no other label and stays in ``frame``: clear of ``keep_off`` (a prepared shapely
     geometry: the map's heavy lines, railways among them) where any position is, else clear of
@@ -268,7 +268,9 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
     Bogomolnaya's triangle, crossed by Bogomolnaya's leader). A lake's name (``centred``) reads
     as no incident marker's place either (``marks``: (x, y, radius) of each): no marker's edge
     lies nearer its box than its point ("Lake Khanka" stood beside the circle of the Suifenhe
-    clashes on the overview sheet, their place as it read).
+    clashes on the overview sheet, their place as it read), and no other lake of ``lakes`` (the
+    outlines drawn, shapely) either ("Lake Buir", led 100 km north on overview-1col, named
+    Hulun Nur).
 
     The names in ``centred`` (a lake's: its point anchors the name, no dot marks it) stand
     on their point where that is free. ``reaches``: how far off, in ``offset``s, a label may
@@ -293,7 +295,8 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
             spot = next((spot for reach in ((0.0,) if text in centred else ()) + tuple(reaches)
                          if (spot := _free_spot(text, w, x, y, offset * reach, ascent, descent,
                                                 pad, taken, frame, geometry, rule,
-                                                (offset, symbols, named, marks if text in centred else ()),
+                                                (offset, symbols, named)
+                                                + ((marks, lakes) if text in centred else ()),
                                                 below, never))), None)
             if spot:
                 taken.append(spot[3])
@@ -359,7 +362,8 @@ def led(x: float, y: float, box: Box, offset: float) -> bool:
     return math.dist((x, y), nearest_on_box(x, y, box)) > offset * 1.5
 
 
-def reads_as_its_own(x: float, y: float, box: Box, offset: float, symbols, others, marks=()) -> bool:
+def reads_as_its_own(x: float, y: float, box: Box, offset: float, symbols, others, marks=(),
+                     lakes=()) -> bool:
     """Whether a name in ``box`` reads as the name of the point (x, y): no other of the
     ``symbols`` points lies as near the box (set apart, with a leader line: none lies within
     SNUG ``offset``s of it, nor nearer it than its point, nor within an ``offset`` of its
@@ -369,12 +373,20 @@ def reads_as_its_own(x: float, y: float, box: Box, offset: float, symbols, other
     offset of the point shares its place at this scale), and no leader line crosses another
     label: of the ``others`` ((box, leader line or None) of the labels placed before), neither
     its leader line this box nor this label's leader line its box; and no marker of ``marks``
-    ((x, y, radius)) not on the point has its edge nearer the box than the point."""
+    ((x, y, radius)) not on the point, nor any of the ``lakes`` (shapes) more than an offset
+    from it, nearer the box than the point."""
     end = nearest_on_box(x, y, box)
     near = math.dist((x, y), end)
     if any(math.dist((mx, my), nearest_on_box(mx, my, box)) - r < near
            for mx, my, r in marks if math.dist((mx, my), (x, y)) > r):
         return False
+    if lakes:
+        from shapely.geometry import Point
+        from shapely.geometry import box as rectangle
+
+        here, shape = Point(x, y), rectangle(*box)
+        if any(lake.distance(shape) < near for lake in lakes if lake.distance(here) > offset):
+            return False
     lead = ((x, y), end) if led(x, y, box, offset) else None
     def nearer(q) -> bool:  # (one within an offset of the point shares its place at this scale)
         d = math.dist(q, nearest_on_box(*q, box))
