@@ -60,7 +60,7 @@ def test_the_svg_sheet_says_it_all_in_live_text(images, content, suffix):
     root = ET.fromstring(svg)
     assert root.find(f"{SVG}title").text == content.spec.title
     assert "incidents" in root.find(f"{SVG}desc").text
-    words = " ".join(texts(svg))
+    words = " ".join(" ".join(texts(svg)).split())  # (names are kept whole by no-break spaces)
     assert " ".join(content.spec.title.split()) in words  # wrapped into lines, word for word
     for t in {f["properties"]["type"] for f in placed_incidents(content)}:
         n = sum(f["properties"]["type"] == t for f in placed_incidents(content))
@@ -273,6 +273,27 @@ def test_every_place_the_title_names_is_named_on_every_sheet(contents, sheets):
 
 
 KNOWN_UNNAMED_IN_TITLE: list = []  # (map, suffix, word) of a known fault, while it is there
+
+
+def test_no_sheet_breaks_a_places_name_across_two_lines(contents, sheets):
+    """A place's name reads whole: no line of a sheet's title, description or key ends inside
+    one of the map's names ("Lake" at the end of the overview subtitle's line, "Khasan." at the
+    start of the next)."""
+    from geo.render.names import map_labels
+
+    broken, checked = [], 0
+    for name, suffix, root in sheets:
+        names = {str(label["name"]).replace("\u00a0", " ") for label in map_labels(contents[name])}
+        names = {n for n in names if " " in n and all(w.lstrip("(")[:1].isupper() for w in n.split(" "))}
+        lines = ["".join(t.itertext()).replace("\u00a0", " ") for t in root.iter(f"{SVG}text")]
+        for a, b in zip(lines, lines[1:], strict=False):
+            for n in names:
+                joined = f"{a.rstrip()} {b.lstrip()}"
+                at = joined.find(n)
+                checked += at >= 0
+                if at >= 0 and at < len(a.rstrip()) < at + len(n):
+                    broken.append((name, suffix, n, a[-20:], b[:20]))
+    assert broken == [] and checked >= 10, broken
 
 
 def test_a_sheet_lists_an_area_only_where_it_is_seen(contents, sheets):

@@ -121,6 +121,17 @@ def shown_at(label: dict, zoom: int) -> bool:
     return label.get("min_zoom", 0) <= zoom <= label.get("max_zoom", 99)
 
 
+def kept_whole(words: str, content: MapContent) -> str:
+    """The text with the names of the map's places in it kept on one line, by no-break spaces
+    (a sheet's title, description and key: the overview sheets' subtitle had ended one line in
+    "Lake" and begun the next in "Khasan")."""
+    for name in sorted({str(label["name"]) for label in map_labels(content)}, key=len, reverse=True):
+        parts = name.split(" ")
+        if len(parts) > 1 and all(part.lstrip("(")[:1].isupper() for part in parts):
+            words = words.replace(name, "\u00a0".join(parts))
+    return words
+
+
 def one_line(text: str) -> str:
     """Text as one line: each run of white space (line and paragraph separators, which pasted
     text carries and text shaping fails on, among them) is one space, but for the no-break

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import mercator_xy, metres_between
-from geo.render.names import map_labels, shown_at
+from geo.render.names import kept_whole, map_labels, shown_at
 from geo.render.sheets import locator
 from geo.render.sheets.legend import credits, legend, scale_and_north, unplaced_note
 from geo.render.sheets.marks import (
@@ -65,11 +65,11 @@ def print_svg(content: MapContent, width: int) -> str:
     s = Sizes(width)
     out: list[str] = []
     y = s.pad
-    for line in wrap(content.spec.title, s.title, width - 2 * s.pad, bold=True):
+    for line in wrap(kept_whole(content.spec.title, content), s.title, width - 2 * s.pad, bold=True):
         y += s.title * 1.0
         out.append(text(s.pad, y, line, s.title, bold=True))
         y += s.title * 0.2
-    for line in wrap(content.spec.description, s.desc, width - 2 * s.pad):
+    for line in wrap(kept_whole(content.spec.description, content), s.desc, width - 2 * s.pad):
         y += s.desc * 1.15
         out.append(text(s.pad, y, line, s.desc))
     top = round(y + s.pad)

@@ -11,6 +11,7 @@ from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import metres_between
 from geo.incident_types import BY_NAME, INCIDENT_TYPES
 from geo.render.citations import entry_for, work, work_name
+from geo.render.names import kept_whole
 from geo.render.sheets.marks import wrap
 from geo.render.sheets.parts import (
     INK,
@@ -94,7 +95,7 @@ def legend(content, s: Sizes, y: float, marks, per_px: float = 0.0) -> tuple[str
     line_h = s.legend * 1.2
     blocks = []
     for draw, label in entries:
-        lines = wrap(label, s.legend, col_w - symbol_w)
+        lines = wrap(kept_whole(label, content), s.legend, col_w - symbol_w)
         blocks.append((draw, lines, max(s.marker * 1.25, line_h * len(lines) + s.legend * 0.35)))
     total = sum(h for _, _, h in blocks)
     parts, x, cy, column, bottom = ['<g id="legend">'], float(s.pad), y, 0, y
@@ -192,7 +193,7 @@ def credits(content, s: Sizes) -> list[str]:
     lines = wrap(content.attribution, s.small, width) if content.attribution else []
     sources = cited_sources(content)
     if sources:
-        lines += wrap("Sources: " + "; ".join(sources) + ".", s.small, width)
+        lines += wrap(kept_whole("Sources: " + "; ".join(sources) + ".", content), s.small, width)
     return lines
 
 
