@@ -337,8 +337,12 @@ def _lake_outlines(content, project, frame, least: float) -> list:
         for f in layer.collection["features"]:
             geometry = f.get("geometry") or {}
             if f["properties"].get("kind") == "lake" and geometry.get("type", "").endswith("Polygon"):
-                outline = shapely.transform(shape(geometry), lambda xy: np.array([project(*p) for p in xy]))
-                x0, y0, x1, y1 = outline.bounds
+                lake = shape(geometry)
+                west, south, east, north = lake.bounds  # (the specks and the lakes off the frame
+                (x0, y1), (x1, y0) = project(west, south), project(east, north)  # left at once)
+                if max(x1 - x0, y1 - y0) < least or not area.intersects(box(x0, y0, x1, y1)):
+                    continue
+                outline = shapely.transform(lake, lambda xy: np.array([project(*p) for p in xy]))
                 # (compact: GSHHG draws the lower Amur as a "lake" too, a thread 300 px long)
                 if max(x1 - x0, y1 - y0) >= least and outline.area >= COMPACT * (x1 - x0) * (y1 - y0) \
                         and outline.intersects(area):
