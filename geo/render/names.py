@@ -121,14 +121,20 @@ def shown_at(label: dict, zoom: int) -> bool:
     return label.get("min_zoom", 0) <= zoom <= label.get("max_zoom", 99)
 
 
-def kept_whole(words: str, content: MapContent) -> str:
-    """The text with the names of the map's places in it kept on one line, by no-break spaces
-    (a sheet's title, description and key: the overview sheets' subtitle had ended one line in
-    "Lake" and begun the next in "Khasan")."""
-    for name in sorted({str(label["name"]) for label in map_labels(content)}, key=len, reverse=True):
-        parts = name.split(" ")
-        if len(parts) > 1 and all(part.lstrip("(")[:1].isupper() for part in parts):
-            words = words.replace(name, "\u00a0".join(parts))
+def whole_names(content: MapContent) -> tuple[str, ...]:
+    """The map's names of more than one word ("Lake Khasan", "Grodekovo (now Pogranichny)"),
+    the longest first: those ``kept_whole`` keeps on one line."""
+    names = {str(label["name"]) for label in map_labels(content)}
+    several = (n for n in names if " " in n and all(w.lstrip("(")[:1].isupper() for w in n.split(" ")))
+    return tuple(sorted(several, key=lambda n: (-len(n), n)))
+
+
+def kept_whole(words: str, names: tuple[str, ...]) -> str:
+    """The text with the ``names`` (whole_names) in it kept on one line, by no-break spaces
+    (a sheet's title, description, key and sources: the overview sheets' subtitle had ended one
+    line in "Lake" and begun the next in "Khasan")."""
+    for name in names:
+        words = words.replace(name, name.replace(" ", "\u00a0"))
     return words
 
 

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import mercator_xy, metres_between
-from geo.render.names import kept_whole, map_labels, shown_at
+from geo.render.names import kept_whole, map_labels, shown_at, whole_names
 from geo.render.sheets import locator
 from geo.render.sheets.legend import credits, legend, scale_and_north, unplaced_note
 from geo.render.sheets.marks import (
@@ -65,11 +65,12 @@ def print_svg(content: MapContent, width: int) -> str:
     s = Sizes(width)
     out: list[str] = []
     y = s.pad
-    for line in wrap(kept_whole(content.spec.title, content), s.title, width - 2 * s.pad, bold=True):
+    whole = whole_names(content)  # (names kept on one line)
+    for line in wrap(kept_whole(content.spec.title, whole), s.title, width - 2 * s.pad, bold=True):
         y += s.title * 1.0
         out.append(text(s.pad, y, line, s.title, bold=True))
         y += s.title * 0.2
-    for line in wrap(kept_whole(content.spec.description, content), s.desc, width - 2 * s.pad):
+    for line in wrap(kept_whole(content.spec.description, whole), s.desc, width - 2 * s.pad):
         y += s.desc * 1.15
         out.append(text(s.pad, y, line, s.desc))
     top = round(y + s.pad)
@@ -79,10 +80,10 @@ def print_svg(content: MapContent, width: int) -> str:
     y = top + mh
     out.append(scale_and_north(content, s, y, mw))
     y += round(s.legend * 2.4)
-    drawn_legend, y = legend(content, s, y, marks, metres_per_px(content, mw))
+    drawn_legend, y = legend(content, s, y, marks, metres_per_px(content, mw), whole)
     out.append(drawn_legend)
     y += s.pad * 0.5
-    for line in credits(content, s):
+    for line in credits(content, s, whole):
         y += s.small * 1.2
         out.append(text(s.pad, y, line, s.small))
     height = round(y + s.pad)

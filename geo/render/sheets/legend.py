@@ -58,10 +58,11 @@ def scale_and_north(content, s: Sizes, y: float, mw: int) -> str:
 SEEN_PX = 4
 
 
-def legend(content, s: Sizes, y: float, marks, per_px: float = 0.0) -> tuple[str, float]:
+def legend(content, s: Sizes, y: float, marks, per_px: float = 0.0, whole: tuple = ()) -> tuple[str, float]:
     """Legend entries (incident types drawn, the key of the numbered groups, then the map's
     line and area layers) in ``s.columns`` columns; returns the SVG and the y below it.
-    ``marks``: layout.Marks; ``per_px``: the map frame's metres a pixel."""
+    ``marks``: layout.Marks; ``per_px``: the map frame's metres a pixel; ``whole``: the names
+    kept on one line (names.whole_names)."""
     placed, unplaced = incidents(content)
     counts = {t.name: 0 for t in INCIDENT_TYPES}
     for f in placed:
@@ -95,7 +96,7 @@ def legend(content, s: Sizes, y: float, marks, per_px: float = 0.0) -> tuple[str
     line_h = s.legend * 1.2
     blocks = []
     for draw, label in entries:
-        lines = wrap(kept_whole(label, content), s.legend, col_w - symbol_w)
+        lines = wrap(kept_whole(label, whole), s.legend, col_w - symbol_w)
         blocks.append((draw, lines, max(s.marker * 1.25, line_h * len(lines) + s.legend * 0.35)))
     total = sum(h for _, _, h in blocks)
     parts, x, cy, column, bottom = ['<g id="legend">'], float(s.pad), y, 0, y
@@ -188,12 +189,12 @@ def _swatch(style, mark: str, x: float, cy: float, s: Sizes) -> str:
             f'stroke="#ffffff" stroke-width="{1.5 * k:.1f}"/>')
 
 
-def credits(content, s: Sizes) -> list[str]:
+def credits(content, s: Sizes, whole: tuple = ()) -> list[str]:
     width = s.width - 2 * s.pad
     lines = wrap(content.attribution, s.small, width) if content.attribution else []
     sources = cited_sources(content)
     if sources:
-        lines += wrap(kept_whole("Sources: " + "; ".join(sources) + ".", content), s.small, width)
+        lines += wrap(kept_whole("Sources: " + "; ".join(sources) + ".", whole), s.small, width)
     return lines
 
 
