@@ -3,6 +3,7 @@ reader's language that never overlap each other or a marker, rivers and towns fr
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -429,6 +430,31 @@ def test_no_country_name_lies_across_a_border_or_beyond_one(first_view, map_name
             elif line.intersects(way):
                 bad.append(f"{country['text']} moved across a border from its point")
     assert bad == []
+
+
+@functools.lru_cache(maxsize=1)
+def base_land():
+    """The base geography's land (layers/base/land.geojson), as one prepared shapely shape."""
+    from shapely.geometry import shape
+    from shapely.ops import unary_union
+    from shapely.prepared import prep
+
+    return prep(unary_union([shape(f["geometry"]) for f in real_layer("base/land.geojson")["features"]]))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", per_map())
+@pytest.mark.parametrize("width", list(WINDOWS))
+def test_every_country_is_named_on_its_land(first_view, map_name: str, width: int):
+    """A country's name stands on the land it names, not over the sea: the middle of every
+    country's name shown, and the two ends of its middle line, lie on the base geography's land
+    ("KOREA (UNDER JAPANESE RULE)" had stood half over the Sea of Japan on the overview at 1280
+    px, its Russian name wholly)."""
+    from shapely.geometry import Point
+
+    land = base_land()
+    wet = [c["text"] for c in first_view["countries"] if not all(land.contains(Point(*q)) for q in c["along"])]
+    assert wet == [], (map_name, width, wet)
 
 
 def country_points(map_name: str, zoom: int) -> dict[str, tuple[float, float]]:

@@ -176,8 +176,11 @@ FIRST_VIEW = f"""([places, extent, claimPaths]) => {{
     const cx = r.left + r.width / 2 - box.left, cy = r.top + r.height / 2 - box.top;
     const w = it.node.offsetWidth / 2, h = it.node.offsetHeight / 2, c = Math.cos(a), s = Math.sin(a);
     const corners = [[-w, -h], [w, -h], [w, h], [-w, h]].map(([x, y]) => [cx + x * c - y * s, cy + x * s + y * c]);
+    // (its middle and the ends of its middle line, as lng, lat)
+    const along = [[cx, cy], [cx - w * c, cy - w * s], [cx + w * c, cy + w * s]]
+      .map(q => m.containerPointToLatLng(q)).map(q => [q.lng, q.lat]);
     return {{text: it.label.name, box: [r.left - box.left, r.top - box.top, r.width, r.height], at: [p.x, p.y],
-             corners: turn ? corners : null}}; }});
+             corners: turn ? corners : null, along}}; }});
   const borders = (geoMaps.borderPaths || []).map(path => path.map(c => {{
     const p = m.latLngToContainerPoint(c); return [p.x, p.y]; }}));
   // every town dot the reader sees, and whether its own name is shown

@@ -469,6 +469,42 @@ def register_system_fonts() -> None:
         _fonts_registered = True
 
 
+@per_content
+def coast_paths(content: MapContent) -> list[list[list[float]]]:
+    """The coasts in and around the map as [[lat, lon], ...]: the edges of its base land but
+    where the map's data is cut, simplified to half a pixel at its first zoom. A country's name
+    stands on its land: the way from its point to the name's middle crosses no coast (labels.js;
+    "KOREA (UNDER JAPANESE RULE)" had stood half over the Sea of Japan on the overview at 1280
+    px, its Russian name wholly)."""
+    import shapely
+    from shapely.geometry import box, shape
+
+    from geo.geometry.combine import simplify_tolerance
+
+    spec = content.spec
+    land = [shape(f["geometry"]) for layer in content.layers if layer.spec.kind == BASE
+            for f in layer.collection["features"]
+            if f["properties"].get("kind") == "land" and f.get("geometry")]
+    if not land:
+        return []
+    # (a name's side of a coast needs no finer line than half a pixel at the map's first zoom:
+    # the overview's coasts at half a pixel of its widest zoom had weighed 1.7 MB; nor the
+    # islands and the coves smaller than a name)
+    tolerance = simplify_tolerance(spec.min_zoom)
+    west, south, east, north = spec.extent  # (and a quarter round it: where a name is sought)
+    margin_x, margin_y = (east - west) / 4, (north - south) / 4
+    padded = spec.padded_extent()
+    inside = box(max(west - margin_x, padded[0]), max(south - margin_y, padded[1]),
+                 min(east + margin_x, padded[2]), min(north + margin_y, padded[3])).buffer(-tolerance)
+    edges = shapely.simplify(shapely.intersection(shapely.union_all([g.boundary for g in land]), inside),
+                             tolerance)
+    return [[[round(float(y), 4), round(float(x), 4)] for x, y in shapely.get_coordinates(part)]
+            for part in shapely.get_parts(edges) if part.length >= COAST_LEAST * tolerance]
+
+
+COAST_LEAST = 40  # (in simplification tolerances) a coast shorter than this names no side
+
+
 def border_paths(content: MapContent) -> list[list[list[float]]]:
     """The lines that part the countries on a map, as [[lat, lon], ...]: the period's border,
     the claims, the modern borders, and the rivers the maps are about (the Tumen, the Khalkhin

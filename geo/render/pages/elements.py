@@ -263,7 +263,7 @@ geoMaps.unplacedPanel({{ map }});
 geoMaps.incidentList({{ map }});
 geoMaps.timeline({{ map }}, {{ this.timeline }});
 geoMaps.languageSwitch({{ map }});
-geoMaps.labels({{ map }}, {{ this.labels }}, {{ this.borders }}, {{ this.lines }});
+geoMaps.labels({{ map }}, {{ this.labels }}, {{ this.borders }}, {{ this.lines }}, {{ this.coasts }});
 {% if this.inset %}geoMaps.inset({{ map }}, {{ this.inset }});{% endif %}
 {% if this.relief %}geoMaps.reliefOverlay({{ map }}, {{ this.relief }});{% endif %}
 geoMaps.fitView({{ map }}, {{ this.extent }});
@@ -277,6 +277,7 @@ geoMaps.articleApi({{ map }});
                  label_zoom: int | None = LABEL_ZOOM, extent: list | None = None,
                  noscript_html: str = "", inset: dict | None = None,
                  labels: list | None = None, borders: list | None = None, lines: list | None = None,
+                 coasts: list | None = None,
                  zoom_extents: dict | None = None,
                  timeline: dict | None = None, tiles: str | None = None, relief: dict | None = None):
         super().__init__()
@@ -288,6 +289,7 @@ geoMaps.articleApi({{ map }});
         self.labels = script_json(labels or [])  # place names, drawn by labels.js
         self.borders = script_json(borders or [])  # lines no country's name crosses (labels.js)
         self.lines = script_json(lines or [])  # the other heavy lines, which names keep off
+        self.coasts = script_json(coasts or [])  # the coasts, beyond which no country is named
         self.zoom_extents = script_json(zoom_extents) if zoom_extents else ""
         self.noscript_html = noscript_html
         self.inset = script_json(inset) if inset else ""

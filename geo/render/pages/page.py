@@ -41,6 +41,7 @@ from geo.render.relief import world_overlay
 from geo.render.style import (
     HEIGHT_SYMBOL,
     border_paths,
+    coast_paths,
     drawn_by_page,
     heavy_paths,
     in_tiles,
@@ -121,7 +122,7 @@ def render_map(content: MapContent, tiled: bool = False, retina: bool = False,
                   extent=[[south, west], [north, east]],
                   noscript_html=_noscript_html(spec, content, static),
                   inset=_inset(content, spec) if tiled else None,
-                  labels=map_labels(content), borders=borders, lines=[
+                  labels=map_labels(content), borders=borders, coasts=coast_paths(content), lines=[
                       path for path in heavy_paths(content) if path not in borders],
                   zoom_extents={z: [[s, w], [n, e]] for z, (w, s, e, n)
                                 in spec.zoom_extents().items()},

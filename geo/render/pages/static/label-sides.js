@@ -11,13 +11,14 @@
   var ON = 0.01;   // px: a point this near a line lies on it
 
   /* For a layout at ``zoom``: the items (labels.js) at ``points``, the border ``paths`` and
-     their ``segments`` in view, and the ``rivers`` the map is about, whose other bank is
-     another place, beyond which no name is set in any case (Bogomolnaya's, its height on the
-     Soviet claim, had stood across the Tumen, in Korea). */
-  g.labelSides = function (items, points, borders, segments, zoom, rivers) {
+     their ``segments`` in view, the ``rivers`` the map is about, whose other bank is another
+     place, beyond which no name is set in any case (Bogomolnaya's, its height on the Soviet
+     claim, had stood across the Tumen, in Korea), and the ``coasts``: a country is named on its
+     land ("KOREA" had stood over the Sea of Japan). */
+  g.labelSides = function (items, points, borders, segments, zoom, rivers, coasts) {
     var paths = borders.concat(rivers);
     var beyond = g.boxes.wayCrosses(paths);   // whether the way from p to q crosses a line (anywhere)
-    var beyondRiver = g.boxes.wayCrosses(rivers);
+    var beyondRiver = g.boxes.wayCrosses(rivers), beyondCoast = g.boxes.wayCrosses(coasts || []);
     var nearest = {}, offLine = {};
     function near(i) {   // px from the point to the nearest line in view (once asked)
       if (!(i in nearest)) nearest[i] = Math.min.apply(null, segments.map(function (s) {
@@ -31,8 +32,14 @@
       return false;
     }
     return {
-      /* whether the way from a country's point p to q crosses a line */
-      beyond: beyond,
+      /* whether a country's name in ``box`` stands beyond a line from its point at points[i], or
+         beyond a coast at its middle or either end (turned: a box's own ``corners``) */
+      country: function (i, box) {
+        var c = box.corners, mid = function (a, b) { return {x: (a[0] + b[0]) / 2, y: (a[1] + b[1]) / 2}; };
+        var centre = {x: box.x + box.w / 2, y: box.y + box.h / 2};
+        var ends = c ? [mid(c[0], c[3]), mid(c[1], c[2])] : [{x: box.x, y: centre.y}, {x: box.x + box.w, y: centre.y}];
+        return beyond(points[i], centre) || [centre].concat(ends).some(function (q) { return beyondCoast(points[i], q); });
+      },
       /* whether the way from the dot at points[i] to q crosses a line other than one it lies on */
       beyondDot: function (i, q) {
         if (near(i) >= ON) return beyond(points[i], q);

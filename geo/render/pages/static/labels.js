@@ -40,10 +40,11 @@
     item.node.classList.toggle('map-label-two', two);
   }
 
-  g.labels = function (map, labels, borders, lines) {
+  g.labels = function (map, labels, borders, lines, coasts) {
     var toLatLngs = function (path) { return path.map(function (c) { return L.latLng(c[0], c[1]); }); };
     var borderPaths = (borders || []).map(toLatLngs);
     var linePaths = (lines || []).map(toLatLngs);   // the other heavy lines (railways, the map's own)
+    var coastPaths = (coasts || []).map(toLatLngs);
     /* the places and waters the map is about: fit-view.js frames them with the incidents */
     g.ownPlaces = labels.filter(function (l) { return l.kind === 'place' || l.kind === 'water'; })
       .map(function (l) { return L.latLng(l.lat, l.lon); });
@@ -145,7 +146,8 @@
       var crossesBorder = g.boxes.crossing(segments, size), crossesHeavy = g.boxes.crossing(heavy, size);
       var points = items.map(function (item) { return exact(item.latlng); });
       var sides = g.labelSides(items, points, all, segments, zoom, items.filter(function (item) {
-        return item.path && !item.label.ink; }).map(function (item) { return item.path.map(exact); }));   // (label-sides.js)
+        return item.path && !item.label.ink; }).map(function (item) { return item.path.map(exact); }),
+        coastPaths.map(function (path) { return path.map(exact); }));   // (label-sides.js)
       // the dots drawn, and of them the places' symbols: a name reads as the nearest one's
       var dots = [], placeDots = [];
       items.forEach(function (item, i) {   // every drawn dot stays readable
@@ -187,7 +189,7 @@
             if (!free(box)) return false;
             var centre = {x: box.x + box.w / 2, y: box.y + box.h / 2};
             if (country) return !(crossesBorder(box) ||   // across a border,
-                                  sides.beyond(points[i], centre));   // or beyond one
+                                  sides.country(i, box));   // or beyond one, or off its land
             // a name beside a dot stands on its place's side of every border, as the point itself
             // lies, however near the line (Aigun's, 0.7 km from the Amur, had stood on the Soviet
             // bank, Blagoveshchensk's on the Manchurian one)
