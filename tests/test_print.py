@@ -507,6 +507,37 @@ def test_every_sheet_names_each_country_the_map_names_at_its_scale(contents, she
     assert unnamed == KNOWN_UNNAMED, "a country unnamed (or a known one now named: drop it)"
 
 
+def test_every_country_on_a_sheet_is_named_on_its_land(contents, sheets):
+    """A country's name stands on the land it names, on the sheets as on the page: the middle of
+    every country's name set level, and the two ends of its middle line, lie on the base land
+    (KOREA had stood half over the Sea of Japan on the overview sheet, on overview-1col wholly)."""
+    from shapely.geometry import Point
+
+    from geo.geometry.tilegrid import lnglat
+    from geo.render.sheets.marks import text_width
+    from geo.render.sheets.parts import corners
+    from tests.test_basemap import base_land
+
+    land, checked, wet = base_land(), 0, []
+    for name, suffix, root in sheets:
+        content, chart, _ = sheet_map(contents, name, suffix, root)
+        clip = chart.find(f"{SVG}clipPath/{SVG}rect")
+        top, mw, mh = float(clip.get("y")), float(clip.get("width")), float(clip.get("height"))
+        (left, bottom), (right, up) = corners(content)
+        parent = {child: node for node in chart.iter() for child in node}
+        for t in chart.iter(f"{SVG}text"):
+            if not t.get("letter-spacing") or "rotate(" in (parent[t].get("transform") or ""):
+                continue  # (the level names: a turned one lies along its strip by its own test)
+            size, x, y = float(t.get("font-size")), float(t.get("x")), float(t.get("y")) - 0.3 * float(t.get("font-size"))
+            half = (text_width(t.text, size) + float(t.get("letter-spacing")) * len(t.text)) / 2
+            for px in (x - half, x, x + half):
+                lon, lat = lnglat(left + px / mw * (right - left), up - (y - top) / mh * (up - bottom))
+                checked += 1
+                if not land.contains(Point(lon, lat)):
+                    wet.append((name, suffix, t.text))
+    assert wet == [] and checked >= 30, wet
+
+
 def test_no_country_name_on_a_sheet_crosses_a_border(contents, sheets):
     """Every country's name on every sheet, level or turned along a strip too narrow for it
     level (Manchukuo's between the Tumen and the Soviet claim on khasan-1col), stands clear of
@@ -541,8 +572,12 @@ def test_no_country_name_on_a_sheet_crosses_a_border(contents, sheets):
 
 # Known and open: on the overview's 1-column sheet the Mongolian People's Republic's wedge of
 # the frame, between the border of the 1930s and today's, is narrower than even "MPR" in the
-# sheet's 7 pt capitals
-KNOWN_UNNAMED = {("overview", "-1col", "Mongolian People's Republic")}
+# sheet's 7 pt capitals; on both overview sheets Korea's land in the frame, a strip between the
+# Tumen and Yalu border and the frame's foot, holds not even "KOREA" near its point once Lake
+# Khasan is named (it had stood half over the Sea of Japan, on overview-1col wholly)
+KNOWN_UNNAMED = {("overview", "-1col", "Mongolian People's Republic"),
+                 ("overview", "", "Korea (under Japanese rule)"),
+                 ("overview", "-1col", "Korea (under Japanese rule)")}
 
 
 @pytest.mark.parametrize("suffix", ["", "-1col"])

@@ -50,7 +50,15 @@ from geo.render.sheets.parts import (
     text,
     town_dot,
 )
-from geo.render.style import COUNTRY_INK, MARKER_STROKE, TOWN_INK, WATER_INK, border_paths, heavy_paths
+from geo.render.style import (
+    COUNTRY_INK,
+    MARKER_STROKE,
+    TOWN_INK,
+    WATER_INK,
+    border_paths,
+    coast_paths,
+    heavy_paths,
+)
 
 
 def map_size(content: MapContent, width: int) -> tuple[int, int]:
@@ -184,6 +192,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
     obstacles = [(x - half, y - half, x + half, y + half) for x, y in spots + points]
     inner = (frame[0] + 2, frame[1] + 2, frame[2] - 2, frame[3] - 2)
     lines = _border_lines(content, project)
+    coasts = _coast_lines(content, project)  # (a country's name stands on its land)
     from shapely.prepared import prep
 
     heavy_lines = _heavy_lines(content, project, frame)
@@ -207,7 +216,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
 
         def named(extra: list) -> int:
             return len(_country_names(names, s, project, obstacles + extra, inner, COUNTRY_SHIFTS,
-                                      borders=lines))
+                                      borders=(lines, coasts)))
         room = named([])
 
         def rank(b) -> tuple:
@@ -219,7 +228,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
         inset = locator.locator_svg(shown_theatre, frame_extent(content), where,
                                     content.locator.get("lines", []))
     countries = _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS[:1],
-                               borders=lines)
+                               borders=(lines, coasts))
     obstacles += [box for *_, box, _ in countries]
     dot = 4.5 * s.raster_scale  # the basemap's point symbol: 9 style px across
     obstacles += [(x - dot, y - dot, x + dot, y + dot) for name, x, y in labels if name not in lakes]
@@ -293,16 +302,16 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
         obstacles += [spot, box]
     # a country's name that found no room on its point: a little off it, clear of the places
     countries += _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS[1:],
-                                skip={name for name, *_ in countries}, borders=lines, turned=turned)
+                                skip={name for name, *_ in countries}, borders=(lines, coasts), turned=turned)
     # where no room is left level, along the room there is (a strip between a river and a claim)
     countries += _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS,
-                                skip={name for name, *_ in countries}, borders=lines,
+                                skip={name for name, *_ in countries}, borders=(lines, coasts),
                                 angles=COUNTRY_ANGLES, turned=turned)
     # where neither leaves room, its shortest name, level, else turned (the Mongolian People's
     # Republic's, "MPR", in the overview's narrow wedge of it)
     for angles in ((0,), COUNTRY_ANGLES):
         countries += _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS,
-                                    skip={name for name, *_ in countries}, borders=lines,
+                                    skip={name for name, *_ in countries}, borders=(lines, coasts),
                                     angles=angles, turned=turned, short=True)
     for _, lines, x, y, _, (angle, cy) in countries:
         names_set = "".join(text(x, y + k * s.label * 1.15, line, s.label, anchor="middle",
@@ -392,6 +401,16 @@ def _boxed(name: str, x: float, y: float, anchor: str, box, s: Sizes, fill: str 
             + text(x, y, name, s.label, anchor=anchor, fill=fill, leading=LEADING))
 
 
+def _coast_lines(content, project):
+    """The coasts in and around the map (style.coast_paths) in the sheet's pixels, prepared; or
+    None where it has none."""
+    from shapely.geometry import MultiLineString
+    from shapely.prepared import prep
+
+    paths = [[project(lon, lat) for lat, lon in path] for path in coast_paths(content)]
+    return prep(MultiLineString(paths)) if paths else None
+
+
 def _border_lines(content, project):
     """The lines that part the countries (style.border_paths) in the sheet's pixels, prepared
     for many tests: no name is set across one."""
@@ -438,7 +457,8 @@ def _country_names(names: list[dict], s: Sizes, project, obstacles: list, frame,
     shown at the frame's zoom (``names``: names.map_labels, those shown), in capitals: each
     centred on its point (as the page writes it), or, where that point lies off the frame or
     under a mark, as near it as the frame allows on its side of every border and claim line
-    (the page's rule: no name set beyond a border from its point); where it covers no marker
+    (the page's rule: no name set beyond a border from its point, nor off its land beyond a
+    coast: ``borders`` is (borders, coasts), prepared, coasts None); where it covers no marker
     and no other name; first come first. With ``angles`` other than 0, turned that many
     degrees about its middle (``box`` is then the upright box around it). ``turned``: {upright
     box: shape} of the turned names among the obstacles, which cover their shapes only. With
@@ -467,10 +487,15 @@ def _country_spot(words: list[str], point, s: Sizes, frame, shifts, taken, borde
     ``angles`` (degrees; on one line), anywhere near it. It keeps a sixth of its size off the
     frame's edge (USSR's R touched the Khasan sheet's neatline). The spots are tried all at
     once (numpy, shapely's arrays), then the first clear of the marks and names in ``taken``
-    is tried against the borders: a name with no room is tried at some 70 000 spots."""
+    is tried against the borders: a name with no room is tried at some 70 000 spots. ``borders``:
+    (borders, coasts or None), prepared: no coast lies between the point and the name's middle
+    or either end of its middle line (KOREA had stood over the Sea of Japan on the overview
+    sheets)."""
     import numpy as np
     import shapely
+    from shapely.geometry import LineString
 
+    borders, coasts = borders
     margin = s.label / 6
     frame = (frame[0] + margin, frame[1] + margin, frame[2] - margin, frame[3] - margin)
     line_h = s.label * 1.15
@@ -514,7 +539,11 @@ def _country_spot(words: list[str], point, s: Sizes, frame, shifts, taken, borde
             shape = shapes[j] if spot_angle else None
             # no name across a border, nor beyond one from its point (as a place's label)
             clear = label_and_lead(*point, box, "clear", shape)
-            if not borders.intersects(clear):
+            along = math.radians(spot_angle)
+            ends = [(spot_x, spot_y)] + [(spot_x + k * w / 2 * math.cos(along),
+                                          spot_y + k * w / 2 * math.sin(along)) for k in (-1, 1)]
+            if not borders.intersects(clear) and not (
+                    coasts is not None and any(coasts.intersects(LineString([point, q])) for q in ends)):
                 top = spot_y - h / 2
                 return lines, spot_x, top + s.label * 0.85, box, (int(spot_angle), spot_y), shape
     return None
