@@ -81,7 +81,7 @@ def measure(incidents: gpd.GeoDataFrame, borders: gpd.GeoDataFrame) -> gpd.GeoDa
     took 5 s.)"""
     incidents = incidents.copy()
     if "measured" in borders:
-        borders = borders[[m is not False and m is not np.False_ for m in borders["measured"]]]
+        borders = borders[~borders["measured"].eq(False)]
     claimed = [None if not isinstance(d, str) else parse_date(d)
                for d in (borders["date"] if "date" in borders else [None] * len(borders))]
     lines, names = borders.geometry.values, list(borders["name"]) if len(borders) else []

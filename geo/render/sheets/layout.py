@@ -192,7 +192,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
     obstacles = [(x - half, y - half, x + half, y + half) for x, y in spots + points]
     inner = (frame[0] + 2, frame[1] + 2, frame[2] - 2, frame[3] - 2)
     lines = _border_lines(content, project)
-    coasts = _coast_lines(content, project)  # (a country's name stands on its land)
+    sides = (lines, _coast_lines(content, project))  # (a country's name: on its land too)
     from shapely.prepared import prep
 
     heavy_lines = _heavy_lines(content, project, frame)
@@ -216,7 +216,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
 
         def named(extra: list) -> int:
             return len(_country_names(names, s, project, obstacles + extra, inner, COUNTRY_SHIFTS,
-                                      borders=(lines, coasts)))
+                                      borders=sides))
         room = named([])
 
         def rank(b) -> tuple:
@@ -228,7 +228,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
         inset = locator.locator_svg(shown_theatre, frame_extent(content), where,
                                     content.locator.get("lines", []))
     countries = _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS[:1],
-                               borders=(lines, coasts))
+                               borders=sides)
     obstacles += [box for *_, box, _ in countries]
     dot = 4.5 * s.raster_scale  # the basemap's point symbol: 9 style px across
     obstacles += [(x - dot, y - dot, x + dot, y + dot) for name, x, y in labels if name not in lakes]
@@ -302,16 +302,16 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
         obstacles += [spot, box]
     # a country's name that found no room on its point: a little off it, clear of the places
     countries += _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS[1:],
-                                skip={name for name, *_ in countries}, borders=(lines, coasts), turned=turned)
+                                skip={name for name, *_ in countries}, borders=sides, turned=turned)
     # where no room is left level, along the room there is (a strip between a river and a claim)
     countries += _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS,
-                                skip={name for name, *_ in countries}, borders=(lines, coasts),
+                                skip={name for name, *_ in countries}, borders=sides,
                                 angles=COUNTRY_ANGLES, turned=turned)
     # where neither leaves room, its shortest name, level, else turned (the Mongolian People's
     # Republic's, "MPR", in the overview's narrow wedge of it)
     for angles in ((0,), COUNTRY_ANGLES):
         countries += _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS,
-                                    skip={name for name, *_ in countries}, borders=(lines, coasts),
+                                    skip={name for name, *_ in countries}, borders=sides,
                                     angles=angles, turned=turned, short=True)
     for _, lines, x, y, _, (angle, cy) in countries:
         names_set = "".join(text(x, y + k * s.label * 1.15, line, s.label, anchor="middle",
@@ -354,8 +354,7 @@ def _lake_outlines(content, project, frame, least: float) -> list:
                     continue
                 outline = shapely.transform(lake, lambda xy: np.array([project(*p) for p in xy]))
                 # (compact: GSHHG draws the lower Amur as a "lake" too, a thread 300 px long)
-                if max(x1 - x0, y1 - y0) >= least and outline.area >= COMPACT * (x1 - x0) * (y1 - y0) \
-                        and outline.intersects(area):
+                if outline.area >= COMPACT * (x1 - x0) * (y1 - y0) and outline.intersects(area):
                     found.append(outline)
     return found
 

@@ -219,7 +219,8 @@
           place = one[1] || two[1] || one[2] || two[2] || (own ? one[0] || two[0] : null);
           // the map's own place on a border, as far as its data says (Nomonhan's, the Khasan
           // heights'), is named even so where its side leaves no room, across as few lines as it
-          // can (but no river the map is about: its other bank is another place); another (Grodekovo's on the overview, 20 km inside the USSR) or a town then
+          // can (but no river the map is about: its other bank is another place); another
+          // (Grodekovo's on the overview, 20 km inside the USSR) or a town then
           // goes unnamed, a town's dot with it
           if (!place && own && sides.onBorder(i)) {
             var thisBank = function (box) { return free(box) && !sides.beyondRiver(i, {x: box.x + box.w / 2, y: box.y + box.h / 2}); };
