@@ -10,6 +10,7 @@ that string, with the basemap style, is what decides whether the images must be 
 from __future__ import annotations
 
 import base64
+import functools
 import math
 import re
 from typing import NamedTuple
@@ -512,8 +513,7 @@ def _country_spot(words: list[str], point, s: Sizes, frame, shifts, taken, borde
         lines = [" ".join(words[i:i + per]) for i in range(0, len(words), per)]
         w = max(text_width(line, s.label) + 0.12 * s.label * len(line) for line in lines)
         h = s.label * 1.1 + line_h * (len(lines) - 1)
-        spots = np.array(list(_country_candidates(point, w, h, frame, shifts, angles, s.label)),
-                         dtype=float).reshape(-1, 3)
+        spots = _country_candidates(point, w, h, frame, shifts, angles, s.label)
         x, y, angle = spots.T
         radians = np.radians(angle)
         c, n_ = np.abs(np.cos(radians)), np.abs(np.sin(radians))
@@ -531,7 +531,10 @@ def _country_spot(words: list[str], point, s: Sizes, frame, shifts, taken, borde
         i, k = np.nonzero(near & ~blocked[:, None])
         hits = shapely.intersects(shapes[i], covers[k])
         blocked[i[hits]] = True
-        for j in np.flatnonzero(~blocked):
+        # a name on a border line is not clear of it, whatever its lead (tried all at once)
+        free = np.flatnonzero(~blocked)
+        shapely.prepare(borders.context)
+        for j in free[~shapely.intersects(borders.context, shapes[free])]:
             at = inside[j]
             spot_x, spot_y, spot_angle = float(x[at]), float(y[at]), float(angle[at])
             box = tuple(float(v) for v in boxes[at])
@@ -569,22 +572,31 @@ def _name_shapes(x, y, w: float, h: float, angle, boxes):
 
 
 def _country_candidates(point, w: float, h: float, frame, shifts, angles, size: float):
-    """(x, y, angle) of the middles a country's name is tried at, nearest its point first (its
-    point moved into the frame): level, at ``shifts`` (shares of its width, of its size); turned,
-    every half size within one and a half widths, each of ``angles``, least turned first."""
+    """(x, y, angle) rows of the middles a country's name is tried at, nearest its point first
+    (its point moved into the frame): level, at ``shifts`` (shares of its width, of its size);
+    turned, every half size within one and a half widths, each of ``angles``, least turned
+    first."""
+    import numpy as np
+
     if angles == (0,):
         x0 = min(max(point[0], frame[0] + w / 2), frame[2] - w / 2)  # moved in whole
         y0 = min(max(point[1], frame[1] + h / 2), frame[3] - h / 2)
-        for dx, dy in shifts:
-            yield x0 + dx * w, y0 + dy * size, 0
-        return
+        return np.array([(x0 + dx * w, y0 + dy * size, 0) for dx, dy in shifts], dtype=float)
     x0, y0 = min(max(point[0], frame[0]), frame[2]), min(max(point[1], frame[1]), frame[3])
-    reach, step = int(1.5 * w / (size / 2)), size / 2
+    steps = _steps_nearest_first(int(1.5 * w / (size / 2)))
+    turns = np.array(angles, dtype=float)
+    xy = np.repeat(steps * (size / 2) + (x0, y0), len(turns), axis=0)
+    return np.column_stack([xy, np.tile(turns, len(steps))])
+
+
+@functools.cache
+def _steps_nearest_first(reach: int):
+    """The (i, j) steps within ``reach`` of (0, 0), nearest first, as an array."""
+    import numpy as np
+
     near = sorted(((i, j) for i in range(-reach, reach + 1) for j in range(-reach, reach + 1)
                    if i * i + j * j <= reach * reach), key=lambda d: (d[0] ** 2 + d[1] ** 2, d))
-    for i, j in near:
-        for angle in angles:
-            yield x0 + i * step, y0 + j * step, angle
+    return np.array(near, dtype=float)
 
 
 def subject_line(spec, name: str) -> bool:
