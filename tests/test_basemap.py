@@ -695,6 +695,7 @@ def test_a_striped_line_is_drawn_as_its_legend_shows_it(contents):
     from io import BytesIO
 
     import mapnik
+    import numpy as np
     from PIL import Image
     from shapely.geometry import LineString, box
 
@@ -732,9 +733,8 @@ def test_a_striped_line_is_drawn_as_its_legend_shows_it(contents):
                 m.zoom_to_box(mapnik.Box2d(x - 960, y - 960, x + 960, y + 960))  # 20 m a pixel
                 image = mapnik.Image(96, 96)
                 mapnik.render(m, image)
-                pixels = [(r, g, b) for r, g, b, a in
-                          Image.open(BytesIO(image.to_string("png32"))).convert("RGBA").getdata()
-                          if a > 200]
+                rgba = np.asarray(Image.open(BytesIO(image.to_string("png32"))).convert("RGBA"))
+                pixels = [(r, g, b) for r, g, b, a in rgba.reshape(-1, 4).tolist() if a > 200]
                 # the line's own colour, and the stripe's, both in sight
                 line, stripe = (sum(math.dist(v, rgb(c)) < 40 for v in pixels) for c in (style.color, style.stripe))
                 assert line > 20 and stripe > 10, (name, layer.spec.name, line, stripe)

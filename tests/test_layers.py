@@ -10,6 +10,7 @@ from pyproj import Geod
 from shapely.geometry import box, shape
 
 from geo.inputs.maps_toml import read_project
+from tests.conftest import real_layer
 
 LAYERS = Path(__file__).resolve().parent.parent / "layers"
 GEOD = Geod(ellps="WGS84")
@@ -113,6 +114,43 @@ def test_basedata_regenerates_the_committed_base_layers(tmp_path):
     extent = basedata.covering_extent(read_project(LAYERS).maps.values())
     for path in basedata.write(extent, tmp_path):
         assert path.read_bytes() == (LAYERS / "base" / path.name).read_bytes(), path.name
+
+
+# Towns renamed since the 1930s: English label -> the name then, as each language writes it
+RENAMED_TOWNS = {
+    "Hsinking (Changchun)": {"ru": "Синьцзин", "ja": "新京", "zh": "新京"},
+    "Mukden (Shenyang)": {"ru": "Мукден", "ja": "奉天", "zh": "奉天"},
+    "Voroshilov (Ussuriysk)": {"ru": "Ворошилов", "ja": "ヴォロシーロフ", "zh": "伏罗希洛夫"},
+    "Grodekovo (Pogranichny)": {"ru": "Гродеково"},
+    "Iman (Dalnerechensk)": {"ru": "Иман"},
+    "Bayan Tumen (Choibalsan)": {"ru": "Баян-Тумэн"},
+    "Wangyemiao (Ulanhot)": {"ru": "Ванъемяо", "ja": "王爺廟", "zh": "王爷庙"},
+    "Sanchakou (Dongning)": {"ru": "Саньчакоу", "ja": "三岔口", "zh": "三岔口"},
+    "Aigun (Aihui)": {"zh": "瑷珲"},
+}
+
+
+def test_every_town_is_named_as_it_was_then_and_each_name_is_cited():
+    """A base town's name in each language is cited where a source says it (GeoNames' alternate
+    names, or the town's Wikipedia article: "ru: ..."); a town renamed since the 1930s reads as
+    it did then, today's name in brackets, in each language as in English (the Russian map had
+    read Уссурийск for Voroshilov, and Hsinking and Mukden in Latin letters, GeoNames having no
+    Russian name of theirs then)."""
+    towns = {f["properties"]["name"]: f["properties"] for f in real_layer("base/places.geojson")["features"]
+             if f["properties"]["kind"] == "town"}
+    assert set(RENAMED_TOWNS) <= set(towns)
+    for name, p in towns.items():
+        wheres = "".join(s["where"] + ";" for s in p["sources"])
+        for lang, local in p["names"].items():
+            assert f"; {lang}: {local};" in wheres, (name, lang, local)
+            # brackets, today's name, only where the English label has them
+            assert ("(" in local or "（" in local) <= ("(" in name), (name, local)
+        for lang, then in RENAMED_TOWNS.get(name, {}).items():
+            local = p["names"][lang]
+            assert local.startswith(then) and local.endswith((")", "）")), (name, lang, local)
+    # the capitals of the 1930s read in the reader's language (no Latin fallback)
+    for name in ("Hsinking (Changchun)", "Mukden (Shenyang)", "Harbin"):
+        assert set(towns[name]["names"]) == {"ru", "ja", "zh"}, name
 
 
 class TestPlaceNamesInTheReadersLanguage:

