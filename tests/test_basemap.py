@@ -778,7 +778,11 @@ def test_the_legend_shows_the_place_marker_only_where_the_map_can_draw_one(conte
     """The legend explains what the map can draw: the place marker, a count of the incidents at
     or near one place, where two incidents or more have a place, and only there (the Amur's one
     incident can form no group, and its legend explained one); where the first view shows a
-    group, its entry is there."""
+    group, its entry is there. Likewise the dashed circle of how far off a place may be, where
+    an incident is placed no nearer than style.UNCERTAIN_M, and only there (it had been
+    explained on every map with incidents, the page's script holding its own threshold)."""
+    from geo.render.style import UNCERTAIN_M
+
     placed = [f for layer in contents[map_name].layers if layer.spec.kind == "incidents"
               for f in layer.collection["features"] if f.get("geometry")]
     entry = any("Incidents at or near one place" in text for _, text in first_view["legend"])
@@ -786,6 +790,8 @@ def test_the_legend_shows_the_place_marker_only_where_the_map_can_draw_one(conte
     assert entry or not first_view["groups"]
     if map_name == "amur":
         assert not entry
+    circle = any("How far off" in text for _, text in first_view["legend"])
+    assert circle == any(f["properties"].get("precision_m", 0) > UNCERTAIN_M for f in placed), map_name
 
 
 PICTURES = Path(__file__).resolve().parent / "pictures"

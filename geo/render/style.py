@@ -530,6 +530,10 @@ def border_paths(content: MapContent) -> list[list[list[float]]]:
 LIFTS = ((0.0, -1.0), (0.0, 1.0), (1.0, 0.0), (-1.0, 0.0),
          (0.8, -0.8), (-0.8, -0.8), (0.8, 0.8), (-0.8, 0.8))
 
+# An incident placed no nearer than this (its ``precision_m``) shows, on the page, a dashed
+# circle of how far off it may be (incident-layer.js), which the legend then explains
+UNCERTAIN_M = 500
+
 # Lines this heavy (style px) or more are the map's main lines (borders, claims, the rivers it is
 # about, railways): a name is set clear of them where it can be.
 HEAVY_WEIGHT = 2.0

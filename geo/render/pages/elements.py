@@ -27,7 +27,7 @@ from folium.template import Template
 from geo.config import LANGUAGES, OTHER_NAME_LANGUAGES, Style
 from geo.incident_types import INCIDENT_TYPES, IncidentType
 from geo.jsontext import compact
-from geo.render.style import LIFTS, PALETTE, STRIPE_WIDTH, WATER, height_symbol
+from geo.render.style import LIFTS, PALETTE, STRIPE_WIDTH, UNCERTAIN_M, WATER, height_symbol
 
 LABEL_ZOOM = 8  # place names stay hidden below this zoom, where they would pile up
 
@@ -227,7 +227,7 @@ class IncidentLayer(Layer):
     _template = Template("""
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = geoMaps.incidentLayer(
-  {{ this.data }}, {{ this.bibliography }}, {{ this.types }}, {{ this.lifts }});
+  {{ this.data }}, {{ this.bibliography }}, {{ this.types }}, {{ this.lifts }}, {{ this.uncertain }});
 {% endmacro %}
 """)
 
@@ -238,6 +238,7 @@ var {{ this.get_name() }} = geoMaps.incidentLayer(
         self.bibliography = script_json(bibliography)
         self.types = script_json(incident_types_data())
         self.lifts = script_json(LIFTS)
+        self.uncertain = script_json(UNCERTAIN_M)
 
 
 class MapChrome(branca.element.MacroElement):

@@ -40,6 +40,7 @@ from geo.render.pages.jinja import ENV
 from geo.render.relief import world_overlay
 from geo.render.style import (
     HEIGHT_SYMBOL,
+    UNCERTAIN_M,
     border_paths,
     coast_paths,
     drawn_by_page,
@@ -221,9 +222,9 @@ def _title_html(spec: MapSpec, content: MapContent) -> str:
 
 def _legend_html(content: MapContent) -> str:
     """Incident types present, the place marker where two incidents or more have a place (the
-    Amur's one incident can form no group: its legend had shown one), the uncertainty circle,
-    then the layers that ask for a line; base layers are in the legend whether drawn as tiles
-    or as vectors."""
+    Amur's one incident can form no group: its legend had shown one), the uncertainty circle
+    where an incident has one (style.UNCERTAIN_M), then the layers that ask for a line; base
+    layers are in the legend whether drawn as tiles or as vectors."""
     incidents = [f for layer in content.layers if layer.spec.kind == INCIDENTS
                  for f in layer.collection["features"]]
     present = {f["properties"].get("type") for f in incidents}
@@ -231,7 +232,8 @@ def _legend_html(content: MapContent) -> str:
         height_symbol=HEIGHT_SYMBOL,
         types=[t for t in sorted(BY_NAME.values()) if t.name in present],
         groups=sum(1 for f in incidents if f.get("geometry")) >= 2,
-        uncertainty=any(layer.spec.kind == INCIDENTS for layer in content.layers),
+        uncertainty=any(f.get("geometry") and f["properties"].get("precision_m", 0) > UNCERTAIN_M
+                        for f in incidents),
         entries=legend_rows(content.layers, content.spec.extent))
 
 

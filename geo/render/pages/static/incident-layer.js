@@ -19,9 +19,10 @@
      their count, which opens their list; the incident asked for last (`selected`) is always
      drawn on its own. Uncertainty circles are drawn only for the incident pointed at,
      focused or open. */
-  g.incidentLayer = function (data, bibliography, types, lifts) {   // (lifts: style.LIFTS)
+  g.incidentLayer = function (data, bibliography, types, lifts, uncertainM) {   // (style.LIFTS, style.UNCERTAIN_M)
     var known = {};
     (types || []).forEach(function (t) { known[t.name] = true; g.typeLabels[t.name] = t.label; });
+    g.UNCERTAIN_M = uncertainM;   // (a place no nearer: approximate, in its popup too)
     var group = L.featureGroup();
     var items = [], visible = {}, places = [], stems = [], selected = null, hovered = null;
     var map = null;  /* the map the group is on: Leaflet passes it to onAdd and onRemove */
@@ -35,7 +36,7 @@
       if (!feature.geometry) return;  /* the sources do not place it: listed, not drawn */
       var c = feature.geometry.coordinates;
       var latlng = item.latlng = L.latLng(c[1], c[0]);   // (its marker may stand off it: declutter)
-      if (p.precision_m > 500) {
+      if (p.precision_m > uncertainM) {
         item.circle = L.circle(latlng, {
           radius: p.precision_m, interactive: false, weight: 1.5, dashArray: '4 4',
           color: '#7a3b00', fillColor: '#e08214', fillOpacity: 0.06,

@@ -146,7 +146,7 @@
   g.incidentPopup = function (p, bibliography, unplaced) {
     var root = g.english(el('div', 'popup popup-incident'));
     var where = unplaced ? g.t('not given by the sources')
-      : p.precision_m > 500 ? g.t('approximate, within {d}', {d: g.formatMetres(p.precision_m)})
+      : p.precision_m > g.UNCERTAIN_M ? g.t('approximate, within {d}', {d: g.formatMetres(p.precision_m)})
       : g.t('within {d}', {d: g.formatMetres(p.precision_m)});
     var local = g.LANG !== 'en' && p.place_names && p.place_names[g.LANG];
     append(root, [
