@@ -147,6 +147,38 @@ def test_a_sheet_says_it_fanned_markers_out_only_where_it_did(sheets):
     assert amur and not any("fanned out;" in text for text in amur)
 
 
+def test_a_one_column_key_sets_short_entries_side_by_side(sheets):
+    """On a 1-column sheet, where the map is short and the key long, two entries of the key in
+    a row whose words fit in a third of the width each share a line, in two aligned halves:
+    no two of them stand each alone on a line of its own (one entry to a line, the key had run
+    longer than the map on every 1-column sheet)."""
+    from geo.render.sheets.marks import text_width
+
+    pairs = 0
+    for name, suffix, root in sheets:
+        if suffix != "-1col":
+            continue
+        width = float(root.get("viewBox").split()[2])
+        legend = root.find(f".//{SVG}g[@id='legend']")
+        # each entry's first line: a text beside a symbol (the notes under the key start at the edge)
+        lines = [(t.text or "", float(t.get("x")), float(t.get("y")), float(t.get("font-size")))
+                 for t in legend.iter(f"{SVG}text") if t.get("font-style") != "italic"
+                 and float(t.get("x")) > width * 0.05 and not t.get("text-anchor")]
+        entries = [line for line in lines  # (an entry of one line: none below it, none above)
+                   if not any(x == line[1] and 0 < y - line[2] < line[3] * 1.5 for _, x, y, _ in lines)
+                   and not any(x == line[1] and 0 < line[2] - y < line[3] * 1.5 for _, x, y, _ in lines)]
+        short = [e for e in entries if text_width(e[0], e[3]) < width / 3]
+        rows = {y for _, _, y, _ in lines}
+        for a, b in zip(short, short[1:], strict=False):
+            # a short one-line entry next in the key, and neither shares its line with another
+            if lines.index(b) == lines.index(a) + 1 and all(
+                    sum(1 for line in lines if line[2] == e[2]) == 1 for e in (a, b)):
+                raise AssertionError((name, "both alone on their lines", a[0], b[0]))
+            pairs += a[2] == b[2]
+        assert len(rows) < len(lines), (name, "no entries side by side")
+    assert pairs >= 4
+
+
 def test_every_sheet_draws_each_placed_incident_once(contents, sheets):
     """On every sheet each incident with a place is drawn once: as its lettered marker, or
     counted, by its type's letter, in the key line of a numbered group."""

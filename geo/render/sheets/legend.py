@@ -12,7 +12,7 @@ from geo.geometry.tilegrid import metres_between
 from geo.incident_types import BY_NAME, INCIDENT_TYPES
 from geo.render.citations import entry_for, work, work_name
 from geo.render.names import kept_whole
-from geo.render.sheets.marks import wrap
+from geo.render.sheets.marks import text_width, wrap
 from geo.render.sheets.parts import (
     INK,
     PT,
@@ -98,23 +98,47 @@ def legend(content, s: Sizes, y: float, marks, per_px: float = 0.0, whole: tuple
     for draw, label in entries:
         lines = wrap(kept_whole(label, whole), s.legend, col_w - symbol_w)
         blocks.append((draw, lines, max(s.marker * 1.25, line_h * len(lines) + s.legend * 0.35)))
-    total = sum(h for _, _, h in blocks)
-    parts, x, cy, column, bottom = ['<g id="legend">'], float(s.pad), y, 0, y
-    for draw, lines, h in blocks:
-        if column < s.columns - 1 and cy - y + h / 2 > total / s.columns:
-            column, cy, x = column + 1, y, x + col_w + gap
-        middle = cy + h / 2
+    parts, bottom = ['<g id="legend">'], y
+    for draw, lines, x, middle in _laid_out(blocks, s, y, col_w, gap, symbol_w):
         parts.append(draw(x + symbol_w / 2 - s.marker * 0.25, middle))
         first = middle - line_h * (len(lines) - 1) / 2 + s.legend * 0.36
         for k, line in enumerate(lines):
             parts.append(text(x + symbol_w, first + k * line_h, line, s.legend))
-        cy += h
-        bottom = max(bottom, cy)
+        bottom = max(bottom, middle + max(s.marker * 1.25, line_h * len(lines) + s.legend * 0.35) / 2)
     for note in notes:
         for line in wrap(note, s.legend, s.width - 2 * s.pad):
             bottom += line_h
             parts.append(text(s.pad, bottom, line, s.legend, italic=True))
     return "".join(parts) + "</g>", bottom
+
+
+def _laid_out(blocks: list, s: Sizes, y: float, col_w: float, gap: float, symbol_w: float):
+    """(draw, lines, x, middle y) of each legend entry (``blocks``: (draw, lines, height)): in
+    ``s.columns`` columns of about equal height; in one column (a 1-column sheet), two entries
+    side by side, in two aligned halves, where both fit in half its width on one line, as a
+    newspaper sets a key (one entry to a line, the 1-column sheets' keys had run longer than
+    their maps)."""
+    if s.columns > 1:
+        total = sum(h for _, _, h in blocks)
+        x, cy, column = float(s.pad), y, 0
+        for draw, lines, h in blocks:
+            if column < s.columns - 1 and cy - y + h / 2 > total / s.columns:
+                column, cy, x = column + 1, y, x + col_w + gap
+            yield draw, lines, x, cy + h / 2
+            cy += h
+        return
+    half = (col_w - gap) / 2
+
+    def fits(block) -> bool:
+        return len(block[1]) == 1 and symbol_w + text_width(block[1][0], s.legend) <= half
+    cy, k = y, 0
+    while k < len(blocks):
+        row = blocks[k:k + 2] if k + 1 < len(blocks) and fits(blocks[k]) and fits(blocks[k + 1]) \
+            else blocks[k:k + 1]
+        height = max(h for *_, h in row)
+        for n, (draw, lines, _) in enumerate(row):
+            yield draw, lines, s.pad + n * (half + gap), cy + height / 2
+        cy, k = cy + height, k + len(row)
 
 
 def group_key(members: list[dict], near: tuple) -> str:
