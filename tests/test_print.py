@@ -780,6 +780,56 @@ def sheet_map(contents, name: str, suffix: str, root):
     return content, chart, projection(content, *map_size(content, width_px(PRINT_WIDTHS_MM[suffix])), top)
 
 
+def test_a_legend_explains_no_point_symbol_the_sheet_does_not_show(contents, sheets):
+    """A sheet's legend shows the heights' symbol or the places' dot only where the sheet shows
+    one: inside its frame and not under an incident marker or a numbered circle (both overview
+    sheets explained "Lake Khasan: heights, lake (outline schematic)", its heights under the
+    circle of 18, its lake 2 px across); and a layer's title that names several kinds of mark
+    stands for none alone."""
+    from geo.render.style import height_symbol, mark_of
+
+    height_fill = height_symbol()["fill"]
+    checked = 0
+    for name, suffix, root in sheets:
+        content, chart, project = sheet_map(contents, name, suffix, root)
+        clip = chart.find(f"{SVG}clipPath/{SVG}rect")
+        top, right, bottom = float(clip.get("y")), float(clip.get("width")), \
+            float(clip.get("y")) + float(clip.get("height"))
+        covers = []  # the upright box of each marker and numbered circle drawn
+        for g in chart.iter(f"{SVG}g"):
+            if g.get("class") in ("marker", "group"):
+                shape = next(e for e in g if e.tag in (f"{SVG}circle", f"{SVG}rect", f"{SVG}polygon"))
+                if shape.tag == f"{SVG}circle":
+                    x, y, r = (float(shape.get(k)) for k in ("cx", "cy", "r"))
+                    covers.append((x - r, y - r, x + r, y + r))
+                elif shape.tag == f"{SVG}rect":
+                    x, y, w, h = (float(shape.get(k)) for k in ("x", "y", "width", "height"))
+                    covers.append((x, y, x + w, y + h))
+                else:
+                    xy = [tuple(map(float, p.split(","))) for p in shape.get("points").split()]
+                    covers.append((min(x for x, _ in xy), min(y for _, y in xy),
+                                   max(x for x, _ in xy), max(y for _, y in xy)))
+        seen = {"height": False, "dot": False}
+        for layer in content.layers:
+            if layer.spec.kind != "feature":
+                continue
+            for f in layer.collection["features"]:
+                mark = mark_of(f, layer.spec.style)
+                if mark in seen and f.get("geometry") and f["geometry"]["type"] == "Point":
+                    x, y = project(*f["geometry"]["coordinates"][:2])
+                    seen[mark] |= 0 <= x <= right and top <= y <= bottom and not any(
+                        b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in covers)
+        legend = root.find(f".//{SVG}g[@id='legend']")
+        explained = {"height": any(p.get("fill") == height_fill for p in legend.iter(f"{SVG}path")),
+                     "dot": any(c.get("stroke") == "#ffffff" for c in legend.iter(f"{SVG}circle"))}
+        for mark in seen:
+            assert explained[mark] <= seen[mark], (name, suffix, mark)
+            checked += explained[mark]
+        words = " ".join("".join(t.itertext()) for t in legend.iter(f"{SVG}text"))
+        assert "heights, lake" not in " ".join(words.split()) or seen["height"], (name, suffix)
+    assert checked >= 5
+
+
 def test_no_lakes_name_reads_as_an_incident_markers_place_or_another_lake(contents, sheets):
     """A lake's name stands nearer its lake's point than the edge of any incident marker not on
     that point, and than any other lake drawn: set beside the circle of the five Suifenhe

@@ -208,8 +208,8 @@ def height_symbol() -> dict[str, str | float]:
             **{k: path.get(k) for k in ("d", "fill", "stroke", "stroke-width")}}
 
 
-def legend_entries(layer, extent, page: bool = True, under=None,
-                   least_m: float = 0.0) -> list[tuple[str, str]]:
+def legend_entries(layer, extent, page: bool = True, under=None, least_m: float = 0.0,
+                   hidden: frozenset = frozenset()) -> list[tuple[str, str]]:
     """The legend's (mark, text) for a layer: one entry per kind of mark it draws inside the
     map's own ``extent`` (west, south, east, north), none if it draws nothing there; a line
     that runs only ``under`` the map's heavy lines (shapely, WGS84) is not seen there. A layer
@@ -219,7 +219,11 @@ def legend_entries(layer, extent, page: bool = True, under=None,
     in a layer of several, each kind of mark by its feature's name, or as LEGEND_GROUPS names
     them ("Heights"). Print (``page=False``) draws no base town: its legend lists none. An area
     less than ``least_m`` across is not seen either (a sheet's few pixels: Lake Khasan's 2 km on
-    the overview's sheets, which listed it)."""
+    the overview's sheets, which listed it), nor a point at one of the (lon, lat) ``hidden``
+    (a sheet's symbols under its markers: the Khasan heights under the overview's circle of 18).
+    A layer that draws several kinds of mark is never named by its title where one of them
+    shows: its title names them all ("Lake Khasan: heights, lake" had stood for the heights
+    alone)."""
     from shapely.geometry import box, shape
 
     area = box(*extent)
@@ -232,6 +236,8 @@ def legend_entries(layer, extent, page: bool = True, under=None,
     least = SEEN_SHARE * (extent[2] - extent[0])
 
     def shows(f) -> bool:  # a line near the heavy ones: a stretch a reader sees, not a sliver
+        if hidden and f["geometry"]["type"] == "Point" and tuple(f["geometry"]["coordinates"][:2]) in hidden:
+            return False
         geometry = shape(f["geometry"])
         if least_m and f["geometry"]["type"].endswith("Polygon") and across_m(geometry) < least_m:
             return False
@@ -244,7 +250,7 @@ def legend_entries(layer, extent, page: bool = True, under=None,
         return (f for f in features if shows(f))
     marks = [mark for mark in ("area", "line", "height", "dot")
              if mark in groups and next(inside(groups[mark]), None) is not None]
-    if len(marks) <= 1:  # (whether it draws one feature there: two settle it)
+    if len(groups) <= 1:  # (whether it draws one feature there: two settle it)
         drawn = [f for mark in marks for f in itertools.islice(inside(groups[mark]), 2)]
         own = drawn[0]["properties"].get("label_name") if len(drawn) == 1 else None
         return [(mark, own or layer.spec.title) for mark in marks]
@@ -258,13 +264,14 @@ def across_m(geometry) -> float:
     return max(metres_between((west, middle), (east, middle)), metres_between((west, south), (west, north)))
 
 
-def legend_rows(layers, extent, page: bool = True, least_m: float = 0.0
+def legend_rows(layers, extent, page: bool = True, least_m: float = 0.0, hidden: frozenset = frozenset()
                 ) -> list[tuple[Style, str, list[str]]]:
     """The legend's lines below the incident types, as (style, mark, texts): the entries of
     every layer that asks for one (``legend_entries``), one line per swatch. Layers drawn with
     the same mark alike are one line (the blue lines of the Tumen and the Khalkhin Gol, three
     dots for the places: a reader tells them apart on the map by their names), named by each,
-    or for several dots, heights or striped rivers by LEGEND_GROUPS. ``least_m``: see ``legend_entries``."""
+    or for several dots, heights or striped rivers by LEGEND_GROUPS. ``least_m`` and
+    ``hidden``: see ``legend_entries``."""
     rows: dict[tuple, tuple[Style, str, list[str]]] = {}
     under = _under_heavy_lines(layers, extent)
     for layer in layers:
@@ -272,7 +279,7 @@ def legend_rows(layers, extent, page: bool = True, least_m: float = 0.0
             continue
         style = layer.spec.style
         thin = style.weight < HEAVY_WEIGHT
-        for mark, text in legend_entries(layer, extent, page, under if thin else None, least_m):
+        for mark, text in legend_entries(layer, extent, page, under if thin else None, least_m, hidden):
             rows.setdefault((mark, _swatch_of(style, mark)), (style, mark, []))[2].append(text)
     return [(style, mark, [_group_of(style, mark)] if len(texts) > 1 and _group_of(style, mark)
              else texts) for style, mark, texts in rows.values()]

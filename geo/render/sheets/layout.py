@@ -16,6 +16,7 @@ import re
 from typing import NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
+from geo.config import FEATURE
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import mercator_xy, metres_between
 from geo.render.names import kept_whole, map_labels, shown_at, whole_names
@@ -133,11 +134,13 @@ class Marks(NamedTuple):
     fanned out, the numbered groups (incidents, the map's own places they lie nearest, as
     (name, lon, lat), most incidents first: _places_near), whether any town's dot is drawn,
     and whether a lone marker was set off its place (clear of the place's symbol) with a line
-    to it."""
+    to it; and the points of the map's own layers whose symbols lie under a marker or a
+    numbered circle, which the legend does not explain."""
     fanned: bool
     keyed: tuple[tuple[list[dict], tuple[tuple[str, float, float], ...]], ...]
     towns: bool  # whether any town's dot is drawn
     moved: bool  # whether a lone marker was set off its place
+    hidden: frozenset = frozenset()  # (lon, lat) of the points whose symbols a marker covers
 
 
 def with_basemap(svg: str, raster: bytes) -> str:
@@ -323,8 +326,17 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
     parts += [inset] + markers + texts  # above every line: the markers, then the labels beside them
     parts.append(f'</g><rect y="{top}" width="{mw}" height="{mh}" fill="none" stroke="{INK}" '
                  f'stroke-width="{0.5 * PT:.2f}"/></g>')
+    # the symbols of the map's own points that a marker or a numbered circle covers
+    hidden = frozenset(tuple(f["geometry"]["coordinates"][:2]) for layer in content.layers
+                       if layer.spec.kind == FEATURE for f in layer.collection["features"]
+                       if f.get("geometry") and f["geometry"]["type"] == "Point"
+                       and any(_within(project(*f["geometry"]["coordinates"][:2]), m) for m in marked))
     return "".join(parts), Marks(any(len(fan) > 1 for fan in fans), tuple(keyed), bool(dots),
-                                 any(len(fan) == 1 for fan in fans))
+                                 any(len(fan) == 1 for fan in fans), hidden)
+
+
+def _within(point, box) -> bool:
+    return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
 
 
 # What hiding something costs the locator's corner: an incident's mark, a lake the map names

@@ -73,7 +73,7 @@ def legend(content, s: Sizes, y: float, marks, per_px: float = 0.0, whole: tuple
                 for members, near in marks.keyed]
     entries += [(lambda x, cy, st=style, m=mark: _swatch(st, m, x, cy, s), ", ".join(texts))
                 for style, mark, texts in legend_rows(content.layers, frame_extent(content), page=False,
-                                                      least_m=SEEN_PX * per_px)]
+                                                      least_m=SEEN_PX * per_px, hidden=marks.hidden)]
     if marks.towns:  # the towns the sheet named, under their layer's title
         title = next(layer.spec.title for layer in content.layers if layer.spec.kind == BASE
                      and any(f["properties"].get("kind") == TOWN for f in layer.collection["features"]))
