@@ -122,11 +122,15 @@ RENAMED_TOWNS = {
     "Mukden (Shenyang)": {"ru": "Мукден", "ja": "奉天", "zh": "奉天"},
     "Voroshilov (Ussuriysk)": {"ru": "Ворошилов", "ja": "ヴォロシーロフ", "zh": "伏罗希洛夫"},
     "Grodekovo (Pogranichny)": {"ru": "Гродеково"},
-    "Iman (Dalnerechensk)": {"ru": "Иман"},
-    "Bayan Tumen (Choibalsan)": {"ru": "Баян-Тумэн"},
+    "Bayan Tumen (Choibalsan)": {"ru": "Баян-Тумэн", "ja": "バヤン・トゥメン"},
     "Wangyemiao (Ulanhot)": {"ru": "Ванъемяо", "ja": "王爺廟", "zh": "王爷庙"},
     "Sanchakou (Dongning)": {"ru": "Саньчакоу", "ja": "三岔口", "zh": "三岔口"},
-    "Aigun (Aihui)": {"zh": "瑷珲"},
+    "Aigun (Aihui)": {"ru": "Айгунь", "zh": "瑷珲"},
+    "Heiho (Heihe)": {"ru": "Сахалян"},
+    "Seishin (Chongjin)": {"ru": "Сейсин"},
+    "Rashin (Rajin)": {"ru": "Расин"},
+    "Kirin (Jilin)": {"ru": "Гирин"},
+    "Iman (Dalnerechensk)": {"ru": "Иман", "zh": "伊曼"},
 }
 
 
