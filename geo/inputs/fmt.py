@@ -75,13 +75,37 @@ def _canonical_geometry(geometry):
         geom = shape(geometry)
     except Exception:  # malformed: leave it for `check` to report
         return geometry
+    coordinates = geometry["coordinates"]
     if geom.geom_type in ("Polygon", "MultiPolygon") and geom.is_valid:
-        geom = shapely.orient_polygons(geom, exterior_cw=False)
-    result = mapping(geom)
-    return {"coordinates": _round(result["coordinates"]), "type": result["type"]}
+        oriented = shapely.orient_polygons(geom, exterior_cw=False)
+        # (mostly they are, written by fmt or basedata: their rings as given, if closed)
+        if not oriented.equals_exact(geom, 0) or not _closed(coordinates, _DEPTH[geom.geom_type]):
+            coordinates = mapping(oriented)["coordinates"]
+    return {"coordinates": _round(coordinates, _DEPTH.get(geom.geom_type, -1)), "type": geom.geom_type}
 
 
-def _round(coordinates):
+# how deep a geometry's coordinate pairs lie in its nested lists
+_DEPTH = {"Point": 0, "LineString": 1, "MultiPoint": 1, "Polygon": 2, "MultiLineString": 2,
+          "MultiPolygon": 3}
+
+
+def _closed(coordinates, depth: int) -> bool:
+    """Whether every ring of a polygon's coordinates (``depth`` 2, or 3 for several) ends
+    where it starts, as shapely writes them."""
+    if depth == 2:
+        return all(ring and list(ring[0]) == list(ring[-1]) for ring in coordinates)
+    return all(_closed(part, depth - 1) for part in coordinates)
+
+
+def _round(coordinates, depth: int = -1):
+    """Every number rounded to PRECISION decimals, nested as given (``depth``: how deep the
+    pairs lie, if known: the pairs are then rounded without looking at each)."""
+    if depth == 0:
+        return [round(float(c), PRECISION) for c in coordinates]
+    if depth == 1:
+        return [[round(float(c), PRECISION) for c in pair] for pair in coordinates]
+    if depth > 1:
+        return [_round(part, depth - 1) for part in coordinates]
     if isinstance(coordinates, (list, tuple)) and coordinates and isinstance(coordinates[0], float | int):
         return [round(float(c), PRECISION) for c in coordinates]
     return [_round(c) for c in coordinates]
