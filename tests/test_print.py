@@ -623,6 +623,39 @@ def test_the_pdf_carries_the_maps_title(images, content, suffix):
     assert title == content.spec.title
 
 
+def test_every_pdf_passes_pdfinfo_and_pdffonts(built):
+    """Poppler's pdfinfo and pdffonts, as a print desk checks a PDF: every built PDF is one page
+    of the sheet's width (115 or 55 mm), titled with its map's title, its text in fonts that
+    are all embedded (a printer substitutes any that is not)."""
+    import shutil
+    import subprocess
+
+    from geo.inputs.maps_toml import read_project
+    from geo.render.sheets.images import PRINT_WIDTHS_MM
+
+    if not (shutil.which("pdfinfo") and shutil.which("pdffonts")):
+        pytest.fail("poppler-utils (pdfinfo, pdffonts) is missing: bash scripts/test.sh installs it")
+    project = read_project(LAYERS)
+    checked = 0
+    for name in MAPS:
+        for suffix, mm in PRINT_WIDTHS_MM.items():
+            pdf = str(built / f"{name}{suffix}.pdf")
+            info = dict(line.split(":", 1) for line in subprocess.run(
+                ["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout.splitlines()
+                if ":" in line)
+            assert info["Title"].strip() == project.maps[name].title, (name, suffix, info["Title"])
+            assert info["Pages"].strip() == "1", (name, suffix)
+            width_pt = float(re.match(r"\s*([0-9.]+) x", info["Page size"]).group(1))
+            assert abs(width_pt / 72 * 25.4 - mm) < 0.1, (name, suffix, width_pt)
+            fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True,
+                                   check=True).stdout.splitlines()[2:]
+            assert fonts, (name, suffix, "no fonts: the text is not live")
+            for font in fonts:  # name, type, encoding, then emb sub uni as yes/no
+                assert font.split()[-5] == "yes", (name, suffix, font)
+            checked += 1
+    assert checked == 2 * len(MAPS)
+
+
 def _area(shape) -> float:
     """The area of a marker's circle, square or diamond, in px²."""
     if shape.tag == f"{SVG}circle":

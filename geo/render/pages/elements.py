@@ -81,7 +81,9 @@ def rendered_text_kept():
 
 @cache
 def leaflet_assets() -> tuple[str, str]:
-    """Leaflet's (css, js) from xstatic-leaflet, with its images inlined as data: URIs."""
+    """Leaflet's (css, js) from xstatic-leaflet, with its images inlined as data: URIs, and
+    without its ``behavior`` for Internet Explorer's VML (no browser the maps run in reads it
+    and no CSS standard has it: the Nu checker refused it)."""
     import xstatic.pkg.leaflet as xleaflet
 
     folder = Path(xleaflet.BASE_DIR)
@@ -92,6 +94,7 @@ def leaflet_assets() -> tuple[str, str]:
         return f"url(data:image/png;base64,{base64.b64encode(data).decode()})"
 
     css = re.sub(r"url\(images/([a-z0-9-]+\.png)\)", inline, css)
+    css = re.sub(r"\n\tbehavior: url\(#default#VML\);", "", css)
     js = (folder / "leaflet.js").read_text(encoding="utf-8")
     js = re.sub(r"\n//# sourceMappingURL=.*$", "\n", js)
     return css, js
