@@ -135,3 +135,37 @@ def test_the_language_menu_and_the_page_read_one_table(browser, built: Path):
                                          "os => os.map(o => [o.value, o.textContent])")
         assert menu == [[code, own] for code, (_, own) in LANGUAGES.items()]
         assert page.evaluate("() => document.documentElement.lang") == "en"
+
+
+def test_a_place_the_title_names_is_named_alike_on_the_map_in_each_language():
+    """Where a map's title or description names one of its own places, the map names it with
+    the same word in each language (a reader looks for the title's word on the map): the
+    Chinese overview's description named 布拉戈维申斯克 where its map said 海兰泡, the Russian
+    one Номонхан where its map said Номон-Хан. (Russian declines its nouns: each word of the
+    name is found less its ending.)"""
+    from geo.config import FEATURE, INTERFACE_LANGUAGES
+    from geo.inputs.maps_toml import read_project
+    from tests.conftest import LAYERS, real_layer
+
+    project = read_project(LAYERS)
+    checked = 0
+    for spec in project.maps.values():
+        english = f"{spec.title} {spec.description}"
+        local = {lang: f"{dict(spec.title_in).get(lang, '')} {dict(spec.description_in).get(lang, '')}"
+                 for lang in INTERFACE_LANGUAGES if lang != "en"}
+        for name in spec.layers:
+            if project.layers[name].kind != FEATURE:
+                continue
+            for f in real_layer(project.layers[name].file)["features"]:
+                p = f["properties"]
+                own = p.get("label_name", p["name"])
+                if not p.get("label") or not re.search(rf"\b{re.escape(own)}\b", english):
+                    continue
+                for lang, text in local.items():
+                    word = p.get("label_names", p.get("names", {})).get(lang)
+                    if not word or not text.strip():
+                        continue
+                    stems = [w[:-1] if lang == "ru" and len(w) > 4 else w for w in word.lower().split()]
+                    assert all(stem in text.lower() for stem in stems), (spec.name, own, lang, word, text)
+                    checked += 1
+    assert checked >= 10
