@@ -863,6 +863,32 @@ def test_a_legend_explains_no_point_symbol_the_sheet_does_not_show(contents, she
     assert checked >= 5
 
 
+def test_a_town_dot_reads_as_its_own_name(sheets):
+    """A town's dot on a sheet is nearest the box of its own name, and every other name set
+    beside a dot stands clearly further off (a dot's margin): on overview-1col Mukden's dot
+    stood as near "Lake Khasan" as "Mukden (Shenyang)", and read as the lake's."""
+    from geo.render.sheets.marks import nearest_on_box
+    from geo.render.sheets.parts import PT, TOWN_DOT, TOWN_INK
+
+    checked = 0
+    for name, suffix, root in sheets:
+        chart = root.find(f".//{SVG}g[@id='map']")
+        dots = [(float(c.get("cx")), float(c.get("cy"))) for c in chart.iter(f"{SVG}circle")
+                if c.get("fill") == TOWN_INK and float(c.get("r")) == round(TOWN_DOT, 1)]
+        # each name's pale box, and whether the text on it is a town's (its ink)
+        items = list(chart.iter())
+        boxes = [((float(r.get("x")), float(r.get("y")), float(r.get("x")) + float(r.get("width")),
+                   float(r.get("y")) + float(r.get("height"))), items[k + 1].get("fill") == TOWN_INK)
+                 for k, r in enumerate(items) if r.tag == f"{SVG}rect" and r.get("fill-opacity") == "0.8"]
+        for x, y in dots:
+            near = sorted((math.dist((x, y), nearest_on_box(x, y, b)), town) for b, town in boxes)
+            assert near and near[0][1], (name, suffix, (x, y), "nearest name is not a town's")
+            if len(near) > 1:
+                assert near[1][0] >= near[0][0] + TOWN_DOT + 0.8 * PT - 0.2, (name, suffix, (x, y), near[:2])
+            checked += 1
+    assert checked >= 10
+
+
 def test_no_lakes_name_reads_as_an_incident_markers_place_or_another_lake(contents, sheets):
     """A lake's name stands nearer its lake's point than the edge of any incident marker not on
     that point, and than any other lake drawn: set beside the circle of the five Suifenhe

@@ -234,6 +234,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
     countries = _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS[:1],
                                borders=sides)
     obstacles += [box for *_, box, _ in countries]
+    named = [box for *_, box, _ in countries]  # the boxes of the names set, to read a dot by
     dot = 4.5 * s.raster_scale  # the basemap's point symbol: 9 style px across
     obstacles += [(x - dot, y - dot, x + dot, y + dot) for name, x, y in labels if name not in lakes]
     offset = dot + 0.8 * PT
@@ -257,6 +258,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
                          f'{1.2 * PT:.1f},{0.8 * PT:.1f}"/>')
         texts.append(_boxed(name, x, y, anchor, box, s))
         obstacles.append(box)
+        named.append(box)
     # the rivers and claimed borders the map is about, named along their lines where the frame
     # shows enough of them; a river the title or description names (the map's subject) whose
     # run has no room along it, level beside it (elsewhere a level name off a short run read
@@ -279,6 +281,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
             name_set = f'<g transform="rotate({angle:.1f} {x:.1f} {y:.1f})">{name_set}</g>'
         texts.append(name_set)
         obstacles.append(box)
+        named.append(box)
     # the towns the frame's scale allows, largest first: a town's dot with its name beside it,
     # or neither where the name finds no room on the dot's side of every border (as on the
     # page); a town under an incident's marker (Vladivostok) is named beside the marker
@@ -299,11 +302,14 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
         if not found:
             continue
         name, tx, ty, anchor, box, _ = found[0]
+        if under is None and not _reads_as_its_dot(x, y, box, named, TOWN_DOT + 0.8 * PT):
+            continue  # (its dot would read as another's: neither is drawn)
         if under is None:
             texts.append(town_dot(x, y))
             dots += ((x, y),)
         texts.append(_boxed(name, tx, ty, anchor, box, s, TOWN_INK))
         obstacles += [spot, box]
+        named.append(box)
     # a country's name that found no room on its point: a little off it, clear of the places
     countries += _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS[1:],
                                 skip={name for name, *_ in countries}, borders=sides, turned=turned)
@@ -333,6 +339,14 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
                        and any(_within(project(*f["geometry"]["coordinates"][:2]), m) for m in marked))
     return "".join(parts), Marks(any(len(fan) > 1 for fan in fans), tuple(keyed), bool(dots),
                                  any(len(fan) == 1 for fan in fans), hidden)
+
+
+def _reads_as_its_dot(x: float, y: float, box, named: list, margin: float) -> bool:
+    """Whether a town's dot at (x, y) reads as the dot of its name in ``box``: every other name
+    set (``named``: their boxes) lies ``margin`` further from it than its own. On overview-1col
+    Mukden's dot stood as near "Lake Khasan" as "Mukden (Shenyang)"."""
+    own = math.dist((x, y), nearest_on_box(x, y, box))
+    return all(math.dist((x, y), nearest_on_box(x, y, other)) >= own + margin for other in named)
 
 
 def _within(point, box) -> bool:
