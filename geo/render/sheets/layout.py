@@ -235,6 +235,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
                                borders=sides)
     obstacles += [box for *_, box, _ in countries]
     named = [box for *_, box, _ in countries]  # the boxes of the names set, to read a dot by
+    led_from: list = []  # (box, point) of the places' names: no town's dot nearer one than its point
     dot = 4.5 * s.raster_scale  # the basemap's point symbol: 9 style px across
     obstacles += [(x - dot, y - dot, x + dot, y + dot) for name, x, y in labels if name not in lakes]
     offset = dot + 0.8 * PT
@@ -259,6 +260,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
         texts.append(_boxed(name, x, y, anchor, box, s))
         obstacles.append(box)
         named.append(box)
+        led_from.append((box, (px, py)))
     # the rivers and claimed borders the map is about, named along their lines where the frame
     # shows enough of them; a river the title or description names (the map's subject) whose
     # run has no room along it, level beside it (elsewhere a level name off a short run read
@@ -302,8 +304,10 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
         if not found:
             continue
         name, tx, ty, anchor, box, _ = found[0]
-        if under is None and not _reads_as_its_dot(x, y, box, named, TOWN_DOT + 0.8 * PT):
-            continue  # (its dot would read as another's: neither is drawn)
+        if under is None and not _reads_as_its_dot(x, y, box, named, TOWN_DOT + 0.8 * PT) or any(
+                math.dist((x, y), nearest_on_box(x, y, b)) < math.dist(p, nearest_on_box(*p, b))
+                for b, p in led_from):
+            continue  # (its dot would read as another name's, or a place's name as its: neither is drawn)
         if under is None:
             texts.append(town_dot(x, y))
             dots += ((x, y),)
