@@ -615,11 +615,11 @@ def test_no_country_name_on_a_sheet_crosses_a_border(contents, sheets):
 
 # Known and open: on the overview's 1-column sheet the Mongolian People's Republic's wedge of
 # the frame, between the border of the 1930s and today's, is narrower than even "MPR" in the
-# sheet's 7 pt capitals; on both overview sheets Korea's land in the frame, a strip between the
-# Tumen and Yalu border and the frame's foot, holds not even "KOREA" near its point once Lake
-# Khasan is named (it had stood half over the Sea of Japan, on overview-1col wholly)
+# sheet's 7 pt capitals; on it Korea's land in the frame, a strip between the Tumen and Yalu
+# border and the frame's foot, holds not even "KOREA" near its point once Lake Khasan is named
+# (it had stood wholly over the Sea of Japan; on the 2-column sheet it stands turned along the
+# strip since "Lake Khasan" may stand beside the circle of the lake's own incidents)
 KNOWN_UNNAMED = {("overview", "-1col", "Mongolian People's Republic"),
-                 ("overview", "", "Korea (under Japanese rule)"),
                  ("overview", "-1col", "Korea (under Japanese rule)")}
 
 
@@ -904,7 +904,10 @@ def test_no_lakes_name_reads_as_an_incident_markers_place_or_another_lake(conten
     """A lake's name stands nearer its lake's point than the edge of any incident marker not on
     that point, and than any other lake drawn: set beside the circle of the five Suifenhe
     clashes, "Lake Khanka" read as their place on the overview sheet, and "Lake Buir", led
-    100 km north on overview-1col, named Hulun Nur (readers' reviews)."""
+    100 km north on overview-1col, named Hulun Nur (readers' reviews). The lake's own incidents'
+    marks aside (those whose incidents all lie nearest it, as the key says): beside them its
+    name reads as their place, as it is (Lake Buir, ringed by its clashes, went unnamed on the
+    overview sheet whose key named it)."""
     from shapely.geometry import Point
     from shapely.geometry import box as rectangle
 
@@ -917,20 +920,32 @@ def test_no_lakes_name_reads_as_an_incident_markers_place_or_another_lake(conten
     for name, suffix, root in sheets:
         content, chart, project = sheet_map(contents, name, suffix, root)
         boxes = name_boxes(chart)
-        marks = [(float(c.get("cx")), float(c.get("cy")), float(c.get("r"))) for g in chart.iter(f"{SVG}g")
+        marks = [(float(c.get("cx")), float(c.get("cy")), float(c.get("r")), g) for g in chart.iter(f"{SVG}g")
                  if g.get("class") in ("group", "marker") for c in g.iter(f"{SVG}circle")] + [
             (float(r.get("x")) + float(r.get("width")) / 2, float(r.get("y")) + float(r.get("height")) / 2,
-             float(r.get("width")) / 2) for g in chart.iter(f"{SVG}g") if g.get("class") == "marker"
+             float(r.get("width")) / 2, g) for g in chart.iter(f"{SVG}g") if g.get("class") == "marker"
             for r in g.iter(f"{SVG}rect")]
-        for label in map_labels(content):
-            if label["kind"] != "water" or label["name"] not in boxes or not shown_at(label, frame_zoom(content)):
+        reach = 4 * Sizes(width_px(PRINT_WIDTHS_MM[suffix])).marker
+        shown = [label for label in map_labels(content) if shown_at(label, frame_zoom(content))]
+        own = [(str(label["name"]), project(label["lon"], label["lat"])) for label in shown
+               if label["kind"] in ("place", "water")]
+        where = {f["properties"]["id"]: project(*f["geometry"]["coordinates"][:2])
+                 for f in placed_incidents(content)}
+
+        def nearest(incident: str, where=where, own=own, reach=reach) -> str | None:
+            d, place = min((math.dist(where[incident], p), n) for n, p in own)
+            return place if d < reach else None
+        for label in shown:
+            if label["kind"] != "water" or label["name"] not in boxes:
                 continue
             checked += 1
             x, y = project(label["lon"], label["lat"])
             box = boxes[label["name"]]
             near = math.dist((x, y), nearest_on_box(x, y, box))
-            closer = [(round(mx), round(my)) for mx, my, r in marks if math.dist((mx, my), (x, y)) > r
-                      and math.dist((mx, my), nearest_on_box(mx, my, box)) - r < near]
+            closer = [(round(mx), round(my)) for mx, my, r, g in marks if math.dist((mx, my), (x, y)) > r
+                      and math.dist((mx, my), nearest_on_box(mx, my, box)) - r < near
+                      and {nearest(i) for i in (g.get("data-incidents") or g.get("data-incident")).split()}
+                      != {label["name"]}]
             assert closer == [], (name, suffix, label["name"], closer)
             frame = [float(chart.find(f"{SVG}clipPath/{SVG}rect").get(k) or 0) for k in ("x", "y", "width", "height")]
             sizes = Sizes(width_px(PRINT_WIDTHS_MM[suffix]))
@@ -1119,6 +1134,36 @@ def test_each_numbered_group_is_told_apart_in_the_key(sheets):
         assert len(wheres) == len(set(wheres)), (name, suffix, wheres)
         pairs += len(wheres) > 1
     assert pairs >= 2  # (sheets with two groups or more)
+
+
+def test_every_place_a_key_names_is_named_on_its_map(contents, sheets):
+    """A reader looks for the place a numbered group's key names ("3 incidents within 35 km of
+    Lake Buir") on the map above it: each such place is named there (Lake Buir, ringed by its
+    clashes, went unnamed on the overview sheet whose key named it)."""
+    from geo.render.names import map_labels
+
+    missing, checked = [], 0
+    for name, suffix, root in sheets:
+        content, chart, _ = sheet_map(contents, name, suffix, root)
+        legend = root.find(f".//{SVG}g[@id='legend']")
+        keys = " ".join(" ".join("".join(t.itertext()) for t in legend.iter(f"{SVG}text")).split())
+        shown = " ".join(" ".join("".join(t.itertext()) for t in chart.iter(f"{SVG}text")).split())
+        places = {str(label["name"]) for label in map_labels(content) if label["kind"] in ("place", "water")}
+        for key in re.findall(r"\d+ incidents [^:]*:", keys.replace("\u00a0", " ")):
+            for place in places:
+                if place.replace("\u00a0", " ") in key:
+                    checked += 1
+                    if place not in shown.replace("\u00a0", " "):
+                        missing.append((name, suffix, place))
+    assert sorted(missing) == sorted(KNOWN_UNNAMED_KEYED), "(a known one now named: drop it)"
+    assert checked >= 10
+
+
+# Known and open: on overview-1col Lake Buir, ringed by the circle of its clashes and the
+# Nomonhan battle's, finds no room for its name that reads as its own (Hulun Nur lies north),
+# nor Grodekovo, 20 km inside the USSR beside Suifenhe, on its side of the border
+KNOWN_UNNAMED_KEYED = [("overview", "-1col", "Grodekovo (now Pogranichny)"),
+                       ("overview", "-1col", "Lake Buir")]
 
 
 def test_a_groups_key_names_each_place_its_incidents_lie_nearest(contents, sheets):

@@ -185,13 +185,14 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
     markers = []
     for members, (x, y) in zip(marks, spots, strict=True):
         if len(members) == 1:
-            markers.append(marker(placed[members[0]]["properties"].get("type", ""), x, y, s.marker))
+            markers.append(marker(placed[members[0]]["properties"].get("type", ""), x, y, s.marker,
+                                  str(placed[members[0]]["properties"]["id"])))
             continue
         near = _places_near([points[i] for i in members], labels, own, 4 * s.marker)
         keyed.append(([placed[i] for i in members], near))
         markers.append(group_marker(len(members), x, y, s.marker,
                                     tuple(str(placed[i]["properties"]["id"]) for i in members)))
-    points = wheres
+    incident_xy, points = points, wheres
     half = s.marker / 2 + 0.5 * PT
     obstacles = [(x - half, y - half, x + half, y + half) for x, y in spots + points]
     inner = (frame[0] + 2, frame[1] + 2, frame[2] - 2, frame[3] - 2)
@@ -244,7 +245,11 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
     # far as its data says (as on the page): nearer a line than its stated precision
     across = lakes | {str(label["name"]) for label in own if _on_border(label, project, lines)}
     # (a lake's name reads as none of the markers', nor as another lake's)
-    drawn_marks = tuple((mx, my, s.marker / 2) for mx, my in spots)
+    # (but a lake's own incidents' marks: beside them its name reads as their place, as it is)
+    drawn_marks = {lake: tuple((mx, my, s.marker / 2) for m, (mx, my) in zip(marks, spots, strict=True)
+                               if {n for n, *_ in _places_near([incident_xy[i] for i in m], labels, own,
+                                                               4 * s.marker)} != {lake})
+                   for lake in lakes}
     lakes_drawn = _lake_outlines(content, project, frame, s.label)
     for name, x, y, anchor, box, (px, py) in place_labels(labels, s.label, obstacles, inner,
                                                           offset, lines, centred=lakes,

@@ -252,7 +252,8 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
                  reaches=(1.0, 2.0, 3.2, 4.6, 6.5, 9.0), keep_off=None, side=True,
                  anyway: bool | frozenset[str] | set[str] = True,
                  symbols: tuple[tuple[float, float], ...] = (), never=None,
-                 marks: tuple[tuple[float, float, float], ...] = (), lakes=()) -> list[tuple]:
+                 marks: dict[str, tuple[tuple[float, float, float], ...]] | None = None,
+                 lakes=()) -> list[tuple]:
     """Put each label (text, x, y of its point) beside its point where its box meets no
     obstacle, no other label and stays in ``frame``: clear of ``keep_off`` (a prepared shapely
     geometry: the map's heavy lines, railways among them) where any position is, else clear of
@@ -266,9 +267,10 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
     of the places' and towns' symbols) lies nearer its box, and its leader line crosses no
     other label (on the Khasan 1-column sheet "Zaozernaya" stood under
     Bogomolnaya's triangle, crossed by Bogomolnaya's leader). A lake's name (``centred``) reads
-    as no incident marker's place either (``marks``: (x, y, radius) of each): no marker's edge
-    lies nearer its box than its point ("Lake Khanka" stood beside the circle of the Suifenhe
-    clashes on the overview sheet, their place as it read), and no other lake of ``lakes`` (the
+    as no incident marker's place either (``marks``: {lake's name: (x, y, radius) of each
+    marker but those of the lake's own incidents}): no marker's edge lies nearer its box than
+    its point ("Lake Khanka" stood beside the circle of the Suifenhe clashes on the overview
+    sheet, their place as it read), and no other lake of ``lakes`` (the
     outlines drawn, shapely) either ("Lake Buir", led 100 km north on overview-1col, named
     Hulun Nur).
 
@@ -296,7 +298,8 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
                          if (spot := _free_spot(text, w, x, y, offset * reach, ascent, descent,
                                                 pad, taken, frame, geometry, rule,
                                                 (offset, symbols, named)
-                                                + ((marks, lakes) if text in centred else ()),
+                                                + (((marks or {}).get(text, ()), lakes)
+                                                   if text in centred else ()),
                                                 below, never))), None)
             if spot:
                 taken.append(spot[3])

@@ -119,8 +119,9 @@ MARKER_LETTER = 0.6
 DIAMOND = 1.25
 
 
-def marker(type_name: str, x: float, y: float, size: float) -> str:
-    """An incident marker as on the page: the type's letter in its coloured shape."""
+def marker(type_name: str, x: float, y: float, size: float, incident: str = "") -> str:
+    """An incident marker as on the page: the type's letter in its coloured shape; on the map,
+    the incident's id in ``data-incident`` (for whoever reads the SVG, as the page has it)."""
     t = BY_NAME[type_name]  # (check refuses a type not in the table)
     fill, ink, letter, shape = t.fill, t.ink, t.letter, t.shape
     stroke = f'stroke="{MARKER_STROKE}" stroke-width="{0.45 * PT:.2f}"'
@@ -138,7 +139,8 @@ def marker(type_name: str, x: float, y: float, size: float) -> str:
     else:  # a shape the page draws (incident_types.SHAPES) must be drawn here too
         raise ValueError(f"incident type {type_name!r}: no print marker for shape {shape!r}")
     font = size * MARKER_LETTER
-    return (f'<g class="marker">{body}'
+    held = f' data-incident={quoteattr(incident)}' if incident else ""
+    return (f'<g class="marker"{held}>{body}'
             + text(x, y + font * 0.36, letter, font, bold=True, anchor="middle", fill=ink) + "</g>")
 
 
