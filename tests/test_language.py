@@ -98,7 +98,11 @@ def test_a_reader_in_another_language_sees_no_english_in_the_controls(browser, b
         popup_shown(page, title)
         seen = page.evaluate(CHROME)
         legend = page.eval_on_selector_all(".map-legend li", "ns => ns.map(n => n.textContent)")
+        scale = page.eval_on_selector_all(".leaflet-control-scale-line",
+                                          "ns => ns.filter(n => n.offsetParent).map(n => n.textContent)")
     assert len(seen) > 25
+    # the scale in metric units alone (miles are for a reader in English)
+    assert len(scale) == 1 and re.fullmatch(r"\d+ k?m", scale[0]), scale
     english = [(where, text) for where, _, text in seen if re.search(r"[A-Za-z]{4,}", text)]
     assert english == [], english
     # in the reader's language and marked so (a screen reader speaks it so)
