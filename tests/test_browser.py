@@ -564,7 +564,8 @@ def test_timeline_filters_markers_and_counts(browser, built: Path):
         assert page.locator(".timeline-count").inner_text() == \
             f"1932 – December 1936: {up_to_1936} of {len(incidents)} incidents"
         assert page.locator(".map-title .incident-count").inner_text() == \
-            f"{up_to_1936} incidents ({up_to_1936 - len(placed)} listed without a place) shown."
+            f"{up_to_1936} incidents shown: {len(placed)} on the map, {up_to_1936 - len(placed)} listed " \
+            "without a place."
         assert page.locator(".incident-list li:not([hidden])").count() == up_to_1936
 
 

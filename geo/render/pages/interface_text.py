@@ -21,10 +21,10 @@ TEXT: dict[str, dict[str, str]] = {
     "All maps": {"ru": "Все карты", "ja": "地図の一覧", "zh": "全部地图"},
     "{n} incidents shown.": {"ru": "Показано событий: {n}.", "ja": "{n}件の事件を表示。",
                              "zh": "显示{n}起事件。"},
-    "{n} incidents ({u} listed without a place) shown.": {
-        "ru": "Показано событий: {n} (из них без места на карте: {u}).",
-        "ja": "{n}件の事件を表示（うち{u}件は地図上の位置なし、一覧のみ）。",
-        "zh": "显示{n}起事件（其中{u}起无地图位置，仅列于清单）。"},
+    "{n} incidents shown: {p} on the map, {u} listed without a place.": {
+        "ru": "Показано событий: {n}; на карте {p}, без места, только в списке, {u}.",
+        "ja": "{n}件の事件を表示：地図上に{p}件、位置が不明で一覧のみ{u}件。",
+        "zh": "显示{n}起事件：地图上{p}起，{u}起无地图位置，仅列于清单。"},
     "Legend": {"ru": "Условные знаки", "ja": "凡例", "zh": "图例"},
     # between the names of one legend line (the Tumen, the Khalkhin Gol): Japanese and Chinese
     # list with the enumeration comma

@@ -215,8 +215,8 @@ def _title_html(spec: MapSpec, content: MapContent) -> str:
     n = content.count(INCIDENTS)
     unplaced = sum(f["geometry"] is None for layer in content.layers
                    if layer.spec.kind == INCIDENTS for f in layer.collection["features"])
-    count = f"{n} incident{'s' if n != 1 else ''}" + (
-        f" ({unplaced} listed without a place)" if unplaced else "") + " shown."  # as title.js says it
+    count = f"{n} incident{'s' if n != 1 else ''} shown" + (  # as title.js says it
+        f": {n - unplaced} on the map, {unplaced} listed without a place." if unplaced else ".")
     return _CHROME.title(spec, count, script_json(page_text(content)))
 
 

@@ -16,13 +16,14 @@
     else window.addEventListener('resize', place);
   };
 
-  /* "62 incidents (27 listed without a place) shown.": the same words as page.py's title. */
+  /* "62 incidents shown: 35 on the map, 27 listed without a place.": page.py's title's words
+     (a reader had read "62 incidents (27 listed without a place) shown" as a contradiction). */
   g.on('filter', function (e) {
     var unplaced = g.state.incidents.filter(function (item) {
       return !item.marker && e.visible[item.id] === true;
     }).length;
-    var text = g.t(unplaced ? '{n} incidents ({u} listed without a place) shown.' : '{n} incidents shown.',
-                   {n: e.shown, u: unplaced});
+    var text = g.t(unplaced ? '{n} incidents shown: {p} on the map, {u} listed without a place.'
+                   : '{n} incidents shown.', {n: e.shown, p: e.shown - unplaced, u: unplaced});
     if (e.shown === 1) text = text.replace('1 incidents', '1 incident');  /* English */
     document.querySelectorAll('.incident-count').forEach(function (node) {
       node.textContent = text;
