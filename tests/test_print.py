@@ -16,7 +16,7 @@ import pytest
 
 from geo.incident_types import BY_NAME
 from geo.render.sheets.parts import Sizes
-from tests.conftest import LAYERS, MAPS
+from tests.conftest import LAYERS, MAPS, real_layer
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>x</script>&]]>'
@@ -1134,6 +1134,25 @@ def test_each_numbered_group_is_told_apart_in_the_key(sheets):
         assert len(wheres) == len(set(wheres)), (name, suffix, wheres)
         pairs += len(wheres) > 1
     assert pairs >= 2  # (sheets with two groups or more)
+
+
+def test_a_country_named_by_its_shortest_name_is_spelled_out_under_the_map(sheets):
+    """Where a sheet names a country by its shortest name ("MPR" in the overview's wedge of it),
+    the notes under the key spell it out: a print reader has no page to hover over (the
+    overview sheet's "MPR" had said nothing more)."""
+    countries = real_layer("countries.geojson")["features"]
+    short = {f["properties"]["short_name"]: f["properties"]["name"] for f in countries
+             if f["properties"].get("short_name")}
+    checked = 0
+    for name, suffix, root in sheets:
+        chart = root.find(f".//{SVG}g[@id='map']")
+        on_map = {"".join(t.itertext()) for t in chart.iter(f"{SVG}text") if t.get("letter-spacing")}
+        legend = " ".join("".join(t.itertext()) for t in root.find(f".//{SVG}g[@id='legend']").iter(f"{SVG}text"))
+        for brief, full in short.items():
+            if brief.upper() in on_map:
+                checked += 1
+                assert f"{brief.upper()}: {full}." in " ".join(legend.split()), (name, suffix, brief)
+    assert checked >= 1
 
 
 def test_every_place_a_key_names_is_named_on_its_map(contents, sheets):

@@ -135,12 +135,14 @@ class Marks(NamedTuple):
     (name, lon, lat), most incidents first: _places_near), whether any town's dot is drawn,
     and whether a lone marker was set off its place (clear of the place's symbol) with a line
     to it; and the points of the map's own layers whose symbols lie under a marker or a
-    numbered circle, which the legend does not explain."""
+    numbered circle, which the legend does not explain; and the countries the map names by
+    their shortest names, which the legend spells out."""
     fanned: bool
     keyed: tuple[tuple[list[dict], tuple[tuple[str, float, float], ...]], ...]
     towns: bool  # whether any town's dot is drawn
     moved: bool  # whether a lone marker was set off its place
     hidden: frozenset = frozenset()  # (lon, lat) of the points whose symbols a marker covers
+    shortened: tuple = ()  # (shortest name, name) of each country named by its shortest
 
 
 def with_basemap(svg: str, raster: bytes) -> str:
@@ -346,8 +348,11 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
                        if layer.spec.kind == FEATURE for f in layer.collection["features"]
                        if f.get("geometry") and f["geometry"]["type"] == "Point"
                        and any(_within(project(*f["geometry"]["coordinates"][:2]), m) for m in marked))
+    short_of = {str(label["name"]): str(label["short"]) for label in names if label.get("short")}
+    shortened = tuple(sorted({(short_of[name], name) for name, lines, *_ in countries
+                              if name in short_of and " ".join(lines) != name.upper()}))
     return "".join(parts), Marks(any(len(fan) > 1 for fan in fans), tuple(keyed), bool(dots),
-                                 any(len(fan) == 1 for fan in fans), hidden)
+                                 any(len(fan) == 1 for fan in fans), hidden, shortened)
 
 
 def _reads_as_its_dot(x: float, y: float, box, named: list, margin: float) -> bool:

@@ -88,6 +88,8 @@ def legend(content, s: Sizes, y: float, marks, per_px: float = 0.0, whole: tuple
     elif marks.moved:  # (the Amur's one incident, set off Kanchazu Island's symbol: not a fan)
         notes.append("A marker set off its place, to leave the place's symbol in sight, has a line "
                      "leading to it.")
+    for short, name in marks.shortened:  # ("MPR" on the overview sheet had said nothing more)
+        notes.append(f"{short.upper()}: {name}.")
     if unplaced:
         notes.append(unplaced_note(unplaced))
     gap = 3 * PT
