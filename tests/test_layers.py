@@ -121,7 +121,7 @@ RENAMED_TOWNS = {
     "Hsinking (Changchun)": {"ru": "Синьцзин", "ja": "新京", "zh": "新京"},
     "Mukden (Shenyang)": {"ru": "Мукден", "ja": "奉天", "zh": "奉天"},
     "Voroshilov (Ussuriysk)": {"ru": "Ворошилов", "ja": "ヴォロシーロフ", "zh": "伏罗希洛夫"},
-    "Grodekovo (Pogranichny)": {"ru": "Гродеково"},
+    "Grodekovo (Pogranichny)": {"ru": "Гродеково", "ja": "グロデコヴォ"},
     "Bayan Tumen (Choibalsan)": {"ru": "Баян-Тумэн", "ja": "バヤン・トゥメン"},
     "Wangyemiao (Ulanhot)": {"ru": "Ванъемяо", "ja": "王爺廟", "zh": "王爷庙"},
     "Sanchakou (Dongning)": {"ru": "Саньчакоу", "ja": "三岔口", "zh": "三岔口"},
