@@ -794,6 +794,16 @@ def test_the_legend_shows_the_place_marker_only_where_the_map_can_draw_one(conte
     assert circle == any(f["properties"].get("precision_m", 0) > UNCERTAIN_M for f in placed), map_name
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", per_map())
+def test_the_credits_hold_on_one_line_on_a_desktop(views, map_name: str):
+    """At 1280 px and wider the attribution bar is one line: wrapped, it had left "data" alone
+    on a second line under every map (a reader's review); the credits are data (maps.toml's
+    attribution), kept short enough."""
+    for width in (DESKTOP, 1920):
+        assert views(map_name, width)["creditLines"] == 1, (map_name, width)
+
+
 PICTURES = Path(__file__).resolve().parent / "pictures"
 
 PICTURES = Path(__file__).resolve().parent / "pictures"

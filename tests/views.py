@@ -279,7 +279,10 @@ FIRST_VIEW = f"""([places, extent, claimPaths]) => {{
       return sum + Math.max(0, Math.min(r.right, b.right) - Math.max(r.left, b.left)) *
                    Math.max(0, Math.min(r.bottom, b.bottom) - Math.max(r.top, b.top)); }}, 0) / (b.width * b.height);
   }}
-  return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights,
+  // how many lines the attribution bar takes (its credits wrapped had left one word alone)
+  const credit = document.querySelector('.leaflet-control-attribution');
+  const creditLines = credit ? Math.round(credit.getBoundingClientRect().height / parseFloat(getComputedStyle(credit).lineHeight)) : 0;
+  return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights, creditLines,
            dots, dotted, exactBorders, claims, leaders, onLines, acrossBorders, symbolsUnder, waterByDots, linesUnderPanels, inset: covered, insetPaths, insetNames, letters, zoom: m.getZoom()}};
 }}"""
 
