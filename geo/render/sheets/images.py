@@ -104,9 +104,7 @@ def _png(drawn, width: int, height: int) -> bytes:
     from PIL import Image
 
     image = cairocffi.ImageSurface(cairocffi.FORMAT_ARGB32, width, height)
-    context = cairocffi.Context(image)
-    context.set_source_surface(drawn)
-    context.paint()
+    _play(drawn, image)
     image.flush()
     order = "BGRX" if sys.byteorder == "little" else "XRGB"  # (cairo's pixels: native 32-bit words)
     pixels = Image.frombuffer("RGB", (width, height), bytes(image.get_data()), "raw", order,
@@ -125,12 +123,19 @@ def _pdf(drawn, width: int, height: int, title: str) -> bytes:
     out = io.BytesIO()
     pdf = cairocffi.PDFSurface(out, width * points, height * points)
     pdf.set_metadata(cairocffi.PDF_METADATA_TITLE, title)
-    context = cairocffi.Context(pdf)
-    context.scale(points, points)
-    context.set_source_surface(drawn)
-    context.paint()
+    _play(drawn, pdf, points)
     pdf.finish()
     return out.getvalue()
+
+
+def _play(drawn, surface, scale: float = 1.0) -> None:
+    """Paint the recorded sheet onto ``surface``, ``scale`` surface units to its pixel."""
+    import cairocffi
+
+    context = cairocffi.Context(surface)
+    context.scale(scale, scale)
+    context.set_source_surface(drawn)
+    context.paint()
 
 
 def static_images(content: MapContent) -> dict[str, bytes]:

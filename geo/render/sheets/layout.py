@@ -183,18 +183,19 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
         for j in fan:
             parts.append(f'<circle cx="{wheres[j][0]:.1f}" cy="{wheres[j][1]:.1f}" r="{1.1 * PT:.2f}" '
                          f'fill="{MARKER_STROKE}"/>')
+    # the map's own places each mark's incidents lie nearest (a group's key names them)
+    nearest = [_places_near([points[i] for i in members], labels, own, 4 * s.marker) for members in marks]
     keyed = []  # (incidents, the map's own places they lie nearest) of each numbered group
     markers = []
-    for members, (x, y) in zip(marks, spots, strict=True):
+    for members, (x, y), near in zip(marks, spots, nearest, strict=True):
         if len(members) == 1:
             markers.append(marker(placed[members[0]]["properties"].get("type", ""), x, y, s.marker,
                                   str(placed[members[0]]["properties"]["id"])))
             continue
-        near = _places_near([points[i] for i in members], labels, own, 4 * s.marker)
         keyed.append(([placed[i] for i in members], near))
         markers.append(group_marker(len(members), x, y, s.marker,
                                     tuple(str(placed[i]["properties"]["id"]) for i in members)))
-    incident_xy, points = points, wheres
+    points = wheres
     half = s.marker / 2 + 0.5 * PT
     obstacles = [(x - half, y - half, x + half, y + half) for x, y in spots + points]
     inner = (frame[0] + 2, frame[1] + 2, frame[2] - 2, frame[3] - 2)
@@ -248,9 +249,8 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
     across = lakes | {str(label["name"]) for label in own if _on_border(label, project, lines)}
     # (a lake's name reads as none of the markers', nor as another lake's)
     # (but a lake's own incidents' marks: beside them its name reads as their place, as it is)
-    drawn_marks = {lake: tuple((mx, my, s.marker / 2) for m, (mx, my) in zip(marks, spots, strict=True)
-                               if {n for n, *_ in _places_near([incident_xy[i] for i in m], labels, own,
-                                                               4 * s.marker)} != {lake})
+    drawn_marks = {lake: tuple((mx, my, s.marker / 2) for (mx, my), near in zip(spots, nearest, strict=True)
+                               if {n for n, *_ in near} != {lake})
                    for lake in lakes}
     lakes_drawn = _lake_outlines(content, project, frame, s.label)
     for name, x, y, anchor, box, (px, py) in place_labels(labels, s.label, obstacles, inner,
@@ -311,9 +311,9 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
         if not found:
             continue
         name, tx, ty, anchor, box, _ = found[0]
-        if under is None and not _reads_as_its_dot(x, y, box, named, TOWN_DOT + 0.8 * PT) or any(
+        if under is None and (not _reads_as_its_dot(x, y, box, named, TOWN_DOT + 0.8 * PT) or any(
                 math.dist((x, y), nearest_on_box(x, y, b)) < math.dist(p, nearest_on_box(*p, b))
-                for b, p in led_from):
+                for b, p in led_from)):
             continue  # (its dot would read as another name's, or a place's name as its: neither is drawn)
         if under is None:
             texts.append(town_dot(x, y))
