@@ -348,12 +348,15 @@ class Views:
         with OfflinePage(self.browser, width, WINDOWS[width]) as view:
             page = opened(view, self.built / f"{map_name}.html", suffix)
             extent = read_project(LAYERS).maps[map_name].extent
+            # (the names are set once the page has its places: read nothing before; on a busy
+            # machine the Amur's first view at 768 px was once read with no name set yet)
+            label_boxes = page.wait_for_function(
+                f"() => {{ const l = ({LABELS})(); return l.length ? l : null; }}").json_value()
             seen = evaluate_json(page, FIRST_VIEW, [[path for _, path in places], list(extent),
                                                     own_claims(map_name)]) \
                 if lang == "en" else {}
             seen["size"] = page.viewport_size
-            seen["label_boxes"] = page.wait_for_function(
-                f"() => {{ const l = ({LABELS})(); return l.length ? l : null; }}").json_value()
+            seen["label_boxes"] = label_boxes
             seen["icons"] = page.evaluate(ICONS)
             # every name of the map, placed or waiting for room
             seen["names"] = sorted(page.eval_on_selector_all(".map-label", "ns => ns.map(n => n.textContent)"))
