@@ -434,12 +434,14 @@ def test_no_country_name_lies_across_a_border_or_beyond_one(first_view, map_name
 
 @functools.lru_cache(maxsize=1)
 def base_land():
-    """The base geography's land (layers/base/land.geojson), as one prepared shapely shape."""
+    """on_land(point) -> whether the point lies on the base geography's land
+    (layers/base/land.geojson): inside any of its polygons, found through an index of them
+    (their union took 4 s a worker)."""
+    import shapely
     from shapely.geometry import shape
-    from shapely.ops import unary_union
-    from shapely.prepared import prep
 
-    return prep(unary_union([shape(f["geometry"]) for f in real_layer("base/land.geojson")["features"]]))
+    tree = shapely.STRtree([shape(f["geometry"]) for f in real_layer("base/land.geojson")["features"]])
+    return lambda point: len(tree.query(point, predicate="within")) > 0
 
 
 @pytest.mark.browser
@@ -452,8 +454,8 @@ def test_every_country_is_named_on_its_land(first_view, map_name: str, width: in
     px, its Russian name wholly)."""
     from shapely.geometry import Point
 
-    land = base_land()
-    wet = [c["text"] for c in first_view["countries"] if not all(land.contains(Point(*q)) for q in c["along"])]
+    on_land = base_land()
+    wet = [c["text"] for c in first_view["countries"] if not all(on_land(Point(*q)) for q in c["along"])]
     assert wet == [], (map_name, width, wet)
 
 

@@ -561,7 +561,7 @@ def test_every_country_on_a_sheet_is_named_on_its_land(contents, sheets):
     from geo.render.sheets.parts import corners
     from tests.test_basemap import base_land
 
-    land, checked, wet = base_land(), 0, []
+    on_land, checked, wet = base_land(), 0, []
     for name, suffix, root in sheets:
         content, chart, _ = sheet_map(contents, name, suffix, root)
         clip = chart.find(f"{SVG}clipPath/{SVG}rect")
@@ -576,7 +576,7 @@ def test_every_country_on_a_sheet_is_named_on_its_land(contents, sheets):
             for px in (x - half, x, x + half):
                 lon, lat = lnglat(left + px / mw * (right - left), up - (y - top) / mh * (up - bottom))
                 checked += 1
-                if not land.contains(Point(lon, lat)):
+                if not on_land(Point(lon, lat)):
                     wet.append((name, suffix, t.text))
     assert wet == [] and checked >= 30, wet
 
