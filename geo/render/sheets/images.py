@@ -181,7 +181,7 @@ def basemap_png(content: MapContent, width: int) -> bytes:
 
     register_system_fonts()
     mw, mh = map_size(content, width)
-    (left, bottom), (right, top) = corners(content)
+    (left, bottom), (right, top) = corners(content, width)
     m = mapnik.Map(mw, mh)
     # style px a metre: a pixel's metres times the render's scale factor
     load_style(m, basemap_xml(content, 1 / (metres_per_px(content, mw) * Sizes(width).raster_scale)))

@@ -65,7 +65,7 @@ from geo.render.style import (
 
 def map_size(content: MapContent, width: int) -> tuple[int, int]:
     """The map frame's pixel size: the full sheet width, the extent's Mercator aspect."""
-    (left, bottom), (right, top) = corners(content)
+    (left, bottom), (right, top) = corners(content, width)
     return width, max(1, round(width * (top - bottom) / (right - left)))
 
 
@@ -121,7 +121,7 @@ def description(content: MapContent) -> str:
 
 def projection(content: MapContent, mw: int, mh: int, top: float = 0.0):
     """(lon, lat) -> the sheet's pixels, for a map frame mw x mh px whose top is at ``top``."""
-    (left, bottom), (right, up) = corners(content)
+    (left, bottom), (right, up) = corners(content, mw)
 
     def project(lon: float, lat: float) -> tuple[float, float]:
         x, y = mercator_xy(lon, lat)
@@ -165,7 +165,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
     placed, _ = incidents(content)
     points = [project(*f["geometry"]["coordinates"][:2]) for f in placed]
     # the names the page shows at the zoom the frame is like, in the page's order
-    zoom = frame_zoom(content)
+    zoom = frame_zoom(content, mw)
     names = [label for label in map_labels(content) if shown_at(label, zoom)]
     own = [label for label in names if label["kind"] in ("place", "water")]
     labels = [(str(label["name"]), *project(label["lon"], label["lat"])) for label in own]
@@ -233,7 +233,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
                 hides if hides >= SUBJECT_COST else 0
         where = min(boxes, key=rank)  # (min keeps the first of equals: the largest)
         obstacles.append(where)
-        inset = locator.locator_svg(shown_theatre, frame_extent(content), where,
+        inset = locator.locator_svg(shown_theatre, frame_extent(content, mw), where,
                                     content.locator.get("lines", []))
     countries = _country_names(names, s, project, obstacles, inner, COUNTRY_SHIFTS[:1],
                                borders=sides)
@@ -524,7 +524,7 @@ def _country_spot(words: list[str], point, s: Sizes, frame, shifts, taken, borde
     """(lines, x, first baseline y, box, (angle, middle y), turned shape or None) where a
     country's name in capitals, on one line or as many as it has words (as the page wraps it),
     stands nearest its point, or None; level, at ``shifts`` off its point, or turned by one of
-    ``angles`` (degrees; on one line), anywhere near it. It keeps a sixth of its size off the
+    ``angles`` (degrees; on one line), anywhere near it. It keeps a third of its size off the
     frame's edge (USSR's R touched the Khasan sheet's neatline). The spots are tried all at
     once (numpy, shapely's arrays), then the first clear of the marks and names in ``taken``
     is tried against the borders: a name with no room is tried at some 70 000 spots. ``borders``:
@@ -536,7 +536,7 @@ def _country_spot(words: list[str], point, s: Sizes, frame, shifts, taken, borde
     from shapely.geometry import LineString
 
     borders, coasts = borders
-    margin = s.label / 6
+    margin = s.label / 3  # (with a sixth, an ink 2 px off the frame: the widths are estimates)
     frame = (frame[0] + margin, frame[1] + margin, frame[2] - margin, frame[3] - margin)
     line_h = s.label * 1.15
     tilted = angles != (0,)
@@ -645,10 +645,10 @@ def subject_line(spec, name: str) -> bool:
     return re.search(rf"\b{re.escape(name.split()[0])}\b", f"{spec.title} {spec.description}") is not None
 
 
-def frame_zoom(content: MapContent) -> int:
-    """The page's zoom whose view the sheet's frame is like: the map's first zoom, one more
-    for every halving of the extent the frame shows (parts.frame_extent)."""
-    (left, _), (right, _) = corners(content)
+def frame_zoom(content: MapContent, width: int) -> int:
+    """The page's zoom whose view the frame of a sheet ``width`` px wide is like: the map's
+    first zoom, one more for every halving of the extent the frame shows (parts.frame_extent)."""
+    (left, _), (right, _) = corners(content, width)
     west, south, east, north = content.spec.extent
     whole = mercator_xy(east, north)[0] - mercator_xy(west, south)[0]
     return content.spec.min_zoom + max(0, math.floor(math.log2(whole / (right - left)) + 1e-9))

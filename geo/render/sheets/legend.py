@@ -31,7 +31,7 @@ from geo.render.style import STRIPE_WIDTH, TOWN, height_symbol, legend_rows
 def scale_and_north(content, s: Sizes, y: float, mw: int) -> str:
     """A scale bar (true at the map's middle latitude) at the left under the map and a north
     arrow at the right: the Mercator frame's north is up everywhere."""
-    west, south, east, north = frame_extent(content)
+    west, south, east, north = frame_extent(content, mw)
     mid = (south + north) / 2
     metres = metres_per_px(content, mw)
     most = metres * mw * 0.3
@@ -71,9 +71,10 @@ def legend(content, s: Sizes, y: float, marks, per_px: float = 0.0, whole: tuple
                for t in INCIDENT_TYPES if counts[t.name]]
     entries += [(lambda x, cy, m=members: group_marker(len(m), x, cy, s.marker), group_key(members, near))
                 for members, near in marks.keyed]
+    rows = legend_rows(content.layers, frame_extent(content, s.width), page=False,
+                       least_m=SEEN_PX * per_px, hidden=marks.hidden)
     entries += [(lambda x, cy, st=style, m=mark: _swatch(st, m, x, cy, s), ", ".join(texts))
-                for style, mark, texts in legend_rows(content.layers, frame_extent(content), page=False,
-                                                      least_m=SEEN_PX * per_px, hidden=marks.hidden)]
+                for style, mark, texts in rows]
     if marks.towns:  # the towns the sheet named, under their layer's title
         title = next(layer.spec.title for layer in content.layers if layer.spec.kind == BASE
                      and any(f["properties"].get("kind") == TOWN for f in layer.collection["features"]))

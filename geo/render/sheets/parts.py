@@ -19,11 +19,16 @@ PT = DPI / 72  # one typographic point in pixels
 INK = "#222222"
 
 
+def is_narrow(width: int) -> bool:
+    """Whether a sheet ``width`` px wide is a 1-column one (650 px; 2 columns: 1358 px)."""
+    return width < 1000
+
+
 class Sizes:
     """Type and symbol sizes in pixels: 1-column images a little tighter than 2-column ones."""
 
     def __init__(self, width: int):
-        narrow = width < 1000
+        narrow = is_narrow(width)
         self.width = width
         self.pad = round(1.5 * PT)
         self.title = (9.0 if narrow else 11.0) * PT
@@ -38,23 +43,28 @@ class Sizes:
         self.raster_scale = 1.8 if narrow else 2.2  # Mapnik's scale factor for the basemap
 
 
-def corners(content: MapContent):
-    west, south, east, north = frame_extent(content)
+def corners(content: MapContent, width: int):
+    """The Mercator corners (left, bottom), (right, top) of the map frame of a sheet ``width``
+    px wide (the frame's width: it spans the sheet)."""
+    west, south, east, north = frame_extent(content, width)
     return mercator_xy(west, south), mercator_xy(east, north)
 
 
 # A sheet is framed on its subject: the box of its placed incidents and its own places, with
 # this share of the box's size added on every side, and never smaller than this share of the
-# map's extent (so that a map of one hill still shows its valley); h/w held to ASPECT. The
-# claimed borders it draws lie inside it whole, this share of the frame's size clear of its edges.
-SUBJECT_MARGIN, LEAST_SHARE, ASPECT, CLAIM_MARGIN = 0.6, 0.35, (0.55, 1.3), 0.04
+# map's extent (so that a map of one hill still shows its valley); h/w held to ASPECT, on a
+# 1-column sheet to NARROW_ASPECT (a newspaper's column map stands upright: the map comes
+# before its key, which had run two to four times as long as a landscape frame). The claimed
+# borders it draws lie inside it whole, this share of the frame's size clear of its edges.
+SUBJECT_MARGIN, LEAST_SHARE, CLAIM_MARGIN = 0.6, 0.35, 0.04
+ASPECT, NARROW_ASPECT = (0.55, 1.3), (1.2, 1.4)
 
 
 def metres_per_px(content: MapContent, mw: int) -> float:
     """Metres on the ground a pixel of a map frame ``mw`` px wide stands for, at the frame's
     middle latitude (where the scale bar is true)."""
-    (left, _), (right, _) = corners(content)
-    west, south, east, north = frame_extent(content)
+    (left, _), (right, _) = corners(content, mw)
+    west, south, east, north = frame_extent(content, mw)
     return (right - left) / mw * math.cos(math.radians((south + north) / 2))
 
 
@@ -66,13 +76,15 @@ def claim_points(content: MapContent) -> list[list[float]]:
             for xy in f["geometry"]["coordinates"]]
 
 
-def frame_extent(content: MapContent) -> tuple[float, float, float, float]:
-    """(west, south, east, north) of the sheet's map: the map's extent, or where the map's
-    subject fills a small part of it (the Khasan heights: 2 % of the page's first view), a frame
-    around the subject inside that extent. The page opens on the whole extent; a sheet cannot
-    be zoomed, so it shows the subject at a scale where its marks stand apart. The claimed
-    borders are the subject too: framed on the points alone, the Khasan sheet ended where both
-    claims meet, its bottom edge along the Soviet claim."""
+def frame_extent(content: MapContent, width: int) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of the map of a sheet ``width`` px wide: the map's extent, or
+    where the map's subject fills a small part of it (the Khasan heights: 2 % of the page's
+    first view), a frame around the subject inside that extent. The page opens on the whole
+    extent; a sheet cannot be zoomed, so it shows the subject at a scale where its marks stand
+    apart. The claimed borders are the subject too: framed on the points alone, the Khasan
+    sheet ended where both claims meet, its bottom edge along the Soviet claim. A 1-column
+    frame too flat for NARROW_ASPECT grows north and south into the map's margin (the
+    padded extent its base geography covers)."""
     west, south, east, north = content.spec.extent
     points = [f["geometry"]["coordinates"][:2] for layer in content.layers
               if layer.spec.kind in (INCIDENTS, FEATURE)
@@ -97,7 +109,11 @@ def frame_extent(content: MapContent) -> tuple[float, float, float, float]:
         fb = min(cy - h / 2, min(y for _, y in claims) - pad)
         ft = max(cy + h / 2, max(y for _, y in claims) + pad)
         cx, cy, w, h = (fl + fr) / 2, (fb + ft) / 2, min(right - left, fr - fl), min(top - bottom, ft - fb)
-    w, h = max(w, min(right - left, h / ASPECT[1])), max(h, min(top - bottom, w * ASPECT[0]))
+    least, most = NARROW_ASPECT if is_narrow(width) else ASPECT
+    if is_narrow(width):  # (upright, into the margin north and south)
+        south, north = content.spec.padded_extent()[1::2]
+        bottom, top = mercator_xy(west, south)[1], mercator_xy(east, north)[1]
+    w, h = max(w, min(right - left, h / most)), max(h, min(top - bottom, w * least))
     cx = min(max(cx, left + w / 2), right - w / 2)  # inside the map's extent
     cy = min(max(cy, bottom + h / 2), top - h / 2)
     (fw, fs), (fe, fn) = lnglat(cx - w / 2, cy - h / 2), lnglat(cx + w / 2, cy + h / 2)
