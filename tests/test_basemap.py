@@ -824,7 +824,7 @@ def test_the_first_view_is_the_approved_picture(first_view, map_name: str, width
     import difflib
 
     picture = {"zoom": first_view["zoom"],
-               "labels": sorted(label["text"] for label in first_view["labels"]),
+               "labels": sorted(label["shown"] for label in first_view["labels"]),
                "markers": first_view["markers"], "groups": first_view["groups"],
                "legend": [f"{kind}: {text}" for kind, text in first_view["legend"]],
                "paths": first_view["paths"],

@@ -312,7 +312,10 @@ def test_every_place_the_title_names_is_named_on_every_sheet(contents, sheets):
     assert sorted(missing) == sorted(KNOWN_UNNAMED_IN_TITLE), "(a known one now named: drop it)"
 
 
-KNOWN_UNNAMED_IN_TITLE: list = []  # (map, suffix, word) of a known fault, while it is there
+# (map, suffix, word) of a known fault, while it is there. Known and open: the Khasan 1-column
+# sheet names Zaozernaya by its shorter name alone: "Zaozernaya (Changkufeng)", in one line or
+# two, finds no room beside the height among the fanned markers and both claims
+KNOWN_UNNAMED_IN_TITLE: list = [("khasan", "-1col", "Changkufeng")]
 
 
 def test_no_sheet_breaks_a_places_name_across_two_lines(contents, sheets):
@@ -1202,12 +1205,14 @@ def test_every_place_a_key_names_is_named_on_its_map(contents, sheets):
         legend = root.find(f".//{SVG}g[@id='legend']")
         keys = " ".join(" ".join("".join(t.itertext()) for t in legend.iter(f"{SVG}text")).split())
         shown = " ".join(" ".join("".join(t.itertext()) for t in chart.iter(f"{SVG}text")).split())
-        places = {str(label["name"]) for label in map_labels(content) if label["kind"] in ("place", "water")}
+        # (a place named by its shorter name, where its name finds no room, is named)
+        places = {str(label["name"]): str(label.get("short", label["name"])) for label in map_labels(content)
+                  if label["kind"] in ("place", "water")}
         for key in re.findall(r"\d+ incidents [^:]*:", keys.replace("\u00a0", " ")):
-            for place in places:
+            for place, short in places.items():
                 if place.replace("\u00a0", " ") in key:
                     checked += 1
-                    if place not in shown.replace("\u00a0", " "):
+                    if not any(form in shown.replace("\u00a0", " ") for form in (place, short)):
                         missing.append((name, suffix, place))
     assert sorted(missing) == sorted(KNOWN_UNNAMED_KEYED), "(a known one now named: drop it)"
     assert checked >= 10

@@ -118,6 +118,19 @@ def own_places(map_name: str) -> list[tuple[str, list[list[float]]]]:
             before += path[1:]
     return sorted(joined)
 @functools.cache
+def place_short_names(map_name: str) -> dict[str, str]:
+    """{shorter name: name} of the places a map is about that have one (``short_name``), which
+    the map sets where the name finds no room ("Zaozernaya", of "Zaozernaya (Changkufeng)")."""
+    from geo.inputs.maps_toml import read_project
+
+    project = read_project(LAYERS)
+    return {f["properties"]["short_name"]: f["properties"].get("label_name", f["properties"]["name"])
+            for name in project.maps[map_name].layers if project.layers[name].kind not in ("base", "incidents")
+            for f in real_layer(project.layers[name].file)["features"]
+            if f["properties"].get("short_name") and f["properties"].get("kind") != "country"}
+
+
+@functools.cache
 def own_claims(map_name: str) -> list[list[list[float]]]:
     """The courses ([[lat, lon], ...]) of the claimed borders a map draws (in its border
     layers: the base geography, 15 MB, is not read)."""
@@ -388,6 +401,9 @@ class Views:
         seen["places"] = [name for name in seen["places"] if name not in seen["lines"]
                           or room[[n for n, _ in places].index(name)] >= 3 * widths.get(name, 0)]
         seen["lines_under_panels"] = {places[int(i)][0]: n for i, n in seen.pop("linesUnderPanels").items()}
+        full = place_short_names(map_name)  # (a place named by its shorter name names it too)
+        for label in seen["labels"] + seen["dotted"]:  # (as set: "shown")
+            label["shown"], label["text"] = label["text"], full.get(label["text"], label["text"])
         for label in seen["labels"]:  # its distance to the place of its own name, if one
             label["off"] = dict(zip([name for name, _ in places], label["off"], strict=True)).get(label["text"])
         return seen

@@ -23,8 +23,8 @@ def map_labels(content: MapContent) -> list[dict]:
     """The names a map shows: every point and line of a layer that asks for a label
     (``label: true``), as {name, names, lat, lon, kind, rank, order, min_zoom, max_zoom,
     precision_m (a point's: how far off it may be), lines and lines_in (a town's or a place's
-    name in two lines, and in each language's: two_lines), short and short_in (a country's
-    shortest name, and in the languages that have one, where its name finds no room)}, in
+    name in two lines, and in each language's: two_lines), short and short_in (a country's or
+    a place's shorter name, and in the languages that have one, where its name finds no room)}, in
     the order they are placed (``order``: PRIORITY, then rank); name and names are the
     feature's ``label_name``/``label_names`` where it has a shorter name for the map. kind is
     "country", "water" (a lake's name, centred), "line" (a river's or a claimed border's,
@@ -63,7 +63,7 @@ def map_labels(content: MapContent) -> list[dict]:
             item = {"name": name, "names": names, "lat": lat, "lon": lon,
                     "kind": kind, "rank": rank}
             item.update({k: p[k] for k in ("min_zoom", "max_zoom", "precision_m") if k in p})
-            if kind == "country" and p.get("short_name"):  # where the name finds no room
+            if kind in ("country", "place") and p.get("short_name"):  # where the name finds no room
                 item["short"], item["short_in"] = p["short_name"], p.get("short_names", {})
             if kind == "town":  # a lesser town from a larger zoom on
                 item["min_zoom"] = max(item.get("min_zoom", 0), TOWN_ZOOM.get(rank, 0))

@@ -72,7 +72,7 @@
       /* a town's dot is drawn here, with its name: where the name finds no room, neither shows */
       var spot = l.kind === 'town' ? g.el('div', 'map-town-dot') : null;
       if (spot) { spot.setAttribute('aria-hidden', 'true'); pane.appendChild(spot); }
-      // a country's shortest name ("MPR"), in the reader's language, where the name finds no room
+      // a country's shortest name ("MPR"), a place's shorter one, in the reader's language: where the name finds no room
       var short = l.short && (g.LANG === 'en' ? l.short : (l.short_in || {})[g.LANG]);
       return {label: l, node: node, leader: leader, spot: spot, latlng: L.latLng(l.lat, l.lon),
               text: text, short: short || null, brief: null,
@@ -216,7 +216,12 @@
           // one reads as on both sides: "Suifenhe (Suifenho)" straddled the border); a place
           // of the map's own across one even so
           var own = item.label.kind === 'place';
-          place = one[1] || two[1] || one[2] || two[2] || (own ? one[0] || two[0] : null);
+          place = one[1] || two[1] || one[2] || two[2];
+          // a place's shorter name where its full one finds no room ("Zaozernaya", of
+          // "Zaozernaya (Changkufeng)"): clear of the lines, else on its side before the full one
+          var boxes3 = !place && item.short && !country ? g.boxes.candidates(L.extend({}, item, item.brief), points[i]) : [];
+          var three = boxes3.length ? onSide(boxes3) : [null, null, null];
+          place = place || three[1] || three[2] || (own ? one[0] || two[0] || three[0] : null);
           // the map's own place on a border, as far as its data says (Nomonhan's, the Khasan
           // heights'), is named even so where its side leaves no room, across as few lines as it
           // can (but no river the map is about: its other bank is another place); another
@@ -225,8 +230,10 @@
           if (!place && own && sides.onBorder(i)) {
             var thisBank = function (box) { return free(box) && !sides.beyondRiver(i, {x: box.x + box.w / 2, y: box.y + box.h / 2}); };
             var offHeavy = function (box) { return thisBank(box) && !crossesHeavy(box); };
-            place = find(boxes, offHeavy) || find(boxes2, offHeavy) || find(boxes, thisBank) || find(boxes2, thisBank);
+            place = find(boxes, offHeavy) || find(boxes2, offHeavy) || find(boxes3, offHeavy) ||
+              find(boxes, thisBank) || find(boxes2, thisBank) || find(boxes3, thisBank);
           }
+          if (place && boxes3.indexOf(place) >= 0) place.short = true;
           if (!place && country && !named[item.label.name])   // no level room: turned along the room there is
             place = find(turnedAreaCandidates(item, points[i], size), sided);
           if (!place && country && item.short && !named[item.label.name]) {   // no room: its shortest name
@@ -235,10 +242,10 @@
               find(turnedAreaCandidates(brief, points[i], size), sided);
             if (place) place.short = true;
           }
-          var form = place && place.short ? item.short : item.text;
-          if (item.short && item.node.textContent !== form) item.node.textContent = form;
           var stack = !!place && boxes2.indexOf(place) >= 0;
-          if (item.lines) setForm(item, stack);
+          if (item.lines) setForm(item, stack);   // (then its shorter name, if set: one line)
+          var form = place && place.short ? item.short : item.text;
+          if (item.short && !stack && item.node.textContent !== form) item.node.textContent = form;
           if (place && country) named[item.label.name] = true;
         }
         if (place) {
