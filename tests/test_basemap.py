@@ -76,7 +76,7 @@ def test_labels_follow_the_language_and_never_collide(views, map_name: str, widt
 @pytest.mark.xdist_group("map-suifenhe")
 def test_grodekovo_labelled_on_the_suifenhe_map(views):
     for width in (PHONE, DESKTOP):
-        for lang, name in (("en", "Grodekovo"), ("ru", "Гродеково")):
+        for lang, name in (("en", "Grodekovo"), ("ru", "Гродеково"), ("ja", "グロデコヴォ"), ("zh", "格罗捷科沃")):
             texts = [label["text"] for label in views("suifenhe", width, lang)["label_boxes"]]
             assert any(t.startswith(name) for t in texts), (width, lang, texts)
 

@@ -165,11 +165,11 @@ class TestPlaceNamesInTheReadersLanguage:
 
     from geo.config import INTERFACE_LANGUAGES as LANGUAGES
     # No name found in that language, and none invented: Bogomolnaya is named only by the Soviet
-    # accounts; no Chinese name for Grodekovo was found in a checkable source; the Russian
+    # accounts (Grodekovo's Chinese name is the Chinese Wikipedia's, 格羅捷科沃); the Russian
     # accounts name the Amur islands of 1937 Большой and Сеннуха without saying which is Kanchazu,
     # so Kanchazu's Russian name is the transcription of its cited Chinese name (Цяньчацзы, as
     # the Russian title of the Amur map reads), said to be one where it is cited.
-    NOT_FOUND = {"bogomolnaya": {"ja", "zh"}, "grodekovo": {"zh"}}
+    NOT_FOUND = {"bogomolnaya": {"ja", "zh"}}
 
     @staticmethod
     def named_features():
