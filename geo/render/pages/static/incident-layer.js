@@ -195,20 +195,23 @@
       if (!item.marker.getLatLng().equals(latlng)) item.marker.setLatLng(latlng);
     }
 
-    /* A lone marker over the symbol of a place the map is about (a height's triangle, a
+    /* A marker over the symbol of a place the map is about (a height's triangle, a
        place's dot: labels.js, g.ownSymbols) stands off it, a marker's width or so,
        above it or on the first side where it covers no symbol and touches no other marker,
        with a stem to its place: the Khasan heights' triangles were all under their markers,
        and the legend's triangle was nowhere to be seen. c.shown: where each is drawn. */
     function standOff(clusters, zoom, size) {
       var symbols = (g.ownSymbols || []).map(function (latlng) { return map.project(latlng, zoom); });
+      var heights = (g.ownHeights || []).map(function (latlng) { return map.project(latlng, zoom); });
       /* (where it goes it covers no symbol, nor the point a lake's name is set on) */
       var points = (g.ownPlaces || []).map(function (latlng) { return map.project(latlng, zoom); });
       clusters.forEach(function (c) { c.shown = c.point; });
       clusters.forEach(function (c, i) {
         var clear = size(c) / 2 + SYMBOL / 2 + 1;
-        // (a place marker stands for the incidents at or near a place: it may stand on it)
-        if (c.members.length > 1 || !symbols.some(function (q) { return q.distanceTo(c.point) < clear; })) return;
+        // (a place marker, standing for the incidents at or near a place, may stand on its
+        // dot, but not on a height's triangle: over Zaozernaya's, the height the battle is
+        // named after was nowhere to be seen, its name led to a "3")
+        if (!(c.members.length > 1 ? heights : symbols).some(function (q) { return q.distanceTo(c.point) < clear; })) return;
         var free = function (p) {
           return !points.some(function (q) { return q.distanceTo(p) < clear; }) &&
             clusters.every(function (o, j) {

@@ -52,6 +52,8 @@
        markers off them */
     g.ownSymbols = labels.filter(function (l) { return l.kind === 'place'; })
       .map(function (l) { return L.latLng(l.lat, l.lon); });
+    g.ownHeights = labels.filter(function (l) { return l.kind === 'place' && l.mark; })   // (their triangles)
+      .map(function (l) { return L.latLng(l.lat, l.lon); });
     g.emit('symbols', {});
     /* the courses of the lines the map is about (its rivers, the claimed borders, .claim): fit-
        view.js keeps the panels and the inset off them where it can, and the claims in view */
