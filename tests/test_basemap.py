@@ -354,8 +354,9 @@ def test_no_incidents_marker_hides_a_place_the_map_is_about(first_view, map_name
     """An incident's marker on the symbol of a place the map is about stands off it, with a
     stem to it (incident-layer.js): at the first view the Khasan map's heights' triangles were
     all under markers, and the legend's triangle was nowhere to be seen; Suifenhe's dot and
-    Kanchazu's outline too. (A place marker, standing for the incidents at or near a place,
-    may stand on it: Zaozernaya's.)"""
+    Kanchazu's outline too. A place marker, standing for the incidents at or near a place,
+    may stand on its dot, but not on a height's triangle (Zaozernaya's, the height the battle
+    is named after, was under a "3" at 1280 px, its name led to the circle)."""
     assert first_view["symbolsUnder"] == [], first_view["symbolsUnder"]
 
 

@@ -235,8 +235,10 @@ FIRST_VIEW = f"""([places, extent, claimPaths]) => {{
     const p = m.latLngToContainerPoint(it.latlng);
     if (p.x < 0 || p.y < 0 || p.x > s.x || p.y > s.y) return null;
     const top = document.elementFromPoint(box.left + p.x, box.top + p.y);
-    const marker = top && top.closest('.leaflet-marker-icon[data-incident]');
-    return marker ? it.label.name + ' under ' + marker.dataset.incident : null; }}).filter(Boolean);
+    const marker = top && top.closest('.leaflet-marker-icon[data-incident], .leaflet-marker-icon[data-place]');
+    // (a place marker may stand on a place's dot, not on a height's triangle: it.label.mark)
+    if (!marker || (marker.dataset.incident === undefined && !it.label.mark)) return null;
+    return it.label.name + ' under ' + (marker.dataset.incident || 'the place marker ' + marker.textContent); }}).filter(Boolean);
   // the lakes' names shown within 10 px of a dot (a town's, a place's): they read as its name
   const dotsAt = (geoMaps.labelItems || []).filter(it => it.dot && (!it.spot || it.spot.classList.contains('map-dot-on')))
     .map(it => m.latLngToContainerPoint(it.latlng));
