@@ -1527,3 +1527,44 @@ def test_a_thin_line_hidden_under_the_heavy_ones_is_not_in_the_legend(contents):
                 if lines:
                     assert any(line.intersection(area).difference(under).length >= SEEN_SHARE * (east - west)
                                for line in lines), (name, layer.spec.name)
+
+
+def test_a_name_along_its_line_crosses_no_other_heavy_line(contents, sheets):
+    """A river's or a claim's name set along it stands clear of the map's other heavy lines
+    (the borders, the railways): "Amur" had stood on the Heihe railway beside the river on the
+    Amur's 1-column sheet, and read as the railway's name."""
+    from shapely.geometry import LineString
+
+    from geo.render.style import heavy_paths
+
+    checked, crossing = 0, []
+    for name, suffix, root in sheets:
+        content, chart, project = sheet_map(contents, name, suffix, root)
+        lines = [LineString([project(lon, lat) for lat, lon in path]) for path in heavy_paths(content)
+                 if len(path) > 1]
+        parent = {child: node for node in chart.iter() for child in node}
+        for t in chart.iter(f"{SVG}text"):
+            turn = re.fullmatch(r"rotate\(([-0-9.]+) ([-0-9.]+) ([-0-9.]+)\)", parent[t].get("transform", ""))
+            if not turn or t.get("letter-spacing") or t.get("stroke"):  # (turned names of lines)
+                continue
+            shape = next(shape for text, shape in _line_name_shapes(t, turn))
+            # its own line is the one it stands beside: the nearest
+            own = min(lines, key=lambda line: line.distance(shape.centroid))
+            checked += 1
+            crossing += [(name, suffix, t.text) for line in lines
+                         if line is not own and line.intersects(shape) and not own.equals(line)]
+    assert checked >= 8
+    assert crossing == [], crossing
+
+
+def _line_name_shapes(t, turn):
+    """(text, shape in sheet pixels) of a turned line name's text (as _country_name_shapes)."""
+    from shapely import affinity
+    from shapely.geometry import box
+
+    from geo.render.sheets.marks import text_width
+
+    size, x, y = float(t.get("font-size")), float(t.get("x")), float(t.get("y"))
+    w = text_width(t.text, size)
+    shape = box(x - w / 2, y - 0.76 * size, x + w / 2, y + 0.24 * size)
+    yield t.text, affinity.rotate(shape, float(turn[1]), origin=(float(turn[2]), float(turn[3])))

@@ -285,7 +285,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
         if label["kind"] != "line":
             continue
         path = [project(lon, lat) for lat, lon in label["path"]]
-        spot = along(path, str(label["name"]), s.label, 1.2 * PT, obstacles, inner)
+        spot = along(path, str(label["name"]), s.label, 1.2 * PT, obstacles, inner, heavy)
         if spot is None and not label["ink"] and subject_line(content.spec, str(label["name"])):
             spot = beside(path, str(label["name"]), s.label, 1.2 * PT, obstacles, inner, heavy)
         if spot is None:

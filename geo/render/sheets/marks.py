@@ -436,20 +436,30 @@ def _meets(segment, box: Box) -> bool:
 
 
 def along(path: list[tuple[float, float]], text: str, size: float, gap: float,
-          taken: list[Box], frame: Box) -> tuple[float, float, float, Box, object] | None:
+          taken: list[Box], frame: Box, keep_off=None) -> tuple[float, float, float, Box, object] | None:
     """Where a river's name is set along it, beside its line: (x, baseline y, angle in degrees,
     the upright box around the turned text, the turned text's own shape), at the first of a
     few places along the longest run of the line inside ``frame`` (its middle first) where the
     name's box meets nothing ``taken`` and the line is straight enough to read along; None
     where the run is too short or no place is free. ``gap``: from the line to the near edge
-    of the text."""
-    from shapely.geometry import Polygon
-    from shapely.geometry import box as rectangle
-
+    of the text. Clear of ``keep_off`` (prepared: the map's heavy lines) where any place is
+    ("Amur" had stood on the railway beside the river, on the Amur's 1-column sheet)."""
     run = _longest_run(path, frame)
     w = text_width(text, size)
     if run is None or run.length < 1.5 * w:
         return None
+    for clear_of in ((keep_off, None) if keep_off is not None else (None,)):
+        found = _along(run, w, size, gap, taken, frame, clear_of)
+        if found is not None:
+            return found
+    return None
+
+
+def _along(run, w: float, size: float, gap: float, taken: list[Box], frame: Box, clear_of):
+    """along's first free place on ``run`` for a name ``w`` wide, clear of ``clear_of`` too."""
+    from shapely.geometry import Polygon
+    from shapely.geometry import box as rectangle
+
     for share in sorted((k / 20 for k in range(1, 20)), key=lambda v: (abs(v - 0.5), v)):
         middle = run.length * share
         if middle < w / 2 or middle > run.length - w / 2:
@@ -477,7 +487,8 @@ def along(path: list[tuple[float, float]], text: str, size: float, gap: float,
             if not (frame[0] <= found[0] and found[2] <= frame[2] and frame[1] <= found[1]
                     and found[3] <= frame[3]) or shape.intersects(run):
                 continue
-            if any(shape.intersects(rectangle(*other)) for other in taken):
+            if any(shape.intersects(rectangle(*other)) for other in taken) or (
+                    clear_of is not None and clear_of.intersects(shape)):
                 continue
             return x, y, angle, found, shape
     return None
