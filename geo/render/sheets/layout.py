@@ -253,20 +253,13 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
                                if {n for n, *_ in near} != {lake})
                    for lake in lakes}
     lakes_drawn = _lake_outlines(content, project, frame, s.label)
-    rivers = _river_lines(names, project)
-    placed = place_labels(labels, s.label, obstacles, inner, offset, lines, centred=lakes,
-                          keep_off=heavy, anyway=across, never=rivers, symbols=symbols,
-                          marks=drawn_marks, lakes=lakes_drawn)
-    # a place whose name found no room, by its shorter one, as on the page ("Zaozernaya", of
-    # "Zaozernaya (Changkufeng)", on the 1-column sheet)
+    # (a place's shorter name where its name finds no room, as on the page: "Zaozernaya", of
+    # "Zaozernaya (Changkufeng)")
     shorter = {str(label["name"]): str(label["short"]) for label in own if label.get("short")}
-    missing = [(shorter[name], x, y) for name, x, y in labels
-               if name in shorter and name not in {found[0] for found in placed}]
-    if missing:
-        placed += place_labels(missing, s.label, obstacles + [found[4] for found in placed], inner,
-                               offset, lines, keep_off=heavy, never=rivers, symbols=symbols,
-                               anyway={shorter[name] for name in across if name in shorter})
-    for name, x, y, anchor, box, (px, py) in placed:
+    for name, x, y, anchor, box, (px, py) in place_labels(
+            labels, s.label, obstacles, inner, offset, lines, centred=lakes, keep_off=heavy,
+            anyway=across, never=_river_lines(names, project), symbols=symbols, marks=drawn_marks,
+            lakes=lakes_drawn, shorter=shorter):
         ex, ey = nearest_on_box(px, py, box)
         if led(px, py, box, offset):  # set apart: a line leads to the point
             parts.append(f'<line x1="{px:.1f}" y1="{py:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" '

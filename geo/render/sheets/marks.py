@@ -253,7 +253,7 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
                  anyway: bool | frozenset[str] | set[str] = True,
                  symbols: tuple[tuple[float, float], ...] = (), never=None,
                  marks: dict[str, tuple[tuple[float, float, float], ...]] | None = None,
-                 lakes=()) -> list[tuple]:
+                 lakes=(), shorter: dict[str, str] | None = None) -> list[tuple]:
     """Put each label (text, x, y of its point) beside its point where its box meets no
     obstacle, no other label and stays in ``frame``: clear of ``keep_off`` (a prepared shapely
     geometry: the map's heavy lines, railways among them) where any position is, else clear of
@@ -274,6 +274,10 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
     outlines drawn, shapely) either ("Lake Buir", led 100 km north on overview-1col, named
     Hulun Nur).
 
+    A name in ``shorter`` ({name: its shorter one}) is set by its shorter name where it finds
+    no place in one line or two under the same rule, before it is set anyway: "Zaozernaya",
+    not "Zaozernaya (Changkufeng)" across the Manchukuo-Japanese claim, as on the page.
+
     The names in ``centred`` (a lake's: its point anchors the name, no dot marks it) stand
     on their point where that is free. ``reaches``: how far off, in ``offset``s, a label may
     go (nearest first). Returns (text, x, baseline y, text-anchor, box, point) of the labels
@@ -287,10 +291,13 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
     for text, x, y in labels:
         sided = ([(keep_off, "clear")] if keep_off is not None else []) + (
             [(lines, "clear")] + ([(lines, "side")] if side else []) if lines is not None else [])
-        # on one line, else in two where the name has a second in brackets, then anyway
-        tries = [(form, geometry, rule) for form in [[text]] + ([two_lines(text)] if two_lines(text) else [])
-                 for geometry, rule in sided] + (
-            [([text], None, None)] if anyway is True or anyway and text in anyway else [])
+        # on one line, else in two where the name has a second in brackets, else by its
+        # shorter name, clear of the lines in any form before on its side of them; then anyway
+        short = [[shorter[text]]] if shorter and text in shorter else []
+        tries = [(form, geometry, rule) for geometry, rule in sided
+                 for form in [[text]] + ([two_lines(text)] if two_lines(text) else []) + short] + (
+            [(form, None, None) for form in [[text]] + short]
+            if anyway is True or anyway and text in anyway else [])
         for form, geometry, rule in tries:
             w = max(text_width(line, size) for line in form)
             below = (len(form) - 1) * size * LEADING  # the lines under the first
