@@ -261,9 +261,10 @@ def test_fmt_normalises_a_messy_layer_and_keeps_a_backup(layers_copy, sources_di
     path = layers_copy / "khasan.geojson"
     collection = json.loads(path.read_text(encoding="utf-8"))
     lake = collection["features"][0]
-    lake["geometry"]["coordinates"][0].reverse()  # clockwise: against the right-hand rule
-    lake["geometry"]["coordinates"][0][0] = lake["geometry"]["coordinates"][0][-1] = [
-        130.6148012345678, 42.4486]
+    ring = lake["geometry"]["coordinates"][0]
+    ring.reverse()  # clockwise: against the right-hand rule
+    x, y = ring[0]  # and its first point given to 13 decimals, a hair east of where it was
+    ring[0] = ring[-1] = [round(x, 5) + 0.0000012345678, y]
     messy = json.dumps(collection, ensure_ascii=False)  # one long line, keys unsorted
     path.write_text(messy, encoding="utf-8")
 
@@ -280,7 +281,8 @@ def test_fmt_normalises_a_messy_layer_and_keeps_a_backup(layers_copy, sources_di
     assert result.returncode == 0 and "reformatted" in result.stderr
     assert (layers_copy / "khasan.geojson.bak").read_text(encoding="utf-8") == messy
     text = path.read_text(encoding="utf-8")
-    assert "130.6148012" in text and "130.61480123" not in text  # 7 decimals
+    seven = f"{round(x, 5) + 0.0000012345678:.7f}"
+    assert seven in text and f"{round(x, 5) + 0.0000012345678:.8f}" not in text  # 7 decimals
     clean = run_cli("check", "--strict", "--layers", str(layers_copy), "--sources", str(sources_dir))
     assert clean.returncode == 0, clean.stderr
     assert run_cli("fmt", "--check", "--layers", str(layers_copy)).returncode == 0
