@@ -409,3 +409,38 @@ def test_no_name_goes_under_an_open_popup(browser, built: Path, map_name: str):
             .map(n => n.textContent); }""")
         assert page.locator(".map-label-on").count() >= 2
         assert under == []
+
+
+@pytest.mark.parametrize("map_name", per_map())
+def test_a_place_marker_with_a_battle_among_its_incidents_is_ringed_as_a_battle(browser, built: Path,
+                                                                               map_name: str):
+    """A place marker stands for the incidents at or near one place by their count alone: the
+    Khalkhin Gol war of 1939 was a "3" like three skirmishes (a historian's review). One that
+    holds an incident of the gravest type (the table's first: a battle) is ringed in that
+    type's colour, at the first view and zoomed out; the others keep the markers' dark ring."""
+    import json
+
+    from geo.incident_types import INCIDENT_TYPES
+    from tests.conftest import LAYERS
+
+    gravest = INCIDENT_TYPES[0]
+    types = {f["properties"]["id"]: f["properties"].get("type") for f in json.loads(
+        (LAYERS / "incidents.geojson").read_text(encoding="utf-8"))["features"]}
+    ring = "rgb({}, {}, {})".format(*(int(gravest.fill[k:k + 2], 16) for k in (1, 3, 5)))
+    seen, grave = 0, 0
+    with OfflinePage(browser, 1280, 800) as view:
+        page = view.open(built / f"{map_name}.html")
+        settled(page)
+        for zoom_out in (False, True):
+            if zoom_out:
+                page.evaluate(f"() => {{ const m = {MAP}; m.setZoom(m.getMinZoom(), {{animate: false}}); }}")
+                page.wait_for_function(IDLE)
+            for ids, classes, colour in page.evaluate("""() => [...document.querySelectorAll(
+                  '.leaflet-marker-icon[data-place]')].map(n => [n.dataset.place, n.className,
+                  getComputedStyle(n).borderTopColor])"""):
+                held = any(types[i] == gravest.name for i in ids.split())
+                seen, grave = seen + 1, grave + held
+                assert (f"incident-place-{gravest.name}" in classes.split()) == held, (ids, classes)
+                assert (colour == ring) == held, (ids, colour)
+    if map_name in ("overview", "khasan"):
+        assert grave >= 1 and seen >= 2

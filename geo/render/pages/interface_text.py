@@ -32,6 +32,8 @@ TEXT: dict[str, dict[str, str]] = {
     "Incidents at or near one place: opens their list": {
         "ru": "События в одном месте или рядом: открывает их список",
         "ja": "同じ場所・近くの事件：一覧を開く", "zh": "同一地点或附近的事件：打开其清单"},
+    # a place marker ringed in the gravest type's colour (the table's first: a battle)
+    "A battle among them": {"ru": "Среди них сражение", "ja": "戦闘を含む", "zh": "其中有战斗"},
     "How far off an approximate location may be: shown for the incident pointed at or open": {
         "ru": "Возможная погрешность приблизительного места: показана для события под указателем или открытого",
         "ja": "おおよその位置の誤差の範囲：指している事件・開いている事件について表示",

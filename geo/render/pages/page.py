@@ -20,7 +20,7 @@ import folium
 
 from geo.config import BASE, INCIDENTS, MapSpec, online_basemap
 from geo.geometry.content import MapContent
-from geo.incident_types import BY_NAME
+from geo.incident_types import BY_NAME, INCIDENT_TYPES
 from geo.inputs.dates import parse_date
 from geo.render.names import map_labels
 from geo.render.pages.csp import content_security_policy, with_policy
@@ -234,7 +234,10 @@ def _legend_html(content: MapContent) -> str:
         groups=sum(1 for f in incidents if f.get("geometry")) >= 2,
         uncertainty=any(f.get("geometry") and f["properties"].get("precision_m", 0) > UNCERTAIN_M
                         for f in incidents),
-        entries=legend_rows(content.layers, content.spec.extent))
+        entries=legend_rows(content.layers, content.spec.extent),
+        # (a place marker ringed in the gravest type's colour: one of its incidents is of it)
+        gravest=INCIDENT_TYPES[0] if any(f.get("geometry") and f["properties"].get("type")
+                                         == INCIDENT_TYPES[0].name for f in incidents) else None)
 
 
 # What folium writes that a page may not have: a viewport that forbids zooming (readers with

@@ -193,7 +193,7 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
                                   str(placed[members[0]]["properties"]["id"])))
             continue
         keyed.append(([placed[i] for i in members], near))
-        markers.append(group_marker(len(members), x, y, s.marker,
+        markers.append(group_marker([placed[i] for i in members], x, y, s.marker,
                                     tuple(str(placed[i]["properties"]["id"]) for i in members)))
     points = wheres
     half = s.marker / 2 + 0.5 * PT

@@ -69,7 +69,7 @@ def legend(content, s: Sizes, y: float, marks, per_px: float = 0.0, whole: tuple
         counts[f["properties"].get("type", "")] = counts.get(f["properties"].get("type", ""), 0) + 1
     entries = [(lambda x, cy, t=t: marker(t.name, x, cy, s.marker), f"{t.label} ({counts[t.name]})")
                for t in INCIDENT_TYPES if counts[t.name]]
-    entries += [(lambda x, cy, m=members: group_marker(len(m), x, cy, s.marker), group_key(members, near))
+    entries += [(lambda x, cy, m=members: group_marker(m, x, cy, s.marker), group_key(members, near))
                 for members, near in marks.keyed]
     rows = legend_rows(content.layers, frame_extent(content, s.width), page=False,
                        least_m=SEEN_PX * per_px, hidden=marks.hidden)

@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape, quoteattr
 from geo.config import FEATURE, INCIDENTS
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import lnglat, mercator_xy
-from geo.incident_types import BY_NAME
+from geo.incident_types import BY_NAME, INCIDENT_TYPES
 from geo.render.names import one_line
 from geo.render.style import MARKER_STROKE, TOWN_INK
 
@@ -169,18 +169,24 @@ def town_dot(x: float, y: float) -> str:
             f'stroke="#ffffff" stroke-width="{0.5 * PT:.2f}"/>')
 
 
-def group_marker(count: int, x: float, y: float, size: float, ids: tuple[str, ...] = ()) -> str:
-    """A numbered group of incidents, as the page's place marker (a white disc in a dark
-    ring): its number is how many incidents it stands for, as on the page (a key's running
-    number, "4" for Khasan's 18, read as a count); its line in the key says where they are.
-    ``ids``: the incidents', on the map's circle (``data-incidents``, for whoever reads the SVG)."""
+def group_marker(members: list[dict], x: float, y: float, size: float, ids: tuple[str, ...] = ()) -> str:
+    """A numbered group of incidents (``members``, their features), as the page's place marker
+    (a white disc in a dark ring; where one of them is of the gravest type, a battle, ringed in
+    that type's colour, as on the page: the Khalkhin Gol war's "3" had looked like three
+    skirmishes): its number is how many incidents it stands for, as on the page (a key's
+    running number, "4" for Khasan's 18, read as a count); its line in the key says where they
+    are. ``ids``: the incidents', on the map's circle (``data-incidents``, for whoever reads
+    the SVG)."""
+    count = len(members)
+    gravest = INCIDENT_TYPES[0]
+    ink = gravest.fill if any(f["properties"].get("type") == gravest.name for f in members) else MARKER_STROKE
     r = size / 2 * (1.12 if count >= 10 else 1.0)  # (two figures inside the ring)
     font = size * MARKER_LETTER
     held = f' data-incidents={quoteattr(" ".join(ids))}' if ids else ""
     return (f'<g class="group"{held}><circle cx="{x:.1f}" cy="{y:.1f}" r="{r - 0.5 * PT:.1f}" fill="#ffffff" '
-            f'stroke="{MARKER_STROKE}" stroke-width="{1.0 * PT:.2f}"/>'
+            f'stroke="{ink}" stroke-width="{1.0 * PT:.2f}"/>'
             + text(x, y + font * 0.36, str(count), font, bold=True, anchor="middle",
-                   fill=MARKER_STROKE) + "</g>")
+                   fill=ink) + "</g>")
 
 
 def text(x: float, y: float, content: str, size: float, bold: bool = False, italic: bool = False,

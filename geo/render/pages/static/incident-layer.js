@@ -97,8 +97,9 @@
       });
       var label = g.t('{n} incidents here: {titles}', {n: members.length,
         titles: members.map(function (m) { return m.title; }).join('; ')});
-      var place = L.marker(latlng, {
-        icon: L.divIcon({className: 'incident-place', iconSize: [PLACE, PLACE],
+      var gravest = (types || [])[0], grave = gravest && members.some(function (m) { return m.properties.type === gravest.name; });
+      var place = L.marker(latlng, {   // (ringed in the gravest type's colour where one is among them: elements.py)
+        icon: L.divIcon({className: 'incident-place' + (grave ? ' incident-place-' + gravest.name : ''), iconSize: [PLACE, PLACE],
                          iconAnchor: [PLACE / 2, PLACE / 2], popupAnchor: [0, -10]}),
         title: label, alt: label, keyboard: true, riseOnHover: true
       });
