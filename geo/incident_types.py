@@ -40,3 +40,12 @@ INCIDENT_TYPES: tuple[IncidentType, ...] = (
                  "square"),
 )
 BY_NAME = {t.name: t for t in INCIDENT_TYPES}
+# The gravest kind, the table's first (a battle): a place marker or a sheet's numbered group
+# holding one is ringed in its colour (the Khalkhin Gol war's "3" had looked like three
+# skirmishes); the page's script takes the same table's first
+GRAVEST = INCIDENT_TYPES[0]
+
+
+def holds_gravest(features) -> bool:
+    """Whether any of these incident features is of the gravest kind."""
+    return any(f["properties"].get("type") == GRAVEST.name for f in features)

@@ -612,24 +612,24 @@ def test_no_country_name_on_a_sheet_crosses_a_border(contents, sheets):
 def _country_name_shapes(chart, pad: float = 0.0) -> list:
     """(text, shape in sheet pixels) of each line of a country's name on a sheet (the spaced
     capitals), turned as it is turned, ``pad`` px larger on every side."""
+    parent = {child: node for node in chart.iter() for child in node}
+    return [(t.text, _text_shape(t, parent[t], pad)) for t in chart.iter(f"{SVG}text")
+            if t.get("letter-spacing")]
+
+
+def _text_shape(t, parent, pad: float = 0.0):
+    """The shape in sheet pixels of an SVG text ``t`` (its letter spacing counted), turned as
+    its ``parent`` group turns it, ``pad`` px larger on every side."""
     from shapely import affinity
     from shapely.geometry import box
 
     from geo.render.sheets.marks import text_width
 
-    parent = {child: node for node in chart.iter() for child in node}
-    shapes = []
-    for t in chart.iter(f"{SVG}text"):
-        if not t.get("letter-spacing"):  # (the countries' names are the spaced capitals)
-            continue
-        size, x, y = float(t.get("font-size")), float(t.get("x")), float(t.get("y"))
-        w = text_width(t.text, size) + float(t.get("letter-spacing")) * len(t.text)
-        shape = box(x - w / 2 - pad, y - 0.85 * size - pad, x + w / 2 + pad, y + 0.25 * size + pad)
-        turn = re.fullmatch(r"rotate\(([-0-9.]+) ([-0-9.]+) ([-0-9.]+)\)", parent[t].get("transform", ""))
-        if turn:
-            shape = affinity.rotate(shape, float(turn[1]), origin=(float(turn[2]), float(turn[3])))
-        shapes.append((t.text, shape))
-    return shapes
+    size, x, y = float(t.get("font-size")), float(t.get("x")), float(t.get("y"))
+    w = text_width(t.text, size) + float(t.get("letter-spacing") or 0) * len(t.text)
+    shape = box(x - w / 2 - pad, y - 0.85 * size - pad, x + w / 2 + pad, y + 0.25 * size + pad)
+    turn = re.fullmatch(r"rotate\(([-0-9.]+) ([-0-9.]+) ([-0-9.]+)\)", parent.get("transform", ""))
+    return affinity.rotate(shape, float(turn[1]), origin=(float(turn[2]), float(turn[3]))) if turn else shape
 
 
 # Known and open: on the overview's 1-column sheet the Mongolian People's Republic's wedge of
@@ -1547,7 +1547,7 @@ def test_a_name_along_its_line_crosses_no_other_heavy_line(contents, sheets):
             turn = re.fullmatch(r"rotate\(([-0-9.]+) ([-0-9.]+) ([-0-9.]+)\)", parent[t].get("transform", ""))
             if not turn or t.get("letter-spacing") or t.get("stroke"):  # (turned names of lines)
                 continue
-            shape = next(shape for text, shape in _line_name_shapes(t, turn))
+            shape = _text_shape(t, parent[t])
             # its own line is the one it stands beside: the nearest
             own = min(lines, key=lambda line: line.distance(shape.centroid))
             checked += 1
@@ -1555,44 +1555,3 @@ def test_a_name_along_its_line_crosses_no_other_heavy_line(contents, sheets):
                          if line is not own and line.intersects(shape) and not own.equals(line)]
     assert checked >= 8
     assert crossing == [], crossing
-
-
-def _line_name_shapes(t, turn):
-    """(text, shape in sheet pixels) of a turned line name's text (as _country_name_shapes)."""
-    from shapely import affinity
-    from shapely.geometry import box
-
-    from geo.render.sheets.marks import text_width
-
-    size, x, y = float(t.get("font-size")), float(t.get("x")), float(t.get("y"))
-    w = text_width(t.text, size)
-    shape = box(x - w / 2, y - 0.76 * size, x + w / 2, y + 0.24 * size)
-    yield t.text, affinity.rotate(shape, float(turn[1]), origin=(float(turn[2]), float(turn[3])))
-
-
-def test_a_group_with_a_battle_among_its_incidents_is_ringed_as_a_battle(sheets):
-    """As on the page: a numbered group that holds an incident of the gravest type (a battle)
-    is ringed and numbered in that type's colour, on the map and beside its line in the key;
-    the others in the markers' dark ink (the Khalkhin Gol war's "3" had looked like three
-    skirmishes on the overview sheets)."""
-    from geo.incident_types import INCIDENT_TYPES
-    from geo.render.style import MARKER_STROKE
-
-    gravest = INCIDENT_TYPES[0]
-    types = {f["properties"]["id"]: f["properties"].get("type") for f in json.loads(
-        (LAYERS / "incidents.geojson").read_text(encoding="utf-8"))["features"]}
-    grave = 0
-    for name, suffix, root in sheets:
-        groups = [g for g in root.iter(f"{SVG}g") if g.get("class") == "group"]
-        on_map = [g for g in groups if g.get("data-incidents")]
-        inks = set()
-        for g in on_map:
-            held = any(types[i] == gravest.name for i in g.get("data-incidents").split())
-            ink = g.find(f"{SVG}circle").get("stroke")
-            assert ink == (gravest.fill if held else MARKER_STROKE), (name, suffix, g.get("data-incidents"))
-            grave += held
-            inks.add(ink)
-        # the key draws each group as the map does
-        key = [g.find(f"{SVG}circle").get("stroke") for g in groups if not g.get("data-incidents")]
-        assert sorted(key) == sorted(g.find(f"{SVG}circle").get("stroke") for g in on_map), (name, suffix)
-    assert grave >= 4

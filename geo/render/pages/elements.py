@@ -140,8 +140,8 @@ def incident_type_css(types: tuple[IncidentType, ...] = INCIDENT_TYPES) -> str:
                          f".incident-{t.name}::before {{ {_PAINTED} {_SHAPES[t.shape]} "
                          f"background: {t.fill}; box-shadow: {ring}; }}\n")
         rules.append(f'.incident-{t.name}::after {{ content: "{t.letter}"; color: {t.ink}; }}\n')
-    # a place marker holding an incident of the gravest type (the table's first: a battle) is
-    # ringed in that type's colour (incident-layer.js, and the sheets' groups alike)
+    # a place marker holding an incident of the gravest type (the table's first:
+    # incident_types.GRAVEST) is ringed in that type's colour (incident-layer.js)
     gravest = types[0]
     rules.append(f".incident-place.incident-place-{gravest.name} {{ border-color: {gravest.fill}; "
                  f"color: {gravest.fill}; }}\n")

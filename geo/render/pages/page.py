@@ -20,7 +20,7 @@ import folium
 
 from geo.config import BASE, INCIDENTS, MapSpec, online_basemap
 from geo.geometry.content import MapContent
-from geo.incident_types import BY_NAME, INCIDENT_TYPES
+from geo.incident_types import BY_NAME, GRAVEST, holds_gravest
 from geo.inputs.dates import parse_date
 from geo.render.names import map_labels
 from geo.render.pages.csp import content_security_policy, with_policy
@@ -222,7 +222,8 @@ def _title_html(spec: MapSpec, content: MapContent) -> str:
 
 def _legend_html(content: MapContent) -> str:
     """Incident types present, the place marker where two incidents or more have a place (the
-    Amur's one incident can form no group: its legend had shown one), the uncertainty circle
+    Amur's one incident can form no group: its legend had shown one), and ringed as the gravest
+    kind where one has, the uncertainty circle
     where an incident has one (style.UNCERTAIN_M), then the layers that ask for a line; base
     layers are in the legend whether drawn as tiles or as vectors."""
     incidents = [f for layer in content.layers if layer.spec.kind == INCIDENTS
@@ -235,9 +236,7 @@ def _legend_html(content: MapContent) -> str:
         uncertainty=any(f.get("geometry") and f["properties"].get("precision_m", 0) > UNCERTAIN_M
                         for f in incidents),
         entries=legend_rows(content.layers, content.spec.extent),
-        # (a place marker ringed in the gravest type's colour: one of its incidents is of it)
-        gravest=INCIDENT_TYPES[0] if any(f.get("geometry") and f["properties"].get("type")
-                                         == INCIDENT_TYPES[0].name for f in incidents) else None)
+        gravest=GRAVEST if holds_gravest(f for f in incidents if f.get("geometry")) else None)
 
 
 # What folium writes that a page may not have: a viewport that forbids zooming (readers with

@@ -275,8 +275,8 @@ def place_labels(labels: list[tuple[str, float, float]], size: float, obstacles:
     Hulun Nur).
 
     A name in ``shorter`` ({name: its shorter one}) is set by its shorter name where it finds
-    no place in one line or two under the same rule, before it is set anyway: "Zaozernaya",
-    not "Zaozernaya (Changkufeng)" across the Manchukuo-Japanese claim, as on the page.
+    no place in one line or two under the same rule, before it is set anyway, as on the page:
+    "Zaozernaya" on the Khasan 1-column sheet, where "Zaozernaya (Changkufeng)" has no room.
 
     The names in ``centred`` (a lake's: its point anchors the name, no dot marks it) stand
     on their point where that is free. ``reaches``: how far off, in ``offset``s, a label may

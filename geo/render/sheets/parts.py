@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape, quoteattr
 from geo.config import FEATURE, INCIDENTS
 from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import lnglat, mercator_xy
-from geo.incident_types import BY_NAME, INCIDENT_TYPES
+from geo.incident_types import BY_NAME, GRAVEST, holds_gravest
 from geo.render.names import one_line
 from geo.render.style import MARKER_STROKE, TOWN_INK
 
@@ -178,8 +178,7 @@ def group_marker(members: list[dict], x: float, y: float, size: float, ids: tupl
     are. ``ids``: the incidents', on the map's circle (``data-incidents``, for whoever reads
     the SVG)."""
     count = len(members)
-    gravest = INCIDENT_TYPES[0]
-    ink = gravest.fill if any(f["properties"].get("type") == gravest.name for f in members) else MARKER_STROKE
+    ink = GRAVEST.fill if holds_gravest(members) else MARKER_STROKE
     r = size / 2 * (1.12 if count >= 10 else 1.0)  # (two figures inside the ring)
     font = size * MARKER_LETTER
     held = f' data-incidents={quoteattr(" ".join(ids))}' if ids else ""
