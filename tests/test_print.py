@@ -1555,3 +1555,31 @@ def test_a_name_along_its_line_crosses_no_other_heavy_line(contents, sheets):
                          if line is not own and line.intersects(shape) and not own.equals(line)]
     assert checked >= 8
     assert crossing == [], crossing
+
+
+def test_a_group_with_a_battle_among_its_incidents_is_ringed_as_a_battle(sheets):
+    """As on the page: a numbered group that holds an incident of the gravest type (a battle)
+    is ringed and numbered in that type's colour, on the map and beside its line in the key;
+    the others in the markers' dark ink (the Khalkhin Gol war's "3" had looked like three
+    skirmishes on the overview sheets)."""
+    from geo.incident_types import INCIDENT_TYPES
+    from geo.render.style import MARKER_STROKE
+
+    gravest = INCIDENT_TYPES[0]
+    types = {f["properties"]["id"]: f["properties"].get("type") for f in json.loads(
+        (LAYERS / "incidents.geojson").read_text(encoding="utf-8"))["features"]}
+    grave = 0
+    for name, suffix, root in sheets:
+        groups = [g for g in root.iter(f"{SVG}g") if g.get("class") == "group"]
+        on_map = [g for g in groups if g.get("data-incidents")]
+        inks = set()
+        for g in on_map:
+            held = any(types[i] == gravest.name for i in g.get("data-incidents").split())
+            ink = g.find(f"{SVG}circle").get("stroke")
+            assert ink == (gravest.fill if held else MARKER_STROKE), (name, suffix, g.get("data-incidents"))
+            grave += held
+            inks.add(ink)
+        # the key draws each group as the map does
+        key = [g.find(f"{SVG}circle").get("stroke") for g in groups if not g.get("data-incidents")]
+        assert sorted(key) == sorted(g.find(f"{SVG}circle").get("stroke") for g in on_map), (name, suffix)
+    assert grave >= 4
