@@ -102,11 +102,14 @@ def test_major_rivers_drawn_as_water_by_class():
     assert "TextSymbolizer" not in _rules(Style(), "feature")  # names are the page's, not the tiles'
 
 
-def test_a_river_that_is_the_border_carries_the_border_on_it():
-    """Where a river the maps are about is the period's border for most of its course (80 % or
-    more within 2 km of the border line), its line, drawn over the border, shows the border's
-    dashes inside it, and its name says so (the Amur hid the border it was: the Amur map, "The
-    Amur river border", showed no border along the river at all)."""
+def test_a_river_that_is_the_border_is_drawn_so_wherever_it_is():
+    """Every line of the period's border that runs down a river (80 % or more within 2 km of
+    the base rivers) is a river border, drawn as one: the river with the land border's dashes
+    inside it, the same symbol wherever it is; every other line is a land border, drawn
+    without. A river a map is about that is the border for most of its course (the Amur, the
+    Tumen) is drawn with the same symbol, and its name says so. (The Amur at Blagoveshchensk
+    had been a striped river while the Ussuri, the Argun and the Amur beyond were plain grey
+    borders, and the Amur map's own river had hidden the border it was.)"""
     import numpy as np
     import shapely
     from pyproj import Transformer
@@ -119,23 +122,44 @@ def test_a_river_that_is_the_border_carries_the_border_on_it():
     def metres(geometry):  # (web mercator: at 43-53 N a metre on the ground is 1.4-1.7 of its)
         return shapely.transform(geometry, lambda xy: np.column_stack(to_m.transform(xy[:, 0], xy[:, 1])))
 
+    def along(geometry, lines: shapely.STRtree):  # the share of its course within 2 km of lines
+        course = metres(geometry)
+        points = shapely.line_interpolate_point(course, np.arange(0, course.length, 500))
+        near = lines.query(points, predicate="dwithin", distance=2000 * 1.5)[0]
+        return len(set(near.tolist())) / len(points)
+
     project = read_project(LAYERS)
-    borders = project.layers["borders"]  # the period's border
-    border_m = metres(shapely.union_all([shape(f["geometry"]) for f in real_layer(borders.file)["features"]]))
+    base_rivers = shapely.STRtree([metres(shape(f["geometry"])) for f in real_layer(
+        project.layers["base-rivers"].file)["features"]])
+    land_style = project.layers["borders"].style  # the period's land border
+    symbols, river_borders, counted = set(), [], {"river-border": 0, "border": 0}
+    for spec in project.layers.values():
+        if spec.kind != "border" or spec.name.startswith("claims"):
+            continue
+        for f in real_layer(spec.file)["features"]:
+            share, kind = along(shape(f["geometry"]), base_rivers), f["properties"]["kind"]
+            assert kind == ("river-border" if share >= 0.8 else "border") and (share >= 0.8 or share < 0.5), (
+                spec.name, f["properties"]["id"], kind, round(share, 2))
+            counted[kind] += 1
+            if kind == "river-border":
+                symbols.add(spec.style)
+                river_borders.append(shape(f["geometry"]))
+            else:
+                assert not spec.style.stripe and spec.style.color == land_style.color, spec.name
+    assert counted["river-border"] >= 8 and counted["border"] >= 5, counted  # Argun to Yalu; Mongolia's
+    (symbol,) = symbols  # one symbol for every river border
+    assert symbol.stripe == land_style.color and symbol.dash and symbol.color != land_style.color
+    border_m = shapely.STRtree([metres(line) for line in river_borders])
     rivers = 0
     for spec in project.layers.values():
         if spec.kind != "feature":
             continue
         for f in real_layer(spec.file)["features"]:
-            if f["properties"].get("kind") != "river" or f["geometry"]["type"] != "LineString":
-                continue
-            course = metres(shape(f["geometry"]))
-            along = course.intersection(border_m.buffer(2000 * 1.5)).length / course.length
-            if along >= 0.8:
+            if f["properties"].get("kind") == "river" and along(shape(f["geometry"]), border_m) >= 0.8:
                 rivers += 1
-                assert spec.style.stripe == borders.style.color and spec.style.dash, spec.name
+                assert spec.style == symbol, spec.name
                 assert "border" in f["properties"]["name"], f["properties"]["name"]
-    assert rivers >= 2  # the Amur above and below Blagoveshchensk
+    assert rivers >= 3  # the Amur above and below Blagoveshchensk, the Tumen at Khasan
 
 
 def test_towns_cite_geonames():
@@ -358,6 +382,16 @@ def test_no_incidents_marker_hides_a_place_the_map_is_about(first_view, map_name
     may stand on its dot, but not on a height's triangle (Zaozernaya's, the height the battle
     is named after, was under a "3" at 1280 px, its name led to the circle)."""
     assert first_view["symbolsUnder"] == [], first_view["symbolsUnder"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", per_map())
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_no_name_stands_for_a_dot_under_a_panel(first_view, map_name: str, width: int):
+    """A name is set beside a dot a reader sees: none names a town's dot or a place's symbol
+    that a panel covers (the legend, a control, the title bar). Spassk-Dalny's name had stood
+    above the Suifenhe map's legend at 1280 px, across the railway, its dot under the legend."""
+    assert first_view["dotsUnderPanels"] == [], first_view["dotsUnderPanels"]
 
 
 @pytest.mark.browser
@@ -691,7 +725,7 @@ def test_tiles_and_print_draw_every_height_as_the_height_symbol(contents):
 
 
 def test_a_striped_line_is_drawn_as_its_legend_shows_it(contents):
-    """A layer whose style has a stripe (the railways; the Amur, with the border's dashes) is
+    """A layer whose style has a stripe (the railways; the river borders, with the border's dashes) is
     drawn by Mapnik, on every map that draws it (in the tiles, or the map's own layers on the
     sheets), with its dashes inside the line, and its swatches in the page's and the print
     legend are drawn the same way."""
@@ -728,9 +762,10 @@ def test_a_striped_line_is_drawn_as_its_legend_shows_it(contents):
             for inside, wide in insides[:3]:  # (each line: the Amur below Blagoveshchensk at its width)
                 # a river at its width is a layer of its own under the borders, whose line shows
                 # in its water (the Amur's border on the sheets)
+                borders = {other.spec.name for other in content.layers if other.spec.kind == "border"}
                 for other in m.layers:
                     other.active = other.name in (layer.spec.name, layer.spec.name + " channels") or \
-                        wide and other.name == "borders"
+                        wide and other.name in borders
                 lon, lat = inside.interpolate(0.5, normalized=True).coords[0]
                 x, y = mercator_xy(lon, lat)
                 m.zoom_to_box(mapnik.Box2d(x - 960, y - 960, x + 960, y + 960))  # 20 m a pixel

@@ -248,7 +248,7 @@ def expected_swatches(map_name: str) -> tuple[list[str], set[str]]:
     classes and the titles that must stand in the legend."""
     from shapely.ops import unary_union
 
-    from geo.render.style import HEAVY_WEIGHT, UNDER_SHARE
+    from geo.render.style import HEAVY_WEIGHT, LEGEND_GROUPS, UNDER_SHARE
 
     project = read_project(LAYERS)
     spec = project.maps[map_name]
@@ -297,7 +297,7 @@ def expected_swatches(map_name: str) -> tuple[list[str], set[str]]:
         if len(named) == 1 or not (striped or mark in ("legend-dot", "legend-height")):
             titles |= set(named) - {None}
         elif striped:
-            titles.add("Rivers that were the border in the 1930s")
+            titles.add(LEGEND_GROUPS[2])
     return sorted(mark for mark, _ in swatches), titles
 
 

@@ -88,8 +88,8 @@ def test_a_geometry_edit_redoes_that_layer_alone_and_builds_what_a_fresh_build_b
     # the moved layer, the incidents (measured anew), the borders they are measured to and the
     # layers every map's locator draws (the countries' 13 kB); the base geography of the
     # overview and the Amur map is as the last build made it
-    assert set(framed) == {"amur", "incidents", "borders", "claims-soviet", "claims-japanese",
-                           "countries"}
+    assert set(framed) == {"amur", "incidents", "borders", "river-borders", "claims-soviet",
+                           "claims-japanese", "countries"}
     # and its files, checked by the last build with the same text, are not even parsed
     assert sorted(parsed) == sorted((layers_copy / f"{name}.geojson").read_text("utf-8")
                                     for name in set(framed))

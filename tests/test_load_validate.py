@@ -203,7 +203,7 @@ def test_config_errors_are_all_reported(layers_copy, sources_dir):
     path = layers_copy / "maps.toml"
     text = path.read_text(encoding="utf-8")
     text = text.replace("extent = [130.45, 42.36, 130.75, 42.54]", "extent = [42.36, 130.45, 42.54, 130.75]")
-    text = text.replace('"borders", "amur"', '"borders", "amur-typo"')
+    text = text.replace('"river-borders", "amur"', '"river-borders", "amur-typo"')
     path.write_text(text, encoding="utf-8")
     messages = problems_for(layers_copy, sources_dir)
     assert any("property 'maps.khasan.extent'" in m and "swapped" in m for m in messages)

@@ -82,7 +82,8 @@ def test_the_border_and_locator_layers_are_inputs_where_measured_to_or_drawn(lay
     raw["maps"]["overview"]["layers"] = ["base-land", "amur"]
     assert set(map_inputs(raw, "overview")["layers"]) == {"base-land", "amur"}
     raw["maps"]["amur"]["layers"] = ["base-land", "amur"]
-    assert set(map_inputs(raw, "amur")["layers"]) == {"base-land", "amur", "borders", "countries"}
+    assert set(map_inputs(raw, "amur")["layers"]) == {"base-land", "amur", "borders", "river-borders",
+                                                      "countries"}
 
 
 # (what is changed, how, the maps that must get a new digest)

@@ -239,6 +239,11 @@ FIRST_VIEW = f"""([places, extent, claimPaths]) => {{
     // (a place marker may stand on a place's dot, not on a height's triangle: it.label.mark)
     if (!marker || (marker.dataset.incident === undefined && !it.label.mark)) return null;
     return it.label.name + ' under ' + (marker.dataset.incident || 'the place marker ' + marker.textContent); }}).filter(Boolean);
+  // the names shown whose dot a panel covers (a control, the title bar, a popup): they name a
+  // dot no reader sees
+  const dotsUnderPanels = dotted.filter(d => d.inside).filter(d => {{
+    const top = document.elementFromPoint(box.left + d.at[0], box.top + d.at[1]);
+    return top && top.closest('.leaflet-control, .map-title, .leaflet-popup'); }}).map(d => d.text);
   // the lakes' names shown within 10 px of a dot (a town's, a place's): they read as its name
   const dotsAt = (geoMaps.labelItems || []).filter(it => it.dot && (!it.spot || it.spot.classList.contains('map-dot-on')))
     .map(it => m.latLngToContainerPoint(it.latlng));
@@ -298,7 +303,7 @@ FIRST_VIEW = f"""([places, extent, claimPaths]) => {{
   const credit = document.querySelector('.leaflet-control-attribution');
   const creditLines = credit ? Math.round(credit.getBoundingClientRect().height / parseFloat(getComputedStyle(credit).lineHeight)) : 0;
   return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights, creditLines,
-           dots, dotted, exactBorders, claims, leaders, onLines, acrossBorders, symbolsUnder, waterByDots, linesUnderPanels, inset: covered, insetPaths, insetNames, letters, zoom: m.getZoom()}};
+           dots, dotted, exactBorders, claims, leaders, onLines, acrossBorders, symbolsUnder, dotsUnderPanels, waterByDots, linesUnderPanels, inset: covered, insetPaths, insetNames, letters, zoom: m.getZoom()}};
 }}"""
 
 

@@ -329,7 +329,7 @@ def _swatch_of(style: Style, mark: str) -> tuple:
 # The legend's names for several features of one mark (in interface_text.TEXT, in every
 # language): heights, places of different kinds (a town and an island on the Amur map), rivers
 # striped with the border they were (the Tumen and the Amur on the overview).
-LEGEND_GROUPS = ("Heights", "Places", "Rivers that were the border in the 1930s")
+LEGEND_GROUPS = ("Heights", "Places", "River borders of the 1930s")
 
 
 def _group_name(features: list[dict]) -> str:

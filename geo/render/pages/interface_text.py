@@ -57,8 +57,8 @@ TEXT: dict[str, dict[str, str]] = {
     # a legend entry for the features of one kind in a layer of several (style.legend_entries)
     "Heights": {"ru": "Высоты", "ja": "高地", "zh": "高地"},
     "Places": {"ru": "Места", "ja": "地点", "zh": "地点"},
-    "Rivers that were the border in the 1930s": {"ru": "Реки, по которым шла граница в 1930-х годах",
-                                                  "ja": "1930年代に国境だった川", "zh": "1930年代作为边界的河流"},
+    "River borders of the 1930s": {"ru": "Речные границы 1930-х годов", "ja": "1930年代の河川国境",
+                                   "zh": "1930年代的界河"},
     # the layer control (page.py BASEMAP_NAME; a11y.js translates the control's names)
     "Basemap of the 1930s": {"ru": "Подложка 1930-х годов", "ja": "1930年代の背景地図", "zh": "1930年代底图"},
     # the page around the map (static/a11y.js, embed.js, language.js, tile-source.js)

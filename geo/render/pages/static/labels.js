@@ -98,7 +98,7 @@
     }
 
     /* Marker icons, the title bar, the map's controls and an open popup (a phone's sheet has
-       its own rule, popups.js): no label goes under them. */
+       its own rule, popups.js): no label goes under them, nor names a dot under a panel. */
     function markerBoxes(origin) {
       var boxes = [];
       var covers = [].slice.call(map.getPane('markerPane').querySelectorAll('.leaflet-marker-icon'))
@@ -108,7 +108,8 @@
       covers.forEach(function (icon) {
         var r = icon.getBoundingClientRect();
         if (r.width > 0 && r.height > 0 && getComputedStyle(icon).visibility !== 'hidden') {
-          boxes.push({x: r.left - origin.left, y: r.top - origin.top, w: r.width, h: r.height});
+          boxes.push({x: r.left - origin.left, y: r.top - origin.top, w: r.width, h: r.height,
+                      panel: !icon.classList.contains('leaflet-marker-icon')});
         }
       });
       return boxes;
@@ -160,7 +161,9 @@
         if (item.label.kind === 'place') placeDots.push(points[i]);
       });
       var named = {};   // a country named at one of its points is not named again off its others
-      var inView = function (i) { return points[i].x >= 0 && points[i].y >= 0 && points[i].x <= size.x && points[i].y <= size.y; };
+      var inView = function (i) {   // (and under no panel: a name beside the legend named a dot it hid)
+        var p = points[i], under = function (o) { return o.panel && p.x >= o.x && p.y >= o.y && p.x <= o.x + o.w && p.y <= o.y + o.h; };
+        return p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y && !taken.some(under); };
       var order = items.map(function (item, i) { return i; }).sort(function (a, b) {   // (points in view first)
         return items[a].order[0] - items[b].order[0] || (inView(a) ? 0 : 1) - (inView(b) ? 0 : 1) || a - b;
       });
@@ -265,9 +268,8 @@
         } else {
           item.node.classList.remove('map-label-on');
         }
-        if (item.spot) {
-          item.spot.classList.toggle('map-dot-on', !!place);
-          if (place) L.DomUtil.setPosition(item.spot, map.containerPointToLayerPoint(points[i]).round());
+        if (item.spot && item.spot.classList.toggle('map-dot-on', !!place)) {   // (true: now shown)
+          L.DomUtil.setPosition(item.spot, map.containerPointToLayerPoint(points[i]).round());
         }
         if (item.leader) {
           item.leader.classList.toggle('map-leader-on', !!(place && place.led));
