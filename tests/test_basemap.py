@@ -123,14 +123,17 @@ def test_a_river_that_is_the_border_is_drawn_so_wherever_it_is():
         return shapely.transform(geometry, lambda xy: np.column_stack(to_m.transform(xy[:, 0], xy[:, 1])))
 
     def along(geometry, lines: shapely.STRtree):  # the share of its course within 2 km of lines
-        course = metres(geometry)
-        points = shapely.line_interpolate_point(course, np.arange(0, course.length, 500))
-        near = lines.query(points, predicate="dwithin", distance=2000 * 1.5)[0]
+        course = metres(geometry)  # (a tenth of its length, if shorter: a 1 km line is near any)
+        points = shapely.line_interpolate_point(course, np.arange(0, course.length, min(500, course.length / 20)))
+        near = lines.query(points, predicate="dwithin", distance=min(2000 * 1.5, course.length / 10))[0]
         return len(set(near.tolist())) / len(points)
 
     project = read_project(LAYERS)
     base_rivers = shapely.STRtree([metres(shape(f["geometry"])) for f in real_layer(
         project.layers["base-rivers"].file)["features"]])
+    rivers_drawn = shapely.STRtree(list(base_rivers.geometries) + [
+        metres(shape(f["geometry"])) for spec in project.layers.values() if spec.kind == "feature"
+        for f in real_layer(spec.file)["features"] if f["properties"].get("kind") == "river"])
     land_style = project.layers["borders"].style  # the period's land border
     symbols, river_borders, counted = set(), [], {"river-border": 0, "border": 0}
     for spec in project.layers.values():
@@ -144,6 +147,13 @@ def test_a_river_that_is_the_border_is_drawn_so_wherever_it_is():
             if kind == "river-border":
                 symbols.add(spec.style)
                 river_borders.append(shape(f["geometry"]))
+                # and it ends on a river: a border that leaves it (to a marker on land) does so
+                # as a land border (border marker 423, 1 km off the Tumen: a "river" had crossed
+                # the dry land from it on the Khasan map)
+                for end in np.array(f["geometry"]["coordinates"])[[0, -1]]:
+                    at = metres(shapely.Point(end))
+                    assert rivers_drawn.query(at, predicate="dwithin", distance=500 * 1.5).size, (
+                        f["properties"]["id"], end.tolist())
             else:
                 assert not spec.style.stripe and spec.style.color == land_style.color, spec.name
     assert counted["river-border"] >= 8 and counted["border"] >= 5, counted  # Argun to Yalu; Mongolia's
