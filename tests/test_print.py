@@ -851,6 +851,36 @@ def test_a_lone_marker_leaves_the_symbol_of_its_place_in_sight():
     assert spots[1] == elsewhere  # a marker on no place's symbol stays on its place
 
 
+def test_no_leader_line_or_dot_hides_the_symbol_of_a_place(contents, sheets):
+    """A fanned or lifted marker's leader line stops at the edge of the symbol of the place it
+    leads to, with no dot on it: no leader or leader's dot lies on the symbol of a place the
+    map is about, so that the symbol shows (Zaozernaya's triangle, the height the Khasan
+    battle is named after, was under the dot and five leader lines of the sheets' fan, and
+    Kanchazu Island's dot under its marker's)."""
+    from shapely.geometry import LineString, Point
+
+    from geo.render.names import map_labels
+    from geo.render.sheets.parts import Sizes
+    from geo.render.style import MARKER_STROKE
+
+    checked = 0
+    for name, suffix, root in sheets:
+        content, chart, project = sheet_map(contents, name, suffix, root)
+        half = 4.5 * Sizes(int(root.get("viewBox").split()[2])).raster_scale  # (its point symbol)
+        symbols = [Point(project(label["lon"], label["lat"])) for label in map_labels(content)
+                   if label["kind"] == "place"]
+        leads = [LineString([(float(e.get("x1")), float(e.get("y1"))), (float(e.get("x2")), float(e.get("y2")))])
+                 for e in chart.iter(f"{SVG}line") if e.get("stroke") == MARKER_STROKE]
+        dots = [Point(float(e.get("cx")), float(e.get("cy"))) for e in chart.iter(f"{SVG}circle")
+                if e.get("fill") == MARKER_STROKE]
+        on = [(name, suffix, round(symbol.x), round(symbol.y)) for symbol in symbols
+              if any(lead.distance(symbol) < half for lead in leads) or
+              any(dot.distance(symbol) < half for dot in dots)]
+        assert on == [], on
+        checked += bool(leads) and bool(symbols)
+    assert checked >= 4  # (the Khasan and Amur sheets lead markers to their places' symbols)
+
+
 def sheet_map(contents, name: str, suffix: str, root):
     """(content, the sheet's map frame as SVG, (lon, lat) -> the sheet's px) of one sheet."""
     from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px

@@ -174,15 +174,27 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
     symbols = tuple((x, y) for name, x, y in labels if name not in lakes)
     waters = tuple((x, y) for name, x, y in labels if name in lakes)
     marks, spots, fans = fan_or_number(points, s.marker, frame, keep_clear=symbols, waters=waters)
-    # a fan's leader lines run from each fanned-out mark to its place
+    # a fan's leader lines run from each fanned-out mark to its place: to a dot there, or to
+    # the edge of a place's symbol, which stays in sight (Zaozernaya's triangle had been under
+    # the dot and five leader lines of the Khasan sheets' fan)
     wheres = [centre([points[i] for i in m]) for m in marks]
+    dot = 4.5 * s.raster_scale  # the basemap's point symbol: 9 style px across
     for fan in fans:
+        ends = {}
         for j in fan:
-            parts.append(f'<line x1="{spots[j][0]:.1f}" y1="{spots[j][1]:.1f}" x2="{wheres[j][0]:.1f}" '
-                         f'y2="{wheres[j][1]:.1f}" stroke="{MARKER_STROKE}" stroke-width="{0.75 * PT:.2f}"/>')
-        for j in fan:
-            parts.append(f'<circle cx="{wheres[j][0]:.1f}" cy="{wheres[j][1]:.1f}" r="{1.1 * PT:.2f}" '
-                         f'fill="{MARKER_STROKE}"/>')
+            (sx, sy), (wx, wy) = spots[j], wheres[j]
+            on = min((p for p in symbols if math.dist(p, (wx, wy)) < 2 * dot),
+                     key=lambda p: math.dist(p, (wx, wy)), default=None)
+            away = math.dist((sx, sy), on) if on else 0.0
+            if on and away > 2 * dot:  # (stops short of it, on the way from the mark)
+                cut = (dot + 0.5 * PT) / away
+                wx, wy = on[0] + (sx - on[0]) * cut, on[1] + (sy - on[1]) * cut
+            else:
+                ends[j] = (wx, wy)
+            parts.append(f'<line x1="{sx:.1f}" y1="{sy:.1f}" x2="{wx:.1f}" y2="{wy:.1f}" '
+                         f'stroke="{MARKER_STROKE}" stroke-width="{0.75 * PT:.2f}"/>')
+        for wx, wy in ends.values():
+            parts.append(f'<circle cx="{wx:.1f}" cy="{wy:.1f}" r="{1.1 * PT:.2f}" fill="{MARKER_STROKE}"/>')
     # the map's own places each mark's incidents lie nearest (a group's key names them)
     nearest = [_places_near([points[i] for i in members], labels, own, 4 * s.marker) for members in marks]
     keyed = []  # (incidents, the map's own places they lie nearest) of each numbered group
@@ -240,7 +252,6 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
     obstacles += [box for *_, box, _ in countries]
     named = [box for *_, box, _ in countries]  # the boxes of the names set, to read a dot by
     led_from: list = []  # (box, point) of the places' names: no town's dot nearer one than its point
-    dot = 4.5 * s.raster_scale  # the basemap's point symbol: 9 style px across
     obstacles += [(x - dot, y - dot, x + dot, y + dot) for name, x, y in labels if name not in lakes]
     offset = dot + 0.8 * PT
     texts: list[str] = []
