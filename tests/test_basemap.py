@@ -721,8 +721,8 @@ def test_tiles_and_print_draw_every_height_as_the_height_symbol(contents):
     fill = height_symbol()["fill"]
     m = mapnik.Map(400, 400)
     load_style(m, style_xml(khasan, sheet=True))  # (the page draws them over the tiles)
-    for layer in m.layers:
-        layer.active = layer.name == "khasan"
+    for layer in m.layers:  # (a sheet draws the places' symbols over every line: "... symbols")
+        layer.active = layer.name in ("khasan", "khasan symbols")
     for f in heights:
         lon, lat = f["geometry"]["coordinates"][:2]
         x, y = mercator_xy(lon, lat)

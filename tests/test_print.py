@@ -881,6 +881,51 @@ def test_no_leader_line_or_dot_hides_the_symbol_of_a_place(contents, sheets):
     assert checked >= 4  # (the Khasan and Amur sheets lead markers to their places' symbols)
 
 
+# Known and open: (map, suffix, place) whose symbol another covers on a sheet (Grodekovo's dot,
+# 14 km off, on Suifenhe's at the 1-column overview's scale)
+KNOWN_COVERED_SYMBOLS = {("overview", "-1col", "Suifenho (Suifenhe)")}
+
+
+def test_every_places_symbol_shows_on_the_printed_sheet(contents, sheets, built):
+    """At the point of each place the map is about and names at its scale, the printed sheet
+    shows the place's own symbol (its layer's dot, a height's triangle): no line, marker,
+    leader or name drawn over it. The Khasan heights' triangles were under the Soviet claim's
+    red line on both Khasan sheets, which drew the layers in their order, the claims after
+    the heights."""
+    import re
+
+    import numpy as np
+    from PIL import Image
+
+    from geo.render.names import map_labels, shown_at
+    from geo.render.sheets.layout import frame_zoom
+    from geo.render.style import HEIGHT_SYMBOL
+
+    height = re.search(r'fill="(#[0-9a-f]{6})"', HEIGHT_SYMBOL).group(1)
+    rgb = lambda colour: np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])  # noqa: E731
+    hidden, seen = [], 0
+    for name, suffix, root in sheets:
+        content, chart, project = sheet_map(contents, name, suffix, root)
+        png = np.asarray(Image.open(built / f"{name}{suffix}.png").convert("RGB")).astype(int)
+        top = float(chart.find(f"{SVG}clipPath/{SVG}rect").get("y"))
+        colours = {f["properties"]["name"]: layer.spec.style.color for layer in content.layers
+                   if layer.spec.kind == "feature" for f in layer.collection["features"]}
+        zoom = frame_zoom(content, png.shape[1])  # (a place the sheet's zoom names: at the
+        for label in map_labels(content):         # overview's, the heights are under "18")
+            x, y = project(label["lon"], label["lat"])
+            if label["kind"] != "place" or not shown_at(label, zoom) or \
+                    not (0 <= x < png.shape[1] and top <= y < png.shape[0]):
+                continue
+            want = rgb(height if label.get("mark") else colours[label["name"]])
+            window = png[int(y) - 1:int(y) + 2, int(x) - 1:int(x) + 2]
+            seen += 1
+            if not (np.abs(window - want).sum(axis=2) <= 30).any() and \
+                    (name, suffix, label["name"]) not in KNOWN_COVERED_SYMBOLS:
+                hidden.append((name, suffix, label["name"], window[1, 1].tolist()))
+    assert hidden == [], hidden
+    assert seen >= 25
+
+
 def sheet_map(contents, name: str, suffix: str, root):
     """(content, the sheet's map frame as SVG, (lon, lat) -> the sheet's px) of one sheet."""
     from geo.render.sheets.images import PRINT_WIDTHS_MM, width_px

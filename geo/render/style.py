@@ -55,6 +55,7 @@ def style_xml(content: MapContent, with_data: bool = True, sheet: bool = False,
     """
     layers, styles = [], []
     borders_at = None  # where the first border's layer is listed (wide rivers go before it)
+    symbols = []  # the sheet's places' symbols, drawn over every line (as on the page)
     fontset = "".join(f'<Font face-name={quoteattr(f)}/>' for f in available_fonts())
     relief = relief_xml(content, with_data)  # (styles, layers) of the map's relief
     for layer in _relief_order(content.layers, relief):
@@ -85,7 +86,15 @@ def style_xml(content: MapContent, with_data: bool = True, sheet: bool = False,
                       f'{spot_height_rule(layer)}</Style>')
         if kind == BORDER and borders_at is None:
             borders_at = len(layers)
-        layers.append(_layer_xml(name, collection, with_data))
+        points = [f for f in collection["features"]
+                  if sheet and kind == FEATURE and "Point" in f["geometry"]["type"]]
+        if points:  # (the Khasan heights' triangles had been under the Soviet claim's line)
+            collection = {**collection, "features": [f for f in collection["features"] if f not in points]}
+            symbols.append(_layer_xml(name, {"type": "FeatureCollection", "features": points}, with_data,
+                                      layer_name=name + " symbols"))
+        if collection["features"]:
+            layers.append(_layer_xml(name, collection, with_data))
+    layers += symbols
     return (
         '<?xml version="1.0" encoding="utf-8"?>'
         f'<Map srs="epsg:3857" background-color="{BACKGROUND}" buffer-size="{BUFFER_PX}">'
@@ -93,9 +102,10 @@ def style_xml(content: MapContent, with_data: bool = True, sheet: bool = False,
         + "".join(styles) + "".join(layers) + "</Map>")
 
 
-def _layer_xml(name: str, collection: dict, with_data: bool) -> str:
+def _layer_xml(name: str, collection: dict, with_data: bool, layer_name: str | None = None) -> str:
+    """A Mapnik layer of the collection drawn with the style ``name`` (named ``layer_name``)."""
     data = compact(collection) if with_data else ""
-    return (f'<Layer name={quoteattr(name)} srs="epsg:4326">'
+    return (f'<Layer name={quoteattr(layer_name or name)} srs="epsg:4326">'
             f"<StyleName>{escape(name)}</StyleName>"
             f'<Datasource><Parameter name="type">geojson</Parameter>'
             f'<Parameter name="cache_features">true</Parameter>'
