@@ -293,6 +293,41 @@ def test_an_open_legend_can_be_closed_on_a_phone(browser, built: Path, width: in
         assert not page.evaluate("() => document.querySelector('.map-legend details').open")
 
 
+@pytest.mark.parametrize("width, height", [(360, 640), (1280, 800)])
+def test_a_panel_that_scrolls_shows_that_it_does(browser, built: Path, width: int, height: int):
+    """An open panel taller than its room (the overview's legend, its list of 70 incidents)
+    shows a shadow along the edge where more lies beyond, and none at the end: the legend
+    open on a 1280x800 window had run off its foot with nothing to say it went on. Read in
+    the pixels of the panel's own ground, its content hidden."""
+    from io import BytesIO
+
+    import numpy as np
+    from PIL import Image
+
+    with OfflinePage(browser, width=width, height=height) as view:
+        page = view.open(built / "overview.html")
+        settled(page)
+        def edges(panel):  # (the grey of its ground near the foot, and in the middle)
+            grey = np.asarray(Image.open(BytesIO(page.locator(panel).screenshot())).convert("L")).astype(int)
+            h = grey.shape[0]
+            return grey[h - 8:h - 3, 12:-12].mean(), grey[h // 2 - 3:h // 2 + 3, 12:-12].mean()
+
+        for toggle, panel, content in ((".map-legend summary", ".map-legend", ".map-legend ul"),
+                                       (".incident-panel summary", ".incident-list", ".incident-list > li")):
+            details = f"document.querySelector('{toggle}').parentElement"
+            if not page.evaluate(f"() => {details}.open"):
+                page.locator(toggle).click()
+            scrolls = f"document.querySelector('{panel}')"
+            assert page.evaluate(f"() => {scrolls}.scrollHeight > {scrolls}.clientHeight + 40"), panel
+            page.add_style_tag(content=f"{content} {{ visibility: hidden; }}")
+            foot, middle = edges(panel)
+            assert middle - foot >= 8, (panel, foot, middle)  # more below: a shadow at the foot
+            page.evaluate(f"() => {{ {scrolls}.scrollTop = {scrolls}.scrollHeight; }}")
+            foot, middle = edges(panel)
+            assert abs(middle - foot) < 3, (panel, foot, middle)  # at the end: none
+            page.evaluate(f"() => {{ {details}.open = false; }}")  # (the next panel has the room)
+
+
 # The marker icons whose centre lies in the map between the title bar and the open sheet, and
 # those of them under a control (a panel, a pill, a button).
 UNDER_CONTROLS = """() => {
