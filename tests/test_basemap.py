@@ -407,6 +407,16 @@ def test_no_name_stands_for_a_dot_under_a_panel(first_view, map_name: str, width
 @pytest.mark.browser
 @pytest.mark.parametrize("map_name", per_map())
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_no_towns_dot_stands_on_the_symbol_of_a_place(first_view, map_name: str, width: int):
+    """A town's dot within a few pixels of the symbol of a place the map is about is not drawn,
+    nor its name: it would read as the place's, or hide it (Heiho's black dot, 4 km across the
+    Amur, stood on Blagoveshchensk's on the overview at 1280 px, both names beside it)."""
+    assert first_view["townsOnPlaces"] == [], first_view["townsOnPlaces"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", per_map())
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
 def test_no_name_beside_a_dot_lies_across_a_border(first_view, map_name: str, width: int):
     """A name set across a border reads as on both sides: no border or claim runs through the
     name of a town or a place, but one drawn on a line (within 6 px: the Khasan heights on the

@@ -244,6 +244,13 @@ FIRST_VIEW = f"""([places, extent, claimPaths]) => {{
   const dotsUnderPanels = dotted.filter(d => d.inside).filter(d => {{
     const top = document.elementFromPoint(box.left + d.at[0], box.top + d.at[1]);
     return top && top.closest('.leaflet-control, .map-title, .leaflet-popup'); }}).map(d => d.text);
+  // the towns' dots shown on (within 6 px of) the symbol of a place the map is about: it reads
+  // as the place's, or hides it
+  const placePoints = (geoMaps.labelItems || []).filter(it => it.dot && it.label.kind === 'place')
+    .map(it => m.latLngToContainerPoint(it.latlng));
+  const townsOnPlaces = (geoMaps.labelItems || []).filter(it => it.spot && it.spot.classList.contains('map-dot-on'))
+    .filter(it => {{ const p = m.latLngToContainerPoint(it.latlng);
+      return placePoints.some(q => Math.abs(q.x - p.x) < 6 && Math.abs(q.y - p.y) < 6); }}).map(it => it.label.name);
   // the lakes' names shown within 10 px of a dot (a town's, a place's): they read as its name
   const dotsAt = (geoMaps.labelItems || []).filter(it => it.dot && (!it.spot || it.spot.classList.contains('map-dot-on')))
     .map(it => m.latLngToContainerPoint(it.latlng));
@@ -303,7 +310,7 @@ FIRST_VIEW = f"""([places, extent, claimPaths]) => {{
   const credit = document.querySelector('.leaflet-control-attribution');
   const creditLines = credit ? Math.round(credit.getBoundingClientRect().height / parseFloat(getComputedStyle(credit).lineHeight)) : 0;
   return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights, creditLines,
-           dots, dotted, exactBorders, claims, leaders, onLines, acrossBorders, symbolsUnder, dotsUnderPanels, waterByDots, linesUnderPanels, inset: covered, insetPaths, insetNames, letters, zoom: m.getZoom()}};
+           dots, dotted, exactBorders, claims, leaders, onLines, acrossBorders, symbolsUnder, dotsUnderPanels, townsOnPlaces, waterByDots, linesUnderPanels, inset: covered, insetPaths, insetNames, letters, zoom: m.getZoom()}};
 }}"""
 
 

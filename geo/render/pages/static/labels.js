@@ -161,8 +161,9 @@
         if (item.label.kind === 'place') placeDots.push(points[i]);
       });
       var named = {};   // a country named at one of its points is not named again off its others
-      var inView = function (i) {   // (and under no panel: a name beside the legend named a dot it hid)
-        var p = points[i], under = function (o) { return o.panel && p.x >= o.x && p.y >= o.y && p.x <= o.x + o.w && p.y <= o.y + o.h; };
+      var inView = function (i) {   // (under no panel: a name beside the legend named a dot it hid; a town's not on a place's symbol: Heiho's on Blagoveshchensk's)
+        var p = points[i], g = 3, on = function (o) { return o.panel || items[i].spot && o.owner && o.owner.label.kind === 'place'; };
+        var under = function (o) { return on(o) && p.x >= o.x - g && p.y >= o.y - g && p.x <= o.x + o.w + g && p.y <= o.y + o.h + g; };
         return p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y && !taken.some(under); };
       var order = items.map(function (item, i) { return i; }).sort(function (a, b) {   // (points in view first)
         return items[a].order[0] - items[b].order[0] || (inView(a) ? 0 : 1) - (inView(b) ? 0 : 1) || a - b;
@@ -279,8 +280,7 @@
       pane.classList.remove('map-labels-moving');
     }
 
-    var pending = false;
-    function schedule() {   // (one layout a frame, however many changes come in it)
+    var pending = false; function schedule() {   // (one layout a frame, however many changes come in it)
       if (!pending) requestAnimationFrame(function () { pending = false; layout(); });
       pending = true;
     }
