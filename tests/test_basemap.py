@@ -406,6 +406,15 @@ def test_no_name_stands_for_a_dot_under_a_panel(first_view, map_name: str, width
 
 @pytest.mark.browser
 @pytest.mark.parametrize("map_name", per_map())
+@pytest.mark.parametrize("width", list(WINDOWS))
+def test_the_scale_bars_hold_their_figures(first_view, map_name: str, width: int):
+    """Each bar of the scale is as long as its figure ("300 km", "100 mi"), in every window:
+    "100 mi" had run past its 53 px bar on the overview at 375 px, its "i" cut off."""
+    assert first_view["scaleOverflows"] == [], first_view["scaleOverflows"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("map_name", per_map())
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
 def test_no_towns_dot_stands_on_the_symbol_of_a_place(first_view, map_name: str, width: int):
     """A town's dot within a few pixels of the symbol of a place the map is about is not drawn,

@@ -251,6 +251,9 @@ FIRST_VIEW = f"""([places, extent, claimPaths]) => {{
   const townsOnPlaces = (geoMaps.labelItems || []).filter(it => it.spot && it.spot.classList.contains('map-dot-on'))
     .filter(it => {{ const p = m.latLngToContainerPoint(it.latlng);
       return placePoints.some(q => Math.abs(q.x - p.x) < 6 && Math.abs(q.y - p.y) < 6); }}).map(it => it.label.name);
+  // the scale's figures that run past their bars ("100 mi" on a 53 px bar)
+  const scaleOverflows = [...document.querySelectorAll('.leaflet-control-scale-line')]
+    .filter(e => e.offsetParent && e.scrollWidth > e.clientWidth).map(e => e.textContent + ' on ' + e.clientWidth + ' px');
   // the lakes' names shown within 10 px of a dot (a town's, a place's): they read as its name
   const dotsAt = (geoMaps.labelItems || []).filter(it => it.dot && (!it.spot || it.spot.classList.contains('map-dot-on')))
     .map(it => m.latLngToContainerPoint(it.latlng));
@@ -310,7 +313,7 @@ FIRST_VIEW = f"""([places, extent, claimPaths]) => {{
   const credit = document.querySelector('.leaflet-control-attribution');
   const creditLines = credit ? Math.round(credit.getBoundingClientRect().height / parseFloat(getComputedStyle(credit).lineHeight)) : 0;
   return {{labels, inView, room, widths, markers, groups, legend, paths, countries, borders, towns, heights, creditLines,
-           dots, dotted, exactBorders, claims, leaders, onLines, acrossBorders, symbolsUnder, dotsUnderPanels, townsOnPlaces, waterByDots, linesUnderPanels, inset: covered, insetPaths, insetNames, letters, zoom: m.getZoom()}};
+           dots, dotted, exactBorders, claims, leaders, onLines, acrossBorders, symbolsUnder, dotsUnderPanels, townsOnPlaces, scaleOverflows, waterByDots, linesUnderPanels, inset: covered, insetPaths, insetNames, letters, zoom: m.getZoom()}};
 }}"""
 
 

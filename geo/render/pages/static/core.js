@@ -19,6 +19,9 @@
      map is made. */
   var STILL = !!(window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches);
   if (STILL) L.Map.mergeOptions({fadeAnimation: false, zoomAnimation: false, markerZoomAnimation: false});
+  /* The scale's bars long enough for their figures: a bar is a round distance of at least half
+     its maxWidth, and "100 mi" had run past its 53 px bar on a phone (Leaflet's 100 px). */
+  L.Control.Scale.mergeOptions({maxWidth: 120});
 
   /* The page's own words in the reader's language: templates/map-chrome.html writes the table
      (render/interface_text.py) into the page; `fields` fill its {name} slots. */
