@@ -866,7 +866,7 @@ def test_no_leader_line_or_dot_hides_the_symbol_of_a_place(contents, sheets):
     checked = 0
     for name, suffix, root in sheets:
         content, chart, project = sheet_map(contents, name, suffix, root)
-        half = 4.5 * Sizes(int(root.get("viewBox").split()[2])).raster_scale  # (its point symbol)
+        half = Sizes(int(root.get("viewBox").split()[2])).symbol  # (its point symbol)
         symbols = [Point(project(label["lon"], label["lat"])) for label in map_labels(content)
                    if label["kind"] == "place"]
         leads = [LineString([(float(e.get("x1")), float(e.get("y1"))), (float(e.get("x2")), float(e.get("y2")))])
@@ -1130,7 +1130,7 @@ def test_every_name_on_a_sheet_reads_as_its_own_places(contents, sheets):
     checked = 0
     for name, suffix, root in sheets:
         content, chart, project = sheet_map(contents, name, suffix, root)
-        offset = 4.5 * Sizes(width_px(PRINT_WIDTHS_MM[suffix])).raster_scale + 0.8 * PT  # (dot to name)
+        offset = Sizes(width_px(PRINT_WIDTHS_MM[suffix])).symbol + 0.8 * PT  # (dot to name)
         boxes = {text: (left + 1, top + 1, right - 1, bottom - 1)  # (1 px in: a leader ends on it)
                  for text, (left, top, right, bottom) in name_boxes(chart).items()}
         leaders = [((float(e.get("x1")), float(e.get("y1"))), (float(e.get("x2")), float(e.get("y2"))))

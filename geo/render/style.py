@@ -364,6 +364,8 @@ def in_print(layer) -> bool:
     return layer.spec.kind != INCIDENTS or layer.heavy
 
 
+POINT_SYMBOL = 9  # style px across a place's dot as Mapnik draws it (sheets.parts.Sizes.symbol)
+
 # A stripe's width, as a share of its line's (Style.stripe): the railway's light dashes.
 STRIPE_WIDTH = 0.5
 RAILHEAD = 4.5  # a railhead's bar across a line's end, as a share of the line's width
@@ -420,7 +422,7 @@ def _rules(style: Style, kind: str, sheet: bool = False, px_per_metre: float = 0
             'height="14" allow-overlap="true"/></Rule>'
             for t in sorted(INCIDENT_TYPES))
     point = (f'<MarkersSymbolizer fill={quoteattr(style.color)} stroke="#ffffff" '
-             'stroke-width="1.5" width="9" height="9" allow-overlap="true"/>')
+             f'stroke-width="1.5" width="{POINT_SYMBOL}" height="{POINT_SYMBOL}" allow-overlap="true"/>')
     at_width = " and not ([width_m] &gt; 0)" if sheet else ""
     return (
         f'<Rule><Filter>[mapnik::geometry_type] = polygon</Filter>{fill}{stroke}</Rule>'

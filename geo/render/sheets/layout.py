@@ -178,23 +178,16 @@ def _map(content, s: Sizes, top: int, mw: int, mh: int) -> tuple[str, Marks]:
     # the edge of a place's symbol, which stays in sight (Zaozernaya's triangle had been under
     # the dot and five leader lines of the Khasan sheets' fan)
     wheres = [centre([points[i] for i in m]) for m in marks]
-    dot = 4.5 * s.raster_scale  # the basemap's point symbol: 9 style px across
+    dot = s.symbol
     for fan in fans:
-        ends = {}
-        for j in fan:
-            (sx, sy), (wx, wy) = spots[j], wheres[j]
-            on = min((p for p in symbols if math.dist(p, (wx, wy)) < 2 * dot),
-                     key=lambda p: math.dist(p, (wx, wy)), default=None)
-            away = math.dist((sx, sy), on) if on else 0.0
-            if on and away > 2 * dot:  # (stops short of it, on the way from the mark)
-                cut = (dot + 0.5 * PT) / away
-                wx, wy = on[0] + (sx - on[0]) * cut, on[1] + (sy - on[1]) * cut
-            else:
-                ends[j] = (wx, wy)
-            parts.append(f'<line x1="{sx:.1f}" y1="{sy:.1f}" x2="{wx:.1f}" y2="{wy:.1f}" '
+        ends = [_leader_end(spots[j], wheres[j], symbols, dot) for j in fan]
+        for j, ((wx, wy), _) in zip(fan, ends, strict=True):
+            parts.append(f'<line x1="{spots[j][0]:.1f}" y1="{spots[j][1]:.1f}" x2="{wx:.1f}" y2="{wy:.1f}" '
                          f'stroke="{MARKER_STROKE}" stroke-width="{0.75 * PT:.2f}"/>')
-        for wx, wy in ends.values():
-            parts.append(f'<circle cx="{wx:.1f}" cy="{wy:.1f}" r="{1.1 * PT:.2f}" fill="{MARKER_STROKE}"/>')
+        for (wx, wy), dotted in ends:
+            if dotted:
+                parts.append(f'<circle cx="{wx:.1f}" cy="{wy:.1f}" r="{1.1 * PT:.2f}" '
+                             f'fill="{MARKER_STROKE}"/>')
     # the map's own places each mark's incidents lie nearest (a group's key names them)
     nearest = [_places_near([points[i] for i in members], labels, own, 4 * s.marker) for members in marks]
     keyed = []  # (incidents, the map's own places they lie nearest) of each numbered group
@@ -451,6 +444,19 @@ def _boxed(name: str, x: float, y: float, anchor: str, box, s: Sizes, fill: str 
     return (f'<rect x="{box[0]:.1f}" y="{box[1]:.1f}" width="{box[2] - box[0]:.1f}" '
             f'height="{box[3] - box[1]:.1f}" rx="{0.8 * PT:.1f}" fill="#ffffff" fill-opacity="0.8"/>'
             + text(x, y, name, s.label, anchor=anchor, fill=fill, leading=LEADING))
+
+
+def _leader_end(spot, where, symbols, dot: float) -> tuple[tuple[float, float], bool]:
+    """Where a fanned marker's leader line from ``spot`` ends, and whether a dot marks it: at
+    its place ``where``, dotted; or, where that is on (within two ``dot`` radii of) one of the
+    places' ``symbols``, short of the symbol's edge, undotted, so that the symbol shows."""
+    on = min((p for p in symbols if math.dist(p, where) < 2 * dot), key=lambda p: math.dist(p, where),
+             default=None)
+    away = math.dist(spot, on) if on else 0.0
+    if not on or away <= 2 * dot:
+        return where, True
+    cut = (dot + 0.5 * PT) / away  # (on the way from the mark)
+    return (on[0] + (spot[0] - on[0]) * cut, on[1] + (spot[1] - on[1]) * cut), False
 
 
 def _coast_lines(content, project):

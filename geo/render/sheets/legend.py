@@ -212,7 +212,7 @@ def _swatch(style, mark: str, x: float, cy: float, s: Sizes) -> str:
         return (f'<g transform="translate({x - h["width"] / 2 * k:.1f},{cy - h["height"] / 2 * k:.1f}) '
                 f'scale({k:g})"><path d="{h["d"]}" fill="{h["fill"]}" stroke="{h["stroke"]}" '
                 f'stroke-width="{h["stroke-width"]}" stroke-linejoin="round"/></g>')
-    return (f'<circle cx="{x:.1f}" cy="{cy:.1f}" r="{4.5 * k:.1f}" fill="{style.color}" '
+    return (f'<circle cx="{x:.1f}" cy="{cy:.1f}" r="{s.symbol:.1f}" fill="{style.color}" '
             f'stroke="#ffffff" stroke-width="{1.5 * k:.1f}"/>')
 
 

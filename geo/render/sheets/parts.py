@@ -12,7 +12,7 @@ from geo.geometry.content import MapContent
 from geo.geometry.tilegrid import lnglat, mercator_xy
 from geo.incident_types import BY_NAME, GRAVEST, holds_gravest
 from geo.render.names import one_line
-from geo.render.style import MARKER_STROKE, TOWN_INK
+from geo.render.style import MARKER_STROKE, POINT_SYMBOL, TOWN_INK
 
 DPI = 300
 PT = DPI / 72  # one typographic point in pixels
@@ -41,6 +41,7 @@ class Sizes:
         self.marker = (8.5 if narrow else 9.0) * PT
         self.columns = 1 if narrow else 2
         self.raster_scale = 1.8 if narrow else 2.2  # Mapnik's scale factor for the basemap
+        self.symbol = POINT_SYMBOL / 2 * self.raster_scale  # half a place's dot as the basemap draws it
 
 
 def corners(content: MapContent, width: int):
